@@ -1,0 +1,51 @@
+# Yishi: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test install messages compilemessages lint format check e2e clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+# Serve the demo on http://127.0.0.1:$(PORT) with a Celery worker and beat (SQLite and a
+# filesystem broker unless DATABASE_URL and REDIS_URL are set).
+run: install
+	PORT=$(PORT) bin/run-demo
+
+# The whole suite, against PostgreSQL and Redis (DATABASE_URL, REDIS_URL override the
+# defaults postgres://postgres@127.0.0.1:5432/yishi and redis://127.0.0.1:6379/1).
+test: compilemessages
+	$(BIN)/python -m pytest
+
+# Extract new strings into every catalogue (the project's and each app's).
+messages: install
+	bin/makemessages
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=yishi.example.org DATABASE_URL=postgres://postgres@127.0.0.1:5432/yishi \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var db.sqlite3

@@ -1,0 +1,77 @@
+"""Who may see and change issues, patrols and visits."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from issues.models import Issue, Kind
+from issues.workflow import HEAD, TRANSITIONS
+
+from .scope import get_scope
+
+
+def issues_visible_to(user):
+    """Issues the user may open. Disputes are private: only the community's staff, the
+    workers of the issue's grid and the parties to it see them."""
+    scope = get_scope(user)
+    issues = Issue.objects.filter(archived_at__isnull=True)
+    if scope.is_staff:
+        return issues.filter(community__in=scope.community_ids)
+    if scope.is_grid_worker:
+        return issues.filter(
+            Q(grid__in=scope.grid_ids)
+            | Q(community__in=scope.community_ids) & ~Q(kind=Kind.DISPUTE)
+        )
+    if scope.is_street_admin:
+        return issues.filter(community__in=scope.community_ids).exclude(kind=Kind.DISPUTE)
+    if scope.is_resident and scope.resident_id:
+        mine = Q(reporter_resident=scope.resident_id) | Q(parties__resident=scope.resident_id)
+        return issues.filter(pk__in=Issue.objects.filter(mine).values("pk"))
+    if scope.is_org_contact and scope.organization_id:
+        org = scope.organization_id
+        involved = (
+            Q(reporter_organization=org)
+            | Q(parties__organization=org)
+            | Q(summonses__organization=org)
+            | Q(resolutions__items__responsible_organization=org)
+        )
+        return issues.filter(pk__in=Issue.objects.filter(involved).values("pk"))
+    return issues.none()
+
+
+def can_edit_issue(user, issue) -> bool:
+    """Staff of the community and the workers of the issue's grid edit an issue."""
+    scope = get_scope(user)
+    return scope.is_staff_of(issue.community_id) or (
+        issue.grid_id is not None and scope.is_worker_of_grid(issue.grid_id)
+    )
+
+
+def can_transition(user, issue, action) -> bool:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return False
+    scope = get_scope(user)
+    for role in transition.roles:
+        if role == HEAD and scope.is_head and scope.is_staff_of(issue.community_id):
+            return True
+        if role == "staff" and scope.is_staff_of(issue.community_id):
+            return True
+        if role == "grid_worker" and issue.grid_id and scope.is_worker_of_grid(issue.grid_id):
+            return True
+        if role == "street_admin" and scope.is_admin_of_community(issue.community_id):
+            return True
+    return False
+
+
+def get_issue_for_user(user, pk, *, write=False, queryset=None) -> Issue:
+    """The issue, if the user may see it (else 404); with write=True, only if they may also
+    change it (else 403)."""
+    issues = queryset if queryset is not None else Issue.objects.all()
+    try:
+        issue = issues.get(pk=pk, pk__in=issues_visible_to(user).values("pk"))
+    except (Issue.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_edit_issue(user, issue):
+        raise PermissionDenied
+    return issue

@@ -1,0 +1,126 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Correct-Horse-2026"
+
+
+def test_login_page_speaks_chinese_by_default_whatever_the_browser_asks(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response.status_code == 200
+    assert response["Content-Language"] == "zh-hans"
+    assert "登录" in response.content.decode()
+
+
+def test_staff_logs_in_and_lands_on_the_home_page(client):
+    UserFactory(username="tan", name="谭彦红", role=Role.STAFF)
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "tan", "password": PASSWORD}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert response.context["user"].username == "tan"
+    assert "谭彦红" in response.content.decode()
+
+
+def test_wrong_password_says_so_next_to_the_form_and_keeps_the_username(client):
+    UserFactory(username="tan")
+
+    response = client.post(reverse("accounts:login"), {"username": "tan", "password": "wrong"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="tan"' in html
+    assert "请输入一个正确的" in html
+
+
+def test_five_failures_lock_the_account_for_that_address(client):
+    UserFactory(username="tan")
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "tan", "password": "wrong"})
+
+    response = client.post(reverse("accounts:login"), {"username": "tan", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "登录尝试失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_home_page_asks_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_language_switch_changes_the_language_and_remembers_it_for_the_user(client):
+    user = UserFactory(role=Role.STAFF)
+    client.force_login(user)
+
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "en", "next": reverse("home")}, follow=True
+    )
+
+    assert response["Content-Language"] == "en"
+    assert "Log out" in response.content.decode()
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_language_switch_ignores_an_outside_next_url(client):
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == "/"
+
+
+def test_large_text_mode_persists_for_the_user(client):
+    user = UserFactory(role=Role.RESIDENT)
+    client.force_login(user)
+
+    client.post(reverse("accounts:display_mode"), {"large_text": "1", "next": "/"})
+
+    user.refresh_from_db()
+    assert user.large_text is True
+    html = client.get(reverse("accounts:preferences")).content.decode()
+    assert 'class="large-text' in html
+
+
+def test_large_text_mode_works_without_an_account(client):
+    client.post(reverse("accounts:display_mode"), {"large_text": "1", "next": "/"})
+
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert 'class="large-text' in html
+
+
+def test_password_change_rejects_a_weak_password_next_to_the_field(client):
+    user = UserFactory(role=Role.STAFF)
+    client.force_login(user)
+
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "密码太短" in html
+    assert "这个密码太常见了" in html or "密码全是数字" in html
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_logout_needs_post_and_ends_the_session(client):
+    client.force_login(UserFactory())
+
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    client.post(reverse("accounts:logout"))
+
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,14 @@
+"""Development and the `make run` demo: SQLite and the filesystem broker unless
+DATABASE_URL and REDIS_URL say otherwise."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-not-secret-3b0c1c2f6b5e4b8d9a7f0e1d2c3b4a59")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
+vars().update(EMAIL_CONFIG)

@@ -1,0 +1,51 @@
+"""Shared test set-up. Tests need real PostgreSQL and Redis: a missing service stops the
+run at once with a message saying what to start, never a silent skip."""
+
+import shutil
+
+import pytest
+
+
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit("Tests run on PostgreSQL: set DATABASE_URL to a postgres:// URL.", returncode=3)
+    import psycopg2
+
+    try:
+        psycopg2.connect(
+            host=database["HOST"] or "127.0.0.1",
+            port=database["PORT"] or 5432,
+            user=database["USER"],
+            password=database["PASSWORD"],
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg2.OperationalError as error:
+        pytest.exit(
+            f"PostgreSQL is not reachable ({error.args[0].strip()}). Start it (see .ci/run).",
+            returncode=3,
+        )
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except (redis.RedisError, ValueError) as error:
+        pytest.exit(f"Redis is not reachable at {settings.REDIS_URL}: {error}", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads of each test go to a directory of their own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def world(db):
+    from tests.world import build_small_world
+
+    return build_small_world()

@@ -1,0 +1,60 @@
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lib.masking import mask_phone
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes):
+    """The current query string with some parameters replaced (pagination, sorting),
+    so filters stay in the URL."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def masked_phone(value):
+    return mask_phone(value)
+
+
+@register.filter
+def time_left(deadline):
+    """A short phrase for the time left before a deadline, or how long it is overdue."""
+    if not deadline:
+        return ""
+    now = timezone.now()
+    if hasattr(deadline, "hour"):
+        delta = deadline - now
+    else:
+        delta = deadline - timezone.localdate()
+        days = delta.days
+        if days < 0:
+            return _("%(days)d days overdue") % {"days": -days}
+        if days == 0:
+            return _("due today")
+        return _("%(days)d days left") % {"days": days}
+    seconds = int(delta.total_seconds())
+    hours = abs(seconds) // 3600
+    if seconds < 0:
+        if hours >= 24:
+            return _("%(days)d days overdue") % {"days": hours // 24}
+        return _("%(hours)d hours overdue") % {"hours": max(hours, 1)}
+    if hours >= 24:
+        return _("%(days)d days left") % {"days": hours // 24}
+    return _("%(hours)d hours left") % {"hours": hours}
+
+
+@register.filter
+def percent_of(part, whole):
+    try:
+        return round(100 * part / whole) if whole else 0
+    except (TypeError, ZeroDivisionError):
+        return 0

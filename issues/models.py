@@ -1,0 +1,603 @@
+"""The life of an issue (议题): intake, triage, deliberation or escalation, execution,
+evaluation and closure (销号), with the timeline that records every step. Grid patrols and
+household visits are how grid workers find issues."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    GRID_PATROL = "grid_patrol", _("Grid patrol")
+    VISIT = "visit", _("Door-to-door visit")
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+    HOTLINE = "hotline", _("12345 hotline")
+    ONLINE = "online", _("WeChat group / online")
+    ON_SITE = "on_site", _("On-site proposal")
+    CPPCC_NPC = "cppcc_npc", _("CPPCC/NPC referral")
+    MEETING = "meeting", _("Previous meeting")
+
+
+class HotlineType(models.TextChoices):
+    INQUIRY = "inquiry", _("Inquiry")
+    HELP = "help", _("Request for help")
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class Kind(models.TextChoices):
+    """The "neighbourhood tea" classification of 民生社区."""
+
+    PUBLIC = "public", _("Public affairs")
+    DISPUTE = "dispute", _("Dispute")
+    SPECIAL_NEED = "special_need", _("Special-group need")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    VERY_URGENT = "very_urgent", _("Very urgent")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    TO_DELIBERATE = "to_deliberate", _("Awaiting deliberation")
+    IN_DELIBERATION = "in_deliberation", _("In deliberation")
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
+    EXECUTING = "executing", _("Executing")
+    AWAITING_EVALUATION = "awaiting_evaluation", _("Awaiting evaluation")
+    CLOSED = "closed", _("Closed")
+    MERGED = "merged", _("Merged")
+    DEFERRED = "deferred", _("Deferred")
+
+
+OPEN_STATUSES = (
+    Status.REPORTED,
+    Status.ACCEPTED,
+    Status.TO_DELIBERATE,
+    Status.IN_DELIBERATION,
+    Status.ESCALATED,
+    Status.RESOLVED,
+    Status.EXECUTING,
+    Status.AWAITING_EVALUATION,
+    Status.DEFERRED,
+)
+
+
+class Handling(models.TextChoices):
+    """How an accepted issue was triaged (for reports)."""
+
+    ON_SPOT = "on_spot", _("Handled on the spot")
+    DELIBERATION = "deliberation", _("Deliberated")
+    ESCALATED = "escalated", _("Escalated")
+
+
+class DeliberationLevel(models.TextChoices):
+    """小事就地议、大事微网格议、难事党群议."""
+
+    BUILDING = "building", _("Building or grid")
+    COMPOUND = "compound", _("Compound")
+    COMMUNITY = "community", _("Community council")
+
+
+class EscalationMode(models.TextChoices):
+    WHISTLE = "whistle", _("Whistle blown: departments report in")
+    CADRE = "cadre", _("A cadre takes it on")
+    TOWN = "town", _("Handled jointly with the town")
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_HOURS = "working_hours", _("Working hours")
+    CALENDAR_DAYS = "calendar_days", _("Calendar days")
+
+
+class Category(models.Model):
+    """Configurable in the admin; seeded with the categories of the domain."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    default_kind = models.CharField(
+        _("default kind"), max_length=20, choices=Kind.choices, default=Kind.PUBLIC
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TimeLimit(models.Model):
+    """Time limits (处置时限) for acceptance and handling. A row without a category is
+    the default for its urgency."""
+
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="time_limits",
+        verbose_name=_("category"),
+    )
+    urgency = models.CharField(_("urgency"), max_length=15, choices=Urgency.choices)
+    accept_within = models.PositiveIntegerField(_("accept within"))
+    handle_within = models.PositiveIntegerField(_("handle within"))
+    unit = models.CharField(
+        _("time unit"), max_length=15, choices=LimitUnit.choices, default=LimitUnit.WORKING_HOURS
+    )
+
+    class Meta:
+        verbose_name = _("time limit")
+        verbose_name_plural = _("time limits")
+        ordering = ["category", "urgency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "urgency"],
+                condition=Q(category__isnull=False),
+                name="timelimit_unique_category_urgency",
+            ),
+            models.UniqueConstraint(
+                fields=["urgency"],
+                condition=Q(category__isnull=True),
+                name="timelimit_unique_default_urgency",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category or _('Default')} · {self.get_urgency_display()}"
+
+
+class Issue(models.Model):
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.PROTECT,
+        related_name="issues",
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(
+        "communities.Grid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+        verbose_name=_("grid"),
+    )
+    # Place: the most precise of compound, building, unit, plus free text.
+    compound = models.ForeignKey(
+        "communities.Compound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+        verbose_name=_("compound"),
+    )
+    building = models.ForeignKey(
+        "communities.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+        verbose_name=_("building"),
+    )
+    unit = models.ForeignKey(
+        "communities.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+        verbose_name=_("unit"),
+    )
+    place_text = models.CharField(_("place"), max_length=200, blank=True)
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    hotline_type = models.CharField(
+        _("hotline request type"), max_length=15, choices=HotlineType.choices, blank=True
+    )
+    hotline_ticket = models.CharField(_("hotline ticket number"), max_length=50, blank=True)
+    hotline_answer_by = models.DateTimeField(_("answer hotline by"), null=True, blank=True)
+
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="issues", verbose_name=_("category")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PUBLIC)
+    urgency = models.CharField(
+        _("urgency"), max_length=15, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+
+    # Reporter: a resident, an organization, or a name and phone (anonymous allowed).
+    reporter_resident = models.ForeignKey(
+        "communities.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_issues",
+        verbose_name=_("reporting resident"),
+    )
+    reporter_organization = models.ForeignKey(
+        "communities.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_issues",
+        verbose_name=_("reporting organization"),
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+
+    status = models.CharField(
+        _("status"), max_length=25, choices=Status.choices, default=Status.REPORTED
+    )
+    handling = models.CharField(_("handling"), max_length=15, choices=Handling.choices, blank=True)
+    deliberation_level = models.CharField(
+        _("deliberation level"), max_length=15, choices=DeliberationLevel.choices, blank=True
+    )
+    escalation_mode = models.CharField(
+        _("escalation"), max_length=10, choices=EscalationMode.choices, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_issues",
+        verbose_name=_("assignee"),
+    )
+    lead_cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_issues",
+        verbose_name=_("lead cadre"),
+        help_text=_("The cadre who takes the issue on (干部领办)."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_issues",
+        verbose_name=_("merged into"),
+    )
+    # Recurrence: a new report of a closed problem links to the earlier issue (story 7).
+    recurrence_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recurrences",
+        verbose_name=_("recurrence of"),
+    )
+    status_before_deferral = models.CharField(max_length=25, choices=Status.choices, blank=True)
+
+    # Time limits: the clock for acceptance starts at the report, for handling at acceptance
+    # (dispatch); a deferral stops the handling clock and pushes its deadline on resume.
+    accept_deadline = models.DateTimeField(_("accept by"), null=True, blank=True)
+    handle_deadline = models.DateTimeField(_("handle by"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    deferred_at = models.DateTimeField(_("deferred at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
+    was_deferred = models.BooleanField(_("was deferred"), default=False)
+    rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("reopen count"), default=0)
+    resolution_note = models.TextField(_("what was done"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="created_issues",
+        verbose_name=_("logged by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic concurrency: every write checks and bumps the version.
+    version = models.PositiveIntegerField(default=1)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-reported_at", "-pk"]
+        indexes = [
+            models.Index(fields=["community", "status", "-reported_at"], name="issue_queue"),
+            models.Index(fields=["community", "-reported_at"], name="issue_community_recent"),
+            models.Index(fields=["grid", "status"], name="issue_grid_status"),
+            models.Index(fields=["compound", "category", "status"], name="issue_dup_lookup"),
+            models.Index(fields=["status", "handle_deadline"], name="issue_handle_deadline"),
+            models.Index(fields=["status", "accept_deadline"], name="issue_accept_deadline"),
+            models.Index(fields=["reporter_resident", "-reported_at"], name="issue_reporter"),
+            models.Index(fields=["community", "closed_at"], name="issue_closed"),
+            models.Index(fields=["hotline_ticket"], name="issue_hotline_ticket"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(channel="hotline") | ~Q(hotline_ticket=""),
+                name="issue_hotline_has_ticket",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(status="merged"),
+                name="issue_merged_has_status",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_private(self):
+        """Disputes are private: only staff, the grid's workers and the parties see them."""
+        return self.kind == Kind.DISPUTE
+
+
+class IssueParty(models.Model):
+    """Another party involved: a resident, an organization, or a named person."""
+
+    class Role(models.TextChoices):
+        PARTY = "party", _("Party to the matter")
+        CO_REPORTER = "co_reporter", _("Also reported it")
+        AFFECTED = "affected", _("Affected")
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="parties", verbose_name=_("issue")
+    )
+    role = models.CharField(_("capacity"), max_length=15, choices=Role.choices, default=Role.PARTY)
+    resident = models.ForeignKey(
+        "communities.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issue_parties",
+        verbose_name=_("resident"),
+    )
+    organization = models.ForeignKey(
+        "communities.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issue_parties",
+        verbose_name=_("organization"),
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resident__isnull=False) | Q(organization__isnull=False) | ~Q(name=""),
+                name="issueparty_identified",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.resident or self.organization or self.name)
+
+
+def issue_photo_path(instance, filename):
+    return f"issues/{instance.issue_id}/{filename}"
+
+
+class IssuePhoto(models.Model):
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="photos", verbose_name=_("issue")
+    )
+    image = models.ImageField(_("photo"), upload_to=issue_photo_path)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class IssueEvent(models.Model):
+    """The issue's timeline: transitions, comments and edits. Users read it as the history;
+    admins read it as the audit trail of the issue."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Status change")
+        COMMENT = "comment", _("Comment")
+        EDIT = "edit", _("Edit")
+        SUMMONS = "summons", _("Department reported in")
+        MERGE = "merge", _("Merged issue")
+        NOTE = "note", _("Note")
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="events", verbose_name=_("issue")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    action = models.CharField(_("action"), max_length=40, blank=True)
+    from_status = models.CharField(_("from"), max_length=25, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=25, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    # Structured detail: changed fields, the related issue of a merge or recurrence, etc.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["issue", "created_at"], name="issueevent_issue")]
+
+    def __str__(self):
+        return f"{self.issue_id} {self.action or self.kind}"
+
+
+class Summons(models.Model):
+    """A department summoned when the whistle is blown (吹哨报到): when it was called, when
+    it arrived and what it did."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="summonses", verbose_name=_("issue")
+    )
+    organization = models.ForeignKey(
+        "communities.Organization",
+        on_delete=models.PROTECT,
+        related_name="summonses",
+        verbose_name=_("department"),
+    )
+    summoned_at = models.DateTimeField(_("summoned at"))
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    action_taken = models.TextField(_("what it did"), blank=True)
+
+    class Meta:
+        verbose_name = _("summons")
+        verbose_name_plural = _("summonses")
+        ordering = ["summoned_at"]
+
+    def __str__(self):
+        return f"{self.organization} → {self.issue}"
+
+
+class Patrol(models.Model):
+    """A grid worker's walk through their grid (巡查)."""
+
+    grid = models.ForeignKey(
+        "communities.Grid",
+        on_delete=models.PROTECT,
+        related_name="patrols",
+        verbose_name=_("grid"),
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="patrols",
+        verbose_name=_("grid worker"),
+    )
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    route_notes = models.TextField(_("route notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["grid", "-started_at"], name="patrol_grid_recent")]
+
+    def __str__(self):
+        return f"{self.grid} {self.started_at:%Y-%m-%d}"
+
+
+def finding_photo_path(instance, filename):
+    return f"patrols/{instance.patrol_id}/{filename}"
+
+
+class PatrolFinding(models.Model):
+    patrol = models.ForeignKey(
+        Patrol, on_delete=models.CASCADE, related_name="findings", verbose_name=_("patrol")
+    )
+    text = models.TextField(_("what was found"))
+    compound = models.ForeignKey(
+        "communities.Compound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compound"),
+    )
+    building = models.ForeignKey(
+        "communities.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("building"),
+    )
+    place_text = models.CharField(_("place"), max_length=200, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=finding_photo_path, blank=True)
+    found_at = models.DateTimeField(_("found at"))
+    issue = models.OneToOneField(
+        Issue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patrol_finding",
+        verbose_name=_("issue"),
+    )
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["found_at", "pk"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class Visit(models.Model):
+    """A household visit (入户走访); monthly for residents of the special groups."""
+
+    household = models.ForeignKey(
+        "communities.Household",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("household"),
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("visited by"),
+    )
+    visited_at = models.DateTimeField(_("visited at"))
+    residents_seen = models.ManyToManyField(
+        "communities.Resident", related_name="visits", verbose_name=_("whom they saw")
+    )
+    findings = models.TextField(_("what they found"), blank=True)
+    need_found = models.BooleanField(_("a need was found"), default=False)
+    issue = models.OneToOneField(
+        Issue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visit",
+        verbose_name=_("issue"),
+    )
+
+    class Meta:
+        verbose_name = _("household visit")
+        verbose_name_plural = _("household visits")
+        ordering = ["-visited_at"]
+        indexes = [models.Index(fields=["household", "-visited_at"], name="visit_household")]
+
+    def __str__(self):
+        return f"{self.household} {self.visited_at:%Y-%m-%d}"

@@ -1,0 +1,135 @@
+"""The issue lifecycle as data: which action moves an issue from which states to which,
+and which roles may take it. `issues.services.issue_transition` is the one function that
+applies it; `access.issues.can_transition` asks it who may."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+from .models import Status
+
+STAFF = Role.STAFF
+GRID = Role.GRID_WORKER
+STREET = Role.STREET_ADMIN
+# Not a role of its own: community staff with is_head (书记/主任), who approves deferrals.
+HEAD = "head"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset
+    # None: back to the state the issue had before it was deferred.
+    target: str | None
+    roles: frozenset
+    # The user must say why (a reason, what was done).
+    needs_note: bool = False
+
+
+def _t(action, label, sources, target, roles, needs_note=False):
+    return Transition(action, label, frozenset(sources), target, frozenset(roles), needs_note)
+
+
+WORKING = (
+    Status.ACCEPTED,
+    Status.TO_DELIBERATE,
+    Status.IN_DELIBERATION,
+    Status.ESCALATED,
+    Status.EXECUTING,
+)
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        # Triage (受理 or 不予受理).
+        _t("accept", _("Accept"), [Status.REPORTED], Status.ACCEPTED, [STAFF]),
+        _t("reject", _("Reject"), [Status.REPORTED], Status.REJECTED, [STAFF], needs_note=True),
+        # Small matters: handled on the spot (现场直办) and closed with what was done.
+        _t(
+            "handle_on_spot",
+            _("Handle on the spot"),
+            [Status.ACCEPTED, Status.TO_DELIBERATE],
+            Status.CLOSED,
+            [STAFF, GRID],
+            needs_note=True,
+        ),
+        # Larger ones go to a meeting at a level (大事微网格议, 难事党群议).
+        _t(
+            "send_to_deliberation",
+            _("Send to deliberation"),
+            [Status.ACCEPTED],
+            Status.TO_DELIBERATE,
+            [STAFF],
+        ),
+        _t(
+            "start_deliberation",
+            _("Start deliberation"),
+            [Status.TO_DELIBERATE],
+            Status.IN_DELIBERATION,
+            [STAFF],
+        ),
+        # What the community cannot solve: 吹哨报到, 干部领办, 村镇联办.
+        _t(
+            "escalate",
+            _("Escalate"),
+            [Status.ACCEPTED, Status.TO_DELIBERATE, Status.IN_DELIBERATION],
+            Status.ESCALATED,
+            [STAFF, STREET],
+            needs_note=True,
+        ),
+        # A resolution is adopted (by a meeting, or by the departments that reported in).
+        _t(
+            "resolve",
+            _("Record resolution"),
+            [Status.IN_DELIBERATION, Status.ESCALATED],
+            Status.RESOLVED,
+            [STAFF, STREET],
+        ),
+        _t("start_execution", _("Start execution"), [Status.RESOLVED], Status.EXECUTING, [STAFF]),
+        # Work done and verified on site: residents are asked to evaluate.
+        _t(
+            "complete",
+            _("Confirm completion"),
+            [Status.EXECUTING, Status.ESCALATED],
+            Status.AWAITING_EVALUATION,
+            [STAFF, STREET],
+        ),
+        # Verification failed: back to execution, counted as rework (返工).
+        _t(
+            "send_back",
+            _("Send back for rework"),
+            [Status.AWAITING_EVALUATION],
+            Status.EXECUTING,
+            [STAFF],
+            needs_note=True,
+        ),
+        _t("close", _("Close (销号)"), [Status.AWAITING_EVALUATION], Status.CLOSED, [STAFF]),
+        # Recurrence or an unsatisfied evaluation reopens the case with its history.
+        _t(
+            "reopen",
+            _("Reopen"),
+            [Status.CLOSED, Status.AWAITING_EVALUATION],
+            Status.ACCEPTED,
+            [STAFF],
+            needs_note=True,
+        ),
+        _t(
+            "merge",
+            _("Merge into another issue"),
+            [Status.REPORTED, Status.ACCEPTED, Status.TO_DELIBERATE],
+            Status.MERGED,
+            [STAFF],
+        ),
+        # 缓办: approved by the community head; stops the handling clock.
+        _t("defer", _("Defer"), WORKING, Status.DEFERRED, [HEAD], needs_note=True),
+        _t("resume", _("Resume"), [Status.DEFERRED], None, [STAFF]),
+    ]
+}
+
+
+def actions_from(status) -> list[Transition]:
+    """The transitions that start from a status, in table order."""
+    return [t for t in TRANSITIONS.values() if status in t.sources]

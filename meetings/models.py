@@ -1,0 +1,392 @@
+"""Deliberation meetings: convening, the live record (attendance, opinions, outcomes per
+agenda item) and the minutes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Form(models.TextChoices):
+    BUILDING_COUNCIL = "building_council", _("Building council")
+    COURTYARD_COUNCIL = "courtyard_council", _("Compound courtyard council")
+    PARTY_MASS_COUNCIL = "party_mass_council", _("Community party-mass council")
+    ONSITE_MEDIATION = "onsite_mediation", _("On-site mediation")
+    MERCHANT_ALLIANCE = "merchant_alliance", _("Merchants–residents alliance")
+    PARTY_BUILDING_JOINT = "party_building_joint", _("Party-building joint meeting")
+    PROPERTY_JOINT = "property_joint", _("Property joint meeting")
+    CPPCC_CONSULTATION = "cppcc_consultation", _("CPPCC consultation")
+    HEART_TO_HEART = "heart_to_heart", _("Heart-to-heart talk")
+    MONTHLY_COUNCIL = "monthly_council", _("Fixed monthly council")
+
+
+class ParticipantRole(models.TextChoices):
+    """The roles people come to a meeting in."""
+
+    PARTY_COMMITTEE = "party_committee", _("Party committee")
+    RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee")
+    STAFF = "staff", _("Community staff")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    PROPERTY = "property", _("Property company")
+    OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
+    REPRESENTATIVE = "representative", _("Resident representative")
+    SUPERVISOR = "supervisor", _("Supervision committee")
+    RESIDENT = "resident", _("Resident")
+    PARTY = "party", _("Party to the dispute")
+    MERCHANT = "merchant", _("Merchant")
+    POLICE = "police", _("Police")
+    LEGAL = "legal", _("Legal adviser")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    GOVERNMENT = "government", _("Government department")
+    CO_BUILDING = "co_building", _("Co-building unit")
+    CPPCC_NPC = "cppcc_npc", _("CPPCC member / NPC deputy")
+    OTHER = "other", _("Other")
+
+
+# Roles whose words count as the residents' side when comparing speaking time.
+RESIDENT_SIDE_ROLES = (
+    ParticipantRole.REPRESENTATIVE,
+    ParticipantRole.SUPERVISOR,
+    ParticipantRole.RESIDENT,
+    ParticipantRole.PARTY,
+    ParticipantRole.MERCHANT,
+)
+
+
+class FormRule(models.Model):
+    """The presence rule of a meeting form: roles that must be present and the least
+    number of resident representatives. Configurable in the admin."""
+
+    form = models.CharField(_("form"), max_length=30, choices=Form.choices, unique=True)
+    required_roles = models.JSONField(
+        _("required roles"),
+        default=list,
+        blank=True,
+        help_text=_("Participant roles of which at least one person must be present."),
+    )
+    min_representatives = models.PositiveSmallIntegerField(
+        _("least resident representatives"), default=0
+    )
+    # For disputes every party to it must attend (a dispute needs both parties).
+    all_parties_required = models.BooleanField(_("all parties must attend"), default=False)
+
+    class Meta:
+        verbose_name = _("presence rule")
+        verbose_name_plural = _("presence rules")
+        ordering = ["form"]
+
+    def __str__(self):
+        return self.get_form_display()
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ADJOURNED = "adjourned", _("Adjourned")
+        ENDED = "ended", _("Ended, minutes in draft")
+        CLOSED = "closed", _("Closed, minutes final")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("community"),
+    )
+    compound = models.ForeignKey(
+        "communities.Compound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("compound"),
+    )
+    grid = models.ForeignKey(
+        "communities.Grid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("grid"),
+    )
+    form = models.CharField(_("form"), max_length=30, choices=Form.choices)
+    title = models.CharField(_("title"), max_length=200)
+    venue = models.CharField(_("venue"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    convener = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="convened_meetings",
+        verbose_name=_("convener"),
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
+    )
+    # Mediations of private disputes are never shown to residents other than the parties.
+    is_private = models.BooleanField(_("private"), default=False)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        verbose_name=_("continues meeting"),
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    adjourn_reason = models.TextField(_("reason for adjourning"), blank=True)
+    minutes_finalised_at = models.DateTimeField(_("minutes finalised at"), null=True, blank=True)
+    summary = models.TextField(_("summary for residents"), blank=True)
+    summary_published_at = models.DateTimeField(_("summary published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["community", "-starts_at"], name="meeting_community_time"),
+            models.Index(fields=["status", "ends_at"], name="meeting_status_end"),
+            models.Index(fields=["starts_at"], name="meeting_starts"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaItem(models.Model):
+    """An issue on a meeting's agenda. An issue may stay on agendas over several meetings;
+    each appearance is its own item with its own discussion and outcome."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Not yet discussed")
+        CONSENSUS = "consensus", _("Consensus reached")
+        VOTE = "vote", _("Decided by vote")
+        NO_AGREEMENT = "no_agreement", _("No agreement yet")
+        REFERRED = "referred", _("Referred upward")
+
+    class Phase(models.TextChoices):
+        """西湖's order: speak in turn, then free discussion, then written forms."""
+
+        WAITING = "waiting", _("Waiting")
+        IN_TURN = "in_turn", _("Speaking in turn")
+        FREE = "free", _("Free discussion")
+        DONE = "done", _("Done")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    issue = models.ForeignKey(
+        "issues.Issue",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("issue"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    phase = models.CharField(
+        _("phase"), max_length=10, choices=Phase.choices, default=Phase.WAITING
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=15, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    outcome_text = models.TextField(_("outcome"), blank=True)
+    votes_for = models.PositiveIntegerField(_("for"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("against"), null=True, blank=True)
+    votes_abstain = models.PositiveIntegerField(_("abstain"), null=True, blank=True)
+    # A choice between options: [{"label": "...", "votes": 12}, ...]
+    vote_options = models.JSONField(_("options voted on"), default=list, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order", "pk"]
+        indexes = [models.Index(fields=["issue"], name="agendaitem_issue")]
+
+    def __str__(self):
+        return self.title
+
+
+class Participant(models.Model):
+    """Someone invited to a meeting, in a role: a user (staff, grid worker, an
+    organization's contact with an account), a resident, or an organization contact."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", _("No answer yet")
+        YES = "yes", _("Coming")
+        NO = "no", _("Not coming")
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "unknown", _("Not signed in")
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        ABSENT = "absent", _("Absent")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="participants", verbose_name=_("meeting")
+    )
+    role = models.CharField(_("capacity"), max_length=25, choices=ParticipantRole.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_participations",
+        verbose_name=_("user"),
+    )
+    resident = models.ForeignKey(
+        "communities.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_participations",
+        verbose_name=_("resident"),
+    )
+    contact = models.ForeignKey(
+        "communities.OrganizationContact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_participations",
+        verbose_name=_("organization contact"),
+    )
+    name = models.CharField(_("full name"), max_length=100)
+    organization_name = models.CharField(_("organization"), max_length=150, blank=True)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    response = models.CharField(
+        _("reply"), max_length=10, choices=Response.choices, default=Response.PENDING
+    )
+    responded_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.UNKNOWN
+    )
+    absence_reason = models.CharField(_("reason for absence"), max_length=200, blank=True)
+    signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["meeting", "role", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(user__isnull=False),
+                name="participant_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "resident"],
+                condition=Q(resident__isnull=False),
+                name="participant_unique_resident",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                condition=Q(contact__isnull=False),
+                name="participant_unique_contact",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Opinion(models.Model):
+    """One contribution to an agenda item: a turn, a free remark, a written opinion form
+    (意见征求表) or an official's answer given on the spot."""
+
+    class Kind(models.TextChoices):
+        IN_TURN = "in_turn", _("Spoke in turn")
+        FREE = "free", _("Free discussion")
+        WRITTEN = "written", _("Written opinion form")
+        ANSWER = "answer", _("Official's answer")
+
+    class Stance(models.TextChoices):
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        OTHER = "other", _("Other")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("agenda item")
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinions",
+        verbose_name=_("speaker"),
+    )
+    speaker_name = models.CharField(_("speaker"), max_length=100)
+    role = models.CharField(_("capacity"), max_length=25, choices=ParticipantRole.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    stance = models.CharField(
+        _("stance"), max_length=10, choices=Stance.choices, default=Stance.OTHER
+    )
+    text = models.TextField(_("what was said"))
+    spoken_seconds = models.PositiveIntegerField(_("speaking time (seconds)"), default=0)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        ordering = ["agenda_item", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.speaker_name}: {self.text[:40]}"
+
+
+class MinutesCorrection(models.Model):
+    """An attendee's request to correct the draft minutes before they are finalised."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Adopted into the minutes")
+        DECLINED = "declined", _("Declined")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("meeting")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    text = models.TextField(_("correction"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes correction")
+        verbose_name_plural = _("minutes corrections")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text[:50]

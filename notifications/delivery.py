@@ -1,0 +1,69 @@
+"""Sending one delivery through its channel, claimed so it goes out once."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Channel, Delivery
+from .sms import TransientSMSError, get_backend
+
+# A claim older than this belongs to a worker that died mid-send; it may be taken again.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+class TransientDeliveryError(Exception):
+    pass
+
+
+def claim(delivery_id: int) -> bool:
+    now = timezone.now()
+    return (
+        Delivery.objects.filter(pk=delivery_id)
+        .filter(
+            Q(status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED])
+            | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        )
+        .update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        == 1
+    )
+
+
+def send(delivery_id: int, *, final_attempt: bool = False) -> None:
+    if not claim(delivery_id):
+        return
+    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    notification = delivery.notification
+    try:
+        if delivery.channel == Channel.EMAIL:
+            _send_email(notification)
+        elif delivery.channel == Channel.SMS:
+            get_backend().send(notification.recipient.phone, f"【议事】{notification.title}")
+    except Exception as error:
+        Delivery.objects.filter(pk=delivery_id).update(
+            status=Delivery.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        transient = isinstance(error, (TransientSMSError, OSError))
+        if transient and not final_attempt:
+            raise TransientDeliveryError(str(error)) from error
+        return
+    Delivery.objects.filter(pk=delivery_id).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+def _send_email(notification) -> None:
+    link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
+    text = f"{notification.body}\n\n{link}".strip()
+    message = EmailMultiAlternatives(
+        subject=notification.title, body=text, to=[notification.recipient.email]
+    )
+    if notification.attachment_name:
+        message.attach(
+            notification.attachment_name,
+            notification.attachment_content,
+            notification.attachment_mimetype or "application/octet-stream",
+        )
+    message.send()
