@@ -1,5 +1,8 @@
-"""The main navigation, by role. Each entry names a URL and the roles that see it; what a
-role may then do on the page is decided by the access package."""
+"""The main navigation and each role's landing page.
+
+Apps register their entries from their AppConfig.ready(), so accounts needs to know none of
+them. What a role may then do on a page is decided by the access package.
+"""
 
 from dataclasses import dataclass
 
@@ -18,13 +21,33 @@ class NavEntry:
     url_name: str
     icon: str
     roles: frozenset
-    # URL prefixes that mark the entry as the current section.
+    # Position in the bar, smallest first.
+    order: int = 100
+    # URL prefix that marks the entry as the current section (default: its own URL).
     section: str = ""
 
 
-NAVIGATION = [
-    NavEntry(_("Home"), "home", "house", ALL, section="/home"),
+NAVIGATION: list[NavEntry] = [
+    NavEntry(_("Home"), "home", "house", ALL, order=0, section="/home"),
 ]
+
+# role -> URL name of the page the role lands on after login.
+ROLE_HOME: dict[str, str] = {}
+
+
+def register(*entries: NavEntry) -> None:
+    for entry in entries:
+        if all(e.url_name != entry.url_name for e in NAVIGATION):
+            NAVIGATION.append(entry)
+    NAVIGATION.sort(key=lambda e: e.order)
+
+
+def register_home(role: str, url_name: str) -> None:
+    ROLE_HOME[role] = url_name
+
+
+def home_url_name(user) -> str:
+    return ROLE_HOME.get(getattr(user, "role", None), "home")
 
 
 def items_for(user, path: str) -> list[dict]:

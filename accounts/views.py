@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import LoginForm, PreferencesForm
-from .models import Role
+from .navigation import home_url_name
 from .services import user_set_preferences
 
 
@@ -105,19 +105,10 @@ def preferences(request):
 
 
 # Each role starts the day on its own page.
-ROLE_HOME = {
-    Role.STREET_ADMIN: "home",
-    Role.STAFF: "home",
-    Role.GRID_WORKER: "home",
-    Role.RESIDENT: "home",
-    Role.ORG_CONTACT: "home",
-}
-
-
 def home(request):
     if not request.user.is_authenticated:
         return redirect(reverse("accounts:login"))
-    target = ROLE_HOME.get(request.user.role, "home")
+    target = home_url_name(request.user)
     if target != "home":
         return redirect(target)
     return render(request, "accounts/home.html")

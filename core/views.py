@@ -32,3 +32,10 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def not_built(request, **kwargs):
+    """Scaffolding for URL names whose pages are being built on another branch."""
+    from django.http import Http404
+
+    raise Http404

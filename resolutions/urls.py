@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from core.views import not_built
 
 app_name = "resolutions"
 
-urlpatterns = []
+# Scaffolding: the names other apps link to. Replace with the real pages.
+urlpatterns = [
+    path("<int:pk>/", not_built, name="detail"),
+    path("items/<int:pk>/", not_built, name="item_detail"),
+    path("board/", not_built, name="board"),
+    path("board/<int:pk>/", not_built, name="public_detail"),
+    path("items/mine/", not_built, name="my_items"),
+]
