@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Audit and records")
+
+    def ready(self):
+        from accounts.models import Role
+        from accounts.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                _("Audit trail"), "audit", "journal-text", frozenset([Role.STREET_ADMIN]), order=90
+            )
+        )

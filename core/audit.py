@@ -31,8 +31,21 @@ def diff(before: dict[str, str], instance) -> dict[str, list[str]]:
     return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
 
 
-def record(*, actor, obj, action, changes=None, note="") -> AuditEntry:
+def _community_id(obj):
+    """The community a record belongs to: its own, or its parent's for records such as
+    action items (resolution.community) and participants (meeting.community)."""
+    if getattr(obj, "community_id", None):
+        return obj.community_id
+    for parent in ("resolution", "meeting", "issue", "household", "organization"):
+        related = getattr(obj, parent, None)
+        if related is not None and getattr(related, "community_id", None):
+            return related.community_id
+    return None
+
+
+def record(*, actor, obj, action, changes=None, note="", community=None) -> AuditEntry:
     return AuditEntry.objects.create(
+        community_id=community.pk if community is not None else _community_id(obj),
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,

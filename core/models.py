@@ -32,6 +32,15 @@ class AuditEntry(models.Model):
     object_id = models.PositiveBigIntegerField(_("record id"))
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("record"), max_length=200)
+    # Where the record belongs, so the trail can be scoped like everything else.
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     # {"field": [old, new]} with values as displayed strings.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
@@ -44,6 +53,7 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["content_type", "object_id", "-created_at"], name="audit_target"),
+            models.Index(fields=["community", "-created_at"], name="audit_community"),
         ]
 
     def __str__(self):

@@ -1,9 +1,18 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from access.audit import audit_entries_visible_to, can_read_audit
 from config.celery import app as celery_app
+
+from .forms import AuditFilterForm
 
 
 def _database_ok() -> bool:
@@ -36,6 +45,20 @@ def healthz(request):
 
 def not_built(request, **kwargs):
     """Scaffolding for URL names whose pages are being built on another branch."""
-    from django.http import Http404
-
     raise Http404
+
+
+@login_required
+def audit_list(request):
+    """The audit trail of the communities the user oversees, newest first."""
+    if not can_read_audit(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    entries = form.filter(audit_entries_visible_to(request.user)).select_related(
+        "actor", "content_type", "community"
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    crumbs = [(_("Home"), reverse("home")), (_("Audit trail"), "")]
+    return render(
+        request, "core/audit_list.html", {"form": form, "page_obj": page, "crumbs": crumbs}
+    )

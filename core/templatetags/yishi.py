@@ -1,5 +1,7 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from lib.masking import mask_phone
@@ -58,3 +60,13 @@ def percent_of(part, whole):
         return round(100 * part / whole) if whole else 0
     except (TypeError, ZeroDivisionError):
         return 0
+
+
+@register.filter
+def audit_field_label(entry, name):
+    """The verbose name of a changed field of an audit entry's record."""
+    model = entry.content_type.model_class()
+    try:
+        return capfirst(model._meta.get_field(name).verbose_name)
+    except (AttributeError, LookupError, FieldDoesNotExist):
+        return name
