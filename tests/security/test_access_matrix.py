@@ -3,8 +3,6 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from notifications.services import notify
-
 from .matrix import EXEMPT_NAMESPACES, MATRIX, ROLES, USER_FOR_ROLE
 
 pytestmark = pytest.mark.django_db
@@ -36,20 +34,6 @@ def test_every_url_has_an_entry():
 
 def test_the_matrix_names_only_urls_that_exist():
     assert sorted(set(MATRIX) - set(_named_urls())) == []
-
-
-@pytest.fixture
-def objects(world):
-    """The records the matrix's URLs point at, all in community A / grid A1."""
-    notification = notify(
-        recipient=world.staff_a,
-        kind="matrix",
-        title="测试通知",
-        body="",
-        target=world.community_a,
-        url="/",
-    )
-    return {"world": world, "notification_for_staff_here": notification}
 
 
 def _answer(response):
