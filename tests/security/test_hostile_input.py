@@ -132,5 +132,7 @@ def test_the_matrix_roles_are_known():
 def test_the_form_finder_sees_the_fields_of_a_real_form(client):
     forms = post_forms(client.get(reverse("accounts:login")).content.decode())
 
-    assert len(forms) == 1
-    assert {"username", "password", "csrfmiddlewaretoken"} <= set(forms[0].fields)
+    login = [form for form in forms if "username" in form.fields]
+    assert len(login) == 1
+    assert {"username", "password", "csrfmiddlewaretoken", "next"} <= set(login[0].fields)
+    assert any(form.action == reverse("accounts:display_mode") for form in forms)
