@@ -1,0 +1,126 @@
+"""Browser journeys: Playwright driving Debian's chromium against Django's live server.
+
+Screenshots of every step go to tests/e2e/screenshots/ (kept by CI); axe-core from
+tests/e2e/node_modules checks each page for serious or critical accessibility violations.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# between browser steps are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE / "screenshots"
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "Correct-Horse-2026"
+
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1366, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if HERE in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.exit(f"Debian's chromium is missing at {CHROMIUM}: apt install chromium", 3)
+    if not AXE.exists():
+        pytest.exit("axe-core is missing: run `npm ci` in tests/e2e", 3)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield browser
+        browser.close()
+
+
+class Journey:
+    """One user's browser session: log in, go to pages, screenshot and audit each step."""
+
+    def __init__(self, browser, live_server, name, viewport):
+        self.context = browser.new_context(
+            viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai"
+        )
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.base = live_server.url
+        self.name = name
+        self.step_number = 0
+        self.audited = []
+        self.errors = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "console",
+            lambda message: (
+                self.errors.append(message.text)
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+    def go(self, path):
+        self.page.goto(self.base + path)
+        return self.page
+
+    def login(self, username, password=PASSWORD):
+        self.go("/accounts/login/")
+        self.page.get_by_label(re.compile("用户名|Username")).fill(username)
+        self.page.get_by_label(re.compile("密码|Password")).fill(password)
+        self.page.get_by_role("button", name=re.compile("登录|Log in")).click()
+        self.page.wait_for_load_state()
+
+    def step(self, label, *, audit=True):
+        """Screenshot the page as it is now, and check it with axe-core."""
+        self.step_number += 1
+        SCREENSHOTS.mkdir(exist_ok=True)
+        slug = re.sub(r"[^\w-]+", "-", label).strip("-")
+        path = SCREENSHOTS / f"{self.name}-{self.step_number:02d}-{slug}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        if audit:
+            self.check_accessibility(label)
+        return path
+
+    def check_accessibility(self, label):
+        self.page.evaluate(AXE.read_text())
+        result = self.page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+            }"""
+        )
+        self.audited.append((label, self.page.url))
+        assert result == [], f"axe on {label} ({self.page.url}): {result}"
+
+    def close(self):
+        self.context.close()
+        assert self.errors == [], f"browser errors: {self.errors}"
+
+
+@pytest.fixture
+def journey(browser, live_server, request):
+    """journey("resident") opens a laptop-sized session; journey("worker", phone=True) a
+    360×740 phone."""
+    opened = []
+
+    def open_journey(name, *, phone=False):
+        j = Journey(browser, live_server, f"{request.node.name}-{name}", PHONE if phone else LAPTOP)
+        opened.append(j)
+        return j
+
+    yield open_journey
+    for j in opened:
+        j.close()
