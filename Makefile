@@ -29,6 +29,10 @@ run: install
 test: compilemessages
 	$(BIN)/python -m pytest
 
+# Only the browser journeys (Playwright + Debian chromium); screenshots in tests/e2e/screenshots/.
+e2e: compilemessages
+	$(BIN)/python -m pytest tests/e2e
+
 # Extract new strings into every catalogue (the project's and each app's).
 messages: install
 	bin/makemessages
