@@ -30,6 +30,9 @@ class IssueSerializer(serializers.ModelSerializer):
         source="compound.name", read_only=True, allow_null=True
     )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    hotline_type = serializers.CharField(
+        read_only=True, help_text="inquiry, help, complaint, report, suggestion; blank if none."
+    )
 
     class Meta:
         model = Issue

@@ -3,7 +3,12 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -35,6 +40,12 @@ ISSUE_FILTERS = [
 ]
 
 
+_OBJECT = OpenApiResponse(OpenApiTypes.OBJECT)
+READ_ERRORS = {401: _OBJECT, 403: _OBJECT, 404: _OBJECT}
+LIST_ERRORS = {400: _OBJECT, 401: _OBJECT, 403: _OBJECT, 404: _OBJECT}
+WRITE_ERRORS = {400: _OBJECT, 401: _OBJECT, 403: _OBJECT, 404: _OBJECT, 409: _OBJECT}
+
+
 def domain_error(error: DomainError):
     if isinstance(error, StaleEdit):
         return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
@@ -45,8 +56,10 @@ def domain_error(error: DomainError):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Categories of issues"),
-    retrieve=extend_schema(summary="A category"),
+    list=extend_schema(
+        summary="Categories of issues", responses={200: CategorySerializer(many=True), **LIST_ERRORS}
+    ),
+    retrieve=extend_schema(summary="A category", responses={200: CategorySerializer, **READ_ERRORS}),
 )
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CategorySerializer
@@ -58,18 +71,21 @@ def _int(value, name):
         number = int(value)
     except (TypeError, ValueError):
         raise ValidationError({name: [_("Enter a whole number.")]}) from None
-    if not -(2**31) < number < 2**31:
-        raise ValidationError({name: [_("Enter a whole number.")]})
-    return number
+    # A number no row can have matches nothing (rather than overflowing the column).
+    return number if -(2**31) < number < 2**31 else 0
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Issues you may see", parameters=ISSUE_FILTERS),
-    retrieve=extend_schema(summary="An issue"),
+    list=extend_schema(
+        summary="Issues you may see",
+        parameters=ISSUE_FILTERS,
+        responses={200: IssueSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(summary="An issue", responses={200: IssueSerializer, **READ_ERRORS}),
     create=extend_schema(
         summary="Log an issue",
         request=IssueCreateSerializer,
-        responses={201: IssueSerializer},
+        responses={201: IssueSerializer, **WRITE_ERRORS},
     ),
 )
 class IssueViewSet(
@@ -142,7 +158,7 @@ class IssueViewSet(
     @extend_schema(
         summary="Move an issue along its lifecycle",
         request=TransitionSerializer,
-        responses={200: IssueSerializer},
+        responses={200: IssueSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
