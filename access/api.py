@@ -19,9 +19,7 @@ def communities_for_reporting(user):
 def can_report_in(user, community) -> bool:
     scope = get_scope(user)
     return (
-        community is not None
-        and not scope.is_org_contact
-        and community.pk in scope.community_ids
+        community is not None and not scope.is_org_contact and community.pk in scope.community_ids
     )
 
 

@@ -271,8 +271,13 @@ def hotline_import(*, actor, data: bytes, category) -> ImportReport:
                 ticket.street_id = community.street_id if community else home_street
                 ticket.save()
                 if community is not None:
-                    _file(ticket, actor=actor, community=community, compound=compound,
-                          category=category)
+                    _file(
+                        ticket,
+                        actor=actor,
+                        community=community,
+                        compound=compound,
+                        category=category,
+                    )
                 report.created.append(ticket)
             else:
                 changed = _copy(ticket, row)

@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from access.api import communities_for_reporting
 from access.issues import issues_visible_to
 from access.scope import get_scope
-from issues.models import OPEN_STATUSES, Category, Channel, Issue
+from issues.models import OPEN_STATUSES, Category, Channel
 from issues.services import issue_report
 from lib.errors import DomainError
 
@@ -66,7 +66,10 @@ def _respond(fmt, root, item, items, status=200):
 
 def _error(fmt, error: Open311Error):
     return _respond(
-        fmt, "errors", "error", [{"code": error.code, "description": error.description}],
+        fmt,
+        "errors",
+        "error",
+        [{"code": error.code, "description": error.description}],
         status=error.code,
     )
 
@@ -88,7 +91,7 @@ def _user(request):
 
 def _jurisdiction(user, request):
     """The community named by jurisdiction_id, if given (and visible to the user)."""
-    code = (request.POST.get("jurisdiction_id") or request.GET.get("jurisdiction_id") or "")
+    code = request.POST.get("jurisdiction_id") or request.GET.get("jurisdiction_id") or ""
     code = code.strip()
     if not code:
         return None
@@ -252,7 +255,9 @@ def _create(request, user, fmt):
         raise Open311Error(400, _("description is required."))
     address = data.get("address_string", "").strip()[:200]
     if not (address or data.get("address_id") or (data.get("lat") and data.get("long"))):
-        raise Open311Error(400, _("A location is required: address_string, address_id or lat/long."))
+        raise Open311Error(
+            400, _("A location is required: address_string, address_id or lat/long.")
+        )
     communities = list(communities_for_reporting(user))
     community = _jurisdiction(user, request)
     compound = None
@@ -270,9 +275,7 @@ def _create(request, user, fmt):
             raise Open311Error(400, _("Unknown address_id."))
         community = community or compound.community
     if compound is None and address:
-        found, compound = AddressMatcher([community] if community else communities).match(
-            address
-        )
+        found, compound = AddressMatcher([community] if community else communities).match(address)
         community = community or found
     if community is None and len(communities) == 1:
         community = communities[0]

@@ -104,12 +104,8 @@ def hotline(request):
                     "left": len(report.left_for_staff),
                 },
             )
-    pending = hotline_tickets_visible_to(request.user).filter(
-        state=HotlineTicket.State.PENDING
-    )
-    page = Paginator(pending.order_by("-received_at", "-pk"), 25).get_page(
-        request.GET.get("page")
-    )
+    pending = hotline_tickets_visible_to(request.user).filter(state=HotlineTicket.State.PENDING)
+    page = Paginator(pending.order_by("-received_at", "-pk"), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "api/hotline.html",
@@ -119,9 +115,7 @@ def hotline(request):
 
 class FileForm(forms.Form):
     community = forms.ModelChoiceField(label=gettext_lazy("community"), queryset=None)
-    compound = forms.ModelChoiceField(
-        label=gettext_lazy("compound"), queryset=None, required=False
-    )
+    compound = forms.ModelChoiceField(label=gettext_lazy("compound"), queryset=None, required=False)
     category = forms.ModelChoiceField(
         label=gettext_lazy("category"), queryset=Category.objects.filter(is_active=True)
     )

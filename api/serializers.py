@@ -26,9 +26,7 @@ class IssueSerializer(serializers.ModelSerializer):
     community_name = serializers.CharField(source="community.name", read_only=True)
     category_code = serializers.CharField(source="category.code", read_only=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True, allow_null=True)
-    compound_name = serializers.CharField(
-        source="compound.name", read_only=True, allow_null=True
-    )
+    compound_name = serializers.CharField(source="compound.name", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     hotline_type = serializers.CharField(
         read_only=True, help_text="inquiry, help, complaint, report, suggestion; blank if none."
@@ -70,9 +68,7 @@ class IssueSerializer(serializers.ModelSerializer):
 
 class IssueCreateSerializer(serializers.Serializer):
     community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.filter(is_active=True)
-    )
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
     compound = serializers.PrimaryKeyRelatedField(
         queryset=Compound.objects.all(), required=False, allow_null=True
     )
@@ -108,9 +104,7 @@ class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(a for a in TRANSITIONS if a != "merge"))
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     expected_version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    deliberation_level = serializers.ChoiceField(
-        choices=DeliberationLevel.choices, required=False
-    )
+    deliberation_level = serializers.ChoiceField(choices=DeliberationLevel.choices, required=False)
     escalation_mode = serializers.ChoiceField(choices=EscalationMode.choices, required=False)
 
 

@@ -57,9 +57,12 @@ def domain_error(error: DomainError):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Categories of issues", responses={200: CategorySerializer(many=True), **LIST_ERRORS}
+        summary="Categories of issues",
+        responses={200: CategorySerializer(many=True), **LIST_ERRORS},
     ),
-    retrieve=extend_schema(summary="A category", responses={200: CategorySerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        summary="A category", responses={200: CategorySerializer, **READ_ERRORS}
+    ),
 )
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CategorySerializer
@@ -89,7 +92,9 @@ def _int(value, name):
     ),
 )
 class IssueViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = IssueSerializer
@@ -191,4 +196,3 @@ def _resident(scope):
 
         return Resident.objects.get(pk=scope.resident_id)
     return None
-

@@ -47,7 +47,10 @@ def make_issue(world, category):
 def xlsx(rows, header=None):
     book = Workbook()
     sheet = book.active
-    sheet.append(header or ["工单编号", "受理时间", "来电号码", "诉求内容", "诉求地址", "诉求类型", "答复时限"])
+    sheet.append(
+        header
+        or ["工单编号", "受理时间", "来电号码", "诉求内容", "诉求地址", "诉求类型", "答复时限"]
+    )
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -152,7 +152,7 @@ def test_token_page(client, world):
     client.force_login(world.staff_a)
     page = client.get(reverse("api:token"))
     assert page.status_code == 200
-    assert "Create a token".encode() in page.content or "创建".encode() in page.content
+    assert b"Create a token" in page.content or "创建".encode() in page.content
     client.post(reverse("api:token_create"))
     first = Token.objects.get(user=world.staff_a).key
     assert first.encode() in client.get(reverse("api:token")).content

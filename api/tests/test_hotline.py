@@ -61,9 +61,7 @@ def test_bad_row_imports_nothing(world, category):
 
 def test_missing_columns(world, category):
     with pytest.raises(DomainError):
-        hotline_import(
-            actor=world.staff_a, data=xlsx([["1"]], header=["编号"]), category=category
-        )
+        hotline_import(actor=world.staff_a, data=xlsx([["1"]], header=["编号"]), category=category)
 
 
 def test_not_a_workbook(world, category):
@@ -93,7 +91,9 @@ def test_page_access(client, world):
 
 def test_page_upload_and_file_pending(client, world, category):
     client.force_login(world.staff_a)
-    upload = SimpleUploadedFile("12345.xlsx", xlsx([ticket("GD030", "火车站"), ticket("GD031", "甲一小区")]))
+    upload = SimpleUploadedFile(
+        "12345.xlsx", xlsx([ticket("GD030", "火车站"), ticket("GD031", "甲一小区")])
+    )
     page = client.post(reverse("api:hotline"), {"file": upload, "category": category.pk})
     assert page.status_code == 200
     assert b'data-count="created">2<' in page.content
@@ -113,7 +113,11 @@ def test_page_upload_and_file_pending(client, world, category):
     assert response.status_code == 200  # not one of staff_a's communities: error on the field
     response = client.post(
         reverse("api:hotline_ticket", args=[pending.pk]),
-        {"community": world.community_a.pk, "compound": world.compound_a2.pk, "category": category.pk},
+        {
+            "community": world.community_a.pk,
+            "compound": world.compound_a2.pk,
+            "category": category.pk,
+        },
     )
     pending.refresh_from_db()
     assert pending.state == "filed" and pending.issue.compound == world.compound_a2
@@ -125,7 +129,7 @@ def test_page_rejects_fake_xlsx(client, world, category):
     upload = SimpleUploadedFile("12345.xlsx", b"not a workbook")
     page = client.post(reverse("api:hotline"), {"file": upload, "category": category.pk})
     assert page.status_code == 200
-    assert "is-invalid".encode() in page.content
+    assert b"is-invalid" in page.content
     assert not HotlineTicket.objects.exists()
 
 
@@ -140,9 +144,17 @@ def test_pending_list_query_count(client, world, category):
             client.get(reverse("api:hotline"))
         return len(context)
 
-    hotline_import(actor=world.staff_a, data=xlsx([ticket(f"A{i}", "无") for i in range(10)]), category=category)
+    hotline_import(
+        actor=world.staff_a,
+        data=xlsx([ticket(f"A{i}", "无") for i in range(10)]),
+        category=category,
+    )
     ten = count()
-    hotline_import(actor=world.staff_a, data=xlsx([ticket(f"B{i}", "无") for i in range(90)]), category=category)
+    hotline_import(
+        actor=world.staff_a,
+        data=xlsx([ticket(f"B{i}", "无") for i in range(90)]),
+        category=category,
+    )
     assert count() == ten
 
 

@@ -75,7 +75,10 @@ def test_anonymous_and_bad_key_get_401(client, world, category):
     response = client.get("/api/open311/v2/requests.xml?api_key=wrong")
     assert response.status_code == 401
     assert ET.fromstring(response.content).find("error/code").text == "401"
-    assert client.post("/api/open311/v2/requests.json", {"service_code": "sanitation"}).status_code == 401
+    assert (
+        client.post("/api/open311/v2/requests.json", {"service_code": "sanitation"}).status_code
+        == 401
+    )
 
 
 def test_post_request_matches_address_and_reads_back(client, world, category, key):
@@ -111,7 +114,12 @@ def test_post_xml_and_errors(client, world, category, key):
     k = key(world.staff_a)
     response = client.post(
         "/api/open311/v2/requests.xml",
-        {"api_key": k, "service_code": "sanitation", "description": "x", "address_id": world.compound_a2.pk},
+        {
+            "api_key": k,
+            "service_code": "sanitation",
+            "description": "x",
+            "address_id": world.compound_a2.pk,
+        },
     )
     assert response.status_code == 201
     assert ET.fromstring(response.content).find("request/service_request_id").text
