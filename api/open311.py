@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -226,6 +226,9 @@ def _date(value, name) -> datetime | None:
         return None
     try:
         moment = parse_datetime(value)
+        if moment is None and parse_date(value) is not None:
+            day = parse_date(value)
+            moment = datetime(day.year, day.month, day.day)
     except ValueError:
         moment = None
     if moment is None:

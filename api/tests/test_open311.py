@@ -164,3 +164,13 @@ def test_request_of_other_community_is_404(client, world, make_issue, key):
 def test_discovery(client):
     assert client.get("/api/open311/discovery.json").json()["endpoints"][0]["formats"]
     assert ET.fromstring(client.get("/api/open311/discovery.xml").content).tag == "discovery"
+
+
+def test_date_filters(client, world, make_issue, key):
+    make_issue()
+    k = key(world.staff_a)
+    url = "/api/open311/v2/requests.json?api_key={}&start_date={}"
+    assert len(client.get(url.format(k, "2000-01-01")).json()) == 1
+    assert client.get(url.format(k, "2999-01-01T00:00:00Z")).json() == []
+    bad = client.get(url.format(k, "yesterday"))
+    assert bad.status_code == 400 and bad.json()[0]["code"] == 400
