@@ -1,6 +1,7 @@
 """The REST API: issues and categories, with the pages' access rules (access package)."""
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,7 +18,7 @@ from rest_framework.response import Response
 from access.api import can_report_in
 from access.issues import can_transition, get_issue_for_user, issues_visible_to
 from access.scope import get_scope
-from issues.models import Category, Channel, Issue, Kind, Status, Urgency
+from issues.models import OPEN_STATUSES, Category, Channel, Issue, Kind, Status, Urgency
 from issues.services import issue_report, issue_transition
 from lib.errors import DomainError, StaleEdit
 
@@ -37,6 +38,10 @@ ISSUE_FILTERS = [
     OpenApiParameter("community", OpenApiTypes.INT),
     OpenApiParameter("grid", OpenApiTypes.INT),
     OpenApiParameter("q", OpenApiTypes.STR, description="Words in the title or description."),
+    OpenApiParameter("open", OpenApiTypes.BOOL, description="Only issues still being worked on."),
+    OpenApiParameter(
+        "overdue", OpenApiTypes.BOOL, description="Only open issues past a time limit."
+    ),
 ]
 
 
@@ -67,6 +72,10 @@ def domain_error(error: DomainError):
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CategorySerializer
     queryset = Category.objects.filter(is_active=True).order_by("order", "name")
+
+
+def _flag(value) -> bool:
+    return (value or "").lower() in ("1", "true", "yes")
 
 
 def _int(value, name):
@@ -118,6 +127,15 @@ class IssueViewSet(
         for name in ("category", "community", "grid"):
             if params.get(name):
                 issues = issues.filter(**{f"{name}_id": _int(params[name], name)})
+        if _flag(params.get("open")):
+            issues = issues.filter(status__in=OPEN_STATUSES)
+        if _flag(params.get("overdue")):
+            now = timezone.now()
+            issues = issues.filter(
+                Q(status=Status.REPORTED, accept_deadline__lt=now)
+                | Q(status__in=OPEN_STATUSES, handle_deadline__lt=now)
+                & ~Q(status__in=[Status.REPORTED, Status.DEFERRED])
+            )
         words = (params.get("q") or "").strip()
         if words:
             issues = issues.filter(Q(title__icontains=words) | Q(description__icontains=words))

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from issues.models import Issue, Status
@@ -57,6 +60,11 @@ def test_filters(world, api_for, make_issue):
     assert client.get("/api/v1/issues/?status=closed").json()["count"] == 0
     assert client.get("/api/v1/issues/?status=bogus").status_code == 400
     assert client.get("/api/v1/issues/?grid=x").status_code == 400
+    assert client.get("/api/v1/issues/?open=true").json()["count"] == 2
+    Issue.objects.filter(pk=other.pk).update(accept_deadline=timezone.now() - timedelta(hours=1))
+    assert [r["id"] for r in client.get("/api/v1/issues/?overdue=true").json()["results"]] == [
+        other.pk
+    ]
 
 
 def test_resident_creates_in_own_community_only(world, api_for, category):
