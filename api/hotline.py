@@ -12,13 +12,13 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.scope import get_scope
 from communities.models import Community, Compound
-from issues.models import Channel, HotlineType
+from issues.models import Channel, HotlineType, Issue
 from issues.services import issue_comment, issue_report
 from lib.errors import DomainError
 
@@ -255,47 +255,78 @@ def hotline_import(*, actor, data: bytes, category) -> ImportReport:
     matcher = AddressMatcher(communities)
     home_street = min(scope.street_ids)
     report = ImportReport()
-    with transaction.atomic():
-        existing = {
-            t.ticket_number: t
-            for t in HotlineTicket.objects.select_for_update().filter(
-                ticket_number__in=[row.ticket_number for row in rows]
+    try:
+        with transaction.atomic():
+            _import_rows(
+                rows,
+                actor=actor,
+                category=category,
+                matcher=matcher,
+                home_street=home_street,
+                report=report,
             )
-        }
-        for row in rows:
-            ticket = existing.get(row.ticket_number)
-            if ticket is None:
-                ticket = HotlineTicket(ticket_number=row.ticket_number, imported_by=actor)
-                _copy(ticket, row)
-                community, compound = matcher.match(row.address)
-                ticket.street_id = community.street_id if community else home_street
-                ticket.save()
-                if community is not None:
-                    _file(
-                        ticket,
-                        actor=actor,
-                        community=community,
-                        compound=compound,
-                        category=category,
-                    )
-                report.created.append(ticket)
-            else:
-                changed = _copy(ticket, row)
-                if changed:
-                    ticket.save()
-                    if ticket.issue_id:
-                        issue_comment(
-                            issue=ticket.issue,
-                            actor=actor,
-                            text=_("The 12345 platform updated this ticket: %(fields)s.")
-                            % {"fields": "、".join(changed)},
-                        )
-                    report.updated.append(ticket)
-                else:
-                    report.unchanged.append(ticket)
-            if ticket.state == HotlineTicket.State.PENDING:
-                report.left_for_staff.append(ticket)
+    except IntegrityError:
+        # Two people imported the same tickets at the same moment: the other one won.
+        raise DomainError(
+            _("Another import of these tickets ran at the same time. Import the file again."),
+            field="file",
+        ) from None
     return report
+
+
+def _import_rows(rows, *, actor, category, matcher, home_street, report):
+    """Inside the import's transaction: create, update or leave each ticket."""
+    existing = {
+        t.ticket_number: t
+        for t in HotlineTicket.objects.select_for_update().filter(
+            ticket_number__in=[row.ticket_number for row in rows]
+        )
+    }
+    for row in rows:
+        ticket = existing.get(row.ticket_number)
+        if ticket is None:
+            ticket = HotlineTicket(ticket_number=row.ticket_number, imported_by=actor)
+            _copy(ticket, row)
+            community, compound = matcher.match(row.address)
+            ticket.street_id = community.street_id if community else home_street
+            # The ticket may already have been logged by hand as a hotline issue.
+            logged = (
+                Issue.objects.filter(
+                    hotline_ticket=row.ticket_number, hotline_ticket_record__isnull=True
+                )
+                .order_by("pk")
+                .first()
+            )
+            if logged is not None:
+                ticket.street_id = logged.community.street_id
+                ticket.issue = logged
+                ticket.state = HotlineTicket.State.FILED
+            ticket.save()
+            if logged is None and community is not None:
+                _file(
+                    ticket,
+                    actor=actor,
+                    community=community,
+                    compound=compound,
+                    category=category,
+                )
+            report.created.append(ticket)
+        else:
+            changed = _copy(ticket, row)
+            if changed:
+                ticket.save()
+                if ticket.issue_id:
+                    issue_comment(
+                        issue=ticket.issue,
+                        actor=actor,
+                        text=_("The 12345 platform updated this ticket: %(fields)s.")
+                        % {"fields": "、".join(changed)},
+                    )
+                report.updated.append(ticket)
+            else:
+                report.unchanged.append(ticket)
+        if ticket.state == HotlineTicket.State.PENDING:
+            report.left_for_staff.append(ticket)
 
 
 def _copy(ticket, row) -> list[str]:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from api.hotline import hotline_import
 from api.models import HotlineTicket
 from issues.models import Issue, IssueEvent
+from issues.services import issue_report
 from lib.errors import DomainError
 
 from .conftest import ticket, xlsx
@@ -166,3 +167,21 @@ def test_command(world, category, tmp_path, capsys):
     call_command("import_12345", str(path), user="staff_a", category="sanitation")
     assert "unchanged: 1 GD040" in capsys.readouterr().out
     assert Issue.objects.filter(hotline_ticket="GD040").count() == 1
+
+
+def test_ticket_logged_by_hand_is_linked_not_duplicated(world, category):
+    logged = issue_report(
+        actor=world.staff_a,
+        community=world.community_a,
+        category=category,
+        title="来电反映垃圾",
+        description="来电反映垃圾",
+        channel="hotline",
+        hotline_ticket="GD050",
+    )
+    report = hotline_import(
+        actor=world.staff_a, data=xlsx([ticket("GD050", "甲一小区")]), category=category
+    )
+    assert report.left_for_staff == []
+    assert HotlineTicket.objects.get(ticket_number="GD050").issue == logged
+    assert Issue.objects.filter(hotline_ticket="GD050").count() == 1
