@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Issues, meetings, resolutions and places of community deliberation.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"IssueKindEnum": "issues.models.Kind"},
 }
 
 LOGGING = {

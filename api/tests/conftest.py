@@ -1,0 +1,70 @@
+import io
+from datetime import datetime
+
+import pytest
+from openpyxl import Workbook
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from issues.models import Category
+from issues.services import issue_report
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(name="环境卫生", code="sanitation")
+
+
+@pytest.fixture
+def api_for():
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_issue(world, category):
+    def make(community=None, compound=None, title="楼道堆物", actor=None, **extra):
+        return issue_report(
+            actor=actor or world.staff_a,
+            community=community or world.community_a,
+            compound=compound,
+            category=category,
+            title=title,
+            description="楼道里堆了很多杂物。",
+            channel="walk_in",
+            **extra,
+        )
+
+    return make
+
+
+def xlsx(rows, header=None):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        header
+        or ["工单编号", "受理时间", "来电号码", "诉求内容", "诉求地址", "诉求类型", "答复时限"]
+    )
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def ticket(number, address, content="小区门口垃圾没人清运", kind="投诉", answer=None):
+    return [
+        number,
+        datetime(2026, 11, 20, 9, 30),
+        "13800138000",
+        content,
+        address,
+        kind,
+        answer or datetime(2026, 11, 23, 17, 0),
+    ]
