@@ -404,8 +404,9 @@ def meeting_continue(*, actor, meeting, starts_at, ends_at, venue="") -> Meeting
 
 
 def agenda_item_set_phase(*, actor, item, phase) -> AgendaItem:
-    _require_manager(actor, item.meeting)
-    _require_recording(item.meeting)
+    meeting = Meeting.objects.get(pk=item.meeting_id)
+    _require_manager(actor, meeting)
+    _require_recording(meeting)
     if phase not in AgendaItem.Phase.values:
         raise DomainError(_("Unknown phase."), field="phase")
     item.phase = phase
@@ -418,7 +419,7 @@ def opinion_add(
     speaker_name="", role="", spoken_seconds=0,
 ) -> Opinion:
     """Record what someone said (or wrote) on an agenda item."""
-    meeting = item.meeting
+    meeting = Meeting.objects.get(pk=item.meeting_id)
     _require_manager(actor, meeting)
     _require_recording(meeting)
     text = (text or "").strip()
@@ -457,7 +458,7 @@ def agenda_item_decide(
 ) -> AgendaItem:
     """Record an item's outcome. A vote's counts cannot exceed the voters present.
     Consensus or a vote resolves the issue; referred escalates it."""
-    meeting = item.meeting
+    meeting = Meeting.objects.get(pk=item.meeting_id)
     _require_manager(actor, meeting)
     _require_recording(meeting)
     if outcome not in AgendaItem.Outcome.values or outcome == AgendaItem.Outcome.PENDING:
