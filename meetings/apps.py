@@ -11,6 +11,15 @@ class MeetingsConfig(AppConfig):
         from accounts.navigation import WORKERS, NavEntry, register
 
         register(
-            NavEntry(_("Meetings"), "meetings:list", "people", WORKERS, order=30, section="/meetings/"),
-            NavEntry(_("Calendar"), "meetings:calendar", "calendar3", WORKERS | {Role.RESIDENT, Role.ORG_CONTACT}, order=31, section="/meetings/calendar/"),
+            NavEntry(
+                _("Meetings"), "meetings:list", "people", WORKERS, order=30, section="/meetings/"
+            ),
+            NavEntry(
+                _("Calendar"),
+                "meetings:calendar",
+                "calendar3",
+                WORKERS | {Role.RESIDENT, Role.ORG_CONTACT},
+                order=31,
+                section="/meetings/calendar/",
+            ),
         )

@@ -5,7 +5,7 @@ from communities.models import Community, Compound, Grid
 from issues.models import Issue
 from issues.models import Status as IssueStatus
 
-from .models import AgendaItem, Form, Meeting, Opinion, Participant, ParticipantRole
+from .models import AgendaItem, Form, Opinion, Participant, ParticipantRole
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -24,7 +24,9 @@ class MeetingForm(forms.Form):
         required=False,
     )
     issues = forms.ModelMultipleChoiceField(
-        Issue.objects.none(), label=_("issues on the agenda"), required=False,
+        Issue.objects.none(),
+        label=_("issues on the agenda"),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
@@ -76,13 +78,18 @@ class OpinionForm(forms.Form):
     stance = forms.ChoiceField(choices=Opinion.Stance.choices, label=_("stance"), initial="other")
     text = forms.CharField(label=_("what was said"), widget=forms.Textarea(attrs={"rows": 3}))
     spoken_seconds = forms.IntegerField(
-        label=_("speaking time (seconds)"), min_value=0, initial=0, required=False,
+        label=_("speaking time (seconds)"),
+        min_value=0,
+        initial=0,
+        required=False,
         widget=forms.NumberInput(attrs={"data-timer-target": "seconds"}),
     )
 
     def __init__(self, *args, participants=None, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
-        self.fields["participant"].queryset = participants if participants is not None else Participant.objects.none()
+        self.fields["participant"].queryset = (
+            participants if participants is not None else Participant.objects.none()
+        )
 
 
 class DecideForm(forms.Form):
@@ -100,7 +107,9 @@ class DecideForm(forms.Form):
 
 class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     override_presence = forms.BooleanField(
         label=_("Start although the presence rule is not met"), required=False
     )
@@ -115,14 +124,20 @@ class ContinueForm(forms.Form):
 
 class RespondForm(forms.Form):
     response = forms.ChoiceField(
-        choices=[(Participant.Response.YES, _("Yes, I will come")), (Participant.Response.NO, _("No, I cannot come"))],
-        label=_("Will you come?"), widget=forms.RadioSelect,
+        choices=[
+            (Participant.Response.YES, _("Yes, I will come")),
+            (Participant.Response.NO, _("No, I cannot come")),
+        ],
+        label=_("Will you come?"),
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("reason (if not)"), max_length=200, required=False)
 
 
 class CorrectionForm(forms.Form):
-    text = forms.CharField(label=_("What should be corrected?"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What should be corrected?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CorrectionAnswerForm(forms.Form):
@@ -141,6 +156,8 @@ class MinutesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for item in items:
             self.fields[f"outcome_{item.pk}"] = forms.CharField(
-                label=item.title, required=False, initial=item.outcome_text,
+                label=item.title,
+                required=False,
+                initial=item.outcome_text,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )

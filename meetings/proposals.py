@@ -60,14 +60,19 @@ def _dispute_parties(meeting):
         reason = _("Party to “%(issue)s”") % {"issue": party.issue.title}
         if party.resident_id:
             yield Proposal(
-                role=ParticipantRole.PARTY, name=party.resident.name, resident=party.resident,
+                role=ParticipantRole.PARTY,
+                name=party.resident.name,
+                resident=party.resident,
                 reason=reason,
             )
         elif party.organization_id:
             for contact in party.organization.contacts.filter(archived_at__isnull=True):
                 yield Proposal(
-                    role=ParticipantRole.PARTY, name=contact.name, contact=contact,
-                    organization_name=party.organization.name, reason=reason,
+                    role=ParticipantRole.PARTY,
+                    name=contact.name,
+                    contact=contact,
+                    organization_name=party.organization.name,
+                    reason=reason,
                 )
         elif party.name:
             yield Proposal(role=ParticipantRole.PARTY, name=party.name, reason=reason)
@@ -78,7 +83,8 @@ def _dispute_parties(meeting):
         agenda_items__meeting=meeting, kind=Kind.DISPUTE, reporter_resident__isnull=False
     ).select_related("reporter_resident"):
         yield Proposal(
-            role=ParticipantRole.PARTY, name=issue.reporter_resident.name,
+            role=ParticipantRole.PARTY,
+            name=issue.reporter_resident.name,
             resident=issue.reporter_resident,
             reason=_("Party to “%(issue)s”") % {"issue": issue.title},
         )
@@ -112,7 +118,9 @@ def _compound_organizations(meeting):
         for contact in organization.contacts.all():
             if contact.archived_at is None:
                 yield Proposal(
-                    role=roles[organization.kind], name=contact.name, contact=contact,
+                    role=roles[organization.kind],
+                    name=contact.name,
+                    contact=contact,
                     organization_name=organization.name,
                     reason=_("Serves the compound"),
                 )
@@ -135,9 +143,13 @@ def _grid_representatives(meeting):
         Q(is_representative=True) | Q(is_supervisor=True)
     )
     for resident in residents:
-        role = ParticipantRole.SUPERVISOR if resident.is_supervisor else ParticipantRole.REPRESENTATIVE
+        role = (
+            ParticipantRole.SUPERVISOR if resident.is_supervisor else ParticipantRole.REPRESENTATIVE
+        )
         yield Proposal(
-            role=role, name=resident.name, resident=resident,
+            role=role,
+            name=resident.name,
+            resident=resident,
             reason=_("Resident representative or supervisor of the grid"),
         )
 

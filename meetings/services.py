@@ -62,8 +62,19 @@ def _require_recording(meeting):
 
 
 def meeting_create(
-    *, actor, community, form, title, venue, starts_at, ends_at, grid=None, compound=None,
-    is_private=False, issues=(), continues=None,
+    *,
+    actor,
+    community,
+    form,
+    title,
+    venue,
+    starts_at,
+    ends_at,
+    grid=None,
+    compound=None,
+    is_private=False,
+    issues=(),
+    continues=None,
 ) -> Meeting:
     """Convene a meeting, with the given issues on its agenda. The convener is invited."""
     if not can_convene_in(actor, community.pk, grid.pk if grid else None):
@@ -72,15 +83,27 @@ def meeting_create(
         raise DomainError(_("The meeting must end after it starts."), field="ends_at")
     with transaction.atomic():
         meeting = Meeting.objects.create(
-            community=community, grid=grid, compound=compound, form=form, title=title.strip(),
-            venue=venue.strip(), starts_at=starts_at, ends_at=ends_at, convener=actor,
-            is_private=is_private, continues=continues,
+            community=community,
+            grid=grid,
+            compound=compound,
+            form=form,
+            title=title.strip(),
+            venue=venue.strip(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            convener=actor,
+            is_private=is_private,
+            continues=continues,
         )
         for issue in issues:
             agenda_item_add(actor=actor, meeting=meeting, issue=issue)
         Participant.objects.create(
-            meeting=meeting, user=actor, name=actor.get_full_name() or actor.username,
-            role=ParticipantRole.GRID_WORKER if actor.role == "grid_worker" else ParticipantRole.STAFF,
+            meeting=meeting,
+            user=actor,
+            name=actor.get_full_name() or actor.username,
+            role=ParticipantRole.GRID_WORKER
+            if actor.role == "grid_worker"
+            else ParticipantRole.STAFF,
             response=Participant.Response.YES,
         )
         audit.record(actor=actor, obj=meeting, action="create")
@@ -120,26 +143,47 @@ def agenda_item_add(*, actor, meeting, issue=None, title="", carried_from=None) 
 
 
 def participant_add(
-    *, actor, meeting, role, name="", user=None, resident=None, contact=None,
+    *,
+    actor,
+    meeting,
+    role,
+    name="",
+    user=None,
+    resident=None,
+    contact=None,
     organization_name="",
 ) -> Participant:
     _require_manager(actor, meeting)
     if meeting.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
         raise DomainError(_("The meeting is over."))
-    name = (name or getattr(resident, "name", "") or getattr(contact, "name", "")
-            or (user.get_full_name() if user else "")).strip()
+    name = (
+        name
+        or getattr(resident, "name", "")
+        or getattr(contact, "name", "")
+        or (user.get_full_name() if user else "")
+    ).strip()
     if not name:
         raise DomainError(_("Give the participant's name."), field="name")
     if contact is not None and not organization_name:
         organization_name = contact.organization.name
     lookup = (
-        {"user": user} if user else {"resident": resident} if resident else
-        {"contact": contact} if contact else None
+        {"user": user}
+        if user
+        else {"resident": resident}
+        if resident
+        else {"contact": contact}
+        if contact
+        else None
     )
     if lookup and meeting.participants.filter(**lookup).exists():
         raise DomainError(_("%(name)s is already invited.") % {"name": name}, field="name")
     return Participant.objects.create(
-        meeting=meeting, role=role, name=name, user=user, resident=resident, contact=contact,
+        meeting=meeting,
+        role=role,
+        name=name,
+        user=user,
+        resident=resident,
+        contact=contact,
         organization_name=organization_name,
     )
 
@@ -179,7 +223,9 @@ def meeting_ics(meeting, *, uid_suffix="") -> str:
         description += "\n" + "\n".join(f"{n}. {t}" for n, t in enumerate(items, 1))
     event.add("description", description)
     event.add(
-        "url", getattr(settings, "SITE_URL", "").rstrip("/") + reverse("meetings:detail", args=[meeting.pk])
+        "url",
+        getattr(settings, "SITE_URL", "").rstrip("/")
+        + reverse("meetings:detail", args=[meeting.pk]),
     )
     if meeting.status == Meeting.Status.CANCELLED:
         event.add("status", "CANCELLED")
@@ -234,7 +280,9 @@ def participant_respond(*, actor, participant, response, reason="") -> Participa
         locked.responded_at = timezone.now()
         locked.absence_reason = reason.strip()[:200] if response == Participant.Response.NO else ""
         locked.save(update_fields=["response", "responded_at", "absence_reason"])
-        audit.record(actor=actor, obj=locked.meeting, action="respond", note=f"{locked.name}: {response}")
+        audit.record(
+            actor=actor, obj=locked.meeting, action="respond", note=f"{locked.name}: {response}"
+        )
     return locked
 
 
@@ -332,7 +380,9 @@ def meeting_transition(
             for item in locked.agenda_items.select_related("issue"):
                 if item.issue and item.issue.status == IssueStatus.TO_DELIBERATE:
                     issue_transition(
-                        issue=item.issue, action="start_deliberation", actor=actor,
+                        issue=item.issue,
+                        action="start_deliberation",
+                        actor=actor,
                         check_role=False,
                     )
         elif action in ("end", "adjourn"):
@@ -364,9 +414,12 @@ def _notify_cancelled(meeting):
         recipient = _user_of(participant)
         if recipient is not None:
             notify(
-                recipient=recipient, kind="meeting_cancelled",
+                recipient=recipient,
+                kind="meeting_cancelled",
                 title=_("Cancelled: %(title)s") % {"title": meeting.title},
-                body=meeting.adjourn_reason or "", target=meeting, step=f"p{participant.pk}",
+                body=meeting.adjourn_reason or "",
+                target=meeting,
+                step=f"p{participant.pk}",
                 url=reverse("meetings:detail", args=[meeting.pk]),
                 attachment=(f"meeting-{meeting.pk}.ics", "text/calendar", ics),
             )
@@ -382,11 +435,17 @@ def meeting_continue(*, actor, meeting, starts_at, ends_at, venue="") -> Meeting
         raise DomainError(_("This meeting already has a continuation."))
     with transaction.atomic():
         follow = meeting_create(
-            actor=actor, community=meeting.community, grid=meeting.grid,
-            compound=meeting.compound, form=meeting.form,
+            actor=actor,
+            community=meeting.community,
+            grid=meeting.grid,
+            compound=meeting.compound,
+            form=meeting.form,
             title=_("%(title)s (continued)") % {"title": meeting.title},
-            venue=venue or meeting.venue, starts_at=starts_at, ends_at=ends_at,
-            is_private=meeting.is_private, continues=meeting,
+            venue=venue or meeting.venue,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            is_private=meeting.is_private,
+            continues=meeting,
         )
         for item in meeting.agenda_items.filter(
             outcome__in=[AgendaItem.Outcome.PENDING, AgendaItem.Outcome.NO_AGREEMENT]
@@ -396,9 +455,13 @@ def meeting_continue(*, actor, meeting, starts_at, ends_at, venue="") -> Meeting
             )
         for participant in meeting.participants.exclude(user=actor):
             Participant.objects.create(
-                meeting=follow, role=participant.role, name=participant.name,
-                user=participant.user, resident=participant.resident,
-                contact=participant.contact, organization_name=participant.organization_name,
+                meeting=follow,
+                role=participant.role,
+                name=participant.name,
+                user=participant.user,
+                resident=participant.resident,
+                contact=participant.contact,
+                organization_name=participant.organization_name,
             )
     return follow
 
@@ -415,8 +478,16 @@ def agenda_item_set_phase(*, actor, item, phase) -> AgendaItem:
 
 
 def opinion_add(
-    *, actor, item, kind, text, stance=Opinion.Stance.OTHER, participant=None,
-    speaker_name="", role="", spoken_seconds=0,
+    *,
+    actor,
+    item,
+    kind,
+    text,
+    stance=Opinion.Stance.OTHER,
+    participant=None,
+    speaker_name="",
+    role="",
+    spoken_seconds=0,
 ) -> Opinion:
     """Record what someone said (or wrote) on an agenda item."""
     meeting = Meeting.objects.get(pk=item.meeting_id)
@@ -445,16 +516,30 @@ def opinion_add(
         AgendaItem.objects.select_for_update().get(pk=item.pk)
         order = (item.opinions.aggregate(m=Max("order"))["m"] or 0) + 1
         opinion = Opinion.objects.create(
-            agenda_item=item, participant=participant, speaker_name=speaker_name,
-            role=role or ParticipantRole.OTHER, kind=kind, stance=stance, text=text,
-            spoken_seconds=spoken_seconds, order=order, recorded_by=actor,
+            agenda_item=item,
+            participant=participant,
+            speaker_name=speaker_name,
+            role=role or ParticipantRole.OTHER,
+            kind=kind,
+            stance=stance,
+            text=text,
+            spoken_seconds=spoken_seconds,
+            order=order,
+            recorded_by=actor,
         )
     return opinion
 
 
 def agenda_item_decide(
-    *, actor, item, outcome, outcome_text="", votes_for=None, votes_against=None,
-    votes_abstain=None, vote_options=None,
+    *,
+    actor,
+    item,
+    outcome,
+    outcome_text="",
+    votes_for=None,
+    votes_against=None,
+    votes_abstain=None,
+    vote_options=None,
 ) -> AgendaItem:
     """Record an item's outcome. A vote's counts cannot exceed the voters present.
     Consensus or a vote resolves the issue; referred escalates it."""
@@ -464,7 +549,11 @@ def agenda_item_decide(
     if outcome not in AgendaItem.Outcome.values or outcome == AgendaItem.Outcome.PENDING:
         raise DomainError(_("Choose an outcome."), field="outcome")
     outcome_text = (outcome_text or "").strip()
-    if outcome in (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE, AgendaItem.Outcome.REFERRED) and not outcome_text:
+    if (
+        outcome
+        in (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE, AgendaItem.Outcome.REFERRED)
+        and not outcome_text
+    ):
         raise DomainError(_("Write down what was decided."), field="outcome_text")
     vote_options = [o for o in (vote_options or []) if o.get("label")]
     if outcome == AgendaItem.Outcome.VOTE:
@@ -494,7 +583,11 @@ def agenda_item_decide(
         locked.outcome_text = outcome_text
         locked.votes_for = votes_for if not vote_options else None
         locked.votes_against = votes_against if not vote_options else None
-        locked.votes_abstain = (votes_abstain or 0) if outcome == AgendaItem.Outcome.VOTE and not vote_options else None
+        locked.votes_abstain = (
+            (votes_abstain or 0)
+            if outcome == AgendaItem.Outcome.VOTE and not vote_options
+            else None
+        )
         locked.vote_options = vote_options
         locked.phase = AgendaItem.Phase.DONE
         locked.save()
@@ -502,11 +595,23 @@ def agenda_item_decide(
         if locked.issue_id:
             issue = locked.issue
             if issue.status == IssueStatus.TO_DELIBERATE:
-                issue = issue_transition(issue=issue, action="start_deliberation", actor=actor, check_role=False)
-            if outcome in (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE) and issue.status == IssueStatus.IN_DELIBERATION:
-                issue_transition(issue=issue, action="resolve", actor=actor, check_role=False, note=outcome_text)
-            elif outcome == AgendaItem.Outcome.REFERRED and issue.status == IssueStatus.IN_DELIBERATION:
-                issue_transition(issue=issue, action="escalate", actor=actor, check_role=False, note=outcome_text)
+                issue = issue_transition(
+                    issue=issue, action="start_deliberation", actor=actor, check_role=False
+                )
+            if (
+                outcome in (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE)
+                and issue.status == IssueStatus.IN_DELIBERATION
+            ):
+                issue_transition(
+                    issue=issue, action="resolve", actor=actor, check_role=False, note=outcome_text
+                )
+            elif (
+                outcome == AgendaItem.Outcome.REFERRED
+                and issue.status == IssueStatus.IN_DELIBERATION
+            ):
+                issue_transition(
+                    issue=issue, action="escalate", actor=actor, check_role=False, note=outcome_text
+                )
     return locked
 
 
@@ -520,7 +625,11 @@ def speaking_time_by_role(meeting) -> list[dict]:
     )
     labels = dict(ParticipantRole.choices)
     return [
-        {**row, "label": labels.get(row["role"], row["role"]), "resident_side": row["role"] in RESIDENT_SIDE_ROLES}
+        {
+            **row,
+            "label": labels.get(row["role"], row["role"]),
+            "resident_side": row["role"] in RESIDENT_SIDE_ROLES,
+        }
         for row in rows
     ]
 
@@ -541,15 +650,20 @@ def correction_request(*, actor, meeting, text) -> MinutesCorrection:
     correction = MinutesCorrection.objects.create(meeting=meeting, requested_by=actor, text=text)
     if meeting.convener_id != actor.pk:
         notify(
-            recipient=meeting.convener, kind="minutes_correction",
-            title=_("Correction asked: %(title)s") % {"title": meeting.title}, body=text,
-            target=meeting, step=f"c{correction.pk}",
+            recipient=meeting.convener,
+            kind="minutes_correction",
+            title=_("Correction asked: %(title)s") % {"title": meeting.title},
+            body=text,
+            target=meeting,
+            step=f"c{correction.pk}",
             url=reverse("meetings:minutes", args=[meeting.pk]),
         )
     return correction
 
 
-def correction_answer(*, actor, correction, accept, answer="", expected_version=None) -> MinutesCorrection:
+def correction_answer(
+    *, actor, correction, accept, answer="", expected_version=None
+) -> MinutesCorrection:
     """Adopt or decline a correction. Adopting may change an item's outcome text:
     the manager edits it through `minutes_edit`."""
     meeting = correction.meeting
@@ -562,14 +676,19 @@ def correction_answer(*, actor, correction, accept, answer="", expected_version=
         answer = (answer or "").strip()
         if not accept and not answer:
             raise DomainError(_("Say why the correction is declined."), field="answer")
-        locked.status = MinutesCorrection.Status.ACCEPTED if accept else MinutesCorrection.Status.DECLINED
+        locked.status = (
+            MinutesCorrection.Status.ACCEPTED if accept else MinutesCorrection.Status.DECLINED
+        )
         locked.answer = answer
         locked.answered_at = timezone.now()
         locked.save(update_fields=["status", "answer", "answered_at"])
         notify(
-            recipient=locked.requested_by, kind="minutes_correction_answered",
+            recipient=locked.requested_by,
+            kind="minutes_correction_answered",
             title=_("Your correction: %(status)s") % {"status": locked.get_status_display()},
-            body=answer, target=meeting, step=f"a{locked.pk}",
+            body=answer,
+            target=meeting,
+            step=f"a{locked.pk}",
             url=reverse("meetings:minutes", args=[meeting.pk]),
         )
     return locked

@@ -40,7 +40,9 @@ def test_proposed_invitees_from_the_agenda(world, make_meeting, dispute):
     assert names["代表甲"] == ParticipantRole.REPRESENTATIVE
     # Once added, a proposal is no longer proposed.
     services.participant_add(
-        actor=world.staff_a, meeting=meeting, role=ParticipantRole.REPRESENTATIVE,
+        actor=world.staff_a,
+        meeting=meeting,
+        role=ParticipantRole.REPRESENTATIVE,
         resident=representative,
     )
     assert "代表甲" not in {p.name for p in proposed_invitees(meeting)}
@@ -82,7 +84,10 @@ def test_presence_rule_can_be_overridden_with_a_reason(world, make_meeting):
     FormRule.objects.create(form="building_council", min_representatives=3)
     meeting = make_meeting()
     meeting = services.meeting_transition(
-        actor=world.staff_a, meeting=meeting, action="start", note="暴雨，改期困难",
+        actor=world.staff_a,
+        meeting=meeting,
+        action="start",
+        note="暴雨，改期困难",
         override_presence=True,
     )
     assert meeting.status == Meeting.Status.IN_PROGRESS
@@ -91,7 +96,9 @@ def test_presence_rule_can_be_overridden_with_a_reason(world, make_meeting):
 def test_all_parties_required_for_mediation(world, make_meeting, dispute):
     FormRule.objects.create(form="onsite_mediation", all_parties_required=True)
     meeting = make_meeting(form="onsite_mediation", issues=[dispute])
-    services.participant_add(actor=world.staff_a, meeting=meeting, role=ParticipantRole.PARTY, name="王某")
+    services.participant_add(
+        actor=world.staff_a, meeting=meeting, role=ParticipantRole.PARTY, name="王某"
+    )
     assert any("王某" in p for p in services.presence_problems(meeting))
 
 
@@ -99,7 +106,9 @@ def test_start_moves_issue_into_deliberation_and_vote_resolves(world, make_meeti
     issue = make_issue(world)
     meeting = make_meeting(issues=[issue])
     voters = [
-        services.participant_add(actor=world.staff_a, meeting=meeting, role=ParticipantRole.RESIDENT, name=f"居民{i}")
+        services.participant_add(
+            actor=world.staff_a, meeting=meeting, role=ParticipantRole.RESIDENT, name=f"居民{i}"
+        )
         for i in range(3)
     ]
     _start(meeting, world.staff_a, present=voters)
@@ -109,13 +118,23 @@ def test_start_moves_issue_into_deliberation_and_vote_resolves(world, make_meeti
     # The convener is not marked present: three voters.
     with pytest.raises(DomainError) as error:
         services.agenda_item_decide(
-            actor=world.staff_a, item=item, outcome="vote", outcome_text="清理",
-            votes_for=3, votes_against=1, votes_abstain=0,
+            actor=world.staff_a,
+            item=item,
+            outcome="vote",
+            outcome_text="清理",
+            votes_for=3,
+            votes_against=1,
+            votes_abstain=0,
         )
     assert error.value.field == "votes_for"
     services.agenda_item_decide(
-        actor=world.staff_a, item=item, outcome="vote", outcome_text="清理",
-        votes_for=2, votes_against=1, votes_abstain=0,
+        actor=world.staff_a,
+        item=item,
+        outcome="vote",
+        outcome_text="清理",
+        votes_for=2,
+        votes_against=1,
+        votes_abstain=0,
     )
     item.refresh_from_db()
     issue.refresh_from_db()
@@ -130,7 +149,10 @@ def test_vote_with_options_counts_checked(world, make_meeting):
     item = meeting.agenda_items.get()
     with pytest.raises(DomainError):
         services.agenda_item_decide(
-            actor=world.staff_a, item=item, outcome="vote", outcome_text="方案",
+            actor=world.staff_a,
+            item=item,
+            outcome="vote",
+            outcome_text="方案",
             vote_options=[{"label": "A", "votes": 1}, {"label": "B", "votes": 1}],
         )
 
@@ -141,7 +163,9 @@ def test_adjourn_and_continue_carries_open_items(world, make_meeting):
     p = services.participant_add(actor=world.staff_a, meeting=meeting, role="party", name="当事人")
     _start(meeting, world.staff_a, present=[p])
     first = meeting.agenda_items.get(title="已议")
-    services.agenda_item_decide(actor=world.staff_a, item=first, outcome="consensus", outcome_text="同意")
+    services.agenda_item_decide(
+        actor=world.staff_a, item=first, outcome="consensus", outcome_text="同意"
+    )
     with pytest.raises(DomainError):
         services.meeting_transition(actor=world.staff_a, meeting=meeting, action="adjourn")
     meeting = services.meeting_transition(
@@ -158,7 +182,10 @@ def test_adjourn_and_continue_carries_open_items(world, make_meeting):
     assert follow.participants.filter(name="当事人").exists()
     with pytest.raises(DomainError):
         services.meeting_continue(
-            actor=world.staff_a, meeting=meeting, starts_at=start, ends_at=start + timedelta(hours=1)
+            actor=world.staff_a,
+            meeting=meeting,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
         )
 
 
@@ -183,8 +210,12 @@ def test_invitation_sends_ics_that_parses_back(world, make_meeting):
 
 def test_respond_yes_no(world, make_meeting):
     meeting = make_meeting()
-    p = services.participant_add(actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_a)
-    p = services.participant_respond(actor=world.resident_user_a, participant=p, response="no", reason="出差")
+    p = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_a
+    )
+    p = services.participant_respond(
+        actor=world.resident_user_a, participant=p, response="no", reason="出差"
+    )
     assert (p.response, p.absence_reason) == ("no", "出差")
     with pytest.raises(DomainError):
         services.participant_respond(actor=world.resident_user_a, participant=p, response="maybe")
@@ -192,18 +223,48 @@ def test_respond_yes_no(world, make_meeting):
 
 def test_opinions_and_speaking_time_by_role(world, make_meeting):
     meeting = make_meeting(issues=[make_issue(world)])
-    resident = services.participant_add(actor=world.staff_a, meeting=meeting, role="resident", name="甲")
-    official = services.participant_add(actor=world.staff_a, meeting=meeting, role="government", name="城管")
+    resident = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", name="甲"
+    )
+    official = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="government", name="城管"
+    )
     _start(meeting, world.staff_a, present=[resident, official])
     item = meeting.agenda_items.get()
-    services.opinion_add(actor=world.staff_a, item=item, kind="in_turn", text="支持", stance="for", participant=resident, spoken_seconds=90)
-    services.opinion_add(actor=world.staff_a, item=item, kind="answer", text="下周处理", participant=official, spoken_seconds=30)
-    services.opinion_add(actor=world.staff_a, item=item, kind="written", text="书面意见", speaker_name="乙", role="resident")
+    services.opinion_add(
+        actor=world.staff_a,
+        item=item,
+        kind="in_turn",
+        text="支持",
+        stance="for",
+        participant=resident,
+        spoken_seconds=90,
+    )
+    services.opinion_add(
+        actor=world.staff_a,
+        item=item,
+        kind="answer",
+        text="下周处理",
+        participant=official,
+        spoken_seconds=30,
+    )
+    services.opinion_add(
+        actor=world.staff_a,
+        item=item,
+        kind="written",
+        text="书面意见",
+        speaker_name="乙",
+        role="resident",
+    )
     with pytest.raises(DomainError) as error:
-        services.opinion_add(actor=world.staff_a, item=item, kind="answer", text="x", participant=resident)
+        services.opinion_add(
+            actor=world.staff_a, item=item, kind="answer", text="x", participant=resident
+        )
     assert error.value.field == "participant"
     with pytest.raises(DomainError) as error:
-        services.opinion_add(actor=world.staff_a, item=item, kind="free", text=" ", participant=resident)
+        services.opinion_add(
+            actor=world.staff_a, item=item, kind="free", text=" ", participant=resident
+        )
     assert error.value.field == "text"
     rows = {r["role"]: r for r in services.speaking_time_by_role(meeting)}
     assert rows["resident"]["seconds"] == 90 and rows["resident"]["turns"] == 2
@@ -218,19 +279,33 @@ def test_minutes_stale_edit_and_finalise_locks(world, make_meeting):
     meeting = services.meeting_transition(actor=world.staff_a, meeting=meeting, action="end")
     item = meeting.agenda_items.get()
     version = meeting.version
-    services.minutes_edit(actor=world.staff_a, meeting=meeting, expected_version=version, outcomes={item.pk: "甲的修改"})
+    services.minutes_edit(
+        actor=world.staff_a,
+        meeting=meeting,
+        expected_version=version,
+        outcomes={item.pk: "甲的修改"},
+    )
     with pytest.raises(StaleEdit):
-        services.minutes_edit(actor=world.head_a, meeting=meeting, expected_version=version, outcomes={item.pk: "乙的修改"})
+        services.minutes_edit(
+            actor=world.head_a,
+            meeting=meeting,
+            expected_version=version,
+            outcomes={item.pk: "乙的修改"},
+        )
     item.refresh_from_db()
     assert item.outcome_text == "甲的修改"
-    correction = services.correction_request(actor=world.staff_a, meeting=meeting, text="时间写错了")
+    correction = services.correction_request(
+        actor=world.staff_a, meeting=meeting, text="时间写错了"
+    )
     with pytest.raises(DomainError):
         services.meeting_transition(actor=world.staff_a, meeting=meeting, action="close")
     services.correction_answer(actor=world.staff_a, correction=correction, accept=True)
     meeting = services.meeting_transition(actor=world.staff_a, meeting=meeting, action="close")
     assert meeting.status == Meeting.Status.CLOSED and meeting.minutes_finalised_at
     with pytest.raises(DomainError):
-        services.minutes_edit(actor=world.staff_a, meeting=meeting, expected_version=meeting.version, outcomes={})
+        services.minutes_edit(
+            actor=world.staff_a, meeting=meeting, expected_version=meeting.version, outcomes={}
+        )
     with pytest.raises(DomainError):
         services.correction_request(actor=world.staff_a, meeting=meeting, text="再改")
 
@@ -240,7 +315,9 @@ def test_summary_not_published_for_private_mediation(world, make_meeting, disput
     _start(meeting, world.staff_a)
     meeting = services.meeting_transition(actor=world.staff_a, meeting=meeting, action="end")
     with pytest.raises(DomainError):
-        services.summary_publish(actor=world.staff_a, meeting=meeting, summary="x", expected_version=meeting.version)
+        services.summary_publish(
+            actor=world.staff_a, meeting=meeting, summary="x", expected_version=meeting.version
+        )
 
 
 def test_other_community_staff_cannot_run_meeting(world, make_meeting):

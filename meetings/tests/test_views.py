@@ -24,8 +24,14 @@ def _count(client, url):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("staff_a", 200), ("worker_a1", 200), ("street_admin", 200), ("staff_b", 404),
-     ("resident_user_b", 404), ("org_contact", 404)],
+    [
+        ("staff_a", 200),
+        ("worker_a1", 200),
+        ("street_admin", 200),
+        ("staff_b", 404),
+        ("resident_user_b", 404),
+        ("org_contact", 404),
+    ],
 )
 def test_detail_access_per_role(client, world, make_meeting, who, expected):
     meeting = make_meeting()
@@ -35,10 +41,15 @@ def test_detail_access_per_role(client, world, make_meeting, who, expected):
 
 def test_invited_resident_sees_meeting_but_cannot_run_it(client, world, make_meeting):
     meeting = make_meeting()
-    services.participant_add(actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_a)
+    services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_a
+    )
     client.force_login(world.resident_user_a)
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
-    response = client.post(reverse("meetings:transition", args=[meeting.pk]), {"action": "start", "version": meeting.version})
+    response = client.post(
+        reverse("meetings:transition", args=[meeting.pk]),
+        {"action": "start", "version": meeting.version},
+    )
     assert response.status_code == 403
     response = client.post(reverse("meetings:respond", args=[meeting.pk]), {"response": "yes"})
     assert response.status_code == 302
@@ -57,8 +68,11 @@ def test_create_keeps_input_on_error(client, world):
     client.force_login(world.staff_a)
     start = timezone.localtime() + timedelta(days=2)
     data = {
-        "community": world.community_a.pk, "form": "building_council", "title": "议事会",
-        "venue": "活动室", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "community": world.community_a.pk,
+        "form": "building_council",
+        "title": "议事会",
+        "venue": "活动室",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
     }
     response = client.post(reverse("meetings:create"), data)
@@ -71,12 +85,22 @@ def test_create_keeps_input_on_error(client, world):
     assert response.url == reverse("meetings:detail", args=[meeting.pk])
 
 
-def test_private_mediation_seen_only_by_staff_grid_workers_and_parties(client, world, make_meeting, dispute):
+def test_private_mediation_seen_only_by_staff_grid_workers_and_parties(
+    client, world, make_meeting, dispute
+):
     meeting = make_meeting(issues=[dispute], is_private=True, form="onsite_mediation")
-    services.participant_add(actor=world.staff_a, meeting=meeting, role="party", resident=world.resident_a)
+    services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="party", resident=world.resident_a
+    )
     url = reverse("meetings:detail", args=[meeting.pk])
-    for who, expected in [("staff_a", 200), ("worker_a1", 200), ("resident_user_a", 200),
-                          ("worker_a2", 404), ("street_admin", 404), ("resident_user_b", 404)]:
+    for who, expected in [
+        ("staff_a", 200),
+        ("worker_a1", 200),
+        ("resident_user_a", 200),
+        ("worker_a2", 404),
+        ("street_admin", 404),
+        ("resident_user_b", 404),
+    ]:
         client.force_login(getattr(world, who))
         assert client.get(url).status_code == expected, who
         listed = client.get(reverse("meetings:list")).content.decode()
@@ -101,8 +125,16 @@ def test_detail_query_count_constant_in_opinions(client, world, make_meeting):
 
     def add(n):
         Opinion.objects.bulk_create(
-            Opinion(agenda_item=item, participant=participant, speaker_name="甲", role="staff",
-                    kind="free", text=f"意见{i}", order=i) for i in range(n)
+            Opinion(
+                agenda_item=item,
+                participant=participant,
+                speaker_name="甲",
+                role="staff",
+                kind="free",
+                text=f"意见{i}",
+                order=i,
+            )
+            for i in range(n)
         )
 
     client.force_login(world.staff_a)
@@ -120,13 +152,27 @@ def test_htmx_opinion_error_keeps_input_and_success_renders_item(client, world, 
     item = meeting.agenda_items.get()
     client.force_login(world.staff_a)
     url = reverse("meetings:opinion_add", args=[meeting.pk, item.pk])
-    response = client.post(url, {"kind": "free", "stance": "for", "text": "我赞成加装", "spoken_seconds": "5"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url,
+        {"kind": "free", "stance": "for", "text": "我赞成加装", "spoken_seconds": "5"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "我赞成加装" in body  # the text typed is kept
     assert "Choose the speaker" in body or "选择发言人" in body
     assert not item.opinions.exists()
-    response = client.post(url, {"kind": "free", "stance": "for", "text": "我赞成加装", "speaker_name": "王大爷", "spoken_seconds": "65"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url,
+        {
+            "kind": "free",
+            "stance": "for",
+            "text": "我赞成加装",
+            "speaker_name": "王大爷",
+            "spoken_seconds": "65",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert "王大爷" in response.content.decode()
     assert item.opinions.get().spoken_seconds == 65
@@ -159,18 +205,27 @@ def test_ics_download_and_calendar(client, world, make_meeting):
         response = client.get(reverse("meetings:calendar"), {"view": view, "date": day})
         assert meeting.title in response.content.decode()
     client.force_login(world.staff_b)
-    assert meeting.title not in client.get(reverse("meetings:calendar"), {"date": day}).content.decode()
+    assert (
+        meeting.title
+        not in client.get(reverse("meetings:calendar"), {"date": day}).content.decode()
+    )
     assert client.get(reverse("meetings:ics", args=[meeting.pk])).status_code == 404
 
 
 def test_minutes_page_and_pdf(client, world, make_meeting):
     meeting = make_meeting(issues=[make_issue(world, title="加装电梯")])
-    p = services.participant_add(actor=world.staff_a, meeting=meeting, role="resident", name="李阿姨")
+    p = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", name="李阿姨"
+    )
     services.attendance_record(actor=world.staff_a, participant=p, attendance="present")
     meeting = services.meeting_transition(actor=world.staff_a, meeting=meeting, action="start")
     item = meeting.agenda_items.get()
-    services.opinion_add(actor=world.staff_a, item=item, kind="in_turn", text="一楼住户担心采光", participant=p)
-    services.agenda_item_decide(actor=world.staff_a, item=item, outcome="consensus", outcome_text="按方案二加装")
+    services.opinion_add(
+        actor=world.staff_a, item=item, kind="in_turn", text="一楼住户担心采光", participant=p
+    )
+    services.agenda_item_decide(
+        actor=world.staff_a, item=item, outcome="consensus", outcome_text="按方案二加装"
+    )
     services.meeting_transition(actor=world.staff_a, meeting=meeting, action="end")
     client.force_login(world.staff_a)
     body = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
@@ -188,7 +243,12 @@ def test_minutes_stale_edit_shows_error(client, world, make_meeting):
     item = meeting.agenda_items.get()
     client.force_login(world.staff_a)
     url = reverse("meetings:minutes", args=[meeting.pk])
-    data = {"save_minutes": "1", "version": meeting.version, f"outcome_{item.pk}": "第一版", "summary": ""}
+    data = {
+        "save_minutes": "1",
+        "version": meeting.version,
+        f"outcome_{item.pk}": "第一版",
+        "summary": "",
+    }
     assert client.post(url, data).status_code == 302
     data[f"outcome_{item.pk}"] = "第二版"
     response = client.post(url, data)
