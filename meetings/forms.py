@@ -161,3 +161,21 @@ class MinutesForm(forms.Form):
                 initial=item.outcome_text,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+
+class AgendaItemForm(forms.Form):
+    issue = forms.ModelChoiceField(Issue.objects.none(), label=_("issue"), required=False)
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+
+    def __init__(self, *args, issues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if issues is not None:
+            self.fields["issue"].queryset = issues.filter(
+                status__in=[IssueStatus.TO_DELIBERATE, IssueStatus.IN_DELIBERATION]
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("issue") and not (data.get("title") or "").strip():
+            self.add_error("title", _("Choose an issue or give a title."))
+        return data

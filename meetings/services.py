@@ -404,11 +404,11 @@ def meeting_transition(
         _bump(locked, *fields)
         audit.record(actor=actor, obj=locked, action=action, note=note)
         if action == "cancel":
-            _notify_cancelled(locked)
+            _notify_cancelled(locked, note)
     return locked
 
 
-def _notify_cancelled(meeting):
+def _notify_cancelled(meeting, note):
     ics = meeting_ics(meeting)
     for participant in meeting.participants.filter(invited_at__isnull=False):
         recipient = _user_of(participant)
@@ -417,7 +417,7 @@ def _notify_cancelled(meeting):
                 recipient=recipient,
                 kind="meeting_cancelled",
                 title=_("Cancelled: %(title)s") % {"title": meeting.title},
-                body=meeting.adjourn_reason or "",
+                body=note,
                 target=meeting,
                 step=f"p{participant.pk}",
                 url=reverse("meetings:detail", args=[meeting.pk]),

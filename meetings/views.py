@@ -146,6 +146,11 @@ def _detail_context(request, meeting, **extra):
         "outcomes": [c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.PENDING],
         "phases": AgendaItem.Phase.choices,
         "continue_form": forms.ContinueForm(),
+        "agenda_form": forms.AgendaItemForm(
+            issues=issues_visible_to(request.user).filter(community=meeting.community_id)
+        )
+        if manage and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS)
+        else None,
         "mine": participant_for(request.user, meeting),
         "uninvited": sum(1 for p in participants if p.invited_at is None),
     }
@@ -595,3 +600,30 @@ def minutes_pdf(request, pk):
         "meetings/minutes_pdf.html", _minutes_context(request, meeting), request=request
     )
     return pdf_response(pdf, f"{meeting.title}-{_('minutes')}.pdf")
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    issues = issues_visible_to(request.user).filter(community=meeting.community_id)
+    form = forms.AgendaItemForm(request.POST, issues=issues)
+    if form.is_valid():
+        try:
+            services.agenda_item_add(
+                actor=request.user,
+                meeting=meeting,
+                issue=form.cleaned_data["issue"],
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("Added to the agenda."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/detail.html",
+        _detail_context(request, meeting, agenda_form=form),
+        status=400,
+    )

@@ -256,3 +256,39 @@ def test_minutes_stale_edit_shows_error(client, world, make_meeting):
     assert "第二版" in response.content.decode()
     item.refresh_from_db()
     assert item.outcome_text == "第一版"
+
+
+def test_agenda_add_requires_issue_or_title(client, world, make_meeting):
+    meeting = make_meeting()
+    client.force_login(world.staff_a)
+    url = reverse("meetings:agenda_add", args=[meeting.pk])
+    response = client.post(url, {"title": ""})
+    assert response.status_code == 400
+    assert not meeting.agenda_items.exists()
+    issue = make_issue(world, title="停车难")
+    assert client.post(url, {"issue": issue.pk}).status_code == 302
+    assert meeting.agenda_items.get().title == "停车难"
+    client.force_login(world.worker_a2)
+    assert client.post(url, {"title": "x"}).status_code == 403
+
+
+def test_planned_meeting_page_proposes_and_invites(client, world, make_meeting, dispute):
+    meeting = make_meeting(issues=[dispute])
+    client.force_login(world.staff_a)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    body = client.get(url).content.decode()
+    assert "楼上住户王某" in body and "甲居民" in body
+    response = client.post(
+        reverse("meetings:participant_add", args=[meeting.pk]), {"proposal": ["0", "1"]}
+    )
+    assert response.status_code == 302
+    assert meeting.participants.count() == 3
+    client.post(reverse("meetings:invite", args=[meeting.pk]))
+    client.force_login(world.resident_user_a)
+    response = client.get(reverse("meetings:respond", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert meeting.title in response.content.decode()
+    response = client.post(
+        reverse("meetings:respond", args=[meeting.pk]), {"response": "no", "reason": "住院"}
+    )
+    assert meeting.participants.get(resident=world.resident_a).absence_reason == "住院"
