@@ -179,3 +179,11 @@ class AgendaItemForm(forms.Form):
         if not data.get("issue") and not (data.get("title") or "").strip():
             self.add_error("title", _("Choose an issue or give a title."))
         return data
+
+
+class MeetingEditForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    venue = forms.CharField(label=_("venue"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/invite.ics", views.ics, name="ics"),
     path("<int:pk>/transition/", views.meeting_transition, name="transition"),
     path("<int:pk>/participants/", views.participant_add, name="participant_add"),
+    path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
     path("<int:pk>/invite/", views.meeting_invite, name="invite"),
     path("<int:pk>/respond/", views.respond, name="respond"),

@@ -627,3 +627,34 @@ def agenda_add(request, pk):
         _detail_context(request, meeting, agenda_form=form),
         status=400,
     )
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    initial = {
+        "title": meeting.title,
+        "venue": meeting.venue,
+        "version": meeting.version,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+    }
+    form = forms.MeetingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.meeting_update(
+                actor=request.user, meeting=meeting, expected_version=version, **data
+            )
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("Meeting changed."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting},
+        status=400 if form.errors else 200,
+    )

@@ -292,3 +292,29 @@ def test_planned_meeting_page_proposes_and_invites(client, world, make_meeting, 
         reverse("meetings:respond", args=[meeting.pk]), {"response": "no", "reason": "住院"}
     )
     assert meeting.participants.get(resident=world.resident_a).absence_reason == "住院"
+
+
+def test_edit_planned_meeting_and_stale_version(client, world, make_meeting):
+    meeting = make_meeting()
+    client.force_login(world.staff_a)
+    url = reverse("meetings:edit", args=[meeting.pk])
+    assert client.get(url).status_code == 200
+    start = timezone.localtime(meeting.starts_at)
+    data = {
+        "title": "改期的议事会",
+        "venue": "二楼会议室",
+        "version": meeting.version,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert client.post(url, data).status_code == 302
+    data["title"] = "另一人的修改"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "另一人的修改" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title == "改期的议事会"
+    client.force_login(world.staff_b)
+    assert client.get(url).status_code == 404
+    client.force_login(world.resident_user_a)
+    assert client.get(url).status_code == 404
