@@ -318,3 +318,20 @@ def test_edit_planned_meeting_and_stale_version(client, world, make_meeting):
     assert client.get(url).status_code == 404
     client.force_login(world.resident_user_a)
     assert client.get(url).status_code == 404
+
+
+def test_attendance_htmx_returns_the_row(client, world, make_meeting):
+    meeting = make_meeting()
+    p = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", name="赵大姐"
+    )
+    client.force_login(world.staff_a)
+    url = reverse("meetings:attendance", args=[meeting.pk, p.pk])
+    response = client.post(url, {"attendance": "present"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="participant-{p.pk}"' in body and "<html" not in body
+    p.refresh_from_db()
+    assert p.attendance == "present" and p.signed_in_at
+    client.force_login(world.worker_a2)
+    assert client.post(url, {"attendance": "absent"}).status_code == 403
