@@ -103,6 +103,25 @@ class DecideForm(forms.Form):
     votes_for = forms.IntegerField(label=_("for"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("against"), min_value=0, required=False)
     votes_abstain = forms.IntegerField(label=_("abstain"), min_value=0, required=False)
+    vote_options = forms.CharField(
+        label=_("or a choice between options"),
+        help_text=_("One option a line, with its votes after a colon, e.g. “Plan A: 12”."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_vote_options(self):
+        options = []
+        for line in self.cleaned_data.get("vote_options", "").splitlines():
+            if not line.strip():
+                continue
+            label, sep, votes = line.replace("：", ":").rpartition(":")
+            if not sep or not label.strip() or not votes.strip().isdigit():
+                raise forms.ValidationError(
+                    _("Write each option as “option: votes”, e.g. “Plan A: 12”.")
+                )
+            options.append({"label": label.strip(), "votes": int(votes.strip())})
+        return options
 
 
 class TransitionForm(forms.Form):

@@ -429,8 +429,16 @@ def meeting_continue(*, actor, meeting, starts_at, ends_at, venue="") -> Meeting
     """Convene the continuation of an adjourned meeting: same form and place, the open
     items carried over, the same participants invited again."""
     _require_manager(actor, meeting)
-    if meeting.status not in (Meeting.Status.ADJOURNED, Meeting.Status.CLOSED):
-        raise DomainError(_("Only an adjourned meeting is continued."))
+    if meeting.status not in (
+        Meeting.Status.ADJOURNED,
+        Meeting.Status.ENDED,
+        Meeting.Status.CLOSED,
+    ):
+        raise DomainError(_("Only an adjourned or ended meeting is continued."))
+    if not meeting.agenda_items.filter(
+        outcome__in=[AgendaItem.Outcome.PENDING, AgendaItem.Outcome.NO_AGREEMENT]
+    ).exists():
+        raise DomainError(_("Every item of this meeting has an outcome: nothing to carry over."))
     if meeting.continuations.exclude(status=Meeting.Status.CANCELLED).exists():
         raise DomainError(_("This meeting already has a continuation."))
     with transaction.atomic():

@@ -335,3 +335,40 @@ def test_attendance_htmx_returns_the_row(client, world, make_meeting):
     assert p.attendance == "present" and p.signed_in_at
     client.force_login(world.worker_a2)
     assert client.post(url, {"attendance": "absent"}).status_code == 403
+
+
+def test_vote_between_options_from_the_page(client, world, make_meeting):
+    meeting = make_meeting(issues=[make_issue(world)])
+    voters = [
+        services.participant_add(
+            actor=world.staff_a, meeting=meeting, role="resident", name=f"居民{i}"
+        )
+        for i in range(3)
+    ]
+    for voter in voters:
+        services.attendance_record(actor=world.staff_a, participant=voter, attendance="present")
+    services.meeting_transition(actor=world.staff_a, meeting=meeting, action="start")
+    item = meeting.agenda_items.get()
+    client.force_login(world.staff_a)
+    url = reverse("meetings:item_decide", args=[meeting.pk, item.pk])
+    data = {"outcome": "vote", "outcome_text": "选方案甲", "vote_options": "方案甲 2\n方案乙：1"}
+    assert client.post(url, data).status_code == 400
+    data["vote_options"] = "方案甲：2\n方案乙: 1"
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.vote_options == [{"label": "方案甲", "votes": 2}, {"label": "方案乙", "votes": 1}]
+    body = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert "方案乙: 1" in body
+
+
+def test_no_agreement_item_carried_to_a_later_meeting(world, make_meeting):
+    meeting = make_meeting(issues=[make_issue(world, title="油烟扰民")])
+    services.meeting_transition(actor=world.staff_a, meeting=meeting, action="start")
+    item = meeting.agenda_items.get()
+    services.agenda_item_decide(actor=world.staff_a, item=item, outcome="no_agreement")
+    meeting = services.meeting_transition(actor=world.staff_a, meeting=meeting, action="end")
+    start = timezone.now() + timedelta(days=14)
+    follow = services.meeting_continue(
+        actor=world.staff_a, meeting=meeting, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    assert follow.agenda_items.get().carried_from == item
