@@ -117,7 +117,11 @@ def _detail_context(request, meeting, **extra):
     for item in items:
         given = item_forms.get(item.pk, {})
         item.opinion_form = given.get("opinion_form") or (
-            forms.OpinionForm(participants=meeting.participants.all(), auto_id=f"op{item.pk}_%s")
+            forms.OpinionForm(
+                participants=meeting.participants.all(),
+                auto_id=f"op{item.pk}_%s",
+                initial={"kind": "free" if item.phase == AgendaItem.Phase.FREE else "in_turn"},
+            )
             if recording
             else None
         )

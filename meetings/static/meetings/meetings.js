@@ -65,4 +65,14 @@
     var state = timers.get(event.target);
     if (state && state.running) { window.clearInterval(state.handle); }
   });
+
+  // After an opinion is recorded, the cursor goes back to the text box for the next speaker.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var section = event.detail.target;
+    if (section && section.classList && section.classList.contains("agenda-item")) {
+      var fresh = document.getElementById(section.id);
+      var field = fresh && (fresh.querySelector(".is-invalid") || fresh.querySelector("textarea[name=text]"));
+      if (field) { field.focus(); }
+    }
+  });
 })();
