@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from accounts.models import Role
+        from accounts.navigation import WORKERS, NavEntry, register
+
+        register(
+            NavEntry(
+                _("Meetings"), "meetings:list", "people", WORKERS, order=30, section="/meetings/"
+            ),
+            NavEntry(
+                _("Calendar"),
+                "meetings:calendar",
+                "calendar3",
+                WORKERS | {Role.RESIDENT, Role.ORG_CONTACT},
+                order=31,
+                section="/meetings/calendar/",
+            ),
+        )

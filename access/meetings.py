@@ -1,0 +1,92 @@
+"""Who may see and run meetings.
+
+Staff of the community run its meetings; grid workers run the meetings of their grid and
+see the community's open meetings; street admins see the meetings of their communities.
+Residents and organization contacts see the meetings they are invited to. Private
+mediations are seen only by the community's staff, the workers of the grid and the
+parties (participants of the meeting).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from meetings.models import Meeting
+
+from .scope import get_scope
+
+
+def meetings_visible_to(user):
+    scope = get_scope(user)
+    meetings = Meeting.objects.filter(archived_at__isnull=True)
+    if scope.is_staff:
+        return meetings.filter(community__in=scope.community_ids)
+    if scope.is_grid_worker:
+        return meetings.filter(
+            Q(grid__in=scope.grid_ids)
+            | Q(community__in=scope.community_ids, is_private=False)
+            | Q(participants__user=scope.user_id)
+        ).distinct()
+    if scope.is_street_admin:
+        return meetings.filter(community__in=scope.community_ids, is_private=False)
+    if scope.is_resident and scope.resident_id:
+        mine = Q(participants__resident=scope.resident_id) | Q(participants__user=scope.user_id)
+        return meetings.filter(pk__in=Meeting.objects.filter(mine).values("pk"))
+    if scope.is_org_contact:
+        mine = Q(participants__user=scope.user_id)
+        if getattr(user, "contact_id", None):
+            mine |= Q(participants__contact=user.contact_id)
+        return meetings.filter(pk__in=Meeting.objects.filter(mine).values("pk"))
+    return meetings.none()
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    """Convene, invite, record and write the minutes: staff of the community and the
+    workers of the meeting's grid."""
+    scope = get_scope(user)
+    return scope.is_staff_of(meeting.community_id) or (
+        meeting.grid_id is not None and scope.is_worker_of_grid(meeting.grid_id)
+    )
+
+
+def can_convene_in(user, community_id, grid_id=None) -> bool:
+    scope = get_scope(user)
+    return scope.is_staff_of(community_id) or (
+        grid_id is not None and scope.is_worker_of_grid(grid_id)
+    )
+
+
+def can_convene(user) -> bool:
+    scope = get_scope(user)
+    return scope.is_staff or scope.is_grid_worker
+
+
+def participant_for(user, meeting):
+    """The user's own invitation to the meeting, or None."""
+    scope = get_scope(user)
+    query = Q(user=scope.user_id)
+    if scope.resident_id:
+        query |= Q(resident=scope.resident_id)
+    if getattr(user, "contact_id", None):
+        query |= Q(contact=user.contact_id)
+    return meeting.participants.filter(query).first()
+
+
+def can_request_correction(user, meeting) -> bool:
+    """Anyone who may manage the meeting or attended it."""
+    return can_manage_meeting(user, meeting) or participant_for(user, meeting) is not None
+
+
+def get_meeting_for_user(user, pk, *, write=False, queryset=None) -> Meeting:
+    """The meeting if the user may see it (else 404); with write=True, only if they may
+    also run it (else 403)."""
+    meetings = queryset if queryset is not None else Meeting.objects.all()
+    try:
+        meeting = meetings.select_related("community", "grid", "compound", "convener").get(
+            pk=pk, pk__in=meetings_visible_to(user).values("pk")
+        )
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    return meeting

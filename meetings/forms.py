@@ -1,0 +1,208 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Community, Compound, Grid
+from issues.models import Issue
+from issues.models import Status as IssueStatus
+
+from .models import AgendaItem, Form, Opinion, Participant, ParticipantRole
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.Form):
+    community = forms.ModelChoiceField(Community.objects.none(), label=_("community"))
+    grid = forms.ModelChoiceField(Grid.objects.none(), label=_("grid"), required=False)
+    compound = forms.ModelChoiceField(Compound.objects.none(), label=_("compound"), required=False)
+    form = forms.ChoiceField(choices=Form.choices, label=_("form"))
+    title = forms.CharField(label=_("title"), max_length=200)
+    venue = forms.CharField(label=_("venue"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
+    is_private = forms.BooleanField(
+        label=_("Private mediation (only staff, the grid's workers and the parties see it)"),
+        required=False,
+    )
+    issues = forms.ModelMultipleChoiceField(
+        Issue.objects.none(),
+        label=_("issues on the agenda"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, scope, issues, **kwargs):
+        super().__init__(*args, **kwargs)
+        communities = Community.objects.filter(pk__in=scope.community_ids)
+        self.fields["community"].queryset = communities
+        grids = Grid.objects.filter(community__in=scope.community_ids, archived_at__isnull=True)
+        if scope.is_grid_worker:
+            grids = grids.filter(pk__in=scope.grid_ids)
+            self.fields["grid"].required = True
+        self.fields["grid"].queryset = grids
+        self.fields["compound"].queryset = Compound.objects.filter(
+            community__in=scope.community_ids, archived_at__isnull=True
+        )
+        self.fields["issues"].queryset = issues.filter(
+            status__in=[IssueStatus.TO_DELIBERATE, IssueStatus.IN_DELIBERATION]
+        )
+
+    def clean(self):
+        data = super().clean()
+        community = data.get("community")
+        for name in ("grid", "compound"):
+            value = data.get(name)
+            if value is not None and community is not None and value.community_id != community.pk:
+                self.add_error(name, _("Choose one in the meeting's community."))
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        return data
+
+
+class ParticipantForm(forms.Form):
+    role = forms.ChoiceField(choices=ParticipantRole.choices, label=_("capacity"))
+    name = forms.CharField(label=_("full name"), max_length=100)
+    organization_name = forms.CharField(label=_("organization"), max_length=150, required=False)
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(choices=Participant.Attendance.choices, label=_("attendance"))
+    reason = forms.CharField(label=_("reason for absence"), max_length=200, required=False)
+
+
+class OpinionForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        Participant.objects.none(), label=_("speaker"), required=False
+    )
+    speaker_name = forms.CharField(label=_("or name"), max_length=100, required=False)
+    kind = forms.ChoiceField(choices=Opinion.Kind.choices, label=_("kind"))
+    stance = forms.ChoiceField(choices=Opinion.Stance.choices, label=_("stance"), initial="other")
+    text = forms.CharField(label=_("what was said"), widget=forms.Textarea(attrs={"rows": 3}))
+    spoken_seconds = forms.IntegerField(
+        label=_("speaking time (seconds)"),
+        min_value=0,
+        initial=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"data-timer-target": "seconds"}),
+    )
+
+    def __init__(self, *args, participants=None, prefix=None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["participant"].queryset = (
+            participants if participants is not None else Participant.objects.none()
+        )
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.PENDING],
+        label=_("outcome"),
+    )
+    outcome_text = forms.CharField(
+        label=_("what was decided"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    votes_for = forms.IntegerField(label=_("for"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("against"), min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label=_("abstain"), min_value=0, required=False)
+    vote_options = forms.CharField(
+        label=_("or a choice between options"),
+        help_text=_("One option a line, with its votes after a colon, e.g. “Plan A: 12”."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_vote_options(self):
+        options = []
+        for line in self.cleaned_data.get("vote_options", "").splitlines():
+            if not line.strip():
+                continue
+            label, sep, votes = line.replace("：", ":").rpartition(":")
+            if not sep or not label.strip() or not votes.strip().isdigit():
+                raise forms.ValidationError(
+                    _("Write each option as “option: votes”, e.g. “Plan A: 12”.")
+                )
+            options.append({"label": label.strip(), "votes": int(votes.strip())})
+        return options
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override_presence = forms.BooleanField(
+        label=_("Start although the presence rule is not met"), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContinueForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
+    venue = forms.CharField(label=_("venue"), max_length=200, required=False)
+
+
+class RespondForm(forms.Form):
+    response = forms.ChoiceField(
+        choices=[
+            (Participant.Response.YES, _("Yes, I will come")),
+            (Participant.Response.NO, _("No, I cannot come")),
+        ],
+        label=_("Will you come?"),
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("reason (if not)"), max_length=200, required=False)
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("What should be corrected?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CorrectionAnswerForm(forms.Form):
+    accept = forms.BooleanField(label=_("adopt"), required=False)
+    answer = forms.CharField(label=_("answer"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MinutesForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(
+        label=_("summary for residents"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[f"outcome_{item.pk}"] = forms.CharField(
+                label=item.title,
+                required=False,
+                initial=item.outcome_text,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+
+class AgendaItemForm(forms.Form):
+    issue = forms.ModelChoiceField(Issue.objects.none(), label=_("issue"), required=False)
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+
+    def __init__(self, *args, issues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if issues is not None:
+            self.fields["issue"].queryset = issues.filter(
+                status__in=[IssueStatus.TO_DELIBERATE, IssueStatus.IN_DELIBERATION]
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("issue") and not (data.get("title") or "").strip():
+            self.add_error("title", _("Choose an issue or give a title."))
+        return data
+
+
+class MeetingEditForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    venue = forms.CharField(label=_("venue"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
+    version = forms.IntegerField(widget=forms.HiddenInput)

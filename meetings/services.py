@@ -1,0 +1,753 @@
+"""Every write to meetings: convening, invitations, the live record, outcomes, minutes."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.meetings import can_convene_in, can_manage_meeting
+from core import audit
+from issues.models import Status as IssueStatus
+from issues.services import issue_transition
+from lib.errors import DomainError, StaleEdit
+from notifications.services import notify
+
+from .models import (
+    RESIDENT_SIDE_ROLES,
+    AgendaItem,
+    FormRule,
+    Meeting,
+    MinutesCorrection,
+    Opinion,
+    Participant,
+    ParticipantRole,
+)
+from .workflow import MINUTES_DRAFT, RECORDING, TRANSITIONS
+
+INVITATION_KIND = "meeting_invitation"
+
+
+def _lock(meeting, expected_version=None) -> Meeting:
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(
+            _(
+                "Someone else changed this meeting while you were working on it. "
+                "Reload the page, then try again."
+            )
+        )
+    return locked
+
+
+def _bump(meeting, *fields):
+    meeting.version += 1
+    meeting.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _require_manager(actor, meeting):
+    if not can_manage_meeting(actor, meeting):
+        raise DomainError(_("Only the community's staff or the grid's workers run this meeting."))
+
+
+def _require_recording(meeting):
+    if meeting.status not in RECORDING:
+        raise DomainError(_("The meeting is not in progress."))
+
+
+# ---------------------------------------------------------------- convening
+
+
+def meeting_create(
+    *,
+    actor,
+    community,
+    form,
+    title,
+    venue,
+    starts_at,
+    ends_at,
+    grid=None,
+    compound=None,
+    is_private=False,
+    issues=(),
+    continues=None,
+) -> Meeting:
+    """Convene a meeting, with the given issues on its agenda. The convener is invited."""
+    if not can_convene_in(actor, community.pk, grid.pk if grid else None):
+        raise DomainError(_("You may not convene meetings in this community."))
+    if ends_at <= starts_at:
+        raise DomainError(_("The meeting must end after it starts."), field="ends_at")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            community=community,
+            grid=grid,
+            compound=compound,
+            form=form,
+            title=title.strip(),
+            venue=venue.strip(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            convener=actor,
+            is_private=is_private,
+            continues=continues,
+        )
+        for issue in issues:
+            agenda_item_add(actor=actor, meeting=meeting, issue=issue)
+        Participant.objects.create(
+            meeting=meeting,
+            user=actor,
+            name=actor.get_full_name() or actor.username,
+            role=ParticipantRole.GRID_WORKER
+            if actor.role == "grid_worker"
+            else ParticipantRole.STAFF,
+            response=Participant.Response.YES,
+        )
+        audit.record(actor=actor, obj=meeting, action="create")
+    return meeting
+
+
+def meeting_update(*, actor, meeting, expected_version, **fields) -> Meeting:
+    """Change the time, place or title of a planned meeting."""
+    _require_manager(actor, meeting)
+    with transaction.atomic():
+        locked = _lock(meeting, expected_version)
+        if locked.status != Meeting.Status.PLANNED:
+            raise DomainError(_("Only a planned meeting can be changed."))
+        before = audit.snapshot(locked, list(fields))
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if locked.ends_at <= locked.starts_at:
+            raise DomainError(_("The meeting must end after it starts."), field="ends_at")
+        _bump(locked, *fields)
+        audit.record(actor=actor, obj=locked, action="update", changes=audit.diff(before, locked))
+    return locked
+
+
+def agenda_item_add(*, actor, meeting, issue=None, title="", carried_from=None) -> AgendaItem:
+    _require_manager(actor, meeting)
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS):
+        raise DomainError(_("The agenda of this meeting can no longer change."))
+    title = (title or (issue.title if issue else "")).strip()
+    if not title:
+        raise DomainError(_("Give the agenda item a title."), field="title")
+    if issue is not None and issue.community_id != meeting.community_id:
+        raise DomainError(_("The issue belongs to another community."), field="issue")
+    order = (meeting.agenda_items.aggregate(m=Max("order"))["m"] or 0) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting, issue=issue, title=title, order=order, carried_from=carried_from
+    )
+
+
+def participant_add(
+    *,
+    actor,
+    meeting,
+    role,
+    name="",
+    user=None,
+    resident=None,
+    contact=None,
+    organization_name="",
+) -> Participant:
+    _require_manager(actor, meeting)
+    if meeting.status in (Meeting.Status.CLOSED, Meeting.Status.CANCELLED):
+        raise DomainError(_("The meeting is over."))
+    name = (
+        name
+        or getattr(resident, "name", "")
+        or getattr(contact, "name", "")
+        or (user.get_full_name() if user else "")
+    ).strip()
+    if not name:
+        raise DomainError(_("Give the participant's name."), field="name")
+    if contact is not None and not organization_name:
+        organization_name = contact.organization.name
+    lookup = (
+        {"user": user}
+        if user
+        else {"resident": resident}
+        if resident
+        else {"contact": contact}
+        if contact
+        else None
+    )
+    if lookup and meeting.participants.filter(**lookup).exists():
+        raise DomainError(_("%(name)s is already invited.") % {"name": name}, field="name")
+    return Participant.objects.create(
+        meeting=meeting,
+        role=role,
+        name=name,
+        user=user,
+        resident=resident,
+        contact=contact,
+        organization_name=organization_name,
+    )
+
+
+def _user_of(participant):
+    from accounts.models import User
+
+    if participant.user_id:
+        return participant.user
+    if participant.resident_id:
+        return User.objects.filter(resident=participant.resident_id, is_active=True).first()
+    if participant.contact_id:
+        return User.objects.filter(contact=participant.contact_id, is_active=True).first()
+    return None
+
+
+def meeting_ics(meeting, *, uid_suffix="") -> str:
+    """The meeting as an iCalendar text (one VEVENT), for invitations and downloads."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Yishi//meetings//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST" if meeting.status != Meeting.Status.CANCELLED else "CANCEL")
+    event = Event()
+    host = getattr(settings, "SITE_URL", "").split("//")[-1].strip("/") or "yishi"
+    event.add("uid", f"meeting-{meeting.pk}@{host}")
+    event.add("summary", meeting.title)
+    event.add("location", meeting.venue)
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("dtstamp", timezone.now())
+    event.add("sequence", meeting.version)
+    items = [item.title for item in meeting.agenda_items.all()]
+    description = meeting.get_form_display()
+    if items:
+        description += "\n" + "\n".join(f"{n}. {t}" for n, t in enumerate(items, 1))
+    event.add("description", description)
+    event.add(
+        "url",
+        getattr(settings, "SITE_URL", "").rstrip("/")
+        + reverse("meetings:detail", args=[meeting.pk]),
+    )
+    if meeting.status == Meeting.Status.CANCELLED:
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
+
+
+def meeting_invite(*, actor, meeting) -> int:
+    """Send the invitation (with an .ics) to every participant with an account who has not
+    had it. Returns how many were sent."""
+    _require_manager(actor, meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise DomainError(_("Invitations go out before the meeting starts."))
+    ics = meeting_ics(meeting)
+    sent = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for participant in meeting.participants.filter(invited_at__isnull=True).select_related(
+            "user"
+        ):
+            recipient = _user_of(participant)
+            if recipient is not None and recipient.pk != actor.pk:
+                notify(
+                    recipient=recipient,
+                    kind=INVITATION_KIND,
+                    title=_("Invitation: %(title)s") % {"title": meeting.title},
+                    body=_("%(when)s at %(venue)s. Please tell us whether you will come.")
+                    % {
+                        "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+                        "venue": meeting.venue,
+                    },
+                    target=meeting,
+                    step=f"p{participant.pk}",
+                    url=reverse("meetings:respond", args=[meeting.pk]),
+                    attachment=(f"meeting-{meeting.pk}.ics", "text/calendar", ics),
+                )
+                sent += 1
+            participant.invited_at = now
+            participant.save(update_fields=["invited_at"])
+        audit.record(actor=actor, obj=meeting, action="invite", note=str(sent))
+    return sent
+
+
+def participant_respond(*, actor, participant, response, reason="") -> Participant:
+    if response not in (Participant.Response.YES, Participant.Response.NO):
+        raise DomainError(_("Answer yes or no."), field="response")
+    if participant.meeting.status != Meeting.Status.PLANNED:
+        raise DomainError(_("The meeting has already started or is over."))
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        locked.response = response
+        locked.responded_at = timezone.now()
+        locked.absence_reason = reason.strip()[:200] if response == Participant.Response.NO else ""
+        locked.save(update_fields=["response", "responded_at", "absence_reason"])
+        audit.record(
+            actor=actor, obj=locked.meeting, action="respond", note=f"{locked.name}: {response}"
+        )
+    return locked
+
+
+# ---------------------------------------------------------------- the live meeting
+
+
+def presence_problems(meeting) -> list[str]:
+    """What the presence rule of the meeting's form says is missing (empty: quorate)."""
+    rule = FormRule.objects.filter(form=meeting.form).first()
+    if rule is None:
+        return []
+    present = list(
+        meeting.participants.filter(
+            attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
+        ).values_list("role", flat=True)
+    )
+    problems = []
+    labels = dict(ParticipantRole.choices)
+    for role in rule.required_roles:
+        if role not in present:
+            problems.append(_("Nobody present as %(role)s.") % {"role": labels.get(role, role)})
+    representatives = present.count(ParticipantRole.REPRESENTATIVE)
+    if representatives < rule.min_representatives:
+        problems.append(
+            _("%(present)d of at least %(least)d resident representatives present.")
+            % {"present": representatives, "least": rule.min_representatives}
+        )
+    if rule.all_parties_required:
+        missing = meeting.participants.filter(role=ParticipantRole.PARTY).exclude(
+            attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
+        )
+        for name in missing.values_list("name", flat=True):
+            problems.append(_("Party %(name)s is not present.") % {"name": name})
+    return problems
+
+
+def present_count(meeting) -> int:
+    return meeting.participants.filter(
+        attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
+    ).count()
+
+
+def attendance_record(*, actor, participant, attendance, reason="") -> Participant:
+    meeting = participant.meeting
+    _require_manager(actor, meeting)
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS):
+        raise DomainError(_("Attendance can no longer change."))
+    if attendance not in Participant.Attendance.values:
+        raise DomainError(_("Choose an attendance."), field="attendance")
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        locked.attendance = attendance
+        if attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE):
+            locked.signed_in_at = locked.signed_in_at or timezone.now()
+        if attendance == Participant.Attendance.ABSENT:
+            locked.absence_reason = reason.strip()[:200]
+        locked.save(update_fields=["attendance", "signed_in_at", "absence_reason"])
+    return locked
+
+
+def meeting_transition(
+    *, actor, meeting, action, note="", expected_version=None, override_presence=False
+) -> Meeting:
+    """Move a meeting along its lifecycle (see meetings.workflow.TRANSITIONS).
+
+    Starting checks the form's presence rule (a manager may override it by saying why) and
+    moves every agenda issue that waits for deliberation into deliberation. Adjourning
+    creates nothing by itself: `meeting_continue` convenes the continuation."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise DomainError(_("Unknown action."))
+    _require_manager(actor, meeting)
+    note = (note or "").strip()
+    with transaction.atomic():
+        locked = _lock(meeting, expected_version)
+        if locked.status not in transition.sources:
+            raise DomainError(
+                _("A meeting that is “%(status)s” cannot “%(action)s”.")
+                % {"status": locked.get_status_display(), "action": transition.label}
+            )
+        if transition.needs_note and not note:
+            raise DomainError(_("Please say why."), field="note")
+        now = timezone.now()
+        fields = ["status"]
+        if action == "start":
+            problems = presence_problems(locked)
+            if problems and not (override_presence and note):
+                raise DomainError(
+                    _("The presence rule is not met: %(problems)s")
+                    % {"problems": " ".join(problems)},
+                    field="note",
+                )
+            locked.started_at = now
+            fields.append("started_at")
+            for item in locked.agenda_items.select_related("issue"):
+                if item.issue and item.issue.status == IssueStatus.TO_DELIBERATE:
+                    issue_transition(
+                        issue=item.issue,
+                        action="start_deliberation",
+                        actor=actor,
+                        check_role=False,
+                    )
+        elif action in ("end", "adjourn"):
+            locked.ended_at = now
+            fields.append("ended_at")
+            locked.agenda_items.exclude(phase=AgendaItem.Phase.DONE).update(
+                phase=AgendaItem.Phase.DONE
+            )
+            if action == "adjourn":
+                locked.adjourn_reason = note
+                fields.append("adjourn_reason")
+        elif action == "close":
+            open_corrections = locked.corrections.filter(status=MinutesCorrection.Status.OPEN)
+            if open_corrections.exists():
+                raise DomainError(_("Answer the open correction requests first."))
+            locked.minutes_finalised_at = now
+            fields.append("minutes_finalised_at")
+        locked.status = transition.target
+        _bump(locked, *fields)
+        audit.record(actor=actor, obj=locked, action=action, note=note)
+        if action == "cancel":
+            _notify_cancelled(locked, note)
+    return locked
+
+
+def _notify_cancelled(meeting, note):
+    ics = meeting_ics(meeting)
+    for participant in meeting.participants.filter(invited_at__isnull=False):
+        recipient = _user_of(participant)
+        if recipient is not None:
+            notify(
+                recipient=recipient,
+                kind="meeting_cancelled",
+                title=_("Cancelled: %(title)s") % {"title": meeting.title},
+                body=note,
+                target=meeting,
+                step=f"p{participant.pk}",
+                url=reverse("meetings:detail", args=[meeting.pk]),
+                attachment=(f"meeting-{meeting.pk}.ics", "text/calendar", ics),
+            )
+
+
+def meeting_continue(*, actor, meeting, starts_at, ends_at, venue="") -> Meeting:
+    """Convene the continuation of an adjourned meeting: same form and place, the open
+    items carried over, the same participants invited again."""
+    _require_manager(actor, meeting)
+    if meeting.status not in (
+        Meeting.Status.ADJOURNED,
+        Meeting.Status.ENDED,
+        Meeting.Status.CLOSED,
+    ):
+        raise DomainError(_("Only an adjourned or ended meeting is continued."))
+    if not meeting.agenda_items.filter(
+        outcome__in=[AgendaItem.Outcome.PENDING, AgendaItem.Outcome.NO_AGREEMENT]
+    ).exists():
+        raise DomainError(_("Every item of this meeting has an outcome: nothing to carry over."))
+    if meeting.continuations.exclude(status=Meeting.Status.CANCELLED).exists():
+        raise DomainError(_("This meeting already has a continuation."))
+    with transaction.atomic():
+        follow = meeting_create(
+            actor=actor,
+            community=meeting.community,
+            grid=meeting.grid,
+            compound=meeting.compound,
+            form=meeting.form,
+            title=_("%(title)s (continued)") % {"title": meeting.title},
+            venue=venue or meeting.venue,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            is_private=meeting.is_private,
+            continues=meeting,
+        )
+        for item in meeting.agenda_items.filter(
+            outcome__in=[AgendaItem.Outcome.PENDING, AgendaItem.Outcome.NO_AGREEMENT]
+        ).select_related("issue"):
+            agenda_item_add(
+                actor=actor, meeting=follow, issue=item.issue, title=item.title, carried_from=item
+            )
+        for participant in meeting.participants.exclude(user=actor):
+            Participant.objects.create(
+                meeting=follow,
+                role=participant.role,
+                name=participant.name,
+                user=participant.user,
+                resident=participant.resident,
+                contact=participant.contact,
+                organization_name=participant.organization_name,
+            )
+    return follow
+
+
+def agenda_item_set_phase(*, actor, item, phase) -> AgendaItem:
+    meeting = Meeting.objects.get(pk=item.meeting_id)
+    _require_manager(actor, meeting)
+    _require_recording(meeting)
+    if phase not in AgendaItem.Phase.values:
+        raise DomainError(_("Unknown phase."), field="phase")
+    item.phase = phase
+    item.save(update_fields=["phase"])
+    return item
+
+
+def opinion_add(
+    *,
+    actor,
+    item,
+    kind,
+    text,
+    stance=Opinion.Stance.OTHER,
+    participant=None,
+    speaker_name="",
+    role="",
+    spoken_seconds=0,
+) -> Opinion:
+    """Record what someone said (or wrote) on an agenda item."""
+    meeting = Meeting.objects.get(pk=item.meeting_id)
+    _require_manager(actor, meeting)
+    _require_recording(meeting)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write down what was said."), field="text")
+    if kind not in Opinion.Kind.values:
+        raise DomainError(_("Choose a kind."), field="kind")
+    if stance not in Opinion.Stance.values:
+        raise DomainError(_("Choose a stance."), field="stance")
+    if participant is not None:
+        if participant.meeting_id != meeting.pk:
+            raise DomainError(_("The speaker is not at this meeting."), field="participant")
+        speaker_name = participant.name
+        role = participant.role
+    speaker_name = (speaker_name or "").strip()
+    if not speaker_name:
+        raise DomainError(_("Choose the speaker or give a name."), field="speaker_name")
+    if kind == Opinion.Kind.ANSWER and role in RESIDENT_SIDE_ROLES:
+        raise DomainError(_("An official's answer is given by an official."), field="participant")
+    if spoken_seconds < 0 or spoken_seconds > 6 * 3600:
+        raise DomainError(_("Speaking time looks wrong."), field="spoken_seconds")
+    with transaction.atomic():
+        AgendaItem.objects.select_for_update().get(pk=item.pk)
+        order = (item.opinions.aggregate(m=Max("order"))["m"] or 0) + 1
+        opinion = Opinion.objects.create(
+            agenda_item=item,
+            participant=participant,
+            speaker_name=speaker_name,
+            role=role or ParticipantRole.OTHER,
+            kind=kind,
+            stance=stance,
+            text=text,
+            spoken_seconds=spoken_seconds,
+            order=order,
+            recorded_by=actor,
+        )
+    return opinion
+
+
+def agenda_item_decide(
+    *,
+    actor,
+    item,
+    outcome,
+    outcome_text="",
+    votes_for=None,
+    votes_against=None,
+    votes_abstain=None,
+    vote_options=None,
+) -> AgendaItem:
+    """Record an item's outcome. A vote's counts cannot exceed the voters present.
+    Consensus or a vote resolves the issue; referred escalates it."""
+    meeting = Meeting.objects.get(pk=item.meeting_id)
+    _require_manager(actor, meeting)
+    _require_recording(meeting)
+    if outcome not in AgendaItem.Outcome.values or outcome == AgendaItem.Outcome.PENDING:
+        raise DomainError(_("Choose an outcome."), field="outcome")
+    outcome_text = (outcome_text or "").strip()
+    if (
+        outcome
+        in (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE, AgendaItem.Outcome.REFERRED)
+        and not outcome_text
+    ):
+        raise DomainError(_("Write down what was decided."), field="outcome_text")
+    vote_options = [o for o in (vote_options or []) if o.get("label")]
+    if outcome == AgendaItem.Outcome.VOTE:
+        present = present_count(meeting)
+        if vote_options:
+            counts = [int(o.get("votes") or 0) for o in vote_options]
+        else:
+            if votes_for is None or votes_against is None:
+                raise DomainError(_("Give the votes for and against."), field="votes_for")
+            counts = [votes_for, votes_against, votes_abstain or 0]
+        if any(c < 0 for c in counts):
+            raise DomainError(_("Votes cannot be negative."), field="votes_for")
+        if sum(counts) > present:
+            raise DomainError(
+                _("%(total)d votes counted but only %(present)d voters are present.")
+                % {"total": sum(counts), "present": present},
+                field="votes_for",
+            )
+        if sum(counts) == 0:
+            raise DomainError(_("No votes counted."), field="votes_for")
+    else:
+        votes_for = votes_against = votes_abstain = None
+        vote_options = []
+    with transaction.atomic():
+        locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        locked.outcome = outcome
+        locked.outcome_text = outcome_text
+        locked.votes_for = votes_for if not vote_options else None
+        locked.votes_against = votes_against if not vote_options else None
+        locked.votes_abstain = (
+            (votes_abstain or 0)
+            if outcome == AgendaItem.Outcome.VOTE and not vote_options
+            else None
+        )
+        locked.vote_options = vote_options
+        locked.phase = AgendaItem.Phase.DONE
+        locked.save()
+        audit.record(actor=actor, obj=meeting, action="decide", note=f"{locked.title}: {outcome}")
+        if locked.issue_id:
+            issue = locked.issue
+            if issue.status == IssueStatus.TO_DELIBERATE:
+                issue = issue_transition(
+                    issue=issue, action="start_deliberation", actor=actor, check_role=False
+                )
+            if (
+                outcome in (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE)
+                and issue.status == IssueStatus.IN_DELIBERATION
+            ):
+                issue_transition(
+                    issue=issue, action="resolve", actor=actor, check_role=False, note=outcome_text
+                )
+            elif (
+                outcome == AgendaItem.Outcome.REFERRED
+                and issue.status == IssueStatus.IN_DELIBERATION
+            ):
+                issue_transition(
+                    issue=issue, action="escalate", actor=actor, check_role=False, note=outcome_text
+                )
+    return locked
+
+
+def speaking_time_by_role(meeting) -> list[dict]:
+    """Seconds spoken per role and the residents' share, aggregated in the database."""
+    rows = (
+        Opinion.objects.filter(agenda_item__meeting=meeting)
+        .values("role")
+        .annotate(seconds=Sum("spoken_seconds"), turns=Count("pk"))
+        .order_by("-seconds")
+    )
+    labels = dict(ParticipantRole.choices)
+    return [
+        {
+            **row,
+            "label": labels.get(row["role"], row["role"]),
+            "resident_side": row["role"] in RESIDENT_SIDE_ROLES,
+        }
+        for row in rows
+    ]
+
+
+# ---------------------------------------------------------------- minutes
+
+
+def correction_request(*, actor, meeting, text) -> MinutesCorrection:
+    from access.meetings import can_request_correction
+
+    if not can_request_correction(actor, meeting):
+        raise DomainError(_("Only those at the meeting may ask to correct its minutes."))
+    if meeting.status not in MINUTES_DRAFT:
+        raise DomainError(_("The minutes are final and can no longer be corrected."))
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Say what should be corrected."), field="text")
+    correction = MinutesCorrection.objects.create(meeting=meeting, requested_by=actor, text=text)
+    if meeting.convener_id != actor.pk:
+        notify(
+            recipient=meeting.convener,
+            kind="minutes_correction",
+            title=_("Correction asked: %(title)s") % {"title": meeting.title},
+            body=text,
+            target=meeting,
+            step=f"c{correction.pk}",
+            url=reverse("meetings:minutes", args=[meeting.pk]),
+        )
+    return correction
+
+
+def correction_answer(
+    *, actor, correction, accept, answer="", expected_version=None
+) -> MinutesCorrection:
+    """Adopt or decline a correction. Adopting may change an item's outcome text:
+    the manager edits it through `minutes_edit`."""
+    meeting = correction.meeting
+    _require_manager(actor, meeting)
+    with transaction.atomic():
+        _lock(meeting, expected_version)
+        locked = MinutesCorrection.objects.select_for_update().get(pk=correction.pk)
+        if locked.status != MinutesCorrection.Status.OPEN:
+            raise DomainError(_("This correction was already answered."))
+        answer = (answer or "").strip()
+        if not accept and not answer:
+            raise DomainError(_("Say why the correction is declined."), field="answer")
+        locked.status = (
+            MinutesCorrection.Status.ACCEPTED if accept else MinutesCorrection.Status.DECLINED
+        )
+        locked.answer = answer
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answer", "answered_at"])
+        notify(
+            recipient=locked.requested_by,
+            kind="minutes_correction_answered",
+            title=_("Your correction: %(status)s") % {"status": locked.get_status_display()},
+            body=answer,
+            target=meeting,
+            step=f"a{locked.pk}",
+            url=reverse("meetings:minutes", args=[meeting.pk]),
+        )
+    return locked
+
+
+def minutes_edit(*, actor, meeting, expected_version, outcomes: dict, summary=None) -> Meeting:
+    """Edit the draft minutes: the outcome text of each item ({item_pk: text}) and the
+    summary for residents. Checks the version: two editors never overwrite each other."""
+    _require_manager(actor, meeting)
+    with transaction.atomic():
+        locked = _lock(meeting, expected_version)
+        if locked.status not in MINUTES_DRAFT:
+            raise DomainError(_("The minutes are final and can no longer be corrected."))
+        items = {i.pk: i for i in locked.agenda_items.select_for_update()}
+        for pk, text in outcomes.items():
+            item = items.get(int(pk))
+            if item is not None and item.outcome_text != text.strip():
+                item.outcome_text = text.strip()
+                item.save(update_fields=["outcome_text"])
+        fields = []
+        if summary is not None:
+            locked.summary = summary.strip()
+            fields.append("summary")
+        _bump(locked, *fields)
+        audit.record(actor=actor, obj=locked, action="edit_minutes")
+    return locked
+
+
+def summary_publish(*, actor, meeting, summary, expected_version) -> Meeting:
+    """Publish the plain summary for residents (never for a private mediation)."""
+    _require_manager(actor, meeting)
+    summary = (summary or "").strip()
+    if not summary:
+        raise DomainError(_("Write the summary first."), field="summary")
+    with transaction.atomic():
+        locked = _lock(meeting, expected_version)
+        if locked.is_private:
+            raise DomainError(_("The summary of a private mediation is not published."))
+        if locked.status not in (*MINUTES_DRAFT, Meeting.Status.CLOSED):
+            raise DomainError(_("The meeting has not ended yet."))
+        locked.summary = summary
+        locked.summary_published_at = timezone.now()
+        _bump(locked, "summary", "summary_published_at")
+        audit.record(actor=actor, obj=locked, action="publish_summary")
+    return locked
+
+
+def meetings_ended_not_closed(*, older_than=timedelta(days=3)):
+    """Meetings ended some days ago whose minutes are still drafts (for reminders)."""
+    return Meeting.objects.filter(
+        Q(status=Meeting.Status.ENDED) | Q(status=Meeting.Status.ADJOURNED),
+        ended_at__lt=timezone.now() - older_than,
+        archived_at__isnull=True,
+    )

@@ -1,0 +1,664 @@
+import calendar as pycalendar
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.issues import issues_visible_to
+from access.meetings import (
+    can_convene,
+    can_manage_meeting,
+    can_request_correction,
+    get_meeting_for_user,
+    meetings_visible_to,
+    participant_for,
+)
+from access.scope import get_scope
+from lib.errors import DomainError
+from lib.pdf import pdf_response, render_pdf
+
+from . import forms, services
+from .models import AgendaItem, Meeting, MinutesCorrection, Opinion, Participant
+from .proposals import proposed_invitees
+from .workflow import MINUTES_DRAFT, RECORDING, TRANSITIONS, actions_from
+
+
+def _field_error(form, error):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+@login_required
+def meeting_list(request):
+    meetings = (
+        meetings_visible_to(request.user)
+        .select_related("community", "grid")
+        .annotate(
+            participant_count=Count("participants", distinct=True),
+            item_count=Count("agenda_items", distinct=True),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+    status = request.GET.get("status", "")
+    if status in Meeting.Status.values:
+        meetings = meetings.filter(status=status)
+    page = Paginator(meetings, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "page_obj": page,
+            "meetings": page.object_list,
+            "status": status,
+            "statuses": Meeting.Status.choices,
+            "can_convene": can_convene(request.user),
+        },
+    )
+
+
+@login_required
+def meeting_create(request):
+    if not can_convene(request.user):
+        raise PermissionDenied
+    scope = get_scope(request.user)
+    issues = issues_visible_to(request.user)
+    initial = {}
+    if request.GET.get("issue"):
+        initial["issues"] = issues.filter(pk=request.GET["issue"]).values_list("pk", flat=True)
+    form = forms.MeetingForm(request.POST or None, scope=scope, issues=issues, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,
+                community=data["community"],
+                grid=data["grid"],
+                compound=data["compound"],
+                form=data["form"],
+                title=data["title"],
+                venue=data["venue"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                is_private=data["is_private"],
+                issues=list(data["issues"]),
+            )
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("Meeting convened. Now invite the participants."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/form.html", {"form": form})
+
+
+def _detail_context(request, meeting, **extra):
+    items = list(
+        meeting.agenda_items.select_related("issue", "carried_from__meeting").prefetch_related(
+            Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
+        )
+    )
+    participants = list(meeting.participants.select_related("user", "resident", "contact"))
+    manage = can_manage_meeting(request.user, meeting)
+    recording = meeting.status in RECORDING and manage
+    present = [
+        p
+        for p in participants
+        if p.attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
+    ]
+    item_forms = extra.pop("item_forms", {})
+    for item in items:
+        given = item_forms.get(item.pk, {})
+        item.opinion_form = given.get("opinion_form") or (
+            forms.OpinionForm(
+                participants=meeting.participants.all(),
+                auto_id=f"op{item.pk}_%s",
+                initial={"kind": "free" if item.phase == AgendaItem.Phase.FREE else "in_turn"},
+            )
+            if recording
+            else None
+        )
+        item.decide_form = given.get("decide_form") or (
+            forms.DecideForm(auto_id=f"de{item.pk}_%s") if recording else None
+        )
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "participants": participants,
+        "manage": manage,
+        "recording": recording,
+        "present_count": len(present),
+        "actions": actions_from(meeting.status) if manage else [],
+        "problems": services.presence_problems(meeting)
+        if manage and meeting.status == Meeting.Status.PLANNED
+        else [],
+        "speaking": services.speaking_time_by_role(meeting),
+        "proposals": proposed_invitees(meeting)
+        if manage and meeting.status == Meeting.Status.PLANNED
+        else [],
+        "participant_form": forms.ParticipantForm(),
+        "attendance_choices": Participant.Attendance.choices,
+        "opinion_kinds": Opinion.Kind.choices,
+        "stances": Opinion.Stance.choices,
+        "outcomes": [c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.PENDING],
+        "phases": AgendaItem.Phase.choices,
+        "continue_form": forms.ContinueForm(),
+        "agenda_form": forms.AgendaItemForm(
+            issues=issues_visible_to(request.user).filter(community=meeting.community_id)
+        )
+        if manage and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS)
+        else None,
+        "mine": participant_for(request.user, meeting),
+        "uninvited": sum(1 for p in participants if p.invited_at is None),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+@login_required
+@require_POST
+def meeting_transition(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = forms.TransitionForm(request.POST)
+    if form.is_valid() and form.cleaned_data["action"] in TRANSITIONS:
+        try:
+            services.meeting_transition(
+                actor=request.user,
+                meeting=meeting,
+                action=form.cleaned_data["action"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+                override_presence=form.cleaned_data["override_presence"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Done: %(action)s.") % {"action": TRANSITIONS[form.cleaned_data["action"]].label},
+            )
+    else:
+        messages.error(request, _("The request was incomplete. Please try again."))
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def participant_add(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    proposals = proposed_invitees(meeting)
+    chosen = request.POST.getlist("proposal")
+    try:
+        if chosen:
+            for index in chosen:
+                if index.isdigit() and int(index) < len(proposals):
+                    p = proposals[int(index)]
+                    services.participant_add(
+                        actor=request.user,
+                        meeting=meeting,
+                        role=p.role,
+                        name=p.name,
+                        user=p.user,
+                        resident=p.resident,
+                        contact=p.contact,
+                        organization_name=p.organization_name,
+                    )
+            messages.success(request, _("Proposed invitees added."))
+        else:
+            form = forms.ParticipantForm(request.POST)
+            if not form.is_valid():
+                return render(
+                    request,
+                    "meetings/detail.html",
+                    _detail_context(request, meeting, participant_form=form),
+                    status=400,
+                )
+            services.participant_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+            messages.success(request, _("Participant added."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#participants")
+
+
+@login_required
+@require_POST
+def meeting_invite(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    try:
+        sent = services.meeting_invite(actor=request.user, meeting=meeting)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(count)d invitations sent.") % {"count": sent})
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def attendance(request, pk, participant_pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    participant = get_object_or_404(Participant, pk=participant_pk, meeting=meeting)
+    form = forms.AttendanceForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            participant = services.attendance_record(
+                actor=request.user,
+                participant=participant,
+                attendance=form.cleaned_data["attendance"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = _("Choose an attendance.")
+    if request.htmx:
+        return render(
+            request,
+            "meetings/partials/participant_row.html",
+            {
+                "p": participant,
+                "meeting": meeting,
+                "manage": True,
+                "error": error,
+                "attendance_choices": Participant.Attendance.choices,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#participants")
+
+
+def _item_response(request, meeting, item, *, opinion_form=None, decide_form=None, status=200):
+    item = (
+        AgendaItem.objects.select_related("issue", "carried_from__meeting")
+        .prefetch_related(Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk")))
+        .get(pk=item.pk)
+    )
+    if request.htmx:
+        context = _detail_context(
+            request,
+            meeting,
+            item_forms={item.pk: {"opinion_form": opinion_form, "decide_form": decide_form}},
+        )
+        context["item"] = next(i for i in context["items"] if i.pk == item.pk)
+        # htmx swaps only 2xx answers: the form with its errors comes back as 200.
+        return render(request, "meetings/partials/item.html", context)
+    if status != 200:
+        return render(
+            request,
+            "meetings/detail.html",
+            _detail_context(
+                request,
+                meeting,
+                item_forms={item.pk: {"opinion_form": opinion_form, "decide_form": decide_form}},
+            ),
+            status=status,
+        )
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def opinion_add(request, pk, item_pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    form = forms.OpinionForm(
+        request.POST, participants=meeting.participants.all(), auto_id=f"op{item.pk}_%s"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.opinion_add(
+                actor=request.user,
+                item=item,
+                kind=data["kind"],
+                stance=data["stance"],
+                text=data["text"],
+                participant=data["participant"],
+                speaker_name=data["speaker_name"],
+                spoken_seconds=data["spoken_seconds"] or 0,
+            )
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            return _item_response(request, meeting, item)
+    return _item_response(request, meeting, item, opinion_form=form, status=400)
+
+
+@login_required
+@require_POST
+def item_phase(request, pk, item_pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    try:
+        services.agenda_item_set_phase(
+            actor=request.user, item=item, phase=request.POST.get("phase", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _item_response(request, meeting, item)
+
+
+@login_required
+@require_POST
+def item_decide(request, pk, item_pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    form = forms.DecideForm(request.POST, auto_id=f"de{item.pk}_%s")
+    if form.is_valid():
+        try:
+            services.agenda_item_decide(actor=request.user, item=item, **form.cleaned_data)
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("Outcome recorded."))
+            return _item_response(request, meeting, item)
+    return _item_response(request, meeting, item, decide_form=form, status=400)
+
+
+@login_required
+@require_POST
+def meeting_continue(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    form = forms.ContinueForm(request.POST)
+    if form.is_valid():
+        try:
+            follow = services.meeting_continue(
+                actor=request.user, meeting=meeting, **form.cleaned_data
+            )
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("Continuation convened with the open items."))
+            return redirect("meetings:detail", follow.pk)
+    return render(
+        request,
+        "meetings/detail.html",
+        _detail_context(request, meeting, continue_form=form),
+        status=400,
+    )
+
+
+@login_required
+def respond(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    participant = participant_for(request.user, meeting)
+    if participant is None:
+        raise PermissionDenied
+    form = forms.RespondForm(request.POST or None, initial={"response": participant.response})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_respond(
+                actor=request.user, participant=participant, **form.cleaned_data
+            )
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("Thank you, your answer was recorded."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/respond.html",
+        {"meeting": meeting, "participant": participant, "form": form},
+    )
+
+
+@login_required
+def ics(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    response = HttpResponse(
+        services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+def calendar_view(request):
+    view = request.GET.get("view", "month")
+    if view not in ("week", "month"):
+        view = "month"
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    if view == "week":
+        first = day - timedelta(days=day.weekday())
+        last = first + timedelta(days=6)
+        previous, following = first - timedelta(days=7), first + timedelta(days=7)
+    else:
+        first = day.replace(day=1)
+        last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+        previous = (first - timedelta(days=1)).replace(day=1)
+        following = last + timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    meetings = list(
+        meetings_visible_to(request.user)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("community")
+        .order_by("starts_at")
+    )
+    by_day = {}
+    for meeting in meetings:
+        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    grid_start = first - timedelta(days=first.weekday())
+    grid_end = last + timedelta(days=6 - last.weekday())
+    weeks, current = [], grid_start
+    while current <= grid_end:
+        weeks.append(
+            [
+                {
+                    "date": current + timedelta(days=i),
+                    "meetings": by_day.get(current + timedelta(days=i), []),
+                    "outside": not (first <= current + timedelta(days=i) <= last),
+                }
+                for i in range(7)
+            ]
+        )
+        current += timedelta(days=7)
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "view": view,
+            "first": first,
+            "last": last,
+            "weeks": weeks,
+            "previous": previous,
+            "following": following,
+            "today": timezone.localdate(),
+            "count": len(meetings),
+        },
+    )
+
+
+def _minutes_context(request, meeting):
+    items = list(
+        meeting.agenda_items.select_related("issue").prefetch_related(
+            Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
+        )
+    )
+    participants = list(meeting.participants.all())
+    return {
+        "meeting": meeting,
+        "items": items,
+        "present": [
+            p
+            for p in participants
+            if p.attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
+        ],
+        "absent": [p for p in participants if p.attendance == Participant.Attendance.ABSENT],
+        "speaking": services.speaking_time_by_role(meeting),
+        "corrections": list(meeting.corrections.select_related("requested_by")),
+    }
+
+
+@login_required
+def minutes(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    context = _minutes_context(request, meeting)
+    manage = can_manage_meeting(request.user, meeting)
+    draft = meeting.status in MINUTES_DRAFT
+    minutes_form = None
+    if manage and draft:
+        minutes_form = forms.MinutesForm(
+            request.POST if request.method == "POST" and "save_minutes" in request.POST else None,
+            items=context["items"],
+            initial={"version": meeting.version, "summary": meeting.summary},
+        )
+    correction_form = forms.CorrectionForm(
+        request.POST if request.method == "POST" and "correction" in request.POST else None
+    )
+    if request.method == "POST":
+        try:
+            if (
+                "save_minutes" in request.POST
+                and minutes_form is not None
+                and minutes_form.is_valid()
+            ):
+                data = minutes_form.cleaned_data
+                services.minutes_edit(
+                    actor=request.user,
+                    meeting=meeting,
+                    expected_version=data["version"],
+                    outcomes={
+                        k.split("_", 1)[1]: v for k, v in data.items() if k.startswith("outcome_")
+                    },
+                    summary=data["summary"],
+                )
+                messages.success(request, _("Minutes saved."))
+                return redirect("meetings:minutes", meeting.pk)
+            if "publish" in request.POST and manage:
+                services.summary_publish(
+                    actor=request.user,
+                    meeting=meeting,
+                    summary=request.POST.get("summary", meeting.summary),
+                    expected_version=int(request.POST.get("version") or 0),
+                )
+                messages.success(request, _("Summary published for residents."))
+                return redirect("meetings:minutes", meeting.pk)
+            if "correction" in request.POST and correction_form.is_valid():
+                services.correction_request(
+                    actor=request.user, meeting=meeting, text=correction_form.cleaned_data["text"]
+                )
+                messages.success(request, _("Your correction request was sent to the convener."))
+                return redirect("meetings:minutes", meeting.pk)
+            if "answer_correction" in request.POST and manage:
+                correction = get_object_or_404(
+                    MinutesCorrection, pk=request.POST.get("correction_pk"), meeting=meeting
+                )
+                services.correction_answer(
+                    actor=request.user,
+                    correction=correction,
+                    accept=request.POST.get("accept") == "1",
+                    answer=request.POST.get("answer", ""),
+                )
+                messages.success(request, _("Correction answered."))
+                return redirect("meetings:minutes", meeting.pk)
+        except DomainError as error:
+            target = (
+                minutes_form
+                if "save_minutes" in request.POST and minutes_form is not None
+                else correction_form
+            )
+            if "publish" in request.POST or "answer_correction" in request.POST:
+                messages.error(request, error.message)
+            else:
+                _field_error(target, error)
+        status = 400
+    else:
+        status = 200
+    context.update(
+        {
+            "manage": manage,
+            "draft": draft,
+            "minutes_form": minutes_form,
+            "correction_form": correction_form,
+            "may_correct": draft and can_request_correction(request.user, meeting),
+        }
+    )
+    return render(request, "meetings/minutes.html", context, status=status)
+
+
+@login_required
+def minutes_pdf(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    pdf = render_pdf(
+        "meetings/minutes_pdf.html", _minutes_context(request, meeting), request=request
+    )
+    return pdf_response(pdf, f"{meeting.title}-{_('minutes')}.pdf")
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    issues = issues_visible_to(request.user).filter(community=meeting.community_id)
+    form = forms.AgendaItemForm(request.POST, issues=issues)
+    if form.is_valid():
+        try:
+            services.agenda_item_add(
+                actor=request.user,
+                meeting=meeting,
+                issue=form.cleaned_data["issue"],
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("Added to the agenda."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/detail.html",
+        _detail_context(request, meeting, agenda_form=form),
+        status=400,
+    )
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    initial = {
+        "title": meeting.title,
+        "venue": meeting.venue,
+        "version": meeting.version,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+    }
+    form = forms.MeetingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.meeting_update(
+                actor=request.user, meeting=meeting, expected_version=version, **data
+            )
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("Meeting changed."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting},
+        status=400 if form.errors else 200,
+    )
