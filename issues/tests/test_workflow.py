@@ -48,7 +48,12 @@ def test_transition_allowed_only_from_its_sources(world, make_issue, action, sta
         target = transition.target or ""
         if status == target:
             # Asking for the state that already holds is a no-op.
-            assert issue_transition(issue=issue, action=action, actor=actor, note="x", **changes).status == status
+            assert (
+                issue_transition(
+                    issue=issue, action=action, actor=actor, note="x", **changes
+                ).status
+                == status
+            )
         else:
             with pytest.raises(TransitionNotAllowed):
                 issue_transition(issue=issue, action=action, actor=actor, note="x", **changes)
@@ -63,7 +68,9 @@ ROLE_USERS = {
     HEAD: "head_a",
 }
 ROLE_CASES = [
-    (action, user) for action in TRANSITIONS for user in [*ROLE_USERS.values(), "staff_b", "worker_a2", "resident_user_a"]
+    (action, user)
+    for action in TRANSITIONS
+    for user in [*ROLE_USERS.values(), "staff_b", "worker_a2", "resident_user_a"]
 ]
 
 
@@ -99,7 +106,11 @@ def test_stale_version_is_refused(world, make_issue):
     issue_transition(issue=issue, action="accept", actor=world.staff_a, expected_version=1)
     with pytest.raises(StaleEdit):
         issue_transition(
-            issue=issue, action="handle_on_spot", actor=world.staff_a, note="已清理", expected_version=1
+            issue=issue,
+            action="handle_on_spot",
+            actor=world.staff_a,
+            note="已清理",
+            expected_version=1,
         )
 
 
@@ -142,7 +153,9 @@ def test_staff_cannot_defer_without_head(world, make_issue):
 
 def test_reopen_keeps_history_and_counts(world, make_issue):
     issue = issue_transition(issue=make_issue(), action="accept", actor=world.staff_a)
-    issue = issue_transition(issue=issue, action="handle_on_spot", actor=world.worker_a1, note="已疏通")
+    issue = issue_transition(
+        issue=issue, action="handle_on_spot", actor=world.worker_a1, note="已疏通"
+    )
     assert issue.closed_at is not None and issue.closed_on_time
     issue = issue_transition(issue=issue, action="reopen", actor=world.staff_a, note="又堵了")
     assert issue.status == Status.ACCEPTED
