@@ -228,3 +228,21 @@ class VisitForm(forms.Form):
         label=_("a need was found: open a special-group-need issue"), required=False
     )
     need_title = forms.CharField(label=_("title of the need"), max_length=200, required=False)
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assignee = forms.ModelChoiceField(label=_("assignee"), queryset=None, required=False)
+
+    def __init__(self, *args, issue=None, **kwargs):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True)
+        if issue is not None:
+            match = Q(role="staff", communities=issue.community_id)
+            if issue.grid_id:
+                match |= Q(role="grid_worker", grids=issue.grid_id)
+            users = users.filter(match).distinct()
+        self.fields["assignee"].queryset = users

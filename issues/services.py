@@ -678,3 +678,53 @@ def visit_record(
             )
             visit.save(update_fields=["issue"])
     return visit
+
+
+def issue_assign(*, issue: Issue, actor, assignee, expected_version: int | None = None) -> Issue:
+    """Give the issue to a member of staff or a grid worker of its community (or nobody)."""
+    from django.urls import reverse
+
+    from access.scope import get_scope
+    from notifications.services import notify
+
+    if assignee is not None:
+        scope = get_scope(assignee)
+        if not (
+            scope.is_staff_of(issue.community_id)
+            or (issue.grid_id and scope.is_worker_of_grid(issue.grid_id))
+        ):
+            raise DomainError(
+                _("Choose staff of the community or a worker of the issue's grid."),
+                field="assignee",
+            )
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleEdit(
+                _(
+                    "Someone else changed this issue while you were working on it. "
+                    "Check the timeline below, then try again."
+                )
+            )
+        locked.assignee = assignee
+        locked.version += 1
+        locked.save(update_fields=["assignee", "version", "updated_at"])
+        _record(
+            locked,
+            kind=IssueEvent.Kind.EDIT,
+            actor=actor,
+            action="assign",
+            note=_("Assigned to %(name)s") % {"name": assignee} if assignee else _("Unassigned"),
+            data={"assignee": assignee.pk if assignee else None},
+        )
+        if assignee is not None and assignee != actor:
+            notify(
+                recipient=assignee,
+                kind="issue_assigned",
+                title=_("Issue assigned to you: %(title)s") % {"title": locked.title},
+                body=locked.description[:200],
+                target=locked,
+                step=f"assign-{locked.version}",
+                url=reverse("issues:detail", args=[locked.pk]),
+            )
+    return locked

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.issue_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.issue_transition, name="transition"),
     path("<int:pk>/comment/", views.issue_comment, name="comment"),
+    path("<int:pk>/assign/", views.issue_assign, name="assign"),
     path("<int:pk>/photos/", views.issue_photos, name="photos"),
     path("summons/<int:pk>/report/", views.summons_report, name="summons_report"),
     path("new/", views.issue_create, name="create"),

@@ -37,6 +37,7 @@ from lib.errors import DomainError, StaleEdit
 
 from . import services
 from .forms import (
+    AssignForm,
     CommentForm,
     FindingForm,
     FindingToIssueForm,
@@ -333,6 +334,11 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         "can_edit": can_edit_issue(user, issue),
         "can_comment": can_comment_issue(user, issue),
         "comment_form": CommentForm(),
+        "assign_form": AssignForm(
+            initial={"version": issue.version, "assignee": issue.assignee_id}, issue=issue
+        )
+        if can_edit_issue(user, issue) and issue.is_open
+        else None,
         "summons_form": SummonsReportForm(),
         "overdue": _is_overdue(issue, now),
         "deadline": issue.accept_deadline
@@ -454,6 +460,28 @@ def summons_report(request, pk):
             messages.success(request, _("The department's report is recorded."))
     else:
         messages.error(request, _("Say when the department arrived and what it did."))
+    return redirect("issues:detail", pk=issue.pk)
+
+
+@login_required
+@require_POST
+def issue_assign(request, pk):
+    issue = get_issue_for_user(request.user, pk, write=True)
+    form = AssignForm(request.POST, issue=issue)
+    if form.is_valid():
+        try:
+            services.issue_assign(
+                issue=issue,
+                actor=request.user,
+                assignee=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Assignment saved."))
+    else:
+        messages.error(request, _("Choose someone from the list."))
     return redirect("issues:detail", pk=issue.pk)
 
 

@@ -360,3 +360,26 @@ def test_visit_this_month_is_marked(client, world):
     login(client, world.worker_a1)
     body = client.get(reverse("issues:visit_list")).content.decode()
     assert "一切正常" in body
+
+
+def test_assign_and_filter_by_assignee(client, world, make_issue):
+    issue = make_issue(title="分派给网格员")
+    make_issue(title="没有分派")
+    login(client, world.staff_a)
+    response = client.post(
+        reverse("issues:assign", args=[issue.pk]),
+        {"version": issue.version, "assignee": world.worker_a1.pk},
+    )
+    assert response.status_code == 302
+    assert Issue.objects.get(pk=issue.pk).assignee == world.worker_a1
+    login(client, world.worker_a1)
+    body = client.get(reverse("issues:list"), {"assignee": world.worker_a1.pk}).content.decode()
+    assert "分派给网格员" in body and "没有分派" not in body
+
+
+def test_assign_refuses_someone_outside(world, make_issue):
+    from issues.services import issue_assign
+    from lib.errors import DomainError
+
+    with pytest.raises(DomainError):
+        issue_assign(issue=make_issue(), actor=world.staff_a, assignee=world.staff_b)
