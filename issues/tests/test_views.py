@@ -383,3 +383,15 @@ def test_assign_refuses_someone_outside(world, make_issue):
 
     with pytest.raises(DomainError):
         issue_assign(issue=make_issue(), actor=world.staff_a, assignee=world.staff_b)
+
+
+def test_grid_panel_shows_the_grids_open_issues(rf, world, make_issue):
+    from issues.panels import grid_open_issues_panel
+
+    make_issue(title="网格里的议题")
+    make_issue(title="另一个网格", compound=world.compound_a2)
+    request = rf.get("/")
+    request.user = world.staff_a
+    panel = grid_open_issues_panel(request, world.grid_a1)
+    assert panel["open_count"] == 1
+    assert "网格里的议题" in panel["html"] and "另一个网格" not in panel["html"]
