@@ -693,7 +693,7 @@ def visit_list(request):
     recent = (
         Visit.objects.filter(household__residents__grid=grid, visited_at__gte=since)
         .distinct()
-        .select_related("household", "worker", "issue")
+        .select_related("household__unit__building__compound", "worker", "issue")
         .order_by("-visited_at")[:20]
     )
     return render(

@@ -395,3 +395,32 @@ def test_grid_panel_shows_the_grids_open_issues(rf, world, make_issue):
     panel = grid_open_issues_panel(request, world.grid_a1)
     assert panel["open_count"] == 1
     assert "网格里的议题" in panel["html"] and "另一个网格" not in panel["html"]
+
+
+def test_visit_list_and_mine_query_counts_are_constant(client, world, make_issue):
+    from communities.tests.factories import HouseholdFactory
+
+    def add_households(n):
+        for _ in range(n):
+            household = HouseholdFactory(community=world.community_a)
+            ResidentFactory(household=household, grid=world.grid_a1, is_elderly_alone=True)
+            visit_record(actor=world.worker_a1, household=household, findings="正常")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    login(client, world.worker_a1)
+    add_households(3)
+    first = count(reverse("issues:visit_list"))
+    add_households(12)
+    assert count(reverse("issues:visit_list")) == first
+
+    login(client, world.resident_user_a)
+    for _ in range(3):
+        make_issue(reporter_resident=world.resident_a)
+    first = count(reverse("issues:mine"))
+    for _ in range(20):
+        make_issue(reporter_resident=world.resident_a)
+    assert count(reverse("issues:mine")) == first
