@@ -75,3 +75,91 @@ def get_issue_for_user(user, pk, *, write=False, queryset=None) -> Issue:
     if write and not can_edit_issue(user, issue):
         raise PermissionDenied
     return issue
+
+
+def can_create_issue(user) -> bool:
+    """Staff and grid workers log issues from every channel; residents report online."""
+    scope = get_scope(user)
+    return scope.is_staff or scope.is_grid_worker
+
+
+def can_report_online(user) -> bool:
+    scope = get_scope(user)
+    return scope.is_resident and scope.resident_id is not None
+
+
+def can_comment_issue(user, issue) -> bool:
+    return can_edit_issue(user, issue) or get_scope(user).is_admin_of_community(issue.community_id)
+
+
+def can_merge_issue(user, issue) -> bool:
+    return can_transition(user, issue, "merge")
+
+
+def grids_for_patrol(user):
+    """The grids the user patrols (grid workers: their own grids)."""
+    from communities.models import Grid
+
+    scope = get_scope(user)
+    if scope.is_grid_worker:
+        return Grid.objects.filter(pk__in=scope.grid_ids, archived_at__isnull=True)
+    return Grid.objects.none()
+
+
+def patrols_visible_to(user):
+    """Grid workers see their grids' patrols; staff and street admins their communities'."""
+    from issues.models import Patrol
+
+    scope = get_scope(user)
+    patrols = Patrol.objects.all()
+    if scope.is_grid_worker:
+        return patrols.filter(grid__in=scope.grid_ids)
+    if scope.is_staff or scope.is_street_admin:
+        return patrols.filter(grid__community__in=scope.community_ids)
+    return patrols.none()
+
+
+def can_edit_patrol(user, patrol) -> bool:
+    """Only the worker who walks the patrol records it."""
+    scope = get_scope(user)
+    return scope.is_worker_of_grid(patrol.grid_id) and patrol.worker_id == scope.user_id
+
+
+def get_patrol_for_user(user, pk, *, write=False):
+    from issues.models import Patrol
+
+    try:
+        patrol = patrols_visible_to(user).select_related("grid__community", "worker").get(pk=pk)
+    except (Patrol.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_edit_patrol(user, patrol):
+        raise PermissionDenied
+    return patrol
+
+
+def visit_grids_for(user):
+    """The grids whose household visits the user sees: a worker's own, a staff member's
+    community grids."""
+    from communities.models import Grid
+
+    scope = get_scope(user)
+    grids = Grid.objects.filter(archived_at__isnull=True)
+    if scope.is_grid_worker:
+        return grids.filter(pk__in=scope.grid_ids)
+    if scope.is_staff or scope.is_street_admin:
+        return grids.filter(community__in=scope.community_ids)
+    return grids.none()
+
+
+def can_record_visit(user, household) -> bool:
+    """Grid workers visit the households of their grids; staff those of their community."""
+    from communities.models import Resident
+
+    scope = get_scope(user)
+    if scope.is_staff_of(household.community_id):
+        return True
+    if scope.is_grid_worker:
+        return Resident.objects.filter(
+            household=household, grid__in=scope.grid_ids, archived_at__isnull=True
+        ).exists()
+    return False

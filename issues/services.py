@@ -120,7 +120,32 @@ def issue_transition(
             note=note,
             data={k: str(v) for k, v in changes.items()},
         )
+        _notify_reporter(locked, transition)
     return locked
+
+
+def _notify_reporter(issue: Issue, transition) -> None:
+    """Tell the resident who reported the issue that it moved on."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    if not issue.reporter_resident_id:
+        return
+    for user in get_user_model().objects.filter(
+        resident=issue.reporter_resident_id, is_active=True
+    ):
+        notify(
+            recipient=user,
+            kind="issue_status",
+            title=_("Your issue “%(title)s”: %(status)s")
+            % {"title": issue.title, "status": issue.get_status_display()},
+            body=str(transition.label),
+            target=issue,
+            step=f"{transition.action}-{issue.version}",
+            url=reverse("issues:detail", args=[issue.pk]),
+        )
 
 
 def _apply(issue: Issue, action: str, *, actor, note: str, **changes) -> list[str]:
@@ -303,4 +328,403 @@ def issue_set_version_checked(*, issue: Issue, expected_version: int) -> Issue:
                 "Your changes are kept below: check them and save again."
             )
         )
+    return locked
+
+
+def issue_report_full(*, actor, photos=(), parties=(), **fields) -> Issue:
+    """`issue_report` plus photos (already checked by `issues.uploads.clean_photos`) and
+    other parties: dicts with resident / organization / name / phone / role."""
+    from .models import IssueParty, IssuePhoto
+
+    with transaction.atomic():
+        issue = issue_report(actor=actor, **fields)
+        for party in parties:
+            IssueParty.objects.create(issue=issue, **party)
+        for photo in photos:
+            IssuePhoto.objects.create(
+                issue=issue,
+                image=photo,
+                uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+    return issue
+
+
+def issue_add_photos(*, issue: Issue, actor, photos) -> list:
+    from .models import IssuePhoto
+
+    with transaction.atomic():
+        added = [
+            IssuePhoto.objects.create(issue=issue, image=photo, uploaded_by=actor)
+            for photo in photos
+        ]
+        _record(
+            issue,
+            kind=IssueEvent.Kind.NOTE,
+            actor=actor,
+            note=_("%(count)d photos added.") % {"count": len(added)},
+        )
+    return added
+
+
+def issue_merge(*, issue: Issue, into: Issue, actor, note: str = "", expected_version=None):
+    """Merge a duplicate into the issue that carries on; both timelines say so, and the
+    duplicate's reporter becomes a co-reporter of the surviving issue."""
+    from .models import IssueParty
+
+    if into.pk == issue.pk:
+        raise DomainError(_("An issue cannot be merged into itself."), field="into")
+    if into.community_id != issue.community_id:
+        raise DomainError(_("Merge only issues of the same community."), field="into")
+    if into.status not in (s for s in OPEN_STATUSES_FOR_MERGE):
+        raise DomainError(_("Merge into an open issue."), field="into")
+    with transaction.atomic():
+        merged = issue_transition(
+            issue=issue,
+            action="merge",
+            actor=actor,
+            note=note,
+            expected_version=expected_version,
+            into=into,
+        )
+        if merged.reporter_resident_id or merged.reporter_organization_id or merged.reporter_name:
+            IssueParty.objects.create(
+                issue=into,
+                role=IssueParty.Role.CO_REPORTER,
+                resident_id=merged.reporter_resident_id,
+                organization_id=merged.reporter_organization_id,
+                name=merged.reporter_name,
+                phone=merged.reporter_phone,
+            )
+        _record(
+            into,
+            kind=IssueEvent.Kind.MERGE,
+            actor=actor,
+            action="merge",
+            note=note or merged.title,
+            data={"merged_issue": merged.pk, "title": merged.title},
+        )
+    return merged
+
+
+OPEN_STATUSES_FOR_MERGE = (
+    Status.REPORTED,
+    Status.ACCEPTED,
+    Status.TO_DELIBERATE,
+    Status.IN_DELIBERATION,
+    Status.ESCALATED,
+    Status.RESOLVED,
+    Status.EXECUTING,
+    Status.AWAITING_EVALUATION,
+    Status.DEFERRED,
+)
+
+
+def issue_escalate(
+    *,
+    issue: Issue,
+    actor,
+    note: str,
+    escalation_mode: str,
+    organizations=(),
+    lead_cadre=None,
+    expected_version=None,
+) -> Issue:
+    """Escalate (吹哨报到 / 干部领办 / 村镇联办), summoning departments at once."""
+    if escalation_mode == "whistle" and not organizations:
+        raise DomainError(_("Choose the departments to summon."), field="organizations")
+    if escalation_mode == "cadre" and lead_cadre is None:
+        raise DomainError(_("Name the cadre who takes the issue on."), field="lead_cadre")
+    with transaction.atomic():
+        escalated = issue_transition(
+            issue=issue,
+            action="escalate",
+            actor=actor,
+            note=note,
+            expected_version=expected_version,
+            escalation_mode=escalation_mode,
+            lead_cadre=lead_cadre,
+        )
+        now = timezone.now()
+        for organization in organizations:
+            summons_create(issue=escalated, actor=actor, organization=organization, summoned_at=now)
+    return escalated
+
+
+def summons_create(*, issue: Issue, actor, organization, summoned_at=None):
+    from .models import Summons
+
+    summons = Summons.objects.create(
+        issue=issue, organization=organization, summoned_at=summoned_at or timezone.now()
+    )
+    _record(
+        issue,
+        kind=IssueEvent.Kind.NOTE,
+        actor=actor,
+        note=_("Summoned: %(organization)s") % {"organization": organization},
+        data={"summons": summons.pk},
+    )
+    return summons
+
+
+def summons_report(*, summons, actor, arrived_at, action_taken: str):
+    """A summoned department reported in: when it arrived and what it did."""
+    from .models import Summons
+
+    action_taken = (action_taken or "").strip()
+    if arrived_at is None:
+        raise DomainError(_("Say when the department arrived."), field="arrived_at")
+    if not action_taken:
+        raise DomainError(_("Say what the department did."), field="action_taken")
+    with transaction.atomic():
+        locked = Summons.objects.select_for_update().get(pk=summons.pk)
+        if arrived_at < locked.summoned_at:
+            raise DomainError(
+                _("The department cannot arrive before it was summoned."), field="arrived_at"
+            )
+        locked.arrived_at = arrived_at
+        locked.action_taken = action_taken
+        locked.save(update_fields=["arrived_at", "action_taken"])
+        _record(
+            locked.issue,
+            kind=IssueEvent.Kind.SUMMONS,
+            actor=actor,
+            note=f"{locked.organization}: {action_taken}",
+            data={"summons": locked.pk, "arrived_at": arrived_at.isoformat()},
+        )
+    return locked
+
+
+def _similarity(a: str, b: str) -> float:
+    """Portable text similarity (works on SQLite and PostgreSQL): character bigram overlap,
+    which suits Chinese text without word boundaries."""
+
+    def grams(text):
+        text = "".join(text.lower().split())
+        return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+    ga, gb = grams(a), grams(b)
+    if not ga or not gb:
+        return 0.0
+    return len(ga & gb) / min(len(ga), len(gb))
+
+
+def duplicate_candidates(
+    *, issues, community, category=None, compound=None, text: str, exclude_pk=None, limit=5
+):
+    """Open issues of the same community (and compound and category when given) whose text
+    looks like `text`, most similar first. `issues` is the queryset the user may see."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    candidates = issues.filter(community=community, status__in=OPEN_STATUSES_FOR_MERGE)
+    if compound is not None:
+        candidates = candidates.filter(compound=compound)
+    if category is not None:
+        candidates = candidates.filter(category=category)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    rows = list(
+        candidates.order_by("-reported_at").only(
+            "pk", "title", "description", "status", "reported_at"
+        )[:200]
+    )
+    scored = []
+    for issue in rows:
+        score = max(
+            _similarity(text, issue.title), _similarity(text, f"{issue.title}{issue.description}")
+        )
+        if score >= 0.3:
+            scored.append((score, issue))
+    scored.sort(key=lambda pair: -pair[0])
+    return [issue for _score, issue in scored[:limit]]
+
+
+# Patrols (巡查) and household visits (入户走访).
+
+
+def patrol_start(*, actor, grid, route_notes: str = "", started_at=None):
+    from .models import Patrol
+
+    return Patrol.objects.create(
+        grid=grid, worker=actor, started_at=started_at or timezone.now(), route_notes=route_notes
+    )
+
+
+def patrol_end(*, actor, patrol, route_notes: str | None = None):
+    from .models import Patrol
+
+    with transaction.atomic():
+        locked = Patrol.objects.select_for_update().get(pk=patrol.pk)
+        if locked.ended_at is not None:
+            raise DomainError(_("This patrol has already ended."))
+        locked.ended_at = timezone.now()
+        if route_notes is not None:
+            locked.route_notes = route_notes.strip()
+        locked.save(update_fields=["ended_at", "route_notes"])
+    return locked
+
+
+def finding_record(
+    *, actor, patrol, text: str, compound=None, building=None, place_text="", photo=None
+):
+    """Record what the grid worker found; `photo` is already cleaned by issues.uploads."""
+    from .models import PatrolFinding
+
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Say what you found."), field="text")
+    if patrol.ended_at is not None:
+        raise DomainError(_("This patrol has already ended."))
+    if building is not None and compound is None:
+        compound = building.compound
+    return PatrolFinding.objects.create(
+        patrol=patrol,
+        text=text,
+        compound=compound,
+        building=building,
+        place_text=place_text.strip(),
+        photo=photo or "",
+        found_at=timezone.now(),
+    )
+
+
+def finding_to_issue(*, actor, finding, category, title: str = "", urgency="normal") -> Issue:
+    """Turn a patrol finding into an issue in one step, with its place and photo."""
+    from .models import Channel, IssuePhoto, PatrolFinding
+
+    with transaction.atomic():
+        locked = (
+            PatrolFinding.objects.select_for_update()
+            .select_related("patrol__grid")
+            .get(pk=finding.pk)
+        )
+        if locked.issue_id:
+            raise DomainError(_("This finding is already an issue."))
+        grid = locked.patrol.grid
+        issue = issue_report(
+            actor=actor,
+            community=grid.community,
+            category=category,
+            title=(title or locked.text[:60]).strip(),
+            description=locked.text,
+            channel=Channel.GRID_PATROL,
+            urgency=urgency,
+            compound=locked.compound,
+            building=locked.building,
+            place_text=locked.place_text,
+            grid=grid,
+            reporter_name=actor.get_full_name() or actor.username,
+        )
+        if locked.photo:
+            IssuePhoto.objects.create(issue=issue, image=locked.photo.name, uploaded_by=actor)
+        locked.issue = issue
+        locked.save(update_fields=["issue"])
+    return issue
+
+
+def visit_record(
+    *,
+    actor,
+    household,
+    residents_seen=(),
+    findings: str = "",
+    visited_at=None,
+    need_found: bool = False,
+    need_title: str = "",
+    need_category=None,
+    urgency: str = "normal",
+):
+    """Record a household visit; a need found becomes a special-group-need issue at once."""
+    from .models import Category, Channel, Kind, Visit
+
+    findings = (findings or "").strip()
+    residents_seen = list(residents_seen)
+    if any(r.household_id != household.pk for r in residents_seen):
+        raise DomainError(_("Choose residents of this household."), field="residents_seen")
+    if need_found and not findings:
+        raise DomainError(_("Describe the need you found."), field="findings")
+    visited_at = visited_at or timezone.now()
+    if visited_at > timezone.now():
+        raise DomainError(_("A visit cannot be in the future."), field="visited_at")
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            household=household,
+            worker=actor,
+            visited_at=visited_at,
+            findings=findings,
+            need_found=need_found,
+        )
+        visit.residents_seen.set(residents_seen)
+        if need_found:
+            category = need_category or Category.objects.filter(code="special_need").first()
+            if category is None:
+                raise DomainError(_("Choose a category."), field="need_category")
+            unit = household.unit
+            person = residents_seen[0] if residents_seen else None
+            visit.issue = issue_report(
+                actor=actor,
+                community=household.community,
+                category=category,
+                kind=Kind.SPECIAL_NEED,
+                title=(need_title or findings[:60]).strip(),
+                description=findings,
+                channel=Channel.VISIT,
+                urgency=urgency,
+                compound=household.compound,
+                unit=unit,
+                place_text=str(household),
+                reporter_resident=person,
+                reported_at=visited_at,
+            )
+            visit.save(update_fields=["issue"])
+    return visit
+
+
+def issue_assign(*, issue: Issue, actor, assignee, expected_version: int | None = None) -> Issue:
+    """Give the issue to a member of staff or a grid worker of its community (or nobody)."""
+    from django.urls import reverse
+
+    from access.scope import get_scope
+    from notifications.services import notify
+
+    if assignee is not None:
+        scope = get_scope(assignee)
+        if not (
+            scope.is_staff_of(issue.community_id)
+            or (issue.grid_id and scope.is_worker_of_grid(issue.grid_id))
+        ):
+            raise DomainError(
+                _("Choose staff of the community or a worker of the issue's grid."),
+                field="assignee",
+            )
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleEdit(
+                _(
+                    "Someone else changed this issue while you were working on it. "
+                    "Check the timeline below, then try again."
+                )
+            )
+        locked.assignee = assignee
+        locked.version += 1
+        locked.save(update_fields=["assignee", "version", "updated_at"])
+        _record(
+            locked,
+            kind=IssueEvent.Kind.EDIT,
+            actor=actor,
+            action="assign",
+            note=_("Assigned to %(name)s") % {"name": assignee} if assignee else _("Unassigned"),
+            data={"assignee": assignee.pk if assignee else None},
+        )
+        if assignee is not None and assignee != actor:
+            notify(
+                recipient=assignee,
+                kind="issue_assigned",
+                title=_("Issue assigned to you: %(title)s") % {"title": locked.title},
+                body=locked.description[:200],
+                target=locked,
+                step=f"assign-{locked.version}",
+                url=reverse("issues:detail", args=[locked.pk]),
+            )
     return locked

@@ -1,16 +1,29 @@
 from django.urls import path
 
-from core.views import not_built
+from . import views
 
 app_name = "issues"
 
-# Scaffolding: the names other apps link to. Replace with the real pages.
 urlpatterns = [
-    path("", not_built, name="list"),
-    path("<int:pk>/", not_built, name="detail"),
-    path("new/", not_built, name="create"),
-    path("mine/", not_built, name="mine"),
-    path("patrols/", not_built, name="patrol_list"),
-    path("patrols/<int:pk>/", not_built, name="patrol_detail"),
-    path("visits/", not_built, name="visit_list"),
+    path("", views.issue_list, name="list"),
+    path("<int:pk>/", views.issue_detail, name="detail"),
+    path("<int:pk>/do/<slug:action>/", views.issue_transition, name="transition"),
+    path("<int:pk>/comment/", views.issue_comment, name="comment"),
+    path("<int:pk>/assign/", views.issue_assign, name="assign"),
+    path("<int:pk>/photos/", views.issue_photos, name="photos"),
+    path("summons/<int:pk>/report/", views.summons_report, name="summons_report"),
+    path("new/", views.issue_create, name="create"),
+    path("new/duplicates/", views.duplicates, name="duplicates"),
+    path("mine/", views.issue_mine, name="mine"),
+    path("patrols/", views.patrol_list, name="patrol_list"),
+    path("patrols/<int:pk>/", views.patrol_detail, name="patrol_detail"),
+    path("patrols/<int:pk>/findings/", views.patrol_finding, name="patrol_finding"),
+    path("patrols/<int:pk>/end/", views.patrol_end, name="patrol_end"),
+    path(
+        "patrols/<int:pk>/findings/<int:finding_pk>/issue/",
+        views.finding_to_issue,
+        name="finding_to_issue",
+    ),
+    path("visits/", views.visit_list, name="visit_list"),
+    path("visits/household/<int:household_pk>/", views.visit_create, name="visit_create"),
 ]

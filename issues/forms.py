@@ -1,0 +1,248 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Building, Compound, Organization, Resident, Unit
+
+from .models import (
+    Category,
+    Channel,
+    DeliberationLevel,
+    EscalationMode,
+    HotlineType,
+    Kind,
+    Status,
+    Urgency,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos; their content is checked by issues.uploads in the view."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(PhotosField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class IssueForm(forms.Form):
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    hotline_type = forms.ChoiceField(
+        label=_("hotline request type"),
+        choices=[("", "—"), *HotlineType.choices],
+        required=False,
+    )
+    hotline_ticket = forms.CharField(
+        label=_("hotline ticket number"), max_length=50, required=False
+    )
+    category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[("", _("The category's usual kind")), *Kind.choices],
+        required=False,
+    )
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    title = forms.CharField(label=_("title"), max_length=200)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
+    compound = forms.ModelChoiceField(
+        label=_("compound"), queryset=Compound.objects.none(), required=False
+    )
+    building = forms.ModelChoiceField(
+        label=_("building"), queryset=Building.objects.none(), required=False
+    )
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+    place_text = forms.CharField(label=_("place"), max_length=200, required=False)
+    reporter_resident = forms.ModelChoiceField(
+        label=_("reporting resident"), queryset=Resident.objects.none(), required=False
+    )
+    reporter_organization = forms.ModelChoiceField(
+        label=_("reporting organization"), queryset=Organization.objects.none(), required=False
+    )
+    reporter_name = forms.CharField(label=_("reporter's name"), max_length=50, required=False)
+    reporter_phone = forms.CharField(label=_("reporter's phone"), max_length=20, required=False)
+    is_anonymous = forms.BooleanField(label=_("anonymous"), required=False)
+    party_name = forms.CharField(label=_("other party"), max_length=100, required=False)
+    party_phone = forms.CharField(label=_("other party's phone"), max_length=20, required=False)
+    photos = PhotosField(label=_("photos"), required=False)
+
+    def __init__(self, *args, community_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        compounds = Compound.objects.filter(community__in=community_ids, archived_at__isnull=True)
+        self.fields["compound"].queryset = compounds
+        self.fields["building"].queryset = Building.objects.filter(
+            compound__in=compounds
+        ).select_related("compound")
+        self.fields["unit"].queryset = Unit.objects.filter(
+            building__compound__in=compounds
+        ).select_related("building__compound")
+        self.fields["reporter_resident"].queryset = Resident.objects.filter(
+            community__in=community_ids, archived_at__isnull=True
+        )
+        self.fields["reporter_organization"].queryset = Organization.objects.filter(
+            communities__in=community_ids, archived_at__isnull=True
+        ).distinct()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Channel.HOTLINE and not data.get("hotline_ticket", "").strip():
+            self.add_error("hotline_ticket", _("A 12345 hotline issue needs its ticket number."))
+        return data
+
+
+class ResidentIssueForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
+    title = forms.CharField(label=_("title"), max_length=200)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}))
+    place_text = forms.CharField(label=_("place"), max_length=200, required=False)
+    photos = PhotosField(label=_("photos"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    deliberation_level = forms.ChoiceField(
+        label=_("deliberation level"),
+        choices=[("", "—"), *DeliberationLevel.choices],
+        required=False,
+    )
+    escalation_mode = forms.ChoiceField(
+        label=_("escalation"), choices=EscalationMode.choices, required=False
+    )
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("departments to summon"), queryset=Organization.objects.none(), required=False
+    )
+    lead_cadre = forms.ModelChoiceField(label=_("lead cadre"), queryset=None, required=False)
+    into = forms.IntegerField(label=_("number of the issue to merge into"), required=False)
+
+    def __init__(self, *args, issue=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        if issue is not None:
+            self.fields["organizations"].queryset = Organization.objects.filter(
+                communities=issue.community_id, archived_at__isnull=True
+            )
+        self.fields["lead_cadre"].queryset = get_user_model().objects.filter(
+            role__in=["staff", "street_admin"], is_active=True
+        )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SummonsReportForm(forms.Form):
+    arrived_at = forms.DateTimeField(
+        label=_("arrived at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    action_taken = forms.CharField(label=_("what it did"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("search"), required=False)
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", _("All")), *Status.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=[("", _("All")), *Kind.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=Category.objects.all(), required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("channel"), choices=[("", _("All")), *Channel.choices], required=False
+    )
+    urgency = forms.ChoiceField(
+        label=_("urgency"), choices=[("", _("All")), *Urgency.choices], required=False
+    )
+    grid = forms.IntegerField(label=_("grid"), required=False, widget=forms.HiddenInput)
+    compound = forms.IntegerField(label=_("compound"), required=False, widget=forms.HiddenInput)
+    assignee = forms.IntegerField(label=_("assignee"), required=False, widget=forms.HiddenInput)
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("sort"),
+        choices=[
+            ("-reported_at", _("Newest first")),
+            ("reported_at", _("Oldest first")),
+            ("handle_deadline", _("Deadline soonest")),
+        ],
+        required=False,
+    )
+
+
+class PatrolStartForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("grid"), queryset=None)
+    route_notes = forms.CharField(
+        label=_("route notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class FindingForm(forms.Form):
+    text = forms.CharField(label=_("what was found"), widget=forms.Textarea(attrs={"rows": 3}))
+    compound = forms.ModelChoiceField(
+        label=_("compound"), queryset=Compound.objects.none(), required=False
+    )
+    place_text = forms.CharField(label=_("place"), max_length=200, required=False)
+    photo = forms.FileField(
+        label=_("photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+
+class FindingToIssueForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=Category.objects.filter(is_active=True)
+    )
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+
+
+class VisitForm(forms.Form):
+    household = forms.IntegerField(widget=forms.HiddenInput)
+    visited_at = forms.DateTimeField(
+        label=_("visited at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    residents_seen = forms.ModelMultipleChoiceField(
+        label=_("whom they saw"),
+        queryset=Resident.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    findings = forms.CharField(
+        label=_("what they found"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    need_found = forms.BooleanField(
+        label=_("a need was found: open a special-group-need issue"), required=False
+    )
+    need_title = forms.CharField(label=_("title of the need"), max_length=200, required=False)
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assignee = forms.ModelChoiceField(label=_("assignee"), queryset=None, required=False)
+
+    def __init__(self, *args, issue=None, **kwargs):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True)
+        if issue is not None:
+            match = Q(role="staff", communities=issue.community_id)
+            if issue.grid_id:
+                match |= Q(role="grid_worker", grids=issue.grid_id)
+            users = users.filter(match).distinct()
+        self.fields["assignee"].queryset = users

@@ -1,0 +1,426 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communities.tests.factories import ResidentFactory
+from issues.models import Issue, IssueEvent, IssueParty, Kind, Patrol, Status, Visit
+from issues.services import (
+    finding_record,
+    issue_merge,
+    issue_transition,
+    patrol_start,
+    visit_record,
+)
+
+from .conftest import image_bytes
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("staff_a", 200),
+        ("worker_a1", 200),
+        ("street_admin", 200),
+        ("resident_user_a", 403),
+        ("org_contact", 403),
+    ],
+)
+def test_work_queue_access(client, world, username, expected):
+    login(client, getattr(world, username))
+    assert client.get(reverse("issues:list")).status_code == expected
+
+
+def test_work_queue_needs_login(client, db):
+    response = client.get(reverse("issues:list"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_queue_shows_only_own_community_and_filters(client, world, make_issue, category):
+    make_issue(title="甲社区的议题")
+    make_issue(
+        title="乙社区的议题",
+        community=world.community_b,
+        compound=world.compound_b1,
+        actor=world.staff_b,
+    )
+    login(client, world.staff_a)
+    body = client.get(reverse("issues:list")).content.decode()
+    assert "甲社区的议题" in body and "乙社区的议题" not in body
+    body = client.get(reverse("issues:list"), {"q": "不存在"}).content.decode()
+    assert "甲社区的议题" not in body
+    body = client.get(
+        reverse("issues:list"), {"category": category.pk, "overdue": "on"}
+    ).content.decode()
+    assert "甲社区的议题" not in body
+
+
+def test_queue_query_count_is_constant(client, world, make_issue):
+    login(client, world.staff_a)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("issues:list")).status_code == 200
+        return len(ctx)
+
+    for _ in range(10):
+        make_issue()
+    ten = count()
+    for _ in range(90):
+        make_issue()
+    assert count() == ten
+
+
+def test_staff_intake_with_photo(client, world, category):
+    login(client, world.staff_a)
+    photo = SimpleUploadedFile("p.jpg", image_bytes(), content_type="image/jpeg")
+    response = client.post(
+        reverse("issues:create"),
+        {
+            "channel": "hotline",
+            "hotline_type": "complaint",
+            "hotline_ticket": "12345-001",
+            "category": category.pk,
+            "urgency": "normal",
+            "title": "积水",
+            "description": "路口积水",
+            "compound": world.compound_a1.pk,
+            "reporter_name": "王先生",
+            "reporter_phone": "13800000000",
+            "party_name": "物业",
+            "photos": [photo],
+        },
+    )
+    issue = Issue.objects.get(title="积水")
+    assert response.status_code == 302
+    assert issue.grid == world.grid_a1 and issue.hotline_ticket == "12345-001"
+    assert issue.photos.count() == 1 and issue.parties.count() == 1
+
+
+def test_intake_keeps_input_and_explains_bad_photo(client, world, category):
+    login(client, world.staff_a)
+    fake = SimpleUploadedFile("p.jpg", b"not an image at all", content_type="image/jpeg")
+    response = client.post(
+        reverse("issues:create"),
+        {
+            "channel": "walk_in",
+            "category": category.pk,
+            "urgency": "normal",
+            "title": "保留的标题",
+            "description": "保留的描述",
+            "compound": world.compound_a1.pk,
+            "photos": [fake],
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "保留的标题" in body and "保留的描述" in body
+    assert "p.jpg" in body
+    assert not Issue.objects.exists()
+
+
+def test_hotline_needs_ticket(client, world, category):
+    login(client, world.staff_a)
+    response = client.post(
+        reverse("issues:create"),
+        {
+            "channel": "hotline",
+            "category": category.pk,
+            "urgency": "normal",
+            "title": "热线",
+            "description": "内容",
+            "compound": world.compound_a1.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "hotline_ticket" in response.context["form"].errors
+
+
+def test_resident_reports_online_and_sees_it_in_mine(client, world, category):
+    login(client, world.resident_user_a)
+    response = client.post(
+        reverse("issues:create"),
+        {"category": category.pk, "title": "楼道灯坏了", "description": "三楼灯不亮"},
+    )
+    issue = Issue.objects.get()
+    assert response.status_code == 302
+    assert issue.reporter_resident == world.resident_a and issue.channel == "online"
+    body = client.get(reverse("issues:mine")).content.decode()
+    assert "楼道灯坏了" in body
+    login(client, world.resident_user_b)
+    assert client.get(reverse("issues:detail", args=[issue.pk])).status_code == 404
+    assert "楼道灯坏了" not in client.get(reverse("issues:mine")).content.decode()
+
+
+def test_disputes_are_private(client, world, make_issue):
+    dispute = make_issue(kind=Kind.DISPUTE, compound=world.compound_a1, title="邻里噪音纠纷")
+    url = reverse("issues:detail", args=[dispute.pk])
+    for username, expected in [
+        ("staff_a", 200),
+        ("worker_a1", 200),
+        ("worker_a2", 404),
+        ("street_admin", 404),
+        ("resident_user_a", 404),
+        ("staff_b", 404),
+    ]:
+        login(client, getattr(world, username))
+        assert client.get(url).status_code == expected, username
+    IssueParty.objects.create(issue=dispute, resident=world.resident_a)
+    login(client, world.resident_user_a)
+    assert client.get(url).status_code == 200
+
+
+def test_detail_shows_only_allowed_buttons(client, world, make_issue):
+    issue = make_issue()
+    login(client, world.staff_a)
+    body = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    assert reverse("issues:transition", args=[issue.pk, "accept"]) in body
+    login(client, world.worker_a1)
+    body = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    assert reverse("issues:transition", args=[issue.pk, "accept"]) not in body
+    response = client.post(reverse("issues:transition", args=[issue.pk, "accept"]), {"version": 1})
+    assert response.status_code == 403
+
+
+def test_transition_form_errors_keep_input(client, world, make_issue):
+    issue = make_issue()
+    login(client, world.staff_a)
+    response = client.post(
+        reverse("issues:transition", args=[issue.pk, "reject"]), {"version": 1, "note": ""}
+    )
+    assert response.status_code == 400
+    assert Issue.objects.get(pk=issue.pk).status == Status.REPORTED
+    response = client.post(
+        reverse("issues:transition", args=[issue.pk, "reject"]),
+        {"version": 1, "note": "不属于社区"},
+    )
+    assert response.status_code == 302
+    assert Issue.objects.get(pk=issue.pk).status == Status.REJECTED
+
+
+def test_stale_transition_in_the_page(client, world, make_issue):
+    issue = make_issue()
+    issue_transition(issue=issue, action="accept", actor=world.staff_a)
+    login(client, world.staff_a)
+    response = client.post(
+        reverse("issues:transition", args=[issue.pk, "handle_on_spot"]),
+        {"version": 1, "note": "已处理"},
+    )
+    assert response.status_code == 400
+    assert "已处理" in response.content.decode()
+    assert Issue.objects.get(pk=issue.pk).status == Status.ACCEPTED
+
+
+def test_merge_through_page(client, world, make_issue):
+    keep = make_issue(title="下水道堵塞")
+    dup = make_issue(title="下水道又堵了", reporter_name="李女士")
+    login(client, world.staff_a)
+    response = client.post(
+        reverse("issues:transition", args=[dup.pk, "merge"]), {"version": 1, "into": keep.pk}
+    )
+    assert response.status_code == 302
+    dup.refresh_from_db()
+    assert dup.status == Status.MERGED and dup.merged_into == keep
+    assert keep.parties.filter(name="李女士", role=IssueParty.Role.CO_REPORTER).exists()
+    assert keep.events.filter(kind=IssueEvent.Kind.MERGE).exists()
+
+
+def test_merge_refuses_other_community(world, make_issue):
+    from lib.errors import DomainError
+
+    other = make_issue(community=world.community_b, compound=world.compound_b1, actor=world.staff_b)
+    with pytest.raises(DomainError):
+        issue_merge(issue=make_issue(), into=other, actor=world.staff_a)
+
+
+def test_duplicate_suggestions(client, world, make_issue, category):
+    make_issue(title="3号楼下水道堵塞")
+    login(client, world.staff_a)
+    response = client.get(
+        reverse("issues:duplicates"),
+        {"title": "3号楼下水道堵了", "compound": world.compound_a1.pk, "category": category.pk},
+    )
+    assert "3号楼下水道堵塞" in response.content.decode()
+    response = client.get(
+        reverse("issues:duplicates"),
+        {"title": "广场舞噪音", "compound": world.compound_a1.pk, "category": category.pk},
+    )
+    assert "3号楼下水道堵塞" not in response.content.decode()
+
+
+def test_escalation_summons_and_report(client, world, make_issue):
+    issue = issue_transition(issue=make_issue(), action="accept", actor=world.staff_a)
+    login(client, world.staff_a)
+    response = client.post(
+        reverse("issues:transition", args=[issue.pk, "escalate"]),
+        {
+            "version": issue.version,
+            "note": "需要物业和城管",
+            "escalation_mode": "whistle",
+            "organizations": [world.organization.pk],
+        },
+    )
+    assert response.status_code == 302
+    summons = issue.summonses.get()
+    response = client.post(
+        reverse("issues:summons_report", args=[summons.pk]),
+        {"arrived_at": "2099-01-01T10:00", "action_taken": "清理了管道"},
+    )
+    summons.refresh_from_db()
+    assert summons.action_taken == "清理了管道"
+
+
+def test_patrol_finding_becomes_issue(client, world, category):
+    login(client, world.worker_a1)
+    response = client.post(
+        reverse("issues:patrol_list"), {"grid": world.grid_a1.pk, "route_notes": "东门→北门"}
+    )
+    patrol = Patrol.objects.get()
+    assert response.status_code == 302
+    photo = SimpleUploadedFile("f.jpg", image_bytes(), content_type="image/jpeg")
+    client.post(
+        reverse("issues:patrol_finding", args=[patrol.pk]),
+        {"text": "消防通道被电动车堵住", "compound": world.compound_a1.pk, "photo": photo},
+    )
+    finding = patrol.findings.get()
+    assert finding.photo
+    response = client.post(
+        reverse("issues:finding_to_issue", args=[patrol.pk, finding.pk]),
+        {"category": category.pk, "urgency": "urgent", "title": ""},
+    )
+    issue = Issue.objects.get()
+    assert response.status_code == 302
+    assert issue.channel == "grid_patrol" and issue.grid == world.grid_a1
+    assert issue.photos.count() == 1
+    body = client.get(reverse("issues:patrol_detail", args=[patrol.pk])).content.decode()
+    assert f"#{issue.pk}" in body
+    login(client, world.worker_a2)
+    assert client.get(reverse("issues:patrol_detail", args=[patrol.pk])).status_code == 404
+    login(client, world.staff_a)
+    assert client.get(reverse("issues:patrol_detail", args=[patrol.pk])).status_code == 200
+    assert client.post(reverse("issues:patrol_end", args=[patrol.pk])).status_code == 403
+
+
+def test_patrol_list_query_count(client, world):
+    login(client, world.worker_a1)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("issues:patrol_list"))
+        return len(ctx)
+
+    for _ in range(3):
+        finding_record(
+            actor=world.worker_a1,
+            patrol=patrol_start(actor=world.worker_a1, grid=world.grid_a1),
+            text="x",
+        )
+    first = count()
+    for _ in range(20):
+        patrol_start(actor=world.worker_a1, grid=world.grid_a1)
+    assert count() == first
+
+
+def test_visit_with_need_becomes_special_need_issue(client, world):
+    elder = ResidentFactory(
+        household=world.household_a1, grid=world.grid_a1, name="独居老人", is_elderly_alone=True
+    )
+    login(client, world.worker_a1)
+    body = client.get(reverse("issues:visit_list")).content.decode()
+    assert "独居老人" in body
+    response = client.post(
+        reverse("issues:visit_create", args=[world.household_a1.pk]),
+        {
+            "household": world.household_a1.pk,
+            "visited_at": "2020-01-01T10:00",
+            "residents_seen": [elder.pk],
+            "findings": "需要助浴服务",
+            "need_found": "on",
+        },
+    )
+    visit = Visit.objects.get()
+    assert response.status_code == 302
+    assert visit.issue.kind == Kind.SPECIAL_NEED and visit.issue.channel == "visit"
+    assert visit.issue.reporter_resident == elder
+    login(client, world.worker_a2)
+    assert (
+        client.get(reverse("issues:visit_create", args=[world.household_a1.pk])).status_code == 404
+    )
+
+
+def test_visit_this_month_is_marked(client, world):
+    ResidentFactory(household=world.household_a1, grid=world.grid_a1, is_disabled=True)
+    visit_record(actor=world.worker_a1, household=world.household_a1, findings="一切正常")
+    login(client, world.worker_a1)
+    body = client.get(reverse("issues:visit_list")).content.decode()
+    assert "一切正常" in body
+
+
+def test_assign_and_filter_by_assignee(client, world, make_issue):
+    issue = make_issue(title="分派给网格员")
+    make_issue(title="没有分派")
+    login(client, world.staff_a)
+    response = client.post(
+        reverse("issues:assign", args=[issue.pk]),
+        {"version": issue.version, "assignee": world.worker_a1.pk},
+    )
+    assert response.status_code == 302
+    assert Issue.objects.get(pk=issue.pk).assignee == world.worker_a1
+    login(client, world.worker_a1)
+    body = client.get(reverse("issues:list"), {"assignee": world.worker_a1.pk}).content.decode()
+    assert "分派给网格员" in body and "没有分派" not in body
+
+
+def test_assign_refuses_someone_outside(world, make_issue):
+    from issues.services import issue_assign
+    from lib.errors import DomainError
+
+    with pytest.raises(DomainError):
+        issue_assign(issue=make_issue(), actor=world.staff_a, assignee=world.staff_b)
+
+
+def test_grid_panel_shows_the_grids_open_issues(rf, world, make_issue):
+    from issues.panels import grid_open_issues_panel
+
+    make_issue(title="网格里的议题")
+    make_issue(title="另一个网格", compound=world.compound_a2)
+    request = rf.get("/")
+    request.user = world.staff_a
+    panel = grid_open_issues_panel(request, world.grid_a1)
+    assert panel["open_count"] == 1
+    assert "网格里的议题" in panel["html"] and "另一个网格" not in panel["html"]
+
+
+def test_visit_list_and_mine_query_counts_are_constant(client, world, make_issue):
+    from communities.tests.factories import HouseholdFactory
+
+    def add_households(n):
+        for _ in range(n):
+            household = HouseholdFactory(community=world.community_a)
+            ResidentFactory(household=household, grid=world.grid_a1, is_elderly_alone=True)
+            visit_record(actor=world.worker_a1, household=household, findings="正常")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    login(client, world.worker_a1)
+    add_households(3)
+    first = count(reverse("issues:visit_list"))
+    add_households(12)
+    assert count(reverse("issues:visit_list")) == first
+
+    login(client, world.resident_user_a)
+    for _ in range(3):
+        make_issue(reporter_resident=world.resident_a)
+    first = count(reverse("issues:mine"))
+    for _ in range(20):
+        make_issue(reporter_resident=world.resident_a)
+    assert count(reverse("issues:mine")) == first

@@ -1,0 +1,745 @@
+"""Issue pages: the staff work queue, intake, detail with its timeline and transitions,
+residents' own issues, grid patrols and household visits. Access is decided in
+access.issues; every write goes through issues.services."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.issues import (
+    can_comment_issue,
+    can_create_issue,
+    can_edit_issue,
+    can_edit_patrol,
+    can_record_visit,
+    can_report_online,
+    can_transition,
+    get_issue_for_user,
+    get_patrol_for_user,
+    grids_for_patrol,
+    issues_visible_to,
+    patrols_visible_to,
+    visit_grids_for,
+)
+from access.scope import get_scope
+from communities.models import Compound, Household, Resident
+from lib.errors import DomainError, StaleEdit
+
+from . import services
+from .forms import (
+    AssignForm,
+    CommentForm,
+    FindingForm,
+    FindingToIssueForm,
+    IssueForm,
+    PatrolStartForm,
+    QueueFilterForm,
+    ResidentIssueForm,
+    SummonsReportForm,
+    TransitionForm,
+    VisitForm,
+)
+from .models import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Issue,
+    IssueEvent,
+    Status,
+    Summons,
+    Visit,
+)
+from .uploads import clean_photo, clean_photos
+from .workflow import TRANSITIONS, actions_from
+
+PER_PAGE = 25
+
+
+def _form_error(form, error: DomainError):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _require_workers(user):
+    if not get_scope(user).works_for_community:
+        raise PermissionDenied
+
+
+# The work queue.
+
+
+def _overdue_q(now):
+    return Q(status=Status.REPORTED, accept_deadline__lt=now) | Q(
+        status__in=[s for s in OPEN_STATUSES if s not in (Status.REPORTED, Status.DEFERRED)],
+        handle_deadline__lt=now,
+    )
+
+
+@login_required
+def issue_list(request):
+    _require_workers(request.user)
+    scope = get_scope(request.user)
+    visible = issues_visible_to(request.user)
+    form = QueueFilterForm(request.GET or None)
+    issues = visible
+    filters = form.cleaned_data if form.is_valid() else {}
+    if filters.get("q"):
+        q = filters["q"]
+        issues = issues.filter(
+            Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(hotline_ticket__iexact=q)
+            | Q(place_text__icontains=q)
+        )
+    for name in ("kind", "channel", "urgency"):
+        if filters.get(name):
+            issues = issues.filter(**{name: filters[name]})
+    if filters.get("category"):
+        issues = issues.filter(category=filters["category"])
+    for name in ("grid", "compound", "assignee"):
+        if filters.get(name):
+            issues = issues.filter(**{f"{name}_id": filters[name]})
+    now = timezone.now()
+    if filters.get("overdue"):
+        issues = issues.filter(_overdue_q(now))
+    # Counts per status, before the status filter, in one query.
+    counts = dict(
+        issues.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    if filters.get("status"):
+        issues = issues.filter(status=filters["status"])
+    elif not filters.get("q"):
+        issues = issues.filter(status__in=OPEN_STATUSES)
+    sort = filters.get("sort") or "-reported_at"
+    issues = issues.select_related("category", "grid", "compound", "assignee").order_by(sort, "-pk")
+    page = Paginator(issues, PER_PAGE).get_page(request.GET.get("page"))
+    for issue in page:
+        issue.overdue = _is_overdue(issue, now)
+    grids = visit_grids_for(request.user)
+    return render(
+        request,
+        "issues/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "status_counts": status_counts,
+            "total": sum(counts.values()),
+            "grids": grids,
+            "compounds": Compound.objects.filter(
+                community__in=scope.community_ids, archived_at__isnull=True
+            ),
+            "can_create": can_create_issue(request.user),
+        },
+    )
+
+
+def _is_overdue(issue, now):
+    if issue.status == Status.REPORTED:
+        return bool(issue.accept_deadline and issue.accept_deadline < now)
+    if issue.status in OPEN_STATUSES and issue.status != Status.DEFERRED:
+        return bool(issue.handle_deadline and issue.handle_deadline < now)
+    return False
+
+
+# Intake.
+
+
+def _community_for(user, compound):
+    scope = get_scope(user)
+    if compound is not None:
+        return compound.community
+    if len(scope.community_ids) == 1:
+        from communities.models import Community
+
+        return Community.objects.get(pk=next(iter(scope.community_ids)))
+    return None
+
+
+@login_required
+def issue_create(request):
+    if can_report_online(request.user):
+        return _resident_create(request)
+    if not can_create_issue(request.user):
+        raise PermissionDenied
+    scope = get_scope(request.user)
+    form = IssueForm(request.POST or None, request.FILES or None, community_ids=scope.community_ids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            photos = clean_photos(request.FILES.getlist("photos"))
+            community = _community_for(request.user, data["compound"])
+            if community is None:
+                raise DomainError(_("Choose the compound the issue is about."), field="compound")
+            parties = []
+            if data["party_name"].strip():
+                parties.append(
+                    {"name": data["party_name"].strip(), "phone": data["party_phone"].strip()}
+                )
+            issue = services.issue_report_full(
+                actor=request.user,
+                photos=photos,
+                parties=parties,
+                community=community,
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                channel=data["channel"],
+                kind=data["kind"] or None,
+                urgency=data["urgency"],
+                compound=data["compound"],
+                building=data["building"],
+                unit=data["unit"],
+                place_text=data["place_text"],
+                reporter_resident=data["reporter_resident"],
+                reporter_organization=data["reporter_organization"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                is_anonymous=data["is_anonymous"],
+                hotline_type=data["hotline_type"],
+                hotline_ticket=data["hotline_ticket"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Issue logged: %(title)s") % {"title": issue.title})
+            return redirect("issues:detail", pk=issue.pk)
+    if request.method == "POST" and request.FILES and form.errors:
+        messages.warning(request, _("Your input is kept; please choose the photos again."))
+    return render(request, "issues/create.html", {"form": form})
+
+
+def _resident_create(request):
+    scope = get_scope(request.user)
+    form = ResidentIssueForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        resident = Resident.objects.select_related("household", "community").get(
+            pk=scope.resident_id
+        )
+        household = resident.household
+        try:
+            photos = clean_photos(request.FILES.getlist("photos"))
+            issue = services.issue_report_full(
+                actor=request.user,
+                photos=photos,
+                community=resident.community,
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                channel=Channel.ONLINE,
+                compound=household.compound if household else None,
+                unit=household.unit if household else None,
+                place_text=data["place_text"],
+                reporter_resident=resident,
+                grid=resident.grid,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("Thank you. Your issue was sent to the community; follow it here.")
+            )
+            return redirect("issues:detail", pk=issue.pk)
+    if request.method == "POST" and request.FILES and form.errors:
+        messages.warning(request, _("Your input is kept; please choose the photos again."))
+    return render(request, "issues/resident_create.html", {"form": form})
+
+
+@login_required
+def duplicates(request):
+    """htmx: open issues that look like the one being typed."""
+    if not can_create_issue(request.user):
+        raise PermissionDenied
+    compound = category = None
+    if request.GET.get("compound", "").isdigit():
+        compound = Compound.objects.filter(pk=request.GET["compound"]).first()
+    if request.GET.get("category", "").isdigit():
+        category = Category.objects.filter(pk=request.GET["category"]).first()
+    community = _community_for(request.user, compound)
+    exclude = request.GET.get("exclude")
+    found = []
+    if community is not None and community.pk in get_scope(request.user).community_ids:
+        found = services.duplicate_candidates(
+            issues=issues_visible_to(request.user),
+            community=community,
+            compound=compound,
+            category=category,
+            text=f"{request.GET.get('title', '')}{request.GET.get('description', '')}",
+            exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
+        )
+    return render(request, "issues/_duplicates.html", {"candidates": found})
+
+
+# Detail, timeline and transitions.
+
+
+@login_required
+def issue_detail(request, pk):
+    issue = get_issue_for_user(
+        request.user,
+        pk,
+        queryset=Issue.objects.select_related(
+            "category",
+            "grid",
+            "compound",
+            "building",
+            "unit",
+            "reporter_resident",
+            "reporter_organization",
+            "assignee",
+            "lead_cadre",
+            "merged_into",
+            "recurrence_of",
+        ),
+    )
+    return _render_detail(request, issue)
+
+
+def _render_detail(request, issue, *, failed_action=None, failed_form=None, status=200):
+    user = request.user
+    scope = get_scope(user)
+    staff_view = scope.works_for_community
+    actions = []
+    for transition in actions_from(issue.status):
+        if can_transition(user, issue, transition.action):
+            if failed_action == transition.action:
+                form = failed_form
+            else:
+                form = TransitionForm(initial={"version": issue.version}, issue=issue)
+            actions.append({"transition": transition, "form": form})
+    events = issue.events.select_related("actor")
+    if not staff_view:
+        events = events.exclude(kind=IssueEvent.Kind.NOTE)
+    now = timezone.now()
+    context = {
+        "issue": issue,
+        "events": events,
+        "photos": issue.photos.all(),
+        "parties": issue.parties.select_related("resident", "organization") if staff_view else [],
+        "summonses": issue.summonses.select_related("organization"),
+        "merged_issues": issue.merged_issues.only("pk", "title"),
+        "actions": actions,
+        "staff_view": staff_view,
+        "can_edit": can_edit_issue(user, issue),
+        "can_comment": can_comment_issue(user, issue),
+        "comment_form": CommentForm(),
+        "assign_form": AssignForm(
+            initial={"version": issue.version, "assignee": issue.assignee_id}, issue=issue
+        )
+        if can_edit_issue(user, issue) and issue.is_open
+        else None,
+        "summons_form": SummonsReportForm(),
+        "overdue": _is_overdue(issue, now),
+        "deadline": issue.accept_deadline
+        if issue.status == Status.REPORTED
+        else issue.handle_deadline,
+        "is_open": issue.is_open,
+    }
+    return render(request, "issues/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def issue_transition(request, pk, action):
+    issue = get_issue_for_user(request.user, pk)
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise Http404
+    if not can_transition(request.user, issue, action):
+        raise PermissionDenied
+    form = TransitionForm(request.POST, issue=issue)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = data["version"]
+            if action == "merge":
+                into = None
+                if data["into"]:
+                    into = issues_visible_to(request.user).filter(pk=data["into"]).first()
+                if into is None:
+                    raise DomainError(_("Enter the number of an issue you can see."), field="into")
+                services.issue_merge(
+                    issue=issue,
+                    into=into,
+                    actor=request.user,
+                    note=data["note"],
+                    expected_version=version,
+                )
+            elif action == "escalate":
+                services.issue_escalate(
+                    issue=issue,
+                    actor=request.user,
+                    note=data["note"],
+                    escalation_mode=data["escalation_mode"] or "whistle",
+                    organizations=data["organizations"],
+                    lead_cadre=data["lead_cadre"],
+                    expected_version=version,
+                )
+            else:
+                changes = {}
+                if action == "send_to_deliberation":
+                    changes["deliberation_level"] = data["deliberation_level"]
+                services.issue_transition(
+                    issue=issue,
+                    action=action,
+                    actor=request.user,
+                    note=data["note"],
+                    expected_version=version,
+                    **changes,
+                )
+        except StaleEdit as error:
+            form.add_error(None, error.message)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+            return redirect("issues:detail", pk=issue.pk)
+    issue.refresh_from_db()
+    return _render_detail(request, issue, failed_action=action, failed_form=form, status=400)
+
+
+@login_required
+@require_POST
+def issue_comment(request, pk):
+    issue = get_issue_for_user(request.user, pk)
+    if not can_comment_issue(request.user, issue):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.issue_comment(issue=issue, actor=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, _("Write a comment first."))
+    return redirect("issues:detail", pk=issue.pk)
+
+
+@login_required
+@require_POST
+def issue_photos(request, pk):
+    issue = get_issue_for_user(request.user, pk, write=True)
+    try:
+        photos = clean_photos(request.FILES.getlist("photos"))
+        if not photos:
+            raise DomainError(_("Choose a photo first."), field="photos")
+        services.issue_add_photos(issue=issue, actor=request.user, photos=photos)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Photos added."))
+    return redirect("issues:detail", pk=issue.pk)
+
+
+@login_required
+@require_POST
+def summons_report(request, pk):
+    summons = get_object_or_404(Summons.objects.select_related("issue"), pk=pk)
+    issue = get_issue_for_user(request.user, summons.issue_id, write=True)
+    form = SummonsReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.summons_report(
+                summons=summons,
+                actor=request.user,
+                arrived_at=form.cleaned_data["arrived_at"],
+                action_taken=form.cleaned_data["action_taken"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The department's report is recorded."))
+    else:
+        messages.error(request, _("Say when the department arrived and what it did."))
+    return redirect("issues:detail", pk=issue.pk)
+
+
+@login_required
+@require_POST
+def issue_assign(request, pk):
+    issue = get_issue_for_user(request.user, pk, write=True)
+    form = AssignForm(request.POST, issue=issue)
+    if form.is_valid():
+        try:
+            services.issue_assign(
+                issue=issue,
+                actor=request.user,
+                assignee=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Assignment saved."))
+    else:
+        messages.error(request, _("Choose someone from the list."))
+    return redirect("issues:detail", pk=issue.pk)
+
+
+# A resident's own issues.
+
+
+@login_required
+def issue_mine(request):
+    scope = get_scope(request.user)
+    if not scope.is_resident:
+        raise PermissionDenied
+    issues = (
+        issues_visible_to(request.user).select_related("category").order_by("-reported_at", "-pk")
+    )
+    page = Paginator(issues, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "issues/mine.html",
+        {"page_obj": page, "can_report": can_report_online(request.user)},
+    )
+
+
+# Grid patrols.
+
+
+@login_required
+def patrol_list(request):
+    _require_workers(request.user)
+    grids = grids_for_patrol(request.user)
+    form = PatrolStartForm(request.POST or None)
+    form.fields["grid"].queryset = grids
+    if request.method == "POST":
+        if not grids.exists():
+            raise PermissionDenied
+        if form.is_valid():
+            patrol = services.patrol_start(
+                actor=request.user,
+                grid=form.cleaned_data["grid"],
+                route_notes=form.cleaned_data["route_notes"],
+            )
+            messages.success(request, _("Patrol started. Record what you find."))
+            return redirect("issues:patrol_detail", pk=patrol.pk)
+    patrols = (
+        patrols_visible_to(request.user)
+        .select_related("grid", "worker")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            issue_count=Count("findings__issue", distinct=True),
+        )
+        .order_by("-started_at", "-pk")
+    )
+    page = Paginator(patrols, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "issues/patrol_list.html",
+        {"page_obj": page, "form": form, "can_patrol": grids.exists()},
+    )
+
+
+def _patrol_context(request, patrol, *, finding_form=None, convert_form=None, convert_for=None):
+    finding_form = finding_form or FindingForm()
+    finding_form.fields["compound"].queryset = compounds_of_grid(patrol.grid)
+    return {
+        "patrol": patrol,
+        "findings": patrol.findings.select_related("compound", "issue"),
+        "finding_form": finding_form,
+        "convert_form": convert_form or FindingToIssueForm(),
+        "convert_for": convert_for,
+        "can_edit": can_edit_patrol(request.user, patrol),
+    }
+
+
+def compounds_of_grid(grid):
+    """The compounds a grid covers, directly or through its buildings."""
+    return Compound.objects.filter(
+        Q(grids=grid) | Q(buildings__grids=grid), archived_at__isnull=True
+    ).distinct()
+
+
+@login_required
+def patrol_detail(request, pk):
+    patrol = get_patrol_for_user(request.user, pk)
+    return render(request, "issues/patrol_detail.html", _patrol_context(request, patrol))
+
+
+@login_required
+@require_POST
+def patrol_finding(request, pk):
+    patrol = get_patrol_for_user(request.user, pk, write=True)
+    form = FindingForm(request.POST, request.FILES)
+    form.fields["compound"].queryset = compounds_of_grid(patrol.grid)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            photo = clean_photo(data["photo"], field="photo") if data["photo"] else None
+            services.finding_record(
+                actor=request.user,
+                patrol=patrol,
+                text=data["text"],
+                compound=data["compound"],
+                place_text=data["place_text"],
+                photo=photo,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Finding recorded."))
+            return redirect("issues:patrol_detail", pk=patrol.pk)
+    if request.FILES:
+        messages.warning(request, _("Your input is kept; please choose the photo again."))
+    return render(
+        request,
+        "issues/patrol_detail.html",
+        _patrol_context(request, patrol, finding_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def patrol_end(request, pk):
+    patrol = get_patrol_for_user(request.user, pk, write=True)
+    try:
+        services.patrol_end(
+            actor=request.user, patrol=patrol, route_notes=request.POST.get("route_notes")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Patrol ended."))
+    return redirect("issues:patrol_detail", pk=patrol.pk)
+
+
+@login_required
+@require_POST
+def finding_to_issue(request, pk, finding_pk):
+    patrol = get_patrol_for_user(request.user, pk, write=True)
+    finding = get_object_or_404(patrol.findings, pk=finding_pk)
+    form = FindingToIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            issue = services.finding_to_issue(
+                actor=request.user,
+                finding=finding,
+                category=form.cleaned_data["category"],
+                title=form.cleaned_data["title"],
+                urgency=form.cleaned_data["urgency"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Issue opened from the finding."))
+            return redirect("issues:detail", pk=issue.pk)
+    return render(
+        request,
+        "issues/patrol_detail.html",
+        _patrol_context(request, patrol, convert_form=form, convert_for=finding.pk),
+        status=400,
+    )
+
+
+# Household visits.
+
+
+def _month_start(now):
+    local = timezone.localtime(now)
+    return timezone.make_aware(datetime.combine(local.date().replace(day=1), time.min))
+
+
+@login_required
+def visit_list(request):
+    _require_workers(request.user)
+    grids = list(visit_grids_for(request.user).order_by("name"))
+    if not grids:
+        return render(request, "issues/visit_list.html", {"grids": [], "grid": None})
+    grid_id = request.GET.get("grid")
+    grid = next((g for g in grids if str(g.pk) == grid_id), grids[0])
+    since = _month_start(timezone.now())
+    special = (
+        Q(is_elderly_alone=True) | Q(is_disabled=True) | Q(is_low_income=True) | Q(is_very_old=True)
+    )
+    households = (
+        Household.objects.filter(
+            archived_at__isnull=True,
+            residents__grid=grid,
+            residents__archived_at__isnull=True,
+        )
+        .filter(
+            Q(residents__is_elderly_alone=True)
+            | Q(residents__is_disabled=True)
+            | Q(residents__is_low_income=True)
+            | Q(residents__is_very_old=True)
+        )
+        .distinct()
+        .annotate(
+            visited=Exists(Visit.objects.filter(household=OuterRef("pk"), visited_at__gte=since))
+        )
+        .select_related("unit__building__compound", "compound")
+        .prefetch_related(
+            Prefetch(
+                "residents",
+                queryset=Resident.objects.filter(special, archived_at__isnull=True),
+                to_attr="special_residents",
+            )
+        )
+        .order_by("visited", "pk")
+    )
+    page = Paginator(households, PER_PAGE).get_page(request.GET.get("page"))
+    recent = (
+        Visit.objects.filter(household__residents__grid=grid, visited_at__gte=since)
+        .distinct()
+        .select_related("household__unit__building__compound", "worker", "issue")
+        .order_by("-visited_at")[:20]
+    )
+    return render(
+        request,
+        "issues/visit_list.html",
+        {"grids": grids, "grid": grid, "page_obj": page, "recent": recent, "since": since},
+    )
+
+
+@login_required
+def visit_create(request, household_pk):
+    household = get_object_or_404(
+        Household.objects.select_related("unit", "compound", "community"),
+        pk=household_pk,
+        archived_at__isnull=True,
+    )
+    if not can_record_visit(request.user, household):
+        raise Http404
+    form = VisitForm(
+        request.POST or None,
+        initial={
+            "household": household.pk,
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    form.fields["residents_seen"].queryset = household.residents.filter(archived_at__isnull=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_record(
+                actor=request.user,
+                household=household,
+                residents_seen=data["residents_seen"],
+                findings=data["findings"],
+                visited_at=data["visited_at"],
+                need_found=data["need_found"],
+                need_title=data["need_title"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            if visit.issue_id:
+                messages.success(
+                    request, _("Visit recorded; a special-group-need issue was opened.")
+                )
+                return redirect("issues:detail", pk=visit.issue_id)
+            messages.success(request, _("Visit recorded."))
+            return redirect(reverse("issues:visit_list"))
+    return render(request, "issues/visit_form.html", {"form": form, "household": household})
