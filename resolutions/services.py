@@ -306,7 +306,7 @@ def validate_cost_split(total, shares):
         if added != HUNDRED:
             raise DomainError(
                 _("The shares add up to %(sum)s %%; they must add up to 100 %%.")
-                % {"sum": added.normalize()},
+                % {"sum": f"{added.normalize():f}"},
                 field="shares",
             )
     if uses_amount and total is not None:
@@ -360,7 +360,8 @@ def cost_split_set(
         audit.record(
             actor=actor,
             obj=locked,
-            action="cost_split",
+            action="update",
+            note="cost split",
             changes={"shares": ["", str(len(shares))], "total": ["", str(total or "")]},
         )
     return locked
@@ -431,9 +432,9 @@ def resolution_transition(
         audit.record(
             actor=actor,
             obj=locked,
-            action=action,
+            action="transition",
             changes={"status": [previous, locked.status]},
-            note=note,
+            note=f"{action}: {note}" if note else action,
         )
         if action in ("adopt", "approve_review"):
             _issue_to_execution(actor=actor, issue=locked.issue)
@@ -470,7 +471,7 @@ def confirmation_record(
             confirmed_at=confirmed_at or timezone.now(),
             recorded_by=actor,
         )
-        audit.record(actor=actor, obj=locked, action="confirmation", note=str(confirmation))
+        audit.record(actor=actor, obj=locked, action="update", note=f"confirmation: {confirmation}")
     return confirmation
 
 
@@ -484,7 +485,7 @@ def objection_lodge(*, actor, resolution, reason: str) -> Objection:
         objection = Objection.objects.create(
             resolution=resolution, resident_id=actor.resident_id, reason=reason.strip()
         )
-        audit.record(actor=actor, obj=resolution, action="objection")
+        audit.record(actor=actor, obj=resolution, action="update", note="objection lodged")
         for user in resolution.community.staff.filter(is_active=True):
             notify(
                 recipient=user,
@@ -509,7 +510,7 @@ def objection_answer(*, actor, objection, answer: str) -> Objection:
         locked.answered_by = actor
         locked.answered_at = timezone.now()
         locked.save()
-        audit.record(actor=actor, obj=locked.resolution, action="objection_answer")
+        audit.record(actor=actor, obj=locked.resolution, action="update", note="objection answered")
         user = getattr(locked.resident, "user", None)
         if user is not None and user.is_active:
             from django.urls import reverse
@@ -593,7 +594,7 @@ def progress_report(
             locked.status = ActionItem.Status.IN_PROGRESS
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="progress", note=f"{percent}%")
+        audit.record(actor=actor, obj=locked, action="update", note=f"progress {percent}%")
         grid = locked.resolution.issue.grid
         if grid is not None:
             from django.urls import reverse
@@ -632,7 +633,7 @@ def action_item_transition(
         locked.status = transition.target
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action=action, note=note)
+        audit.record(actor=actor, obj=locked, action="transition", note=f"{action}: {note}")
         if action == "cancel":
             _after_item_finished(actor=actor, resolution=locked.resolution)
     return locked
@@ -681,7 +682,7 @@ def item_check(
         )
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action=action, note=text)
+        audit.record(actor=actor, obj=locked, action="transition", note=f"{action}: {text}")
         issue = locked.resolution.issue
         if passed:
             _after_item_finished(actor=actor, resolution=locked.resolution)
@@ -792,7 +793,7 @@ def evaluation_submit(*, actor, issue, rating: str, comment: str = "") -> Evalua
             comment=comment,
             round=round_,
         )
-        audit.record(actor=actor, obj=locked, action="evaluation", note=rating)
+        audit.record(actor=actor, obj=locked, action="update", note=f"evaluation: {rating}")
         if rating == Evaluation.Rating.UNSATISFIED:
             issue_transition(
                 issue=locked,
@@ -832,7 +833,7 @@ def revisit_record(
             findings=findings.strip(),
             problem_recurred=problem_recurred,
         )
-        audit.record(actor=actor, obj=locked, action="revisit", note=revisit.findings)
+        audit.record(actor=actor, obj=locked, action="update", note=f"revisit: {revisit.findings}")
         if problem_recurred:
             issue_transition(
                 issue=locked,
@@ -856,5 +857,5 @@ def action_item_cancel_draft(*, actor, item) -> ActionItem:
         locked.status = ActionItem.Status.CANCELLED
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="cancel")
+        audit.record(actor=actor, obj=locked, action="transition", note="cancel")
     return locked
