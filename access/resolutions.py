@@ -78,9 +78,7 @@ def my_action_items(user):
 def public_resolutions():
     """What the public outcomes board shows without login: published resolutions only.
     Dispute details are withheld by the templates (see `is_private_outcome`)."""
-    return Resolution.objects.filter(
-        status=Resolution.Status.PUBLISHED, archived_at__isnull=True
-    )
+    return Resolution.objects.filter(status=Resolution.Status.PUBLISHED, archived_at__isnull=True)
 
 
 def is_private_outcome(resolution) -> bool:

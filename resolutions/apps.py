@@ -29,3 +29,7 @@ class ResolutionsConfig(AppConfig):
             NavEntry(_("Outcomes board"), "resolutions:board", "megaphone", ALL, order=90),
         )
         register_home(Role.ORG_CONTACT, "resolutions:my_items")
+
+        from .proposals import register as register_invitee_source
+
+        register_invitee_source()

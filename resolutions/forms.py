@@ -71,11 +71,13 @@ class ActionItemForm(forms.ModelForm):
             self.fields["responsible_organization"].queryset = Organization.objects.filter(
                 communities=community, archived_at__isnull=True
             )
-            self.fields["responsible_user"].queryset = User.objects.filter(
-                is_active=True, role__in=[Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN]
-            ).filter(
-                models_q_for_community(community)
-            ).distinct()
+            self.fields["responsible_user"].queryset = (
+                User.objects.filter(
+                    is_active=True, role__in=[Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN]
+                )
+                .filter(models_q_for_community(community))
+                .distinct()
+            )
             self.fields["responsible_resident"].queryset = Resident.objects.filter(
                 community=community, archived_at__isnull=True
             )
@@ -102,9 +104,7 @@ class ActionItemForm(forms.ModelForm):
 def models_q_for_community(community):
     from django.db.models import Q
 
-    return Q(communities=community) | Q(grids__community=community) | Q(
-        streets=community.street_id
-    )
+    return Q(communities=community) | Q(grids__community=community) | Q(streets=community.street_id)
 
 
 ActionItemFormSet = formset_factory(ActionItemForm, extra=1, can_delete=True)
@@ -224,7 +224,9 @@ class EvaluationForm(forms.Form):
 class RevisitForm(forms.Form):
     method = forms.ChoiceField(label=_("How"), choices=Revisit.Method.choices)
     visited_at = forms.DateTimeField(
-        label=_("When"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("When"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     findings = forms.CharField(
         label=_("What the revisit found"), widget=forms.Textarea(attrs={"rows": 4})

@@ -130,9 +130,7 @@ def resolution_create(
         if issue is None:
             raise DomainError(_("This agenda item is not about an issue."), field="agenda_item")
         if Resolution.objects.filter(agenda_item=agenda_item).exists():
-            raise DomainError(
-                _("This agenda item already has a resolution."), field="agenda_item"
-            )
+            raise DomainError(_("This agenda item already has a resolution."), field="agenda_item")
     if issue is None:
         raise DomainError(_("Choose the issue."), field="issue")
     if not can_create_resolution(actor, issue):
@@ -218,9 +216,7 @@ def action_item_add(*, actor, resolution, **fields) -> ActionItem:
 
 def action_item_update(*, actor, item, expected_version=None, **changes) -> ActionItem:
     with transaction.atomic():
-        locked = ActionItem.objects.select_for_update().select_related("resolution").get(
-            pk=item.pk
-        )
+        locked = ActionItem.objects.select_for_update().select_related("resolution").get(pk=item.pk)
         if not can_manage_resolution(actor, locked.resolution):
             _deny()
         if locked.resolution.status != Resolution.Status.DRAFT:
@@ -252,13 +248,15 @@ def split_parts(total, shares):
         if amount is not None:
             parts.append(Decimal(amount).quantize(CENT))
         elif total is not None and percent is not None:
-            parts.append((Decimal(total) * Decimal(percent) / HUNDRED).quantize(CENT, ROUND_HALF_UP))
+            parts.append(
+                (Decimal(total) * Decimal(percent) / HUNDRED).quantize(CENT, ROUND_HALF_UP)
+            )
         else:
             parts.append(None)
     percents = [s.get("share_percent") if isinstance(s, dict) else s.share_percent for s in shares]
-    if total is not None and parts and all(p is not None for p in parts):
-        if all(p is not None for p in percents) and sum(percents) == HUNDRED:
-            parts[-1] += Decimal(total).quantize(CENT) - sum(parts)
+    complete = total is not None and parts and all(p is not None for p in parts)
+    if complete and all(p is not None for p in percents) and sum(percents) == HUNDRED:
+        parts[-1] += Decimal(total).quantize(CENT) - sum(parts)
     return parts
 
 
@@ -290,7 +288,7 @@ def validate_cost_split(total, shares):
             raise DomainError(
                 _("Give each party either an amount or a share, not both."), field="shares"
             )
-        if amount is not None and amount <= 0 or percent is not None and not 0 < percent <= 100:
+        if (amount is not None and amount <= 0) or (percent is not None and not 0 < percent <= 100):
             raise DomainError(
                 _("Amounts must be more than zero and shares between 0 and 100 %."),
                 field="shares",
@@ -326,9 +324,7 @@ def cost_split_set(
     amount or share_percent."""
     validate_cost_split(total, shares)
     with transaction.atomic():
-        locked = ActionItem.objects.select_for_update().select_related("resolution").get(
-            pk=item.pk
-        )
+        locked = ActionItem.objects.select_for_update().select_related("resolution").get(pk=item.pk)
         if not can_manage_resolution(actor, locked.resolution):
             _deny()
         if locked.resolution.status != Resolution.Status.DRAFT:
@@ -403,9 +399,10 @@ def resolution_transition(
         now = timezone.now()
         if action == "adopt" and locked.legal_review_required:
             raise DomainError(_("This resolution needs legal review before it is adopted."))
-        if action in ("adopt", "submit_review") and not locked.items.exclude(
-            status=ActionItem.Status.CANCELLED
-        ).exists():
+        if (
+            action in ("adopt", "submit_review")
+            and not locked.items.exclude(status=ActionItem.Status.CANCELLED).exists()
+        ):
             raise DomainError(_("Add at least one action item first."))
         if action in ("approve_review", "return_review"):
             locked.legal_reviewer = actor
@@ -501,8 +498,8 @@ def objection_answer(*, actor, objection, answer: str) -> Objection:
     if not answer.strip():
         raise DomainError(_("Write the answer."), field="answer")
     with transaction.atomic():
-        locked = Objection.objects.select_for_update().select_related("resolution").get(
-            pk=objection.pk
+        locked = (
+            Objection.objects.select_for_update().select_related("resolution").get(pk=objection.pk)
         )
         if not can_answer_objection(actor, locked):
             _deny()
@@ -621,9 +618,7 @@ def action_item_transition(
     note = (note or "").strip()
     with transaction.atomic():
         locked = _lock_item(item)
-        _check_version(
-            locked, expected_version, _("Someone else changed this item. Reload it.")
-        )
+        _check_version(locked, expected_version, _("Someone else changed this item. Reload it."))
         if locked.status not in transition.sources:
             raise DomainError(_("This item cannot be changed that way now."))
         if not can_item_transition(actor, locked, action):
@@ -651,9 +646,7 @@ def item_check(
     action = "pass_check" if passed else "fail_check"
     with transaction.atomic():
         locked = _lock_item(item)
-        _check_version(
-            locked, expected_version, _("Someone else changed this item. Reload it.")
-        )
+        _check_version(locked, expected_version, _("Someone else changed this item. Reload it."))
         if locked.status not in ITEM_TRANSITIONS[action].sources:
             raise DomainError(_("Only work reported as done can be checked."))
         if not can_check_item(actor, locked) or not can_item_transition(actor, locked, action):

@@ -227,11 +227,7 @@ def resolution_edit(request, pk):
             initial=initial,
             form_kwargs={"community": resolution.community},
         )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (formset is None or formset.is_valid())
-    ):
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         by_id = {i.pk: i for i in items}
         try:
@@ -244,9 +240,7 @@ def resolution_edit(request, pk):
             for f in formset or ():
                 if not f.has_changed():
                     continue
-                fields = {
-                    k: v for k, v in f.cleaned_data.items() if k not in ("item_id", "DELETE")
-                }
+                fields = {k: v for k, v in f.cleaned_data.items() if k not in ("item_id", "DELETE")}
                 item = by_id.get(f.cleaned_data.get("item_id"))
                 if item is not None and f.cleaned_data.get("DELETE"):
                     services.action_item_cancel_draft(actor=request.user, item=item)
@@ -376,7 +370,9 @@ def resolution_transition(request, pk, action):
 
 @login_required
 def legal_review(request, pk):
-    resolution = get_resolution_for_user(request.user, pk, write=True, queryset=_resolution_queryset())
+    resolution = get_resolution_for_user(
+        request.user, pk, write=True, queryset=_resolution_queryset()
+    )
     form = TransitionForm(request.POST or None, initial={"version": resolution.version})
     form.fields["note"].label = _("Legal review")
     form.fields["note"].required = True
@@ -435,8 +431,9 @@ def confirmations(request, pk):
 def _print_context(resolution):
     return {
         "resolution": resolution,
-        "items": _items_with_progress(resolution.items.exclude(status=ActionItem.Status.CANCELLED))
-        .prefetch_related(
+        "items": _items_with_progress(
+            resolution.items.exclude(status=ActionItem.Status.CANCELLED)
+        ).prefetch_related(
             Prefetch(
                 "cost_shares",
                 queryset=CostShare.objects.select_related(
@@ -451,7 +448,9 @@ def _print_context(resolution):
 
 @login_required
 def print_agreement(request, pk):
-    resolution = get_resolution_for_user(request.user, pk, write=True, queryset=_resolution_queryset())
+    resolution = get_resolution_for_user(
+        request.user, pk, write=True, queryset=_resolution_queryset()
+    )
     context = _print_context(resolution)
     if request.GET.get("format") == "pdf":
         pdf = render_pdf("resolutions/agreement_pdf.html", context, request=request)
@@ -473,9 +472,7 @@ def objection_create(request, pk):
         except DomainError as error:
             _form_error(form, error)
         else:
-            messages.success(
-                request, _("Your objection is lodged. The community will answer you.")
-            )
+            messages.success(request, _("Your objection is lodged. The community will answer you."))
             return redirect("resolutions:public_detail", resolution.pk)
     return render(request, "resolutions/objection.html", {"resolution": resolution, "form": form})
 
@@ -610,7 +607,9 @@ def item_transition(request, pk, action):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": ITEM_TRANSITIONS[action].label})
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": ITEM_TRANSITIONS[action].label}
+        )
     return redirect("resolutions:item_detail", item.pk)
 
 
@@ -750,7 +749,9 @@ def _qr_svg(url: str) -> str:
 @login_required
 def poster(request, pk):
     """A notice-board poster (公示栏) with a QR code to the public page."""
-    resolution = get_resolution_for_user(request.user, pk, write=True, queryset=_resolution_queryset())
+    resolution = get_resolution_for_user(
+        request.user, pk, write=True, queryset=_resolution_queryset()
+    )
     if resolution.status != Resolution.Status.PUBLISHED:
         messages.error(request, _("Publish the resolution first."))
         return redirect("resolutions:detail", resolution.pk)

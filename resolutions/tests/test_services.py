@@ -162,9 +162,7 @@ def test_dispute_needs_legal_review(world):
         actor=world.staff_a, resolution=res, action="submit_review"
     )
     with pytest.raises(DomainError):
-        services.resolution_transition(
-            actor=world.staff_a, resolution=res, action="approve_review"
-        )
+        services.resolution_transition(actor=world.staff_a, resolution=res, action="approve_review")
     res = services.resolution_transition(
         actor=world.staff_a, resolution=res, action="approve_review", note="合法有效"
     )
@@ -215,15 +213,11 @@ def test_agreed_text_cannot_be_changed(world):
 
 def test_confirmation_and_rework(world, published):
     item = _item(published)
-    services.progress_report(
-        actor=world.org_contact, item=item, text="已采购灯具", percent=40
-    )
+    services.progress_report(actor=world.org_contact, item=item, text="已采购灯具", percent=40)
     item.refresh_from_db()
     assert item.status == ActionItem.Status.IN_PROGRESS
     # Progress goes to the grid's workers.
-    assert Notification.objects.filter(
-        recipient=world.worker_a1, kind="progress_reported"
-    ).exists()
+    assert Notification.objects.filter(recipient=world.worker_a1, kind="progress_reported").exists()
     with pytest.raises(DomainError):
         services.progress_report(actor=world.org_contact, item=item, text="退步", percent=10)
     services.progress_report(
@@ -347,14 +341,16 @@ def test_revisit_reopens_when_problem_came_back(world, published):
     issue = _complete(world, published)
     services.evaluation_submit(actor=world.resident_user_a, issue=issue, rating="basic")
     with pytest.raises(DomainError):
-        services.revisit_record(
-            actor=world.staff_b, issue=issue, method="phone", findings="好"
-        )
+        services.revisit_record(actor=world.staff_b, issue=issue, method="phone", findings="好")
     services.revisit_record(actor=world.staff_a, issue=issue, method="visit", findings="正常")
     issue.refresh_from_db()
     assert issue.status == IssueStatus.CLOSED
     services.revisit_record(
-        actor=world.worker_a1, issue=issue, method="visit", findings="灯又坏了", problem_recurred=True
+        actor=world.worker_a1,
+        issue=issue,
+        method="visit",
+        findings="灯又坏了",
+        problem_recurred=True,
     )
     issue.refresh_from_db()
     assert issue.status == IssueStatus.ACCEPTED
@@ -398,3 +394,21 @@ def test_confirmation_recorded(world, published):
             actor=world.staff_a, resolution=published, party_name="甲物业", signed_by=" "
         )
     assert error.value.field == "signed_by"
+
+
+def test_cost_split_invitees(world):
+    from resolutions.proposals import cost_split_invitees
+
+    res = factories.resolution(world)
+    services.cost_split_set(
+        actor=world.staff_a,
+        item=res.items.get(),
+        total=Decimal("100"),
+        shares=[
+            {"household": world.household_a1, "share_percent": Decimal("50")},
+            {"organization": world.organization, "share_percent": Decimal("50")},
+        ],
+    )
+    proposed = cost_split_invitees([res.agenda_item])
+    assert proposed["residents"] == [world.resident_a]
+    assert proposed["organizations"] == [world.organization]
