@@ -217,7 +217,7 @@ class EvaluationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Your comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
