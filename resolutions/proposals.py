@@ -19,7 +19,7 @@ def cost_split_invitees(agenda_items):
     residents = Resident.objects.filter(
         household__in=shares.exclude(household=None).values("household"),
         archived_at__isnull=True,
-    ).order_by("household", "pk")
+    ).order_by("household_id", "pk")
     organizations = Organization.objects.filter(
         pk__in=shares.exclude(organization=None).values("organization"),
         archived_at__isnull=True,

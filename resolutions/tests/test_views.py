@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -450,3 +451,9 @@ def test_cost_split_total_shown_in_detail(client, world):
     client.force_login(world.staff_a)
     page = client.get(reverse("resolutions:detail", args=[resolution.pk])).content.decode()
     assert "800" in page
+
+
+def test_board_speaks_chinese_by_default(client, published):
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    page = client.get(reverse("resolutions:board")).content.decode()
+    assert "结果公示栏" in page
