@@ -733,6 +733,7 @@ def public_detail(request, pk):
             if not private
             else [],
             "can_object": can_object(request.user, resolution),
+            "can_evaluate": can_evaluate(request.user, resolution.issue),
         },
     )
 

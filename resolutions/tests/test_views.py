@@ -290,6 +290,8 @@ def test_evaluation_page_reopens(client, world, published):
     client.force_login(world.staff_a)
     assert client.get(url).status_code == 403
     client.force_login(world.resident_user_a)
+    public = client.get(reverse("resolutions:public_detail", args=[published.pk]))
+    assert url in public.content.decode()
     response = client.post(url, {"rating": "unsatisfied", "comment": ""})
     assert "Tell us what is still wrong." in response.content.decode()
     assert client.post(url, {"rating": "unsatisfied", "comment": "不亮"}).status_code == 302
