@@ -1,0 +1,239 @@
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from communities.models import Household, Organization, Resident
+
+from .models import ActionItem, Evaluation, Resolution, Revisit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ResolutionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Resolution
+        fields = [
+            "title",
+            "text",
+            "legal_review_required",
+            "publication_starts",
+            "publication_ends",
+            "evaluation_due",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "publication_starts": DATE,
+            "publication_ends": DATE,
+            "evaluation_due": DATE,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.status != Resolution.Status.DRAFT:
+                for name in ("title", "text", "legal_review_required"):
+                    del self.fields[name]
+
+
+class ActionItemForm(forms.ModelForm):
+    item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "measure",
+            "responsible_organization",
+            "responsible_user",
+            "responsible_resident",
+            "starts_on",
+            "deadline",
+            "repeat",
+            "repeat_until",
+        ]
+        widgets = {
+            "measure": forms.Textarea(attrs={"rows": 2}),
+            "starts_on": DATE,
+            "deadline": DATE,
+            "repeat_until": DATE,
+        }
+
+    def __init__(self, *args, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if community is not None:
+            self.fields["responsible_organization"].queryset = Organization.objects.filter(
+                communities=community, archived_at__isnull=True
+            )
+            self.fields["responsible_user"].queryset = (
+                User.objects.filter(
+                    is_active=True, role__in=[Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN]
+                )
+                .filter(models_q_for_community(community))
+                .distinct()
+            )
+            self.fields["responsible_resident"].queryset = Resident.objects.filter(
+                community=community, archived_at__isnull=True
+            )
+        self.fields["repeat"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not (
+            data.get("responsible_organization")
+            or data.get("responsible_user")
+            or data.get("responsible_resident")
+        ):
+            self.add_error(
+                "responsible_organization",
+                _("Name who is responsible: an organization, a person or a resident."),
+            )
+        return data
+
+    def _post_clean(self):
+        # The service validates and saves; the model's constraints are checked there.
+        pass
+
+
+def models_q_for_community(community):
+    from django.db.models import Q
+
+    return Q(communities=community) | Q(grids__community=community) | Q(streets=community.street_id)
+
+
+ActionItemFormSet = formset_factory(ActionItemForm, extra=1, can_delete=True)
+
+
+class CostTotalForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    total = forms.DecimalField(
+        label=_("Total cost (yuan)"), max_digits=12, decimal_places=2, required=False
+    )
+    note = forms.CharField(label=_("Note on the cost"), max_length=200, required=False)
+
+
+class CostShareForm(forms.Form):
+    household = forms.ModelChoiceField(
+        label=_("Household"), queryset=Household.objects.none(), required=False
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=12, decimal_places=2, required=False
+    )
+    share_percent = forms.DecimalField(
+        label=_("Share (%)"), max_digits=6, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if community is not None:
+            self.fields["household"].queryset = Household.objects.filter(
+                community=community, archived_at__isnull=True
+            ).select_related("unit__building__compound")
+            self.fields["organization"].queryset = Organization.objects.filter(
+                communities=community, archived_at__isnull=True
+            )
+
+
+CostShareFormSet = formset_factory(CostShareForm, extra=2, can_delete=True)
+
+
+class TransitionForm(VersionForm):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ConfirmationForm(forms.Form):
+    party_name = forms.CharField(label=_("Party"), max_length=150)
+    signed_by = forms.CharField(label=_("Signed by"), max_length=100)
+    confirmed_at = forms.DateTimeField(
+        label=_("Confirmed at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class ObjectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Your objection and the reason"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.ImageField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ProgressForm(VersionForm):
+    text = forms.CharField(label=_("What has been done"), widget=forms.Textarea(attrs={"rows": 3}))
+    percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    photos = PhotosField(label=_("Photos"), required=False)
+    request_check = forms.BooleanField(
+        label=_("The work is done: ask for the on-site check"), required=False
+    )
+
+
+class CheckForm(VersionForm):
+    passed = forms.TypedChoiceField(
+        label=_("Result of the on-site check"),
+        choices=[("1", _("Passed: the work is done")), ("0", _("Failed: rework needed"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("What the check found"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    photos = PhotosField(label=_("Photos"), required=False)
+
+
+class EvaluationForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you?"),
+        choices=Evaluation.Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Your comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class RevisitForm(forms.Form):
+    method = forms.ChoiceField(label=_("How"), choices=Revisit.Method.choices)
+    visited_at = forms.DateTimeField(
+        label=_("When"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    findings = forms.CharField(
+        label=_("What the revisit found"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    problem_recurred = forms.BooleanField(label=_("The problem has come back"), required=False)
+
+
+class BoardFilterForm(forms.Form):
+    compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int)
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int)

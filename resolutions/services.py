@@ -1,0 +1,854 @@
+"""Every write to resolutions, action items and their follow-up goes through here."""
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.resolutions import (
+    can_answer_objection,
+    can_check_item,
+    can_create_resolution,
+    can_evaluate,
+    can_item_transition,
+    can_manage_resolution,
+    can_object,
+    can_record_revisit,
+    can_report_progress,
+    can_resolution_transition,
+)
+from core import audit
+from issues.models import Issue
+from issues.models import Status as IssueStatus
+from issues.services import issue_transition
+from lib.errors import DomainError, StaleEdit
+from notifications.services import notify
+
+from .models import (
+    ActionItem,
+    ActionItemCost,
+    Confirmation,
+    CostShare,
+    Evaluation,
+    Objection,
+    ProgressPhoto,
+    ProgressUpdate,
+    Resolution,
+    Revisit,
+)
+from .workflow import FINISHED_ITEM_STATUSES, ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+RESOLUTION_FIELDS = (
+    "title",
+    "text",
+    "legal_review_required",
+    "publication_starts",
+    "publication_ends",
+    "evaluation_due",
+)
+ITEM_FIELDS = (
+    "responsible_organization",
+    "responsible_user",
+    "responsible_resident",
+    "measure",
+    "starts_on",
+    "deadline",
+    "repeat",
+    "repeat_until",
+)
+
+
+def _deny(message=None):
+    raise DomainError(message or _("You may not do this."))
+
+
+def _check_version(obj, expected_version, message):
+    if expected_version is not None and obj.version != expected_version:
+        raise StaleEdit(message)
+
+
+def _validate_resolution(fields):
+    if not (fields.get("text") or "").strip():
+        raise DomainError(_("Write down what was agreed."), field="text")
+    starts, ends = fields.get("publication_starts"), fields.get("publication_ends")
+    if starts and ends and ends < starts:
+        raise DomainError(
+            _("The publication cannot end before it starts."), field="publication_ends"
+        )
+
+
+def _validate_item(fields):
+    if not (
+        fields.get("responsible_organization")
+        or fields.get("responsible_user")
+        or fields.get("responsible_resident")
+    ):
+        raise DomainError(
+            _("Name who is responsible: an organization, a person or a resident."),
+            field="responsible_organization",
+        )
+    if not (fields.get("measure") or "").strip():
+        raise DomainError(_("Describe the measure."), field="measure")
+    if not fields.get("starts_on"):
+        raise DomainError(_("Give the start date."), field="starts_on")
+    if not fields.get("deadline"):
+        raise DomainError(_("Give the deadline."), field="deadline")
+    if fields["deadline"] < fields["starts_on"]:
+        raise DomainError(_("The deadline cannot be before the start."), field="deadline")
+    repeat_until = fields.get("repeat_until")
+    if repeat_until and not fields.get("repeat"):
+        raise DomainError(_("Choose how often the item repeats."), field="repeat")
+    if repeat_until and repeat_until < fields["starts_on"]:
+        raise DomainError(_("The repetition cannot end before the start."), field="repeat_until")
+
+
+def resolution_create(
+    *,
+    actor,
+    text: str,
+    agenda_item=None,
+    issue=None,
+    title: str = "",
+    legal_review_required: bool | None = None,
+    publication_starts=None,
+    publication_ends=None,
+    evaluation_due=None,
+    items=(),
+) -> Resolution:
+    """Draft the resolution of an agenda item (or, for an escalated issue agreed without a
+    meeting, of the issue). `items` are dicts of the ActionItem fields. Disputes need
+    legal review unless said otherwise."""
+    if agenda_item is not None:
+        issue = agenda_item.issue
+        if issue is None:
+            raise DomainError(_("This agenda item is not about an issue."), field="agenda_item")
+        if Resolution.objects.filter(agenda_item=agenda_item).exists():
+            raise DomainError(_("This agenda item already has a resolution."), field="agenda_item")
+    if issue is None:
+        raise DomainError(_("Choose the issue."), field="issue")
+    if not can_create_resolution(actor, issue):
+        _deny()
+    fields = {
+        "title": (title or (agenda_item.title if agenda_item else "") or issue.title).strip(),
+        "text": text,
+        "legal_review_required": issue.is_private
+        if legal_review_required is None
+        else legal_review_required,
+        "publication_starts": publication_starts,
+        "publication_ends": publication_ends,
+        "evaluation_due": evaluation_due,
+    }
+    _validate_resolution(fields)
+    with transaction.atomic():
+        resolution = Resolution.objects.create(
+            agenda_item=agenda_item,
+            issue=issue,
+            community_id=issue.community_id,
+            created_by=actor,
+            **fields,
+        )
+        for order, item in enumerate(items):
+            _item_create(resolution, order=order, **item)
+        audit.record(actor=actor, obj=resolution, action="create")
+    return resolution
+
+
+def _item_create(resolution, *, order=0, **fields):
+    fields = {k: fields.get(k) for k in ITEM_FIELDS}
+    fields["repeat"] = fields["repeat"] or ""
+    _validate_item(fields)
+    return ActionItem.objects.create(
+        resolution=resolution, community_id=resolution.community_id, order=order, **fields
+    )
+
+
+def resolution_update(*, actor, resolution, expected_version=None, **changes) -> Resolution:
+    """Change the draft's text and dates (publication dates also while in force)."""
+    with transaction.atomic():
+        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        if not can_manage_resolution(actor, locked):
+            _deny()
+        _check_version(
+            locked,
+            expected_version,
+            _("Someone else changed this resolution while you were editing it. Reload it."),
+        )
+        editable = RESOLUTION_FIELDS
+        if locked.status != Resolution.Status.DRAFT:
+            editable = ("publication_starts", "publication_ends", "evaluation_due")
+        unknown = set(changes) - set(editable)
+        if unknown:
+            raise DomainError(
+                _("Only a draft can be changed; agreed text stays as agreed."),
+                field=sorted(unknown)[0],
+            )
+        before = audit.snapshot(locked, list(changes))
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _validate_resolution({f: getattr(locked, f) for f in RESOLUTION_FIELDS})
+        locked.version += 1
+        locked.save()
+        audit.record(actor=actor, obj=locked, action="update", changes=audit.diff(before, locked))
+    return locked
+
+
+def action_item_add(*, actor, resolution, **fields) -> ActionItem:
+    with transaction.atomic():
+        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        if not can_manage_resolution(actor, locked):
+            _deny()
+        if locked.status != Resolution.Status.DRAFT:
+            raise DomainError(_("Items can be added only to a draft."))
+        order = locked.items.count()
+        item = _item_create(locked, order=order, **fields)
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        audit.record(actor=actor, obj=item, action="create")
+    return item
+
+
+def action_item_update(*, actor, item, expected_version=None, **changes) -> ActionItem:
+    with transaction.atomic():
+        locked = ActionItem.objects.select_for_update().select_related("resolution").get(pk=item.pk)
+        if not can_manage_resolution(actor, locked.resolution):
+            _deny()
+        if locked.resolution.status != Resolution.Status.DRAFT:
+            raise DomainError(_("Items can be changed only while the resolution is a draft."))
+        _check_version(
+            locked,
+            expected_version,
+            _("Someone else changed this item while you were editing it. Reload it."),
+        )
+        before = audit.snapshot(locked, [k for k in changes if k in ITEM_FIELDS])
+        for name in ITEM_FIELDS:
+            if name in changes:
+                setattr(locked, name, changes[name])
+        locked.repeat = locked.repeat or ""
+        _validate_item({name: getattr(locked, name) for name in ITEM_FIELDS})
+        locked.version += 1
+        locked.save()
+        audit.record(actor=actor, obj=locked, action="update", changes=audit.diff(before, locked))
+    return locked
+
+
+def split_parts(total, shares):
+    """Each party's part in yuan: an amount as given, a share of the total rounded to
+    the cent, with the rounding remainder on the last share so the parts add up."""
+    parts = []
+    for share in shares:
+        amount = share.get("amount") if isinstance(share, dict) else share.amount
+        percent = share.get("share_percent") if isinstance(share, dict) else share.share_percent
+        if amount is not None:
+            parts.append(Decimal(amount).quantize(CENT))
+        elif total is not None and percent is not None:
+            parts.append(
+                (Decimal(total) * Decimal(percent) / HUNDRED).quantize(CENT, ROUND_HALF_UP)
+            )
+        else:
+            parts.append(None)
+    percents = [s.get("share_percent") if isinstance(s, dict) else s.share_percent for s in shares]
+    complete = total is not None and parts and all(p is not None for p in parts)
+    if complete and all(p is not None for p in percents) and sum(percents) == HUNDRED:
+        parts[-1] += Decimal(total).quantize(CENT) - sum(parts)
+    return parts
+
+
+def validate_cost_split(total, shares):
+    """Rules: every share names one party and either an amount or a share, not both; a
+    split uses one way only; shares add up to 100 % of a given total; amounts add up to
+    the total when one is given."""
+    if total is not None and total <= 0:
+        raise DomainError(_("The total cost must be more than zero."), field="total")
+    if not shares:
+        return
+    parties = set()
+    uses_amount = uses_share = False
+    for share in shares:
+        household, organization = share.get("household"), share.get("organization")
+        if bool(household) == bool(organization):
+            raise DomainError(
+                _("Each part names one household or one organization."), field="shares"
+            )
+        party = ("h", household.pk) if household else ("o", organization.pk)
+        if party in parties:
+            raise DomainError(
+                _("%(party)s appears twice in the split.") % {"party": household or organization},
+                field="shares",
+            )
+        parties.add(party)
+        amount, percent = share.get("amount"), share.get("share_percent")
+        if (amount is None) == (percent is None):
+            raise DomainError(
+                _("Give each party either an amount or a share, not both."), field="shares"
+            )
+        if (amount is not None and amount <= 0) or (percent is not None and not 0 < percent <= 100):
+            raise DomainError(
+                _("Amounts must be more than zero and shares between 0 and 100 %."),
+                field="shares",
+            )
+        uses_amount |= amount is not None
+        uses_share |= percent is not None
+    if uses_amount and uses_share:
+        raise DomainError(_("Split either by amounts or by shares, not both."), field="shares")
+    if uses_share:
+        if total is None:
+            raise DomainError(_("A split by shares needs the total cost."), field="total")
+        added = sum(Decimal(s["share_percent"]) for s in shares)
+        if added != HUNDRED:
+            raise DomainError(
+                _("The shares add up to %(sum)s %%; they must add up to 100 %%.")
+                % {"sum": f"{added.normalize():f}"},
+                field="shares",
+            )
+    if uses_amount and total is not None:
+        added = sum(Decimal(s["amount"]) for s in shares)
+        if added != Decimal(total):
+            raise DomainError(
+                _("The amounts add up to %(sum)s yuan, not the total of %(total)s yuan.")
+                % {"sum": added, "total": total},
+                field="shares",
+            )
+
+
+def cost_split_set(
+    *, actor, item, shares, total=None, note: str = "", expected_version=None
+) -> ActionItem:
+    """Replace an item's cost split. `shares`: dicts with household or organization and
+    amount or share_percent."""
+    validate_cost_split(total, shares)
+    with transaction.atomic():
+        locked = ActionItem.objects.select_for_update().select_related("resolution").get(pk=item.pk)
+        if not can_manage_resolution(actor, locked.resolution):
+            _deny()
+        if locked.resolution.status != Resolution.Status.DRAFT:
+            raise DomainError(_("The cost split can be changed only while it is a draft."))
+        _check_version(
+            locked,
+            expected_version,
+            _("Someone else changed this item while you were editing it. Reload it."),
+        )
+        locked.cost_shares.all().delete()
+        CostShare.objects.bulk_create(
+            CostShare(
+                item=locked,
+                household=s.get("household"),
+                organization=s.get("organization"),
+                amount=s.get("amount"),
+                share_percent=s.get("share_percent"),
+            )
+            for s in shares
+        )
+        if total is None:
+            ActionItemCost.objects.filter(item=locked).delete()
+        else:
+            ActionItemCost.objects.update_or_create(
+                item=locked, defaults={"total": total, "note": note}
+            )
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action="update",
+            note="cost split",
+            changes={"shares": ["", str(len(shares))], "total": ["", str(total or "")]},
+        )
+    return locked
+
+
+def _issue_to_execution(*, actor, issue):
+    """An agreed resolution starts execution of its issue."""
+    issue = Issue.objects.get(pk=issue.pk)
+    if issue.status in (IssueStatus.IN_DELIBERATION, IssueStatus.ESCALATED):
+        issue = issue_transition(issue=issue, action="resolve", actor=actor, check_role=False)
+    if issue.status == IssueStatus.RESOLVED:
+        issue_transition(issue=issue, action="start_execution", actor=actor, check_role=False)
+
+
+def resolution_transition(
+    *, actor, resolution, action, note: str = "", expected_version=None
+) -> Resolution:
+    """Move a resolution along its lifecycle (workflow.RESOLUTION_TRANSITIONS)."""
+    transition = RESOLUTION_TRANSITIONS.get(action)
+    if transition is None:
+        raise DomainError(_("Unknown action."))
+    note = (note or "").strip()
+    with transaction.atomic():
+        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        _check_version(
+            locked,
+            expected_version,
+            _("Someone else changed this resolution while you were working on it. Reload it."),
+        )
+        if locked.status not in transition.sources:
+            raise DomainError(
+                _("A resolution that is “%(status)s” cannot be sent to “%(action)s”.")
+                % {"status": locked.get_status_display(), "action": transition.label}
+            )
+        if not can_resolution_transition(actor, locked, action):
+            _deny()
+        if transition.needs_note and not note:
+            raise DomainError(_("Please say why, or what was found."), field="note")
+        now = timezone.now()
+        if action == "adopt" and locked.legal_review_required:
+            raise DomainError(_("This resolution needs legal review before it is adopted."))
+        if (
+            action in ("adopt", "submit_review")
+            and not locked.items.exclude(status=ActionItem.Status.CANCELLED).exists()
+        ):
+            raise DomainError(_("Add at least one action item first."))
+        if action in ("approve_review", "return_review"):
+            locked.legal_reviewer = actor
+            locked.legal_review_note = note
+            locked.legal_reviewed_at = now
+        if action in ("adopt", "approve_review"):
+            locked.adopted_at = now
+        if action == "publish":
+            today = timezone.localdate()
+            if not locked.publication_starts or locked.publication_starts < today:
+                locked.publication_starts = today
+            if not locked.publication_ends:
+                locked.publication_ends = locked.publication_starts + timedelta(
+                    days=settings.YISHI["PUBLICATION_DAYS"]
+                )
+            if locked.publication_ends < locked.publication_starts:
+                raise DomainError(
+                    _("The publication cannot end before it starts."), field="publication_ends"
+                )
+        previous = locked.status
+        locked.status = transition.target
+        locked.version += 1
+        locked.save()
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action="transition",
+            changes={"status": [previous, locked.status]},
+            note=f"{action}: {note}" if note else action,
+        )
+        if action in ("adopt", "approve_review"):
+            _issue_to_execution(actor=actor, issue=locked.issue)
+    return locked
+
+
+def confirmation_record(
+    *,
+    actor,
+    resolution,
+    party_name: str,
+    signed_by: str,
+    resident=None,
+    organization=None,
+    confirmed_at=None,
+) -> Confirmation:
+    """A party confirms or signs the agreement (签字确认), recorded by staff."""
+    if not party_name.strip():
+        raise DomainError(_("Name the party."), field="party_name")
+    if not signed_by.strip():
+        raise DomainError(_("Who signed?"), field="signed_by")
+    with transaction.atomic():
+        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        if not can_manage_resolution(actor, locked):
+            _deny()
+        if locked.status == Resolution.Status.WITHDRAWN:
+            raise DomainError(_("A withdrawn resolution cannot be signed."))
+        confirmation = Confirmation.objects.create(
+            resolution=locked,
+            party_name=party_name.strip(),
+            signed_by=signed_by.strip(),
+            resident=resident,
+            organization=organization,
+            confirmed_at=confirmed_at or timezone.now(),
+            recorded_by=actor,
+        )
+        audit.record(actor=actor, obj=locked, action="update", note=f"confirmation: {confirmation}")
+    return confirmation
+
+
+def objection_lodge(*, actor, resolution, reason: str) -> Objection:
+    """A resident of the community objects (异议) during the publication period."""
+    if not reason.strip():
+        raise DomainError(_("Say what you object to and why."), field="reason")
+    if not can_object(actor, resolution):
+        raise DomainError(_("Objections can be lodged only while the resolution is published."))
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            resolution=resolution, resident_id=actor.resident_id, reason=reason.strip()
+        )
+        audit.record(actor=actor, obj=resolution, action="update", note="objection lodged")
+        for user in resolution.community.staff.filter(is_active=True):
+            notify(
+                recipient=user,
+                kind="objection_lodged",
+                title=_("Objection to “%(title)s”") % {"title": resolution.title},
+                body=objection.reason,
+                target=objection,
+            )
+    return objection
+
+
+def objection_answer(*, actor, objection, answer: str) -> Objection:
+    if not answer.strip():
+        raise DomainError(_("Write the answer."), field="answer")
+    with transaction.atomic():
+        locked = (
+            Objection.objects.select_for_update().select_related("resolution").get(pk=objection.pk)
+        )
+        if not can_answer_objection(actor, locked):
+            _deny()
+        locked.answer = answer.strip()
+        locked.answered_by = actor
+        locked.answered_at = timezone.now()
+        locked.save()
+        audit.record(actor=actor, obj=locked.resolution, action="update", note="objection answered")
+        user = getattr(locked.resident, "user", None)
+        if user is not None and user.is_active:
+            from django.urls import reverse
+
+            notify(
+                recipient=user,
+                kind="objection_answered",
+                title=_("Your objection was answered"),
+                body=locked.answer,
+                target=locked,
+                url=reverse("resolutions:public_detail", args=[locked.resolution_id]),
+            )
+    return locked
+
+
+def _add_update(item, *, actor, kind, text, percent, photos):
+    update = ProgressUpdate.objects.create(
+        item=item, kind=kind, text=text, percent=percent, author=actor
+    )
+    for photo in photos or ():
+        ProgressPhoto.objects.create(update=update, image=photo)
+    return update
+
+
+def _lock_item(item):
+    return (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("resolution__issue")
+        .get(pk=item.pk)
+    )
+
+
+def progress_report(
+    *,
+    actor,
+    item,
+    text: str,
+    percent: int,
+    photos=(),
+    request_check: bool = False,
+    expected_version=None,
+) -> ProgressUpdate:
+    """The responsible party (or staff, a grid worker) reports progress with photos;
+    `request_check` says the work is done and asks for the on-site check."""
+    if not text.strip():
+        raise DomainError(_("Say what has been done."), field="text")
+    if percent is None or not 0 <= percent <= 100:
+        raise DomainError(_("Progress is between 0 and 100 %."), field="percent")
+    with transaction.atomic():
+        locked = _lock_item(item)
+        if not can_report_progress(actor, locked):
+            _deny()
+        _check_version(
+            locked,
+            expected_version,
+            _("Someone else updated this item while you were writing. Check the timeline."),
+        )
+        if locked.status in (ActionItem.Status.DONE, ActionItem.Status.CANCELLED):
+            raise DomainError(_("This item is finished."))
+        if locked.status == ActionItem.Status.AWAITING_CHECK:
+            raise DomainError(_("This item is waiting for the on-site check."))
+        if request_check:
+            percent = 100
+        elif percent < locked.percent:
+            raise DomainError(
+                _("Progress cannot go back below %(percent)s %%.") % {"percent": locked.percent},
+                field="percent",
+            )
+        update = _add_update(
+            locked,
+            actor=actor,
+            kind=ProgressUpdate.Kind.PROGRESS,
+            text=text.strip(),
+            percent=percent,
+            photos=photos,
+        )
+        locked.percent = percent
+        if request_check:
+            locked.status = ActionItem.Status.AWAITING_CHECK
+        elif locked.status == ActionItem.Status.PENDING:
+            locked.status = ActionItem.Status.IN_PROGRESS
+        locked.version += 1
+        locked.save()
+        audit.record(actor=actor, obj=locked, action="update", note=f"progress {percent}%")
+        grid = locked.resolution.issue.grid
+        if grid is not None:
+            from django.urls import reverse
+
+            for worker in grid.workers.filter(is_active=True).exclude(pk=actor.pk):
+                notify(
+                    recipient=worker,
+                    kind="progress_reported",
+                    title=_("Progress on “%(item)s”") % {"item": locked},
+                    body=f"{percent}% · {update.text}",
+                    target=update,
+                    url=reverse("resolutions:item_detail", args=[locked.pk]),
+                )
+    return update
+
+
+def action_item_transition(
+    *, actor, item, action, note: str = "", expected_version=None
+) -> ActionItem:
+    """Start or cancel an item (workflow.ITEM_TRANSITIONS); checks use item_check."""
+    transition = ITEM_TRANSITIONS.get(action)
+    if transition is None or action in ("pass_check", "fail_check"):
+        raise DomainError(_("Unknown action."))
+    note = (note or "").strip()
+    with transaction.atomic():
+        locked = _lock_item(item)
+        _check_version(locked, expected_version, _("Someone else changed this item. Reload it."))
+        if locked.status not in transition.sources:
+            raise DomainError(_("This item cannot be changed that way now."))
+        if not can_item_transition(actor, locked, action):
+            _deny()
+        if transition.needs_note and not note:
+            raise DomainError(_("Please say why."), field="note")
+        locked.status = transition.target
+        locked.version += 1
+        locked.save()
+        audit.record(actor=actor, obj=locked, action="transition", note=f"{action}: {note}")
+        if action == "cancel":
+            _after_item_finished(actor=actor, resolution=locked.resolution)
+    return locked
+
+
+def item_check(
+    *, actor, item, passed: bool, text: str, photos=(), expected_version=None
+) -> ActionItem:
+    """The on-site check by staff or a supervision-committee member. Passing confirms the
+    item (done on time or late); failing sends it back for rework (返工), and if the
+    issue was already awaiting evaluation it goes back to execution too."""
+    text = (text or "").strip()
+    if not passed and not text:
+        raise DomainError(_("Say what still needs to be done."), field="text")
+    action = "pass_check" if passed else "fail_check"
+    with transaction.atomic():
+        locked = _lock_item(item)
+        _check_version(locked, expected_version, _("Someone else changed this item. Reload it."))
+        if locked.status not in ITEM_TRANSITIONS[action].sources:
+            raise DomainError(_("Only work reported as done can be checked."))
+        if not can_check_item(actor, locked) or not can_item_transition(actor, locked, action):
+            _deny()
+        now = timezone.now()
+        if passed:
+            locked.status = ActionItem.Status.DONE
+            locked.percent = 100
+            locked.confirmed_at = now
+            locked.confirmed_by = actor
+            locked.done_on_time = timezone.localdate() <= locked.deadline
+        else:
+            locked.status = ActionItem.Status.IN_PROGRESS
+            locked.rework_count += 1
+            locked.confirmed_at = None
+            locked.confirmed_by = None
+            locked.done_on_time = None
+            locked.percent = min(locked.percent, 90)
+        _add_update(
+            locked,
+            actor=actor,
+            kind=ProgressUpdate.Kind.CHECK_PASSED if passed else ProgressUpdate.Kind.CHECK_FAILED,
+            text=text or _("Confirmed on site."),
+            percent=locked.percent,
+            photos=photos,
+        )
+        locked.version += 1
+        locked.save()
+        audit.record(actor=actor, obj=locked, action="transition", note=f"{action}: {text}")
+        issue = locked.resolution.issue
+        if passed:
+            _after_item_finished(actor=actor, resolution=locked.resolution)
+        elif Issue.objects.get(pk=issue.pk).status == IssueStatus.AWAITING_EVALUATION:
+            issue_transition(
+                issue=issue, action="send_back", actor=actor, note=text, check_role=False
+            )
+        responsible = locked.responsible_user
+        if responsible is None and locked.responsible_organization_id:
+            responsible = locked.responsible_organization.users.filter(is_active=True).first()
+        if not passed and responsible is not None and responsible.pk != actor.pk:
+            from django.urls import reverse
+
+            notify(
+                recipient=responsible,
+                kind="rework_required",
+                title=_("Rework needed: %(item)s") % {"item": locked},
+                body=text,
+                target=locked,
+                step=f"rework-{locked.rework_count}",
+                url=reverse("resolutions:item_detail", args=[locked.pk]),
+            )
+    return locked
+
+
+def _after_item_finished(*, actor, resolution):
+    """When every item of every resolution of the issue in force is finished, the work is
+    complete: the issue awaits evaluation."""
+    issue = Issue.objects.get(pk=resolution.issue_id)
+    if issue.status != IssueStatus.EXECUTING:
+        return
+    items = ActionItem.objects.filter(
+        resolution__issue=issue,
+        resolution__status__in=(Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED),
+    )
+    if items.exists() and not items.exclude(status__in=FINISHED_ITEM_STATUSES).exists():
+        issue_transition(issue=issue, action="complete", actor=actor, check_role=False)
+        # Residents now have the evaluation period to rate the result.
+        due = timezone.localdate() + timedelta(days=settings.YISHI["EVALUATION_PERIOD_DAYS"])
+        Resolution.objects.filter(
+            issue=issue, status__in=(Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED)
+        ).filter(Q(evaluation_due__isnull=True) | Q(evaluation_due__lt=due)).update(
+            evaluation_due=due
+        )
+
+
+def evaluation_round(issue) -> int:
+    """Each round of execution is evaluated afresh: a reopened issue asks again."""
+    return issue.reopen_count
+
+
+def closure_due(issue, *, today=None) -> bool:
+    """The closure rule (销号): every item confirmed, and an evaluation is in or the
+    evaluation period of the issue's resolutions has passed."""
+    if issue.status != IssueStatus.AWAITING_EVALUATION:
+        return False
+    resolutions = Resolution.objects.filter(
+        issue=issue, status__in=(Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED)
+    )
+    items = ActionItem.objects.filter(resolution__in=resolutions)
+    if items.exclude(status__in=FINISHED_ITEM_STATUSES).exists():
+        return False
+    if Evaluation.objects.filter(issue=issue, round=evaluation_round(issue)).exists():
+        return True
+    today = today or timezone.localdate()
+    due_dates = [d for d in resolutions.values_list("evaluation_due", flat=True) if d]
+    return bool(due_dates) and max(due_dates) < today
+
+
+def issue_close_if_due(*, actor, issue, today=None) -> bool:
+    """Close the issue when the closure rule holds. Returns whether it was closed. The
+    reminders sweep calls this for issues whose evaluation period has passed."""
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if not closure_due(locked, today=today):
+            return False
+        issue_transition(
+            issue=locked,
+            action="close",
+            actor=actor,
+            note=_("All items confirmed; evaluation in or its period passed."),
+            check_role=False,
+        )
+    return True
+
+
+def evaluation_submit(*, actor, issue, rating: str, comment: str = "") -> Evaluation:
+    """A resident rates the result (满意/基本满意/不满意). Unsatisfied reopens the issue
+    with its history; otherwise the closure rule is applied."""
+    if rating not in Evaluation.Rating.values:
+        raise DomainError(_("Choose how satisfied you are."), field="rating")
+    comment = (comment or "").strip()
+    if rating == Evaluation.Rating.UNSATISFIED and not comment:
+        raise DomainError(_("Tell us what is still wrong."), field="comment")
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if not can_evaluate(actor, locked):
+            raise DomainError(_("This issue is not waiting for your evaluation."))
+        round_ = evaluation_round(locked)
+        if Evaluation.objects.filter(
+            issue=locked, resident_id=actor.resident_id, round=round_
+        ).exists():
+            raise DomainError(_("You have already evaluated this round of work."))
+        evaluation = Evaluation.objects.create(
+            issue=locked,
+            resident_id=actor.resident_id,
+            rating=rating,
+            comment=comment,
+            round=round_,
+        )
+        audit.record(actor=actor, obj=locked, action="update", note=f"evaluation: {rating}")
+        if rating == Evaluation.Rating.UNSATISFIED:
+            issue_transition(
+                issue=locked,
+                action="reopen",
+                actor=actor,
+                note=_("Unsatisfied evaluation: %(comment)s") % {"comment": comment},
+                check_role=False,
+            )
+        else:
+            issue_close_if_due(actor=actor, issue=locked)
+    return evaluation
+
+
+def revisit_record(
+    *,
+    actor,
+    issue,
+    method: str,
+    findings: str,
+    problem_recurred: bool = False,
+    visited_at=None,
+) -> Revisit:
+    """A revisit after closure (事后回访). A problem that has come back reopens the issue."""
+    if method not in Revisit.Method.values:
+        raise DomainError(_("Choose how the revisit was made."), field="method")
+    if not (findings or "").strip():
+        raise DomainError(_("Write down what the revisit found."), field="findings")
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if not can_record_revisit(actor, locked):
+            _deny(_("Only a closed issue of your community can be revisited."))
+        revisit = Revisit.objects.create(
+            issue=locked,
+            visited_at=visited_at or timezone.now(),
+            visitor=actor,
+            method=method,
+            findings=findings.strip(),
+            problem_recurred=problem_recurred,
+        )
+        audit.record(actor=actor, obj=locked, action="update", note=f"revisit: {revisit.findings}")
+        if problem_recurred:
+            issue_transition(
+                issue=locked,
+                action="reopen",
+                actor=actor,
+                note=_("Revisit found the problem back: %(findings)s")
+                % {"findings": revisit.findings},
+                check_role=False,
+            )
+    return revisit
+
+
+def action_item_cancel_draft(*, actor, item) -> ActionItem:
+    """Take an item out of a draft. Nothing is deleted: the item is cancelled."""
+    with transaction.atomic():
+        locked = _lock_item(item)
+        if not can_manage_resolution(actor, locked.resolution):
+            _deny()
+        if locked.resolution.status != Resolution.Status.DRAFT:
+            raise DomainError(_("Items can be removed only from a draft."))
+        locked.status = ActionItem.Status.CANCELLED
+        locked.version += 1
+        locked.save()
+        audit.record(actor=actor, obj=locked, action="transition", note="cancel")
+    return locked

@@ -1,0 +1,6 @@
+// Print buttons: <button data-print>.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

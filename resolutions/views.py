@@ -1,0 +1,775 @@
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, IntegerField, Prefetch, Q
+from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.issues import get_issue_for_user
+from access.resolutions import (
+    can_answer_objection,
+    can_check_item,
+    can_create_resolution,
+    can_edit_draft,
+    can_evaluate,
+    can_item_transition,
+    can_manage_resolution,
+    can_object,
+    can_record_revisit,
+    can_report_progress,
+    can_resolution_transition,
+    get_action_item_for_user,
+    get_public_resolution,
+    get_resolution_for_user,
+    is_private_outcome,
+    my_action_items,
+    public_resolutions,
+    resolutions_visible_to,
+)
+from access.scope import get_scope
+from communities.models import Compound
+from issues.models import Category
+from lib.errors import DomainError
+from lib.pdf import pdf_response, render_pdf
+from meetings.models import AgendaItem
+
+from . import services
+from .forms import (
+    ActionItemFormSet,
+    AnswerForm,
+    BoardFilterForm,
+    CheckForm,
+    ConfirmationForm,
+    CostShareFormSet,
+    CostTotalForm,
+    EvaluationForm,
+    ObjectionForm,
+    ProgressForm,
+    ResolutionForm,
+    RevisitForm,
+    TransitionForm,
+)
+from .models import ActionItem, CostShare, Objection, ProgressUpdate, Resolution
+from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, item_actions_from
+
+PER_PAGE = 20
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _form_error(form, error: DomainError):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _version(form):
+    value = form.cleaned_data.get("version") if hasattr(form, "cleaned_data") else None
+    return value or None
+
+
+def _items_with_progress(queryset):
+    return queryset.select_related(
+        "responsible_organization", "responsible_user", "responsible_resident"
+    )
+
+
+# ---------------------------------------------------------------- staff pages
+
+
+@login_required
+def resolution_list(request):
+    scope = get_scope(request.user)
+    if not scope.works_for_community:
+        raise PermissionDenied
+    resolutions = (
+        resolutions_visible_to(request.user)
+        .select_related("issue", "community")
+        .annotate(
+            item_count=Count("items", filter=~Q(items__status=ActionItem.Status.CANCELLED)),
+            done_count=Count("items", filter=Q(items__status=ActionItem.Status.DONE)),
+        )
+        .order_by("-created_at")
+    )
+    status = request.GET.get("status", "")
+    if status in Resolution.Status.values:
+        resolutions = resolutions.filter(status=status)
+    return render(
+        request,
+        "resolutions/list.html",
+        {
+            "page_obj": _page(request, resolutions),
+            "statuses": Resolution.Status.choices,
+            "status": status,
+        },
+    )
+
+
+def _resolution_queryset():
+    return Resolution.objects.select_related(
+        "issue__category", "issue__compound", "community", "agenda_item__meeting", "legal_reviewer"
+    )
+
+
+@login_required
+def resolution_detail(request, pk):
+    resolution = get_resolution_for_user(request.user, pk, queryset=_resolution_queryset())
+    items = _items_with_progress(resolution.items.all()).prefetch_related(
+        Prefetch(
+            "cost_shares",
+            queryset=CostShare.objects.select_related(
+                "organization", "household__unit__building__compound"
+            ),
+        ),
+        "cost",
+    )
+    manage = can_manage_resolution(request.user, resolution)
+    actions = [
+        t
+        for t in RESOLUTION_TRANSITIONS.values()
+        if can_resolution_transition(request.user, resolution, t.action)
+    ]
+    return render(
+        request,
+        "resolutions/detail.html",
+        {
+            "resolution": resolution,
+            "items": items,
+            "confirmations": resolution.confirmations.all(),
+            "objections": resolution.objections.select_related("resident", "answered_by")
+            if manage
+            else Objection.objects.none(),
+            "can_manage": manage,
+            "can_edit": can_edit_draft(request.user, resolution),
+            "can_object": can_object(request.user, resolution),
+            "actions": actions,
+            "transition_form": TransitionForm(initial={"version": resolution.version}),
+            "is_private": is_private_outcome(resolution),
+        },
+    )
+
+
+@login_required
+def resolution_create(request, agenda_item_pk=None, issue_pk=None):
+    agenda_item = None
+    if agenda_item_pk is not None:
+        agenda_item = get_object_or_404(
+            AgendaItem.objects.select_related("meeting", "issue"), pk=agenda_item_pk
+        )
+        if agenda_item.issue_id is None:
+            raise Http404
+        issue = get_issue_for_user(request.user, agenda_item.issue_id)
+        existing = Resolution.objects.filter(agenda_item=agenda_item).first()
+        if existing is not None:
+            return redirect("resolutions:detail", existing.pk)
+    else:
+        issue = get_issue_for_user(request.user, issue_pk)
+    if not can_create_resolution(request.user, issue):
+        raise PermissionDenied
+    initial = {
+        "title": agenda_item.title if agenda_item else issue.title,
+        "text": agenda_item.outcome_text if agenda_item else "",
+        "legal_review_required": issue.is_private,
+    }
+    form = ResolutionForm(request.POST or None, initial=initial)
+    formset = ActionItemFormSet(
+        request.POST or None, prefix="items", form_kwargs={"community": issue.community}
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        items = [
+            {k: v for k, v in f.cleaned_data.items() if k not in ("item_id", "DELETE")}
+            for f in formset
+            if f.has_changed() and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            resolution = services.resolution_create(
+                actor=request.user, agenda_item=agenda_item, issue=issue, items=items, **data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The draft resolution is saved."))
+            return redirect("resolutions:detail", resolution.pk)
+    return render(
+        request,
+        "resolutions/form.html",
+        {"form": form, "formset": formset, "issue": issue, "agenda_item": agenda_item},
+    )
+
+
+@login_required
+def resolution_edit(request, pk):
+    resolution = get_resolution_for_user(request.user, pk, write=True)
+    draft = resolution.status == Resolution.Status.DRAFT
+    form = ResolutionForm(request.POST or None, instance=resolution)
+    items = list(resolution.items.exclude(status=ActionItem.Status.CANCELLED))
+    formset = None
+    if draft:
+        initial = [
+            {**{f: getattr(i, f) for f in services.ITEM_FIELDS}, "item_id": i.pk} for i in items
+        ]
+        formset = ActionItemFormSet(
+            request.POST or None,
+            prefix="items",
+            initial=initial,
+            form_kwargs={"community": resolution.community},
+        )
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        by_id = {i.pk: i for i in items}
+        try:
+            resolution = services.resolution_update(
+                actor=request.user,
+                resolution=resolution,
+                expected_version=_version(form),
+                **data,
+            )
+            for f in formset or ():
+                if not f.has_changed():
+                    continue
+                fields = {k: v for k, v in f.cleaned_data.items() if k not in ("item_id", "DELETE")}
+                item = by_id.get(f.cleaned_data.get("item_id"))
+                if item is not None and f.cleaned_data.get("DELETE"):
+                    services.action_item_cancel_draft(actor=request.user, item=item)
+                elif item is not None:
+                    services.action_item_update(actor=request.user, item=item, **fields)
+                elif not f.cleaned_data.get("DELETE"):
+                    services.action_item_add(actor=request.user, resolution=resolution, **fields)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The resolution is saved."))
+            return redirect("resolutions:detail", resolution.pk)
+    return render(
+        request,
+        "resolutions/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "resolution": resolution,
+            "issue": resolution.issue,
+        },
+    )
+
+
+@login_required
+def cost_split(request, pk):
+    item = get_action_item_for_user(request.user, pk)
+    resolution = item.resolution
+    if not can_manage_resolution(request.user, resolution):
+        raise PermissionDenied
+    cost = getattr(item, "cost", None)
+    shares = list(item.cost_shares.select_related("household", "organization"))
+    total_form = CostTotalForm(
+        request.POST or None,
+        initial={
+            "version": item.version,
+            "total": cost.total if cost else None,
+            "note": cost.note if cost else "",
+        },
+    )
+    formset = CostShareFormSet(
+        request.POST or None,
+        prefix="shares",
+        initial=[
+            {
+                "household": s.household,
+                "organization": s.organization,
+                "amount": s.amount,
+                "share_percent": s.share_percent,
+            }
+            for s in shares
+        ],
+        form_kwargs={"community": resolution.community},
+    )
+    editable = resolution.status == Resolution.Status.DRAFT
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if total_form.is_valid() and formset.is_valid():
+            rows = [
+                {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+                for f in formset
+                if f.cleaned_data
+                and not f.cleaned_data.get("DELETE")
+                and any(
+                    f.cleaned_data.get(k) is not None and f.cleaned_data.get(k) != ""
+                    for k in ("household", "organization", "amount", "share_percent")
+                )
+            ]
+            try:
+                services.cost_split_set(
+                    actor=request.user,
+                    item=item,
+                    shares=rows,
+                    total=total_form.cleaned_data["total"],
+                    note=total_form.cleaned_data["note"],
+                    expected_version=_version(total_form),
+                )
+            except DomainError as error:
+                if error.field == "shares":
+                    formset._non_form_errors = formset.error_class([error.message])
+                else:
+                    _form_error(total_form, error)
+            else:
+                messages.success(request, _("The cost split is saved."))
+                return redirect("resolutions:detail", resolution.pk)
+    parts = services.split_parts(cost.total if cost else None, shares)
+    return render(
+        request,
+        "resolutions/cost_split.html",
+        {
+            "item": item,
+            "resolution": resolution,
+            "total_form": total_form,
+            "formset": formset,
+            "editable": editable,
+            "current": list(zip(shares, parts, strict=True)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def resolution_transition(request, pk, action):
+    resolution = get_resolution_for_user(request.user, pk, write=True)
+    if action not in RESOLUTION_TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        services.resolution_transition(
+            actor=request.user,
+            resolution=resolution,
+            action=action,
+            note=form.cleaned_data.get("note", ""),
+            expected_version=_version(form),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Done: %(action)s.") % {"action": RESOLUTION_TRANSITIONS[action].label},
+        )
+    return redirect("resolutions:detail", resolution.pk)
+
+
+@login_required
+def legal_review(request, pk):
+    resolution = get_resolution_for_user(
+        request.user, pk, write=True, queryset=_resolution_queryset()
+    )
+    form = TransitionForm(request.POST or None, initial={"version": resolution.version})
+    form.fields["note"].label = _("Legal review")
+    form.fields["note"].required = True
+    if request.method == "POST" and form.is_valid():
+        action = "approve_review" if "approve" in request.POST else "return_review"
+        try:
+            services.resolution_transition(
+                actor=request.user,
+                resolution=resolution,
+                action=action,
+                note=form.cleaned_data["note"],
+                expected_version=_version(form),
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The legal review is recorded."))
+            return redirect("resolutions:detail", resolution.pk)
+    return render(
+        request,
+        "resolutions/legal_review.html",
+        {
+            "resolution": resolution,
+            "form": form,
+            "items": _items_with_progress(resolution.items.all()),
+            "reviewable": resolution.status == Resolution.Status.AWAITING_REVIEW,
+        },
+    )
+
+
+@login_required
+def confirmations(request, pk):
+    resolution = get_resolution_for_user(request.user, pk, write=True)
+    form = ConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirmation_record(
+                actor=request.user, resolution=resolution, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The confirmation is recorded."))
+            return redirect("resolutions:confirm", resolution.pk)
+    return render(
+        request,
+        "resolutions/confirm.html",
+        {
+            "resolution": resolution,
+            "form": form,
+            "confirmations": resolution.confirmations.all(),
+        },
+    )
+
+
+def _print_context(resolution):
+    return {
+        "resolution": resolution,
+        "items": _items_with_progress(
+            resolution.items.exclude(status=ActionItem.Status.CANCELLED)
+        ).prefetch_related(
+            Prefetch(
+                "cost_shares",
+                queryset=CostShare.objects.select_related(
+                    "organization", "household__unit__building__compound"
+                ),
+            ),
+            "cost",
+        ),
+        "confirmations": resolution.confirmations.all(),
+    }
+
+
+@login_required
+def print_agreement(request, pk):
+    resolution = get_resolution_for_user(
+        request.user, pk, write=True, queryset=_resolution_queryset()
+    )
+    context = _print_context(resolution)
+    if request.GET.get("format") == "pdf":
+        pdf = render_pdf("resolutions/agreement_pdf.html", context, request=request)
+        return pdf_response(pdf, f"{resolution.title}.pdf")
+    return render(request, "resolutions/print.html", context)
+
+
+@login_required
+def objection_create(request, pk):
+    resolution = get_resolution_for_user(request.user, pk)
+    if not can_object(request.user, resolution):
+        raise PermissionDenied
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_lodge(
+                actor=request.user, resolution=resolution, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your objection is lodged. The community will answer you."))
+            return redirect("resolutions:public_detail", resolution.pk)
+    return render(request, "resolutions/objection.html", {"resolution": resolution, "form": form})
+
+
+@login_required
+def objection_answer(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("resolution", "resident"), pk=pk)
+    get_resolution_for_user(request.user, objection.resolution_id)
+    if not can_answer_objection(request.user, objection):
+        raise PermissionDenied
+    form = AnswerForm(request.POST or None, initial={"answer": objection.answer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_answer(
+                actor=request.user, objection=objection, answer=form.cleaned_data["answer"]
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The answer is sent."))
+            return redirect("resolutions:detail", objection.resolution_id)
+    return render(
+        request, "resolutions/objection_answer.html", {"objection": objection, "form": form}
+    )
+
+
+# ---------------------------------------------------------------- action items
+
+
+@login_required
+def item_detail(request, pk):
+    item = get_action_item_for_user(
+        request.user,
+        pk,
+        queryset=ActionItem.objects.select_related(
+            "responsible_organization",
+            "responsible_user",
+            "responsible_resident",
+            "confirmed_by",
+            "resolution__community",
+        ),
+    )
+    updates = item.updates.select_related("author").prefetch_related("photos")
+    report = can_report_progress(request.user, item) and item.status in (
+        ActionItem.Status.PENDING,
+        ActionItem.Status.IN_PROGRESS,
+    )
+    check = can_check_item(request.user, item) and can_item_transition(
+        request.user, item, "pass_check" if item.status != ActionItem.Status.DONE else "fail_check"
+    )
+    progress_form = ProgressForm(initial={"version": item.version, "percent": item.percent})
+    check_form = CheckForm(initial={"version": item.version})
+    if request.method == "POST":
+        kind = request.POST.get("form")
+        try:
+            if kind == "progress" and report:
+                progress_form = ProgressForm(request.POST, request.FILES)
+                if progress_form.is_valid():
+                    data = progress_form.cleaned_data
+                    services.progress_report(
+                        actor=request.user,
+                        item=item,
+                        text=data["text"],
+                        percent=data["percent"],
+                        photos=data["photos"],
+                        request_check=data["request_check"],
+                        expected_version=_version(progress_form),
+                    )
+                    messages.success(request, _("The progress is recorded."))
+                    return redirect("resolutions:item_detail", item.pk)
+            elif kind == "check" and check:
+                check_form = CheckForm(request.POST, request.FILES)
+                if check_form.is_valid():
+                    data = check_form.cleaned_data
+                    services.item_check(
+                        actor=request.user,
+                        item=item,
+                        passed=data["passed"],
+                        text=data["text"],
+                        photos=data["photos"],
+                        expected_version=_version(check_form),
+                    )
+                    messages.success(
+                        request,
+                        _("Confirmed on site.") if data["passed"] else _("Sent back for rework."),
+                    )
+                    return redirect("resolutions:item_detail", item.pk)
+            else:
+                raise PermissionDenied
+        except DomainError as error:
+            _form_error(progress_form if kind == "progress" else check_form, error)
+    actions = [
+        t
+        for t in item_actions_from(item.status)
+        if t.action in ("start", "cancel") and can_item_transition(request.user, item, t.action)
+    ]
+    return render(
+        request,
+        "resolutions/item_detail.html",
+        {
+            "item": item,
+            "resolution": item.resolution,
+            "updates": updates,
+            "can_report": report,
+            "can_check": check,
+            "can_view_resolution": can_manage_resolution(request.user, item.resolution)
+            or resolutions_visible_to(request.user).filter(pk=item.resolution_id).exists(),
+            "progress_form": progress_form,
+            "check_form": check_form,
+            "actions": actions,
+            "transition_form": TransitionForm(initial={"version": item.version}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_transition(request, pk, action):
+    item = get_action_item_for_user(request.user, pk)
+    if action not in ("start", "cancel") or action not in ITEM_TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        services.action_item_transition(
+            actor=request.user,
+            item=item,
+            action=action,
+            note=form.cleaned_data.get("note", ""),
+            expected_version=_version(form),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": ITEM_TRANSITIONS[action].label}
+        )
+    return redirect("resolutions:item_detail", item.pk)
+
+
+@login_required
+def my_items(request):
+    items = (
+        _items_with_progress(my_action_items(request.user))
+        .select_related("resolution")
+        .order_by("status", "deadline", "pk")
+    )
+    show = request.GET.get("show", "open")
+    if show != "all":
+        items = items.exclude(status__in=[ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
+    return render(
+        request, "resolutions/my_items.html", {"page_obj": _page(request, items), "show": show}
+    )
+
+
+# ---------------------------------------------------------------- evaluation, revisits
+
+
+@login_required
+def evaluate(request, issue_pk):
+    issue = get_issue_for_user(request.user, issue_pk)
+    if not can_evaluate(request.user, issue):
+        raise PermissionDenied
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_submit(actor=request.user, issue=issue, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Thank you for your evaluation."))
+            return redirect("issues:mine")
+    return render(request, "resolutions/evaluate.html", {"issue": issue, "form": form})
+
+
+@login_required
+def revisit(request, issue_pk):
+    issue = get_issue_for_user(request.user, issue_pk)
+    if not can_record_revisit(request.user, issue):
+        raise PermissionDenied
+    form = RevisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revisit_record(actor=request.user, issue=issue, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The revisit is recorded."))
+            return redirect("issues:detail", issue.pk)
+    return render(
+        request,
+        "resolutions/revisit.html",
+        {"issue": issue, "form": form, "revisits": issue.revisits.select_related("visitor")},
+    )
+
+
+# ---------------------------------------------------------------- public board
+
+
+def _board_queryset():
+    return (
+        public_resolutions()
+        .select_related("issue__category", "issue__compound", "community")
+        .annotate(
+            item_count=Count("items", filter=~Q(items__status=ActionItem.Status.CANCELLED)),
+            done_count=Count("items", filter=Q(items__status=ActionItem.Status.DONE)),
+            progress=Cast(
+                Coalesce(
+                    Avg("items__percent", filter=~Q(items__status=ActionItem.Status.CANCELLED)),
+                    0.0,
+                ),
+                IntegerField(),
+            ),
+        )
+    )
+
+
+def board(request):
+    """公示: the public outcomes board, no login needed."""
+    resolutions = _board_queryset().order_by("-publication_starts", "-pk")
+    form = BoardFilterForm(request.GET or None)
+    compounds = Compound.objects.filter(
+        pk__in=public_resolutions().values("issue__compound")
+    ).select_related("community")
+    categories = Category.objects.filter(pk__in=public_resolutions().values("issue__category"))
+    form.fields["compound"].choices = [("", _("All compounds"))] + [
+        (c.pk, f"{c.community.name} · {c.name}") for c in compounds
+    ]
+    form.fields["category"].choices = [("", _("All categories"))] + [
+        (c.pk, c.name) for c in categories
+    ]
+    if form.is_valid():
+        if form.cleaned_data.get("compound"):
+            resolutions = resolutions.filter(issue__compound=form.cleaned_data["compound"])
+        if form.cleaned_data.get("category"):
+            resolutions = resolutions.filter(issue__category=form.cleaned_data["category"])
+    return render(
+        request, "resolutions/board.html", {"page_obj": _page(request, resolutions), "form": form}
+    )
+
+
+def public_detail(request, pk):
+    resolution = get_public_resolution(pk, queryset=_board_queryset())
+    private = is_private_outcome(resolution)
+    items = resolution.items.exclude(status=ActionItem.Status.CANCELLED).select_related(
+        "responsible_organization"
+    )
+    return render(
+        request,
+        "resolutions/public_detail.html",
+        {
+            "resolution": resolution,
+            "is_private": private,
+            "items": items,
+            "objections": resolution.objections.exclude(answer="").only(
+                "reason", "answer", "answered_at", "lodged_at", "resolution_id"
+            )
+            if not private
+            else [],
+            "can_object": can_object(request.user, resolution),
+            "can_evaluate": can_evaluate(request.user, resolution.issue),
+        },
+    )
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    buffer = BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    # Drop the XML declaration so the SVG can sit inline in the page.
+    return svg[svg.index("<svg") :]
+
+
+@login_required
+def poster(request, pk):
+    """A notice-board poster (公示栏) with a QR code to the public page."""
+    resolution = get_resolution_for_user(
+        request.user, pk, write=True, queryset=_resolution_queryset()
+    )
+    if resolution.status != Resolution.Status.PUBLISHED:
+        messages.error(request, _("Publish the resolution first."))
+        return redirect("resolutions:detail", resolution.pk)
+    url = settings.SITE_URL + reverse("resolutions:public_detail", args=[resolution.pk])
+    return render(
+        request,
+        "resolutions/poster.html",
+        {
+            "resolution": resolution,
+            "is_private": is_private_outcome(resolution),
+            "items": resolution.items.exclude(status=ActionItem.Status.CANCELLED).select_related(
+                "responsible_organization"
+            ),
+            "qr_svg": mark_safe(_qr_svg(url)),  # generated by qrcode from our own URL
+            "public_url": url,
+        },
+    )
+
+
+__all__ = ["ProgressUpdate"]

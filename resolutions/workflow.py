@@ -1,0 +1,115 @@
+"""The lifecycles of a resolution and of its action items, as data.
+
+`resolutions.services` is the only place that applies them; `access.resolutions` asks
+them who may take an action."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionItem, Resolution
+
+R = Resolution.Status
+A = ActionItem.Status
+
+# Who may take an action. Not roles of the accounts app: the access module decides who
+# counts as each (community staff; the party responsible for an item; staff or a
+# supervision-committee member of the community for the on-site check).
+MANAGER = "manager"
+RESPONSIBLE = "responsible"
+CHECKER = "checker"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset
+    target: str
+    actors: frozenset
+    needs_note: bool = False
+
+
+def _t(action, label, sources, target, actors, needs_note=False):
+    return Transition(action, label, frozenset(sources), target, frozenset(actors), needs_note)
+
+
+RESOLUTION_TRANSITIONS = {
+    t.action: t
+    for t in [
+        # Disputes and anything with legal risk go to the legal adviser first.
+        _t("submit_review", _("Send for legal review"), [R.DRAFT], R.AWAITING_REVIEW, [MANAGER]),
+        _t(
+            "approve_review",
+            _("Approve after legal review"),
+            [R.AWAITING_REVIEW],
+            R.ADOPTED,
+            [MANAGER],
+            needs_note=True,
+        ),
+        _t(
+            "return_review",
+            _("Return for changes"),
+            [R.AWAITING_REVIEW],
+            R.DRAFT,
+            [MANAGER],
+            needs_note=True,
+        ),
+        _t("adopt", _("Adopt"), [R.DRAFT], R.ADOPTED, [MANAGER]),
+        # 公示: shown on the public outcomes board; residents may object.
+        _t("publish", _("Publish (公示)"), [R.ADOPTED], R.PUBLISHED, [MANAGER]),
+        _t(
+            "withdraw",
+            _("Withdraw"),
+            [R.DRAFT, R.AWAITING_REVIEW, R.ADOPTED, R.PUBLISHED],
+            R.WITHDRAWN,
+            [MANAGER],
+            needs_note=True,
+        ),
+    ]
+}
+
+ITEM_TRANSITIONS = {
+    t.action: t
+    for t in [
+        _t("start", _("Start work"), [A.PENDING], A.IN_PROGRESS, [RESPONSIBLE, MANAGER]),
+        _t(
+            "request_check",
+            _("Report done, ask for the on-site check"),
+            [A.PENDING, A.IN_PROGRESS],
+            A.AWAITING_CHECK,
+            [RESPONSIBLE, MANAGER],
+        ),
+        _t("pass_check", _("Confirm on site"), [A.AWAITING_CHECK], A.DONE, [CHECKER]),
+        # A failed check (also of work confirmed earlier) sends the item back: 返工.
+        _t(
+            "fail_check",
+            _("Send back for rework"),
+            [A.AWAITING_CHECK, A.DONE],
+            A.IN_PROGRESS,
+            [CHECKER],
+            needs_note=True,
+        ),
+        _t(
+            "cancel",
+            _("Cancel item"),
+            [A.PENDING, A.IN_PROGRESS, A.AWAITING_CHECK],
+            A.CANCELLED,
+            [MANAGER],
+            needs_note=True,
+        ),
+    ]
+}
+
+# Items that are finished for the closure rule.
+FINISHED_ITEM_STATUSES = (A.DONE, A.CANCELLED)
+# Resolutions whose items are being carried out.
+IN_FORCE = (R.ADOPTED, R.PUBLISHED)
+
+
+def resolution_actions_from(status) -> list[Transition]:
+    return [t for t in RESOLUTION_TRANSITIONS.values() if status in t.sources]
+
+
+def item_actions_from(status) -> list[Transition]:
+    return [t for t in ITEM_TRANSITIONS.values() if status in t.sources]
