@@ -11,12 +11,23 @@ class ReportsConfig(AppConfig):
         from accounts.navigation import NavEntry, register, register_home
 
         register(
-            NavEntry(_("Today"), "reports:dashboard", "speedometer2", frozenset([Role.STAFF]),
-                     order=5),
-            NavEntry(_("Communities"), "reports:street_dashboard", "grid-3x3-gap",
-                     frozenset([Role.STREET_ADMIN]), order=5),
-            NavEntry(_("Monthly reports"), "reports:monthly", "bar-chart-line",
-                     frozenset([Role.STAFF, Role.STREET_ADMIN]), order=80),
+            NavEntry(
+                _("Today"), "reports:dashboard", "speedometer2", frozenset([Role.STAFF]), order=5
+            ),
+            NavEntry(
+                _("Communities"),
+                "reports:street_dashboard",
+                "grid-3x3-gap",
+                frozenset([Role.STREET_ADMIN]),
+                order=5,
+            ),
+            NavEntry(
+                _("Monthly reports"),
+                "reports:monthly",
+                "bar-chart-line",
+                frozenset([Role.STAFF, Role.STREET_ADMIN]),
+                order=80,
+            ),
         )
         register_home(Role.STAFF, "reports:dashboard")
         register_home(Role.STREET_ADMIN, "reports:street_dashboard")

@@ -218,9 +218,7 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
     overdue = items.filter(deadline__lte=overdue_day).exclude(
         status=ActionItem.Status.DONE, confirmed_at__lt=cutoff
     )
-    item_counts = done.aggregate(
-        done=Count("pk"), on_time=Count("pk", filter=Q(done_on_time=True))
-    )
+    item_counts = done.aggregate(done=Count("pk"), on_time=Count("pk", filter=Q(done_on_time=True)))
 
     figures = {
         "period": {"year": year, "month": month},
@@ -349,15 +347,9 @@ def compute_report(community_ids, year: int, month: int, *, now=None) -> dict:
     the 12-month trend."""
     community_ids = list(community_ids)
     figures = compute_figures(community_ids, year, month, now=now)
-    previous = compute_figures(
-        community_ids, *add_months(year, month, -1), now=now, details=False
-    )
-    figures["previous"] = {
-        f"{section}.{key}": previous[section][key] for section, key in COMPARED
-    }
-    figures["previous_rates"] = {
-        key: rate["value"] for key, rate in previous["rates"].items()
-    }
+    previous = compute_figures(community_ids, *add_months(year, month, -1), now=now, details=False)
+    figures["previous"] = {f"{section}.{key}": previous[section][key] for section, key in COMPARED}
+    figures["previous_rates"] = {key: rate["value"] for key, rate in previous["rates"].items()}
     figures["trend"] = trend(community_ids, year, month)
     figures["computed_at"] = (now or timezone.now()).isoformat()
     return figures

@@ -74,7 +74,10 @@ class Section:
     def cells(self):
         """Rows as (value, is_number) pairs, so the page aligns numbers right."""
         return [
-            [(value, isinstance(value, int | float) and not isinstance(value, bool)) for value in row]
+            [
+                (value, isinstance(value, int | float) and not isinstance(value, bool))
+                for value in row
+            ]
             for row in self.rows
         ]
 
@@ -143,27 +146,51 @@ def sections(data: dict) -> list[Section]:
     rates = Section(
         "rates",
         _("Rates"),
-        [_("Rate"), _("Numerator"), _("Denominator"), _("Rate (%)"), _("Previous month (%)"),
-         _("Definition")],
+        [
+            _("Rate"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Rate (%)"),
+            _("Previous month (%)"),
+            _("Definition"),
+        ],
     )
     previous_rates = data.get("previous_rates", {})
     for key, (label, definition) in RATE_DEFINITIONS.items():
         rate = data["rates"][key]
         rates.rows.append(
-            [str(label), rate["numerator"], rate["denominator"], rate["value"],
-             previous_rates.get(key), str(definition)]
+            [
+                str(label),
+                rate["numerator"],
+                rate["denominator"],
+                rate["value"],
+                previous_rates.get(key),
+                str(definition),
+            ]
         )
 
     items = Section(
         "items",
         _("Overdue action items"),
-        [_("Measure"), _("Community"), _("Resolution"), _("Responsible"), _("Deadline"),
-         _("Days overdue")],
+        [
+            _("Measure"),
+            _("Community"),
+            _("Resolution"),
+            _("Responsible"),
+            _("Deadline"),
+            _("Days overdue"),
+        ],
     )
     for row in res.get("overdue_list", []):
         items.rows.append(
-            [row["measure"], row["community"], row["resolution"], row["responsible"],
-             row["deadline"], row["days_overdue"]]
+            [
+                row["measure"],
+                row["community"],
+                row["resolution"],
+                row["responsible"],
+                row["deadline"],
+                row["days_overdue"],
+            ]
         )
 
     trend = Section(

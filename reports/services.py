@@ -35,7 +35,9 @@ def _snapshot_lookup(target, month: dt.date) -> dict:
 
 
 def snapshot_for(target, year: int, month: int) -> ReportSnapshot | None:
-    return ReportSnapshot.objects.filter(**_snapshot_lookup(target, dt.date(year, month, 1))).first()
+    return ReportSnapshot.objects.filter(
+        **_snapshot_lookup(target, dt.date(year, month, 1))
+    ).first()
 
 
 def report_url(target, year: int, month: int) -> str:
@@ -49,7 +51,7 @@ def report_snapshot_compute(*, actor, target, year: int, month: int, now=None) -
     """Compute (or recompute) the snapshot of a finished month. `actor` is None when the
     monthly task computes it."""
     now = now or timezone.now()
-    _, end = month_bounds(year, month)
+    end = month_bounds(year, month)[1]
     if end > now:
         raise DomainError(_("Only a finished month can be stored as a snapshot."), field="month")
     data = compute_report(community_ids_of(target), year, month, now=now)

@@ -145,7 +145,9 @@ def monthly(request):
         else "",
     }
     if export == "pdf":
-        return exports.pdf_download(data, title, f"{filename}.pdf", request=request, context=context)
+        return exports.pdf_download(
+            data, title, f"{filename}.pdf", request=request, context=context
+        )
     return _render_monthly(request, context)
 
 
@@ -190,16 +192,19 @@ def dashboard(request):
     counts = issues.aggregate(
         new=Count("pk", filter=Q(status=Status.REPORTED)),
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        late=Count(
-            "pk", filter=Q(status__in=OPEN_STATUSES, handle_deadline__lt=now)
-        ),
+        late=Count("pk", filter=Q(status__in=OPEN_STATUSES, handle_deadline__lt=now)),
     )
     item_counts = items.aggregate(
         due_week=Count("pk", filter=Q(deadline__gte=today, deadline__lte=week_end)),
         overdue=Count("pk", filter=Q(deadline__lt=today)),
     )
-    related = ("resolution", "community", "responsible_organization", "responsible_user",
-               "responsible_resident")
+    related = (
+        "resolution",
+        "community",
+        "responsible_organization",
+        "responsible_user",
+        "responsible_resident",
+    )
     overdue_page = Paginator(
         items.filter(deadline__lt=today).select_related(*related).order_by("deadline", "pk"),
         DASHBOARD_LIST,

@@ -37,36 +37,71 @@ def october(world):
     drains = CategoryFactory(name="排水", code="drainage")
     noise = CategoryFactory(name="噪音", code="noise")
     i1 = IssueFactory(
-        community=a, grid=world.grid_a1, category=drains, channel="hotline",
-        hotline_ticket="12345-1", reported_at=sh(2026, 10, 1, 0, 30),
-        accept_deadline=sh(2026, 10, 1, 4), accepted_at=sh(2026, 10, 1, 1),
-        handling=Handling.ON_SPOT, status=Status.CLOSED,
-        handle_deadline=sh(2026, 10, 5), closed_at=sh(2026, 10, 2, 0, 30), closed_on_time=True,
+        community=a,
+        grid=world.grid_a1,
+        category=drains,
+        channel="hotline",
+        hotline_ticket="12345-1",
+        reported_at=sh(2026, 10, 1, 0, 30),
+        accept_deadline=sh(2026, 10, 1, 4),
+        accepted_at=sh(2026, 10, 1, 1),
+        handling=Handling.ON_SPOT,
+        status=Status.CLOSED,
+        handle_deadline=sh(2026, 10, 5),
+        closed_at=sh(2026, 10, 2, 0, 30),
+        closed_on_time=True,
     )
     i2 = IssueFactory(
-        community=a, grid=world.grid_a1, category=drains, reported_at=sh(2026, 9, 30, 23, 30),
-        status=Status.CLOSED, handle_deadline=sh(2026, 10, 10), was_deferred=True,
-        closed_at=sh(2026, 10, 20, 23, 30), closed_on_time=True,
+        community=a,
+        grid=world.grid_a1,
+        category=drains,
+        reported_at=sh(2026, 9, 30, 23, 30),
+        status=Status.CLOSED,
+        handle_deadline=sh(2026, 10, 10),
+        was_deferred=True,
+        closed_at=sh(2026, 10, 20, 23, 30),
+        closed_on_time=True,
     )
     i3 = IssueFactory(
-        community=a, grid=world.grid_a2, category=noise, channel="phone",
-        reported_at=sh(2026, 10, 31, 23, 59), accept_deadline=sh(2026, 11, 1, 2),
-        accepted_at=sh(2026, 11, 1, 3), handling=Handling.DELIBERATION,
+        community=a,
+        grid=world.grid_a2,
+        category=noise,
+        channel="phone",
+        reported_at=sh(2026, 10, 31, 23, 59),
+        accept_deadline=sh(2026, 11, 1, 2),
+        accepted_at=sh(2026, 11, 1, 3),
+        handling=Handling.DELIBERATION,
         status=Status.TO_DELIBERATE,
     )
     IssueFactory(community=a, category=noise, reported_at=sh(2026, 11, 1, 0, 0))
     IssueFactory(
-        community=a, grid=world.grid_a1, category=drains, channel="phone",
-        reported_at=sh(2026, 10, 10), status=Status.REJECTED, handle_deadline=sh(2026, 10, 15),
+        community=a,
+        grid=world.grid_a1,
+        category=drains,
+        channel="phone",
+        reported_at=sh(2026, 10, 10),
+        status=Status.REJECTED,
+        handle_deadline=sh(2026, 10, 15),
     )
     i6 = IssueFactory(
-        community=a, category=noise, kind="dispute", reported_at=sh(2026, 10, 12),
-        handling=Handling.ESCALATED, status=Status.EXECUTING, handle_deadline=sh(2026, 10, 25),
+        community=a,
+        category=noise,
+        kind="dispute",
+        reported_at=sh(2026, 10, 12),
+        handling=Handling.ESCALATED,
+        status=Status.EXECUTING,
+        handle_deadline=sh(2026, 10, 25),
     )
     i7 = IssueFactory(
-        community=a, grid=world.grid_a2, category=noise, reported_at=sh(2026, 8, 1, 0, 0),
-        status=Status.CLOSED, handle_deadline=sh(2026, 10, 3), closed_at=sh(2026, 10, 28, 0, 0),
-        closed_on_time=False, reopen_count=1,
+        community=a,
+        grid=world.grid_a2,
+        category=noise,
+        reported_at=sh(2026, 8, 1, 0, 0),
+        status=Status.CLOSED,
+        handle_deadline=sh(2026, 10, 3),
+        closed_at=sh(2026, 10, 28, 0, 0),
+        closed_on_time=False,
+        reopen_count=1,
     )
     IssueFactory(community=b, grid=world.grid_b1, category=drains, reported_at=sh(2026, 10, 5))
 
@@ -91,12 +126,12 @@ def october(world):
         EvaluationFactory(issue=issue, resident=world.resident_a, rating=rating, at=at)
 
     m1 = MeetingFactory(community=a, convener=staff, starts_at=sh(2026, 10, 15, 9))
-    MeetingFactory(
-        community=a, convener=staff, starts_at=sh(2026, 10, 20, 9), status="cancelled"
-    )
+    MeetingFactory(community=a, convener=staff, starts_at=sh(2026, 10, 20, 9), status="cancelled")
     MeetingFactory(community=a, convener=staff, starts_at=sh(2026, 11, 1, 0, 10))
     MeetingFactory(community=a, convener=staff, starts_at=sh(2026, 10, 31, 9), status="planned")
-    MeetingFactory(community=a, convener=staff, starts_at=sh(2026, 9, 15, 9), form="onsite_mediation")
+    MeetingFactory(
+        community=a, convener=staff, starts_at=sh(2026, 9, 15, 9), form="onsite_mediation"
+    )
     ParticipantFactory(meeting=m1, role="representative", attendance="present")
     ParticipantFactory(meeting=m1, role="representative", attendance="absent")
     ParticipantFactory(meeting=m1, role="property", attendance="late")
@@ -112,7 +147,12 @@ def october(world):
         (dt.date(2026, 9, 20), ActionItem.Status.DONE, sh(2026, 10, 3), False),
     ):
         ActionItemFactory(
-            resolution=r1, community=a, responsible_organization=org, deadline=deadline,
-            status=status, confirmed_at=confirmed, done_on_time=on_time,
+            resolution=r1,
+            community=a,
+            responsible_organization=org,
+            deadline=deadline,
+            status=status,
+            confirmed_at=confirmed,
+            done_on_time=on_time,
         )
     return {"i1": i1, "i2": i2, "i3": i3, "i6": i6, "i7": i7, "r1": r1}

@@ -26,7 +26,11 @@ def test_issue_figures(world, october):
     assert dict(issues["by_category"]) == {"排水": 2, "噪音": 2}
     assert dict(issues["by_grid"]) == {"甲一网格": 2, "甲二网格": 1, "": 1}
     assert issues["handling"] == {
-        "on_spot": 1, "deliberation": 1, "escalated": 1, "rejected": 1, "merged": 0,
+        "on_spot": 1,
+        "deliberation": 1,
+        "escalated": 1,
+        "rejected": 1,
+        "merged": 0,
     }
     assert issues["closed"] == 3
     assert issues["reopened"] == 1  # the reopen of 30 Sept 23:00 belongs to September
