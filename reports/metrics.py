@@ -111,7 +111,12 @@ def time_to_close(closed_issues) -> dict:
             "p90_days": _days(row["p90"]),
             "count": row["count"],
         }
-    # Portable fallback: a bounded list of durations, interpolated like percentile_cont.
+    return time_to_close_bounded(closed_issues)
+
+
+def time_to_close_bounded(closed_issues) -> dict:
+    """Portable fallback (SQLite): a bounded list of durations, interpolated exactly like
+    percentile_cont."""
     pairs = closed_issues.values_list("closed_at", "reported_at")[:PERCENTILE_FALLBACK_LIMIT]
     seconds = sorted((closed - reported).total_seconds() for closed, reported in pairs)
 

@@ -1,6 +1,14 @@
 import datetime as dt
 
-from reports.metrics import SHANGHAI, compute_figures, compute_report, month_bounds
+from issues.models import Issue
+from reports.metrics import (
+    SHANGHAI,
+    compute_figures,
+    compute_report,
+    month_bounds,
+    time_to_close,
+    time_to_close_bounded,
+)
 
 from .conftest import NOW
 
@@ -110,3 +118,11 @@ def test_empty_month_has_no_rates(world):
     assert data["issues"]["received"] == 0
     assert all(rate["value"] is None for rate in data["rates"].values())
     assert data["time_to_close"] == {"median_days": None, "p90_days": None, "count": 0}
+
+
+def test_portable_percentiles_match_the_database(world, october):
+    start, end = month_bounds(2026, 10)
+    closed = Issue.objects.filter(
+        community=world.community_a, closed_at__gte=start, closed_at__lt=end
+    )
+    assert time_to_close_bounded(closed) == time_to_close(closed)
