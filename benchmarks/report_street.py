@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -125,9 +125,7 @@ def main():
     if args.street:
         street = Street.objects.get(pk=args.street)
     elif not args.fill:
-        street = (
-            Street.objects.annotate(n=Count("communities__issues")).order_by("-n").first()
-        )
+        street = Street.objects.annotate(n=Count("communities__issues")).order_by("-n").first()
         if street is None:
             sys.exit("No street in the database: seed it first (manage.py seed_scale).")
     if args.month:
