@@ -34,6 +34,7 @@ from django.utils import timezone  # noqa: E402
 from communities.models import Community, Grid, Street  # noqa: E402
 from issues.models import Category, Issue, IssueEvent  # noqa: E402
 from reports.metrics import SHANGHAI, add_months, compute_report  # noqa: E402
+from reports.services import report_data, report_snapshot_compute  # noqa: E402
 
 
 def fill(count: int) -> Street:
@@ -113,6 +114,11 @@ def main():
     parser.add_argument("--month", help="YYYY-MM (default: last month)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fill", type=int, default=0, help="bulk-insert this many issues first")
+    parser.add_argument(
+        "--store-history",
+        action="store_true",
+        help="store snapshots of the 12 months before first, as the monthly task would have",
+    )
     args = parser.parse_args()
 
     if args.fill:
@@ -138,18 +144,35 @@ def main():
     total = Issue.objects.filter(community__in=community_ids).count()
     print(f"Street {street.pk} {street.name}: {len(community_ids)} communities, {total} issues")
     print(f"Report of {year}-{month:02d}, {connection.vendor}")
-    times = []
-    for run in range(args.runs):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            data = compute_report(community_ids, year, month)
-            elapsed = time.perf_counter() - start
-        times.append(elapsed)
-        print(
-            f"  run {run + 1}: {elapsed * 1000:.0f} ms, {len(queries)} queries, "
-            f"received {data['issues']['received']}, closed {data['issues']['closed']}"
-        )
-    print(f"median {statistics.median(times) * 1000:.0f} ms over {args.runs} runs")
+    if args.store_history:
+        for offset in range(12, 0, -1):
+            report_snapshot_compute(
+                actor=None,
+                target=street,
+                year=add_months(year, month, -offset)[0],
+                month=add_months(year, month, -offset)[1],
+            )
+        print("Stored snapshots of the 12 months before.")
+    for label, compute in (
+        (
+            "cold (every figure counted, no stored months)",
+            lambda: compute_report(community_ids, year, month),
+        ),
+        ("as the page does (stored months reused)", lambda: report_data(street, year, month)),
+    ):
+        times = []
+        print(label)
+        for run in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                data = compute()
+                elapsed = time.perf_counter() - start
+            times.append(elapsed)
+            print(
+                f"  run {run + 1}: {elapsed * 1000:.0f} ms, {len(queries)} queries, "
+                f"received {data['issues']['received']}, closed {data['issues']['closed']}"
+            )
+        print(f"  median {statistics.median(times) * 1000:.0f} ms over {args.runs} runs")
 
 
 if __name__ == "__main__":

@@ -309,10 +309,24 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
     return figures
 
 
-def trend(community_ids, year: int, month: int) -> list[dict]:
-    """Received, closed and meetings held in each of the 12 months ending with this one."""
+def _point(key, data) -> dict:
+    return {
+        "month": f"{key[0]:04d}-{key[1]:02d}",
+        "received": data["issues"]["received"],
+        "closed": data["issues"]["closed"],
+        "meetings": data["meetings"]["held"],
+    }
+
+
+def trend(community_ids, year: int, month: int, *, stored=None) -> list[dict]:
+    """Received, closed and meetings held in each of the 12 months ending with this one.
+    Months with stored figures (snapshots) are read from them, as published; the database
+    counts only the span from the first month without them."""
+    stored = stored or {}
     first = add_months(year, month, -(TREND_MONTHS - 1))
-    start, _ = month_bounds(*first)
+    keys = [add_months(*first, offset) for offset in range(TREND_MONTHS)]
+    missing = [key for key in keys if key not in stored or key == (year, month)]
+    start, _ = month_bounds(*missing[0])
     _, end = month_bounds(year, month)
     community_ids = list(community_ids)
 
@@ -334,8 +348,10 @@ def trend(community_ids, year: int, month: int) -> list[dict]:
         "starts_at",
     )
     series = []
-    for offset in range(TREND_MONTHS):
-        key = add_months(*first, offset)
+    for key in keys:
+        if key in stored and key != (year, month):
+            series.append(_point(key, stored[key]))
+            continue
         series.append(
             {
                 "month": f"{key[0]:04d}-{key[1]:02d}",
@@ -347,14 +363,19 @@ def trend(community_ids, year: int, month: int) -> list[dict]:
     return series
 
 
-def compute_report(community_ids, year: int, month: int, *, now=None) -> dict:
+def compute_report(community_ids, year: int, month: int, *, now=None, stored=None) -> dict:
     """The whole report: this month's figures, the previous month's for comparison and
-    the 12-month trend."""
+    the 12-month trend. `stored` maps (year, month) to the stored figures of earlier
+    months; the comparison and the trend use them instead of counting again."""
+    stored = stored or {}
     community_ids = list(community_ids)
     figures = compute_figures(community_ids, year, month, now=now)
-    previous = compute_figures(community_ids, *add_months(year, month, -1), now=now, details=False)
+    previous_key = add_months(year, month, -1)
+    previous = stored.get(previous_key) or compute_figures(
+        community_ids, *previous_key, now=now, details=False
+    )
     figures["previous"] = {f"{section}.{key}": previous[section][key] for section, key in COMPARED}
     figures["previous_rates"] = {key: rate["value"] for key, rate in previous["rates"].items()}
-    figures["trend"] = trend(community_ids, year, month)
+    figures["trend"] = trend(community_ids, year, month, stored=stored)
     figures["computed_at"] = (now or timezone.now()).isoformat()
     return figures

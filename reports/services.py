@@ -47,6 +47,25 @@ def report_url(target, year: int, month: int) -> str:
     )
 
 
+def stored_figures(target, year: int, month: int) -> dict:
+    """The stored figures of the twelve months before this one, keyed by (year, month)."""
+    first = dt.date(*add_months(year, month, -12), 1)
+    rows = ReportSnapshot.objects.filter(
+        **{k: v for k, v in _snapshot_lookup(target, first).items() if k != "month"},
+        month__gte=first,
+        month__lt=dt.date(year, month, 1),
+    ).values_list("month", "data")
+    return {(day.year, day.month): data for day, data in rows}
+
+
+def report_data(target, year: int, month: int, *, now=None) -> dict:
+    """The live figures of a month, reusing the stored figures of earlier months for the
+    comparison and the trend."""
+    return compute_report(
+        community_ids_of(target), year, month, now=now, stored=stored_figures(target, year, month)
+    )
+
+
 def report_snapshot_compute(*, actor, target, year: int, month: int, now=None) -> ReportSnapshot:
     """Compute (or recompute) the snapshot of a finished month. `actor` is None when the
     monthly task computes it."""
@@ -54,7 +73,7 @@ def report_snapshot_compute(*, actor, target, year: int, month: int, now=None) -
     end = month_bounds(year, month)[1]
     if end > now:
         raise DomainError(_("Only a finished month can be stored as a snapshot."), field="month")
-    data = compute_report(community_ids_of(target), year, month, now=now)
+    data = report_data(target, year, month, now=now)
     with transaction.atomic():
         lookup = _snapshot_lookup(target, dt.date(year, month, 1))
         existing = ReportSnapshot.objects.select_for_update().filter(**lookup).first()

@@ -29,9 +29,9 @@ from resolutions.models import ActionItem
 
 from . import exports
 from .forms import ReportChoiceForm
-from .metrics import SHANGHAI, add_months, compute_report, month_bounds
+from .metrics import SHANGHAI, add_months, month_bounds
 from .presentation import charts, rate_cards, sections
-from .services import report_snapshot_compute, report_url, snapshot_for
+from .services import report_data, report_snapshot_compute, report_url, snapshot_for
 
 DASHBOARD_LIST = 10
 OPEN_ITEM = ~Q(status__in=[ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
@@ -107,15 +107,7 @@ def monthly(request):
         if start > timezone.now():
             form.add_error("month", _("This month has not begun yet."))
             return _render_monthly(request, {"form": form})
-        data = compute_report(
-            list(
-                target.communities.values_list("pk", flat=True)
-                if isinstance(target, Street)
-                else [target.pk]
-            ),
-            year,
-            month,
-        )
+        data = report_data(target, year, month)
     title = _title(target, year, month)
     filename = f"{target.name}-{year:04d}-{month:02d}"
     export = request.GET.get("format", "")

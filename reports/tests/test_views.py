@@ -136,6 +136,18 @@ def test_snapshot_stays_fixed_when_records_change(client, world, october):
     assert response.context["snapshot"] == snapshot
 
 
+def test_trend_and_comparison_use_stored_months(world, october):
+    from reports.services import report_data
+
+    report_snapshot_compute(actor=None, target=world.community_a, year=2026, month=9, now=NOW)
+    # A September issue logged late does not move September's published figures.
+    IssueFactory(community=world.community_a, reported_at=sh(2026, 9, 20))
+    data = report_data(world.community_a, 2026, 10, now=NOW)
+    assert data["previous"]["issues.received"] == 1
+    assert {p["month"]: p["received"] for p in data["trend"]}["2026-09"] == 1
+    assert data["issues"]["received"] == 4
+
+
 def test_admin_recomputes_a_month(client, world, october):
     report_snapshot_compute(actor=None, target=world.community_a, year=2026, month=10, now=NOW)
     IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 20))
