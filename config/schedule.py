@@ -6,4 +6,11 @@ Every entry says when it runs and why. Crontab fields are in Asia/Shanghai time.
 """
 
 # name: (task, crontab fields or {"every_minutes": n}, description)
-SCHEDULE = {}
+SCHEDULE = {
+    "reports-monthly-snapshots": (
+        "reports.tasks.compute_monthly_snapshots",
+        {"minute": "30", "hour": "1", "day_of_month": "1"},
+        "On the 1st at 01:30, store last month's report of every community and street and "
+        "send the street admins a link.",
+    ),
+}

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from core.views import not_built
+from . import views
 
 app_name = "reports"
 
-# Scaffolding: the names other apps link to. Replace with the real pages.
 urlpatterns = [
-    path("dashboard/", not_built, name="dashboard"),
-    path("streets/", not_built, name="street_dashboard"),
-    path("", not_built, name="monthly"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("streets/", views.street_dashboard, name="street_dashboard"),
+    path("monthly/recompute/", views.recompute, name="recompute"),
+    path("monthly/", views.monthly, name="monthly"),
 ]

@@ -1,0 +1,326 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from issues.models import Status
+from notifications.models import Notification
+from reports.models import ReportSnapshot
+from reports.services import monthly_snapshots_compute, report_snapshot_compute
+from reports.tasks import compute_monthly_snapshots
+from resolutions.models import ActionItem
+
+from .conftest import NOW
+from .factories import ActionItemFactory, IssueFactory, MeetingFactory, ResolutionFactory, sh
+
+MONTHLY = reverse("reports:monthly")
+
+
+def _url(scope, pk, month="2026-10", fmt=""):
+    url = f"{MONTHLY}?target={scope}:{pk}&month={month}"
+    return f"{url}&format={fmt}" if fmt else url
+
+
+# Access ---------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    for name in ("reports:monthly", "reports:dashboard", "reports:street_dashboard"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize("user", ["worker_a1", "resident_user_a", "org_contact"])
+def test_people_without_reports_get_403(client, world, user):
+    client.force_login(getattr(world, user))
+    assert client.get(_url("community", world.community_a.pk)).status_code == 403
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+    assert client.get(reverse("reports:street_dashboard")).status_code == 403
+
+
+def test_staff_see_their_community_only(client, world, october):
+    client.force_login(world.staff_a)
+    response = client.get(_url("community", world.community_a.pk))
+    assert response.status_code == 200
+    assert "甲社区" in response.content.decode()
+    assert client.get(_url("community", world.community_b.pk)).status_code == 404
+    assert client.get(_url("street", world.street.pk)).status_code == 404
+
+
+def test_street_admin_sees_street_and_its_communities(client, world, october):
+    client.force_login(world.street_admin)
+    response = client.get(_url("street", world.street.pk))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "测试街道" in page
+    # Definitions shown next to the figures, and the charts with accessible titles.
+    assert "（到期议题数 − 缓办议题数）" in page
+    assert "<svg" in page and '<title id="chart-trend-t">' in page
+    assert client.get(_url("community", world.community_b.pk)).status_code == 200
+
+
+def test_default_report_is_last_month(client, world):
+    client.force_login(world.staff_a)
+    response = client.get(MONTHLY)
+    assert response.status_code == 200
+    assert response.context["target"] == world.community_a
+
+
+def test_bad_month_is_an_error_next_to_the_field(client, world):
+    client.force_login(world.staff_a)
+    response = client.get(_url("community", world.community_a.pk, month="2026-13"))
+    assert response.status_code == 200
+    assert "month" in response.context["form"].errors
+    assert 'value="2026-13"' in response.content.decode()
+
+
+def test_future_month_is_refused(client, world):
+    client.force_login(world.staff_a)
+    response = client.get(_url("community", world.community_a.pk, month="2099-01"))
+    assert response.context["form"].errors["month"]
+
+
+# Exports ----------------------------------------------------------------------------------
+
+
+def test_xlsx_has_a_sheet_per_section_with_numbers(client, world, october):
+    client.force_login(world.staff_a)
+    response = client.get(_url("community", world.community_a.pk, fmt="xlsx"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["概览", "议题", "议事会议", "比率", "逾期行动项", "12个月走势"]
+    assert book.worksheets[0]["A2"].value == "指标"
+    summary = book.worksheets[0]
+    assert summary.cell(row=3, column=2).value == 4
+    assert isinstance(summary.cell(row=3, column=2).value, int)
+    rates = book.worksheets[3]
+    values = list(rates.iter_rows(min_row=3, values_only=True))
+    assert values[0][1:4] == (3, 4, 75.0)
+
+
+def test_csv_export(client, world, october):
+    client.force_login(world.staff_a)
+    response = client.get(_url("community", world.community_a.pk, fmt="csv"))
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0].startswith("甲社区")
+    assert ["2026-10", "4", "3", "1"] in rows
+
+
+def test_pdf_export(client, world, october):
+    client.force_login(world.street_admin)
+    response = client.get(_url("street", world.street.pk, fmt="pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+# Snapshots --------------------------------------------------------------------------------
+
+
+def test_snapshot_stays_fixed_when_records_change(client, world, october):
+    snapshot = report_snapshot_compute(
+        actor=None, target=world.community_a, year=2026, month=10, now=NOW
+    )
+    assert snapshot.data["issues"]["received"] == 4
+    IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 20))
+    client.force_login(world.staff_a)
+    response = client.get(_url("community", world.community_a.pk))
+    assert response.context["data"]["issues"]["received"] == 4
+    assert response.context["snapshot"] == snapshot
+
+
+def test_trend_and_comparison_use_stored_months(world, october):
+    from reports.services import report_data
+
+    report_snapshot_compute(actor=None, target=world.community_a, year=2026, month=9, now=NOW)
+    # A September issue logged late does not move September's published figures.
+    IssueFactory(community=world.community_a, reported_at=sh(2026, 9, 20))
+    data = report_data(world.community_a, 2026, 10, now=NOW)
+    assert data["previous"]["issues.received"] == 1
+    assert {p["month"]: p["received"] for p in data["trend"]}["2026-09"] == 1
+    assert data["issues"]["received"] == 4
+
+
+def test_admin_recomputes_a_month(client, world, october):
+    report_snapshot_compute(actor=None, target=world.community_a, year=2026, month=10, now=NOW)
+    IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 20))
+    client.force_login(world.street_admin)
+    response = client.post(
+        reverse("reports:recompute"),
+        {"target": f"community:{world.community_a.pk}", "month": "2026-10"},
+    )
+    assert response.status_code == 302
+    snapshot = ReportSnapshot.objects.get(community=world.community_a, month=dt.date(2026, 10, 1))
+    assert snapshot.data["issues"]["received"] == 5
+    assert snapshot.computed_by == world.street_admin
+
+
+def test_staff_may_not_recompute(client, world, october):
+    client.force_login(world.staff_a)
+    response = client.post(
+        reverse("reports:recompute"),
+        {"target": f"community:{world.community_a.pk}", "month": "2026-10"},
+    )
+    assert response.status_code == 403
+    assert not ReportSnapshot.objects.exists()
+
+
+def test_admin_cannot_recompute_an_unfinished_month(client, world):
+    client.force_login(world.street_admin)
+    today = timezone.localdate()
+    client.post(
+        reverse("reports:recompute"),
+        {"target": f"street:{world.street.pk}", "month": f"{today:%Y-%m}"},
+    )
+    assert not ReportSnapshot.objects.exists()
+
+
+def test_monthly_task_stores_last_month_and_tells_admins(world, october):
+    snapshots = monthly_snapshots_compute(now=sh(2026, 11, 1, 1, 30))
+    assert len(snapshots) == 3  # two communities and the street
+    street = ReportSnapshot.objects.get(street=world.street, month=dt.date(2026, 10, 1))
+    assert street.data["issues"]["received"] == 5
+    note = Notification.objects.get(recipient=world.street_admin, kind="report_ready")
+    assert f"target=street:{world.street.pk}" in note.url or f"id={world.street.pk}" in note.url
+    # Run again: published months stay as they are and nobody is told twice.
+    IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 20))
+    monthly_snapshots_compute(now=sh(2026, 11, 1, 2, 0))
+    street.refresh_from_db()
+    assert street.data["issues"]["received"] == 5
+    assert Notification.objects.filter(kind="report_ready").count() == 1
+
+
+def test_task_runs(world):
+    assert compute_monthly_snapshots() == 3
+
+
+# Dashboards -------------------------------------------------------------------------------
+
+
+def _fill(world, n):
+    a = world.community_a
+    issue = IssueFactory(community=a, status=Status.EXECUTING)
+    resolution = ResolutionFactory(issue=issue, community=a, created_by=world.staff_a)
+    today = timezone.localdate()
+    for i in range(n):
+        IssueFactory(
+            community=a,
+            status=Status.REPORTED,
+            grid=world.grid_a1,
+            reported_at=timezone.now() - dt.timedelta(hours=i + 1),
+        )
+        ActionItemFactory(
+            resolution=resolution,
+            community=a,
+            responsible_organization=world.organization,
+            starts_on=today - dt.timedelta(days=30),
+            deadline=today - dt.timedelta(days=1 + i % 5),
+        )
+        ActionItemFactory(
+            resolution=resolution,
+            community=a,
+            responsible_user=world.staff_a,
+            starts_on=today - dt.timedelta(days=30),
+            deadline=today + dt.timedelta(days=i % 6),
+        )
+        MeetingFactory(
+            community=a,
+            convener=world.staff_a,
+            status="planned",
+            starts_at=timezone.now() + dt.timedelta(days=i + 1),
+        )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_staff_dashboard_shows_todays_work(client, world):
+    _fill(world, 3)
+    ActionItemFactory(
+        resolution=ActionItem.objects.first().resolution,
+        community=world.community_b,
+        responsible_organization=world.organization,
+        deadline=timezone.localdate() - dt.timedelta(days=2),
+        starts_on=timezone.localdate() - dt.timedelta(days=9),
+    )
+    client.force_login(world.staff_a)
+    _, response = _count(client, reverse("reports:dashboard"))
+    assert response.context["counts"]["new"] == 3
+    assert response.context["item_counts"] == {"due_week": 3, "overdue": 3}
+    assert len(response.context["meetings"]) == 3
+    assert reverse("issues:detail", args=[response.context["new_issues"][0].pk]) in (
+        response.content.decode()
+    )
+
+
+def test_staff_dashboard_query_count_does_not_grow(client, world):
+    client.force_login(world.staff_a)
+    _fill(world, 10)
+    small, _ = _count(client, reverse("reports:dashboard"))
+    _fill(world, 90)
+    large, response = _count(client, reverse("reports:dashboard"))
+    assert response.context["item_counts"]["overdue"] == 100
+    assert small == large
+
+
+def test_street_dashboard_worst_overdue_first(client, world):
+    a, b = world.community_a, world.community_b
+    issue = IssueFactory(community=b)
+    resolution = ResolutionFactory(issue=issue, community=b, created_by=world.staff_b)
+    today = timezone.localdate()
+    for _ in range(2):
+        ActionItemFactory(
+            resolution=resolution,
+            community=b,
+            responsible_organization=world.organization,
+            starts_on=today - dt.timedelta(days=9),
+            deadline=today - dt.timedelta(days=1),
+        )
+    ActionItemFactory(
+        resolution=resolution,
+        community=a,
+        responsible_organization=world.organization,
+        starts_on=today - dt.timedelta(days=9),
+        deadline=today - dt.timedelta(days=3),
+    )
+    client.force_login(world.street_admin)
+    response = client.get(reverse("reports:street_dashboard"))
+    rows = list(response.context["rows"])
+    assert [row["community"] for row in rows] == [b, a]
+    assert [row["overdue"] for row in rows] == [2, 1]
+    assert response.context["totals"]["overdue"] == 3
+
+
+def test_street_dashboard_query_count_does_not_grow(client, world):
+    from communities.tests.factories import CommunityFactory
+
+    client.force_login(world.street_admin)
+    for _ in range(8):
+        CommunityFactory(street=world.street)
+    small, _ = _count(client, reverse("reports:street_dashboard"))
+    for _ in range(15):
+        CommunityFactory(street=world.street)
+    _fill(world, 5)
+    large, _ = _count(client, reverse("reports:street_dashboard"))
+    assert small == large
+
+
+def test_monthly_report_query_count_is_constant(client, world, october):
+    client.force_login(world.staff_a)
+    small, _ = _count(client, _url("community", world.community_a.pk))
+    _fill(world, 20)
+    for _ in range(20):
+        IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 9), grid=world.grid_a2)
+    large, _ = _count(client, _url("community", world.community_a.pk))
+    assert small == large
