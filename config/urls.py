@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home
-from core.views import healthz
+from core.views import floor, healthz
 
 admin.site.site_header = _("Yishi administration")
 admin.site.site_title = _("Yishi")
@@ -13,6 +13,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("floor", floor, name="floor"),
     path("accounts/", include("accounts.urls")),
     path("communities/", include("communities.urls")),
     path("issues/", include("issues.urls")),

@@ -1,5 +1,7 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -39,3 +41,15 @@ def not_built(request, **kwargs):
     from django.http import Http404
 
     raise Http404
+
+
+@login_required
+@require_GET
+def floor(request):
+    """The benchmarks' floor: an authenticated page of the site's layout running one
+    indexed query (the first community by its unique area code). Every key page is
+    measured against it (benchmarks/README.md)."""
+    from communities.models import Community
+
+    first = Community.objects.order_by("area_code").values("name", "area_code").first()
+    return render(request, "core/floor.html", {"first": first})
