@@ -109,8 +109,8 @@ FORMS = [
     (Form.HEART_TO_HEART, 2),
     (Form.MONTHLY_COUNCIL, 5),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华玉兰志强海燕红梅文斌淑珍德明晓东丽娟春梅宏伟慧敏"  # noqa: E501
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华玉兰志强海燕红梅文斌淑珍德明晓东丽娟春梅宏伟慧敏"
 PLACES = "金凤兴庆西夏永宁贺兰灵武枫林朔方民生中华雅苑金宇长城丽景正源北京宝湖满春"
 TITLES = {
     "environment": ["楼道堆放杂物", "垃圾清运不及时", "化粪池外溢", "小区积水"],
@@ -151,18 +151,14 @@ class Plan:
                 ) from None
         if not 0 < factor <= 10:
             raise ValueError("The size factor must be above 0 and at most 10.")
-        counts = {
-            key: max(MINIMUM[key], round(value * factor)) for key, value in FULL.items()
-        }
+        counts = {key: max(MINIMUM[key], round(value * factor)) for key, value in FULL.items()}
         counts["communities"] = max(counts["communities"], counts["streets"])
         counts["grids"] = max(counts["grids"], counts["communities"])
         return cls(**counts)
 
 
 def database_is_empty():
-    return not (
-        Community.objects.exists() or Issue.objects.exists() or Resident.objects.exists()
-    )
+    return not (Community.objects.exists() or Issue.objects.exists() or Resident.objects.exists())
 
 
 def _weighted(rng, pairs):
@@ -249,10 +245,12 @@ class Builder:
 
     def _places(self):
         plan, rng = self.plan, self.rng
-        run = Street.objects.filter(code__startswith="65").count() // 1000 + 1
-        if Street.objects.filter(code__startswith="65").exists():
-            used = {code[2:4] for code in Street.objects.values_list("code", flat=True)}
-            run = next(n for n in range(1, 100) if f"{n:02d}" not in used)
+        # Each run gets its own codes (65RR…), so --force adds a second district beside.
+        used = {
+            code[2:4]
+            for code in Street.objects.filter(code__startswith="65").values_list("code", flat=True)
+        }
+        run = next(n for n in range(1, 100) if f"{n:02d}" not in used)
         self.run = run
         self.prefix = f"s{run}-"
         self.categories = []
@@ -335,9 +333,7 @@ class Builder:
             index = 0
             for compound in community_compounds:
                 for b in range(max(1, math.ceil(per_compound / 24))):
-                    buildings.append(
-                        Building(compound=compound, name=f"{b + 1}号楼", floors=6)
-                    )
+                    buildings.append(Building(compound=compound, name=f"{b + 1}号楼", floors=6))
                     building_grid.append(self.grids_of[c][index % len(self.grids_of[c])])
                     index += 1
         buildings = self._bulk(Building, buildings)
@@ -362,7 +358,7 @@ class Builder:
         grid_of_building = {b.pk: g for b, g in zip(buildings, building_grid, strict=True)}
         compound_by_pk = {k.pk: k for k in compounds}
         households, self.household_grid = [], []
-        made = {c: 0 for c in range(plan.communities)}
+        made = dict.fromkeys(range(plan.communities), 0)
         index_of = {community.pk: c for c, community in enumerate(communities)}
         self.index_of = index_of
         for unit in units:
@@ -437,7 +433,7 @@ class Builder:
                 self.representatives_of[c] = self.residents_of[c][:5]
 
         organizations = []
-        for c, community in enumerate(self.communities):
+        for community in self.communities:
             organizations.append(
                 Organization(
                     kind=Organization.Kind.PROPERTY,
@@ -445,7 +441,7 @@ class Builder:
                     phone=self._phone(),
                 )
             )
-        for s, street in enumerate(self.streets):
+        for street in self.streets:
             for kind, suffix in (
                 (Organization.Kind.POLICE, "派出所"),
                 (Organization.Kind.LAW_ENFORCEMENT, "综合执法中队"),
@@ -462,7 +458,9 @@ class Builder:
         n = plan.communities
         for o, organization in enumerate(organizations):
             if o < n:
-                links.append(through(organization_id=organization.pk, community_id=self.communities[o].pk))
+                links.append(
+                    through(organization_id=organization.pk, community_id=self.communities[o].pk)
+                )
             else:
                 s = (o - n) // 5
                 links.extend(
@@ -750,7 +748,9 @@ class Builder:
             issue.deferred_at = issue.accepted_at + timedelta(days=rng.randint(1, 10))
             issue.was_deferred = True
         if status in (Status.RESOLVED, Status.EXECUTING, Status.AWAITING_EVALUATION, Status.CLOSED):
-            issue.resolved_at = min(self.now, issue.accepted_at + timedelta(days=rng.randint(0, 20)))
+            issue.resolved_at = min(
+                self.now, issue.accepted_at + timedelta(days=rng.randint(0, 20))
+            )
         if status == Status.CLOSED:
             took = timedelta(hours=rng.randint(2, 24 * 40))
             issue.closed_at = min(self.now, issue.accepted_at + took)
@@ -798,7 +798,9 @@ class Builder:
                 events.append(
                     IssueEvent(
                         issue_id=issue.pk,
-                        kind=IssueEvent.Kind.MERGE if action == "merge" else IssueEvent.Kind.TRANSITION,
+                        kind=IssueEvent.Kind.MERGE
+                        if action == "merge"
+                        else IssueEvent.Kind.TRANSITION,
                         action=action,
                         from_status=source,
                         to_status=target,
@@ -859,7 +861,9 @@ class Builder:
                     minutes_finalised_at=ends + timedelta(days=1)
                     if status == Meeting.Status.CLOSED
                     else None,
-                    summary="议事会就居民关心的问题形成共识。" if status == Meeting.Status.CLOSED else "",
+                    summary="议事会就居民关心的问题形成共识。"
+                    if status == Meeting.Status.CLOSED
+                    else "",
                     created_at=starts - timedelta(days=5),
                     updated_at=ends,
                 )
@@ -1091,11 +1095,20 @@ class Builder:
                     resolution=resolution,
                     community_id=resolution.community_id,
                     measure=rng.choice(
-                        ["清理楼道杂物", "维修路灯", "划定停车位", "更换门禁", "疏通下水管道", "安装扶手"]
+                        [
+                            "清理楼道杂物",
+                            "维修路灯",
+                            "划定停车位",
+                            "更换门禁",
+                            "疏通下水管道",
+                            "安装扶手",
+                        ]
                     ),
                     starts_on=starts,
                     deadline=deadline,
-                    repeat=rng.choices(["", ActionItem.Repeat.WEEKLY, ActionItem.Repeat.MONTHLY], [90, 6, 4])[0],
+                    repeat=rng.choices(
+                        ["", ActionItem.Repeat.WEEKLY, ActionItem.Repeat.MONTHLY], [90, 6, 4]
+                    )[0],
                     status=status,
                     percent=100
                     if done
@@ -1123,9 +1136,9 @@ class Builder:
                         item=item,
                         text="已完成部分整改，正在推进。",
                         percent=item.percent,
-                        author=item.responsible_user or self.staff_of[self.index_of[item.community_id]][0],
-                        created_at=_midnight(item.starts_on)
-                        + timedelta(days=3),
+                        author=item.responsible_user
+                        or self.staff_of[self.index_of[item.community_id]][0],
+                        created_at=_midnight(item.starts_on) + timedelta(days=3),
                     )
                 )
         with _keep_given_dates(ProgressUpdate):
