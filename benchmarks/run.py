@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,7 +327,7 @@ def main(argv=None):
     setup_django()
     objects = pick_objects()
     cookies = sessions()
-    print(f"# Benchmarks {date.today():%Y-%m-%d} · {machine()}")
+    print(f"# Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}")
     print(f"# Data: {database_size()}")
     server = start_gunicorn(options.port, options.workers, options.threads)
     rows = []
@@ -335,7 +335,7 @@ def main(argv=None):
         for page in PAGES:
             name, path = resolve(page, objects)
             cookie = cookies.get(page.role) if page.role else None
-            row = {"page": page, "name": name, "path": path, "results": {}}
+            row = {"page": page, "name": name, "path": path, "cookie": cookie, "results": {}}
             rows.append(row)
             if path is None:
                 row["note"] = "not available (no such URL name)"
@@ -345,19 +345,23 @@ def main(argv=None):
             connection.close()
             if status == 404:
                 row["note"] = "not available (404)"
-                continue
-            if status != 200:
+            elif status != 200:
                 row["note"] = f"answered {status}, not measured"
-                continue
+        available = [row for row in rows if "note" not in row]
+        # Warm every gunicorn thread, database connection and template cache first.
+        top = max(options.concurrency)
+        for row in available:
+            measure(options.port, row["path"], row["cookie"], concurrency=top, total=top * 3)
+        for row in available:
             for concurrency in options.concurrency:
                 row["results"][concurrency] = measure(
                     options.port,
-                    path,
-                    cookie,
+                    row["path"],
+                    row["cookie"],
                     concurrency=concurrency,
                     total=max(options.requests, concurrency * 5),
                 )
-            print(f"  measured {page.label}", file=sys.stderr)
+            print(f"  measured {row['page'].label}", file=sys.stderr)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
