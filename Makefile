@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install messages compilemessages lint format check e2e clean
+.PHONY: run test install messages compilemessages lint format check e2e clean bench seed-scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,12 @@ check: lint
 
 clean:
 	rm -rf var db.sqlite3
+
+# Benchmarks (benchmarks/README.md): build a district at scale on the PostgreSQL database of
+# DATABASE_URL (SIZE=full|medium|small|tiny or a factor), then measure the key pages.
+SIZE ?= small
+seed-scale: install
+	$(BIN)/python manage.py seed_scale --size $(SIZE) $(SEED_ARGS)
+
+bench: install
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

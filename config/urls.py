@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home
-from core.views import audit_list, healthz
+from core.views import audit_list, floor, healthz
 
 admin.site.site_header = _("Yishi administration")
 admin.site.site_title = _("Yishi")
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("audit/", audit_list, name="audit"),
+    path("floor", floor, name="floor"),
     path("accounts/", include("accounts.urls")),
     path("communities/", include("communities.urls")),
     path("issues/", include("issues.urls")),

@@ -62,3 +62,15 @@ def audit_list(request):
     return render(
         request, "core/audit_list.html", {"form": form, "page_obj": page, "crumbs": crumbs}
     )
+
+
+@login_required
+@require_GET
+def floor(request):
+    """The benchmarks' floor: an authenticated page of the site's layout running one
+    indexed query (the first community by its unique area code). Every key page is
+    measured against it (benchmarks/README.md)."""
+    from communities.models import Community
+
+    first = Community.objects.order_by("area_code").values("name", "area_code").first()
+    return render(request, "core/floor.html", {"first": first})
