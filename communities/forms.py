@@ -203,8 +203,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
-        if len(communities) == 1:
-            self.fields["community"].initial = communities[0]
+        if communities.count() == 1:
+            self.fields["community"].initial = communities.first()
             self.fields["community"].widget = forms.HiddenInput()
 
 

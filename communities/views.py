@@ -195,7 +195,7 @@ def grid_detail(request, pk):
     )
     residents = (
         Resident.objects.filter(grid=grid, archived_at__isnull=True)
-        .select_related("household__unit__building", "household__compound")
+        .select_related("grid", "household__unit__building__compound", "household__compound")
         .order_by("name")
     )
     page = _page(request, residents)
@@ -522,7 +522,7 @@ def _filtered_residents(request):
             | Q(is_very_old=True)
         )
     return residents.select_related(
-        "community", "grid", "household__unit__building", "household__compound"
+        "community", "grid", "household__unit__building__compound", "household__compound"
     ).order_by("name", "pk")
 
 
@@ -935,10 +935,10 @@ def import_upload(request, kind):
                 },
             )
             return redirect(spec["back"])
-        form = ImportForm(communities=list(communities))
+        form = ImportForm(communities=communities)
     else:
         form = ImportForm(
-            request.POST or None, request.FILES or None, communities=list(communities)
+            request.POST or None, request.FILES or None, communities=communities
         )
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
