@@ -937,9 +937,7 @@ def import_upload(request, kind):
             return redirect(spec["back"])
         form = ImportForm(communities=communities)
     else:
-        form = ImportForm(
-            request.POST or None, request.FILES or None, communities=communities
-        )
+        form = ImportForm(request.POST or None, request.FILES or None, communities=communities)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             community = form.cleaned_data["community"]

@@ -108,7 +108,9 @@ def test_organization_pages(client, world):
     assert get(client, world.staff_a, detail).status_code == 200
     assert get(client, world.org_contact, detail).status_code == 200
     assert get(client, world.staff_b, detail).status_code == 404
-    assert get(client, world.org_contact, reverse("communities:organization_list")).status_code == 403
+    assert (
+        get(client, world.org_contact, reverse("communities:organization_list")).status_code == 403
+    )
     edit = reverse("communities:organization_edit", args=[world.organization.pk])
     assert get(client, world.staff_a, edit).status_code == 200
     assert get(client, world.street_admin, edit).status_code == 403

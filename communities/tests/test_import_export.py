@@ -28,8 +28,9 @@ def xlsx(rows, headers=HEADERS, name="residents.xlsx"):
 
 def row(name, phone="", compound="甲一小区", building="2号楼", unit="1单元", room="301", **tags):
     values = {key: "" for key, _h in spreadsheets.RESIDENT_COLUMNS}
-    values.update(name=name, phone=phone, compound=compound, building=building, unit=unit,
-                  room=room)
+    values.update(
+        name=name, phone=phone, compound=compound, building=building, unit=unit, room=room
+    )
     values.update(tags)
     return [values[key] for key, _h in spreadsheets.RESIDENT_COLUMNS]
 
@@ -42,8 +43,9 @@ def run(world, upload, commit=True):
 
 
 def test_good_file_imports_and_creates_places(world):
-    upload = xlsx([row("王大爷", "13811112222", is_elderly_alone="是"),
-                   row("王大妈", "13811113333")])
+    upload = xlsx(
+        [row("王大爷", "13811112222", is_elderly_alone="是"), row("王大妈", "13811113333")]
+    )
     result = run(world, upload)
     assert result.ok and len(result.created) == 2
     grandpa = Resident.objects.get(name="王大爷")
@@ -60,21 +62,22 @@ def test_same_file_twice_creates_no_duplicates_and_changes_update(world):
     again = run(world, xlsx(rows))
     assert again.ok and not again.created and len(again.unchanged) == 2
     assert Resident.objects.filter(name="王大爷").count() == 1
-    changed = run(world, xlsx([row("王大爷", "13811112222", volunteer_skills="理发"),
-                               rows[1]]))
+    changed = run(world, xlsx([row("王大爷", "13811112222", volunteer_skills="理发"), rows[1]]))
     assert [r for r, _n in changed.updated] == [2]
     assert Resident.objects.get(name="王大爷").volunteer_skills == "理发"
     assert Resident.objects.filter(name="王大爷").count() == 1
 
 
 def test_broken_file_reports_rows_and_saves_nothing(world):
-    upload = xlsx([
-        row("好人", "13811112222"),
-        row("", "13811113333"),
-        row("坏电话", "abc!"),
-        row("无小区", compound="不存在小区"),
-        row("坏标签", is_party_member="也许"),
-    ])
+    upload = xlsx(
+        [
+            row("好人", "13811112222"),
+            row("", "13811113333"),
+            row("坏电话", "abc!"),
+            row("无小区", compound="不存在小区"),
+            row("坏标签", is_party_member="也许"),
+        ]
+    )
     result = run(world, upload)
     assert not result.ok
     reported = {(e.row, e.column) for e in result.errors}
@@ -95,8 +98,9 @@ def test_csv_in_gb18030_imports(world):
 def test_upload_preview_then_confirm(client, world):
     client.force_login(world.staff_a)
     url = reverse("communities:import", args=["residents"])
-    response = client.post(url, {"community": world.community_a.pk,
-                                 "file": xlsx([row("赵大姐", "13833334444")])})
+    response = client.post(
+        url, {"community": world.community_a.pk, "file": xlsx([row("赵大姐", "13833334444")])}
+    )
     assert response.status_code == 200
     assert not Resident.objects.filter(name="赵大姐").exists()
     token = response.context["token"]

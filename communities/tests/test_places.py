@@ -17,7 +17,7 @@ def test_community_overview_counts(client, world):
     community = response.context["community"]
     assert community.n_residents == 2
     assert community.n_households == 1
-    assert dict((tag, n) for _l, n, tag in community.groups)["is_disabled"] == 1
+    assert {tag: n for _l, n, tag in community.groups}["is_disabled"] == 1
 
 
 def test_grid_coverage_moves_residents(world):
@@ -95,11 +95,17 @@ def test_agreement_with_three_lists(client, world):
 def test_registered_grid_panel_is_rendered(client, world, tmp_path, settings):
     template_dir = tmp_path / "templates" / "other"
     template_dir.mkdir(parents=True)
-    (template_dir / "panel.html").write_text("<p>面板：{{ panel.count }} · {{ panel.grid.name }}</p>")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path / "templates"]}]
+    (template_dir / "panel.html").write_text(
+        "<p>面板：{{ panel.count }} · {{ panel.grid.name }}</p>"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path / "templates"]}
+    ]
     panels.register_grid_panel(
         panels.GridPanel(
-            key="test", title=_("Open issues"), template="other/panel.html",
+            key="test",
+            title=_("Open issues"),
+            template="other/panel.html",
             context=lambda request, grid: {"count": 3},
         )
     )

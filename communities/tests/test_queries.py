@@ -28,9 +28,7 @@ def add_residents(world, n):
         ResidentFactory(household=household, grid=world.grid_a1, is_party_member=i % 2 == 0)
 
 
-@pytest.mark.parametrize(
-    "url_name", ["communities:resident_list", "communities:resident_export"]
-)
+@pytest.mark.parametrize("url_name", ["communities:resident_list", "communities:resident_export"])
 def test_resident_list_constant_queries(client, world, url_name):
     client.force_login(world.staff_a)
     url = reverse(url_name)
