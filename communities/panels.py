@@ -17,9 +17,11 @@ from its AppConfig.ready():
         order=10,
     ))
 
-The grid page renders each panel's template with the dict its callable returns (plus
-`grid` and `request`); a callable returning None hides the panel. Each callable runs a
-constant number of queries.
+The grid page renders each panel under its title, including the panel's template with one
+variable, `panel`: the dict the callable returned plus `grid` and `request` (so the
+template above reads `{% for issue in panel.issues %}`). A callable returning None hides
+the panel. Each callable must run a constant number of queries and respect access (it gets
+the request, so `request.user`).
 """
 
 from collections.abc import Callable

@@ -190,3 +190,19 @@ def test_template_downloads(client, world):
     response = client.get(reverse("communities:import_template", args=["residents"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert next(sheet.iter_rows(values_only=True))[0] == "姓名*"
+
+
+def test_import_command(world, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "residents.xlsx"
+    path.write_bytes(xlsx([row("孙奶奶", "13844445555")]).read())
+    out = io.StringIO()
+    call_command(
+        "import_spreadsheet", "residents", world.community_a.area_code, str(path), stdout=out
+    )
+    assert "1 added" in out.getvalue()
+    call_command(
+        "import_spreadsheet", "residents", world.community_a.area_code, str(path), stdout=out
+    )
+    assert Resident.objects.filter(name="孙奶奶").count() == 1
