@@ -25,13 +25,13 @@ from core.models import AuditEntry
 from .models import (
     Building,
     Compound,
+    Grid,
     Household,
     Organization,
     OrganizationContact,
     Resident,
     Unit,
 )
-from .services import grid_for_household
 
 MAX_ROWS = 20000
 
@@ -211,6 +211,18 @@ class _Places:
             (u.building_id, u.name): u
             for u in Unit.objects.filter(building__compound__community=community)
         }
+        self.units_by_id = {u.pk: u for u in self.units.values()}
+        self.buildings_by_id = {b.pk: b for b in self.buildings.values()}
+        self.grid_by_building, self.grid_by_compound = {}, {}
+        grids = Grid.objects.filter(community=community, archived_at__isnull=True).order_by("-code")
+        for grid_id, building_id in grids.filter(buildings__isnull=False).values_list(
+            "pk", "buildings"
+        ):
+            self.grid_by_building[building_id] = grid_id
+        for grid_id, compound_id in grids.filter(compounds__isnull=False).values_list(
+            "pk", "compounds"
+        ):
+            self.grid_by_compound[compound_id] = grid_id
         self.households_in_units = {}
         self.households_by_address = {}
         for h in Household.objects.filter(community=community):
@@ -218,6 +230,20 @@ class _Places:
                 self.households_in_units[(h.unit_id, h.room)] = h
             elif h.address:
                 self.households_by_address[(h.compound_id, h.address)] = h
+
+    def grid_id(self, household):
+        """The grid covering a household, as services.grid_for_household, without queries:
+        a grid naming the building wins over one naming the compound; the lowest code wins."""
+        if household is None:
+            return None
+        compound_id = household.compound_id
+        if household.unit_id:
+            building = self.buildings_by_id[self.units_by_id[household.unit_id].building_id]
+            found = self.grid_by_building.get(building.pk)
+            if found:
+                return found
+            compound_id = compound_id or building.compound_id
+        return self.grid_by_compound.get(compound_id)
 
     def find(self, values, *, create):
         compound = self.compounds.get(values["compound"]) if values["compound"] else None
@@ -229,6 +255,7 @@ class _Places:
                     return "new"
                 building = Building.objects.create(compound=compound, name=values["building"])
                 self.buildings[key] = building
+                self.buildings_by_id[building.pk] = building
             unit_name = values["unit"] or "1单元"
             key = (building.pk, unit_name)
             unit = self.units.get(key)
@@ -237,6 +264,7 @@ class _Places:
                     return "new"
                 unit = Unit.objects.create(building=building, name=unit_name)
                 self.units[key] = unit
+                self.units_by_id[unit.pk] = unit
             key = (unit.pk, values["room"])
             household = self.households_in_units.get(key)
             if household is None:
@@ -427,18 +455,15 @@ def _classify_residents(community, places, cleaned, result):
 def _write_residents(actor, community, cleaned, result):
     places = _Places(community)
     index = _resident_index(community)
-    grid_cache = {}
     to_create, to_update, audits = [], [], []
     now = timezone.now()
     for number, clean in cleaned:
         household = places.find(clean, create=True)
         grid_key = household.pk if household else None
-        if grid_key not in grid_cache:
-            grid_cache[grid_key] = grid_for_household(household)
-        grid = grid_cache[grid_key]
+        grid_id = places.grid_id(household)
         resident = _match(clean, household, index)
         if resident is None:
-            resident = Resident(community=community, household=household, grid=grid)
+            resident = Resident(community=community, household=household, grid_id=grid_id)
             for key in RESIDENT_WRITE_FIELDS:
                 setattr(resident, key, clean[key])
             to_create.append(resident)
@@ -457,7 +482,7 @@ def _write_residents(actor, community, cleaned, result):
             setattr(resident, key, clean[key])
         if household is not None:
             resident.household = household
-            resident.grid = grid
+            resident.grid_id = grid_id
         resident.version += 1
         resident.updated_at = now
         to_update.append(resident)
