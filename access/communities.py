@@ -104,8 +104,9 @@ def sees_full_numbers(user, *, community_id, grid_id=None) -> bool:
 
 
 def resident_numbers(user, resident) -> tuple[str, str]:
-    """(phone, ID number) as this user may see them."""
-    if sees_full_numbers(user, community_id=resident.community_id, grid_id=resident.grid_id):
+    """(phone, ID number) as this user may see them; a resident sees their own in full."""
+    own = get_scope(user).resident_id == resident.pk
+    if own or sees_full_numbers(user, community_id=resident.community_id, grid_id=resident.grid_id):
         return resident.phone, resident.id_number
     return mask_phone(resident.phone), mask_id_number(resident.id_number)
 

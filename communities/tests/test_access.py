@@ -123,3 +123,63 @@ def test_place_forms_for_staff_only(client, world):
     assert get(client, world.staff_a, url).status_code == 200
     assert get(client, world.worker_a1, url).status_code == 403
     assert get(client, world.staff_b, url).status_code == 404
+
+
+def test_every_form_page_renders_for_staff(client, world):
+    a = world.community_a.pk
+    urls = [
+        reverse("communities:building_create", args=[a]),
+        reverse("communities:unit_create", args=[a]),
+        reverse("communities:household_create", args=[a]),
+        reverse("communities:grid_create", args=[a]),
+        reverse("communities:grid_edit", args=[a, world.grid_a1.pk]),
+        reverse("communities:shop_create", args=[a]),
+        reverse("communities:agreement_create", args=[a]),
+        reverse("communities:resident_create"),
+        reverse("communities:organization_create"),
+        reverse("communities:contact_create", args=[world.organization.pk]),
+        reverse("communities:import", args=["residents"]),
+        reverse("communities:import", args=["organizations"]),
+        reverse("communities:import_template", args=["organizations"]),
+    ]
+    client.force_login(world.staff_a)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    client.force_login(world.worker_a1)
+    assert client.get(reverse("communities:organization_create")).status_code == 403
+    assert client.get(reverse("communities:import", args=["nothing"])).status_code == 404
+
+
+def test_contact_and_organization_edit(client, world):
+    client.force_login(world.staff_a)
+    organization = world.organization
+    response = client.post(
+        reverse("communities:contact_create", args=[organization.pk]),
+        {"name": "新联系人", "position": "经理", "phone": "13912345678"},
+    )
+    assert response.status_code == 302
+    assert organization.contacts.filter(name="新联系人").exists()
+    response = client.post(
+        reverse("communities:organization_edit", args=[organization.pk]),
+        {
+            "kind": organization.kind,
+            "name": "甲物业（新）",
+            "communities": [world.community_a.pk],
+            "version": organization.version,
+        },
+    )
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.name == "甲物业（新）" and organization.version == 2
+    stale = client.post(
+        reverse("communities:organization_edit", args=[organization.pk]),
+        {
+            "kind": organization.kind,
+            "name": "旧",
+            "communities": [world.community_a.pk],
+            "version": 1,
+        },
+    )
+    assert stale.status_code == 200
+    organization.refresh_from_db()
+    assert organization.name == "甲物业（新）"
