@@ -320,6 +320,8 @@ class Resident(Archivable):
         help_text=_("For example: retired doctor, plumbing, calligraphy."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Optimistic locking: the edit form carries the version it was loaded at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -333,6 +335,23 @@ class Resident(Archivable):
             models.Index(fields=["community", "name"], name="resident_community_name"),
             models.Index(fields=["grid", "name"], name="resident_grid_name"),
             models.Index(fields=["household", "name", "phone"], name="resident_natural_key"),
+            models.Index(fields=["community", "id_number"], name="resident_id_number"),
+            *[
+                models.Index(
+                    fields=["community", "name"],
+                    condition=Q(**{tag: True}),
+                    name=f"resident_{tag[3:]}"[:30],
+                )
+                for tag in (
+                    "is_party_member",
+                    "is_representative",
+                    "is_supervisor",
+                    "is_elderly_alone",
+                    "is_disabled",
+                    "is_low_income",
+                    "is_very_old",
+                )
+            ],
         ]
 
     def __str__(self):
@@ -381,6 +400,7 @@ class Organization(Archivable):
         help_text=_("For a property company or owners' committee: the compounds it manages."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

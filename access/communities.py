@@ -1,0 +1,182 @@
+"""Who may see and change places and people: communities, grids, residents, organizations.
+
+- Street admins see every community of their streets (read only).
+- Staff see and change everything of their own communities.
+- Grid workers see their community's places, change the residents of their grid(s), and see
+  the residents of their grid(s) only.
+- Residents and organization contacts never see resident lists; a resident sees their own
+  record only.
+- Phone and ID numbers are shown in full only to staff of the community and to the workers
+  of the resident's grid.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from communities.models import Community, Grid, Organization, Resident
+from lib.masking import mask_id_number, mask_phone
+
+from .scope import get_scope
+
+
+def communities_visible_to(user):
+    scope = get_scope(user)
+    if not scope.works_for_community:
+        return Community.objects.none()
+    return Community.objects.filter(pk__in=scope.community_ids, archived_at__isnull=True)
+
+
+def grids_visible_to(user):
+    scope = get_scope(user)
+    if not scope.works_for_community:
+        return Grid.objects.none()
+    return Grid.objects.filter(community__in=scope.community_ids, archived_at__isnull=True)
+
+
+def residents_visible_to(user, *, include_archived=False):
+    """Residents in lists: staff and street admins their communities, grid workers their
+    grids. Residents and organization contacts: none (a resident opens only their own)."""
+    scope = get_scope(user)
+    residents = Resident.objects.all()
+    if not include_archived:
+        residents = residents.filter(archived_at__isnull=True)
+    if scope.is_staff or scope.is_street_admin:
+        return residents.filter(community__in=scope.community_ids)
+    if scope.is_grid_worker:
+        return residents.filter(grid__in=scope.grid_ids)
+    return residents.none()
+
+
+def organizations_visible_to(user, *, include_archived=False):
+    scope = get_scope(user)
+    organizations = Organization.objects.all()
+    if not include_archived:
+        organizations = organizations.filter(archived_at__isnull=True)
+    if scope.works_for_community:
+        return organizations.filter(
+            pk__in=Organization.objects.filter(communities__in=scope.community_ids).values("pk")
+        )
+    if scope.is_org_contact and scope.organization_id:
+        return organizations.filter(pk=scope.organization_id)
+    return organizations.none()
+
+
+def can_manage_community(user, community_id) -> bool:
+    """Staff of the community create and change its places, grids and organizations."""
+    return get_scope(user).is_staff_of(community_id)
+
+
+def can_create_residents(user) -> bool:
+    scope = get_scope(user)
+    return scope.is_staff or scope.is_grid_worker
+
+
+def can_edit_resident(user, resident) -> bool:
+    scope = get_scope(user)
+    return scope.is_staff_of(resident.community_id) or (
+        resident.grid_id is not None and scope.is_worker_of_grid(resident.grid_id)
+    )
+
+
+def can_edit_organization(user, organization) -> bool:
+    scope = get_scope(user)
+    if not scope.is_staff:
+        return False
+    served = {c.pk for c in organization.communities.all()}
+    return bool(served & scope.community_ids) or not served
+
+
+def can_create_organizations(user) -> bool:
+    return get_scope(user).is_staff
+
+
+def can_import(user) -> bool:
+    return get_scope(user).is_staff
+
+
+def sees_full_numbers(user, *, community_id, grid_id=None) -> bool:
+    """Staff of the community and the workers of the resident's grid see numbers in full."""
+    scope = get_scope(user)
+    return scope.is_staff_of(community_id) or (
+        grid_id is not None and scope.is_worker_of_grid(grid_id)
+    )
+
+
+def resident_numbers(user, resident) -> tuple[str, str]:
+    """(phone, ID number) as this user may see them; a resident sees their own in full."""
+    own = get_scope(user).resident_id == resident.pk
+    if own or sees_full_numbers(user, community_id=resident.community_id, grid_id=resident.grid_id):
+        return resident.phone, resident.id_number
+    return mask_phone(resident.phone), mask_id_number(resident.id_number)
+
+
+def get_community_for_user(user, pk, *, write=False) -> Community:
+    try:
+        community = communities_visible_to(user).select_related("street").get(pk=pk)
+    except (Community.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_manage_community(user, community.pk):
+        raise PermissionDenied
+    return community
+
+
+def get_grid_for_user(user, pk, *, write=False) -> Grid:
+    try:
+        grid = grids_visible_to(user).select_related("community").get(pk=pk)
+    except (Grid.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_manage_community(user, grid.community_id):
+        raise PermissionDenied
+    return grid
+
+
+def get_resident_for_user(user, pk, *, write=False) -> Resident:
+    scope = get_scope(user)
+    visible = residents_visible_to(user, include_archived=True)
+    if scope.is_resident and scope.resident_id:
+        visible = Resident.objects.filter(pk=scope.resident_id)
+    elif scope.is_grid_worker:
+        # Grid workers read every resident of their community (neighbours across a grid
+        # border come up in the work) but change only their grid's.
+        visible = Resident.objects.filter(community__in=scope.community_ids)
+    try:
+        resident = visible.select_related(
+            "community", "grid", "household__unit__building__compound", "household__compound"
+        ).get(pk=pk)
+    except (Resident.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_edit_resident(user, resident):
+        raise PermissionDenied
+    return resident
+
+
+def get_organization_for_user(user, pk, *, write=False) -> Organization:
+    try:
+        organization = organizations_visible_to(user, include_archived=True).get(pk=pk)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_edit_organization(user, organization):
+        raise PermissionDenied
+    return organization
+
+
+def my_grid_for_user(user):
+    """The first grid of a grid worker, or None."""
+    scope = get_scope(user)
+    if not scope.is_grid_worker or not scope.grid_ids:
+        return None
+    return Grid.objects.filter(pk__in=scope.grid_ids).order_by("code").first()
+
+
+def compound_filter_for(user):
+    """Compounds a user may pick in filters and forms."""
+    from communities.models import Compound
+
+    scope = get_scope(user)
+    if scope.is_grid_worker:
+        return Compound.objects.filter(
+            Q(grids__in=scope.grid_ids) | Q(buildings__grids__in=scope.grid_ids),
+            archived_at__isnull=True,
+        ).distinct()
+    return Compound.objects.filter(community__in=scope.community_ids, archived_at__isnull=True)

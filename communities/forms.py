@@ -1,0 +1,214 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Building,
+    CoBuildingAgreement,
+    Compound,
+    Grid,
+    Household,
+    Organization,
+    OrganizationContact,
+    Resident,
+    Shop,
+    Unit,
+)
+from .services import ORGANIZATION_FIELDS, RESIDENT_FIELDS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ResidentForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Resident
+        fields = RESIDENT_FIELDS
+        widgets = {"birth_date": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = Household.objects.filter(
+            community=community, archived_at__isnull=True
+        ).select_related("unit__building__compound", "compound")
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        # Validation of the model runs in the service, with the same messages.
+        pass
+
+
+class OrganizationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Organization
+        fields = (*ORGANIZATION_FIELDS, "communities", "compounds")
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "communities": forms.CheckboxSelectMultiple,
+            "compounds": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, communities, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communities"].queryset = communities
+        self.fields["compounds"].queryset = compounds
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        pass
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = OrganizationContact
+        fields = ("name", "position", "phone")
+
+
+class CompoundForm(forms.ModelForm):
+    class Meta:
+        model = Compound
+        fields = ("name", "address", "built_year", "is_old_compound")
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+
+    def _post_clean(self):
+        pass
+
+
+class BuildingForm(forms.ModelForm):
+    class Meta:
+        model = Building
+        fields = ("compound", "name", "floors", "head")
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = community.compounds.filter(archived_at__isnull=True)
+        self.fields["head"].queryset = community.residents.filter(archived_at__isnull=True)
+
+    def _post_clean(self):
+        pass
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ("building", "name", "head")
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(
+            compound__community=community
+        ).select_related("compound")
+        self.fields["head"].queryset = community.residents.filter(archived_at__isnull=True)
+
+    def _post_clean(self):
+        pass
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ("compound", "unit", "room", "address")
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = community.compounds.filter(archived_at__isnull=True)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            building__compound__community=community
+        ).select_related("building__compound")
+
+    def _post_clean(self):
+        pass
+
+
+class GridForm(forms.ModelForm):
+    class Meta:
+        model = Grid
+        fields = ("name", "code", "compounds", "buildings", "party_leader")
+        widgets = {
+            "compounds": forms.CheckboxSelectMultiple,
+            "buildings": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compounds"].queryset = community.compounds.filter(archived_at__isnull=True)
+        self.fields["buildings"].queryset = Building.objects.filter(
+            compound__community=community
+        ).select_related("compound")
+        self.fields["party_leader"].queryset = community.residents.filter(archived_at__isnull=True)
+        if not self.instance.pk and not self.is_bound:
+            self.initial["code"] = community.area_code
+
+    def _post_clean(self):
+        pass
+
+
+class ShopForm(forms.ModelForm):
+    class Meta:
+        model = Shop
+        fields = ("name", "compound", "merchant", "address", "business")
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = community.compounds.filter(archived_at__isnull=True)
+        self.fields["merchant"].queryset = community.organizations.filter(
+            kind=Organization.Kind.MERCHANT, archived_at__isnull=True
+        )
+
+    def _post_clean(self):
+        pass
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = CoBuildingAgreement
+        fields = ("organization", "title", "signed_on", "valid_until", "text")
+        widgets = {"signed_on": DATE_WIDGET, "valid_until": DATE_WIDGET}
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = community.organizations.filter(
+            archived_at__isnull=True
+        )
+
+    def _post_clean(self):
+        pass
+
+
+class AgreementEntryForm(forms.Form):
+    list_kind = forms.ChoiceField(label=_("list"), choices=[])
+    description = forms.CharField(label=_("description"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import AgreementEntry
+
+        self.fields["list_kind"].choices = AgreementEntry.ListKind.choices
+
+
+class ImportForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("community"), queryset=None)
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("An .xlsx or .csv file with the template's headers."),
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        if communities.count() == 1:
+            self.fields["community"].initial = communities.first()
+            self.fields["community"].widget = forms.HiddenInput()
+
+
+def form_error(form, error):
+    """Put a DomainError next to its field (or on top of the form)."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

@@ -1,0 +1,520 @@
+"""Every write to places and people goes through these functions (keyword-only, with an
+actor), inside a transaction, with an audit record for residents and organizations."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.models import AuditEntry
+from lib.errors import DomainError, StaleEdit
+
+from .models import (
+    AgreementEntry,
+    Building,
+    CoBuildingAgreement,
+    Compound,
+    Grid,
+    Household,
+    Organization,
+    OrganizationContact,
+    Resident,
+    Shop,
+    Unit,
+)
+
+RESIDENT_FIELDS = (
+    "household",
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "id_number",
+    "is_party_member",
+    "is_representative",
+    "is_supervisor",
+    "is_elderly_alone",
+    "is_disabled",
+    "is_low_income",
+    "is_very_old",
+    "volunteer_skills",
+    "notes",
+)
+ORGANIZATION_FIELDS = ("kind", "name", "phone", "address", "notes")
+
+
+def _full_clean(instance, exclude=()):
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=True)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from None
+
+
+def grid_for_household(household):
+    """The grid covering a household: a grid naming its building wins over one naming its
+    compound."""
+    if household is None:
+        return None
+    if household.unit_id:
+        grid = (
+            Grid.objects.filter(buildings=household.unit.building_id, archived_at__isnull=True)
+            .order_by("code")
+            .first()
+        )
+        if grid:
+            return grid
+    compound_id = household.compound_id or (
+        household.unit.building.compound_id if household.unit_id else None
+    )
+    if compound_id:
+        return (
+            Grid.objects.filter(compounds=compound_id, archived_at__isnull=True)
+            .order_by("code")
+            .first()
+        )
+    return None
+
+
+def _check_household(community, household):
+    if household is not None and household.community_id != community.pk:
+        raise DomainError(_("The household is in another community."), field="household")
+
+
+# Residents ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resident_create(*, actor, community, note="", **values) -> Resident:
+    unknown = set(values) - set(RESIDENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown resident fields: {sorted(unknown)}")
+    resident = Resident(community=community, **values)
+    _check_household(community, resident.household)
+    resident.id_number = (resident.id_number or "").upper()
+    resident.grid = grid_for_household(resident.household)
+    _full_clean(resident, exclude=["grid"])
+    _check_duplicate_id(resident)
+    resident.save()
+    audit.record(actor=actor, obj=resident, action=AuditEntry.Action.CREATE, note=note)
+    return resident
+
+
+def _check_duplicate_id(resident):
+    if resident.id_number:
+        clash = Resident.objects.filter(
+            community=resident.community_id, id_number=resident.id_number
+        ).exclude(pk=resident.pk)
+        if clash.exists():
+            raise DomainError(
+                _("Another resident of this community has this ID number."), field="id_number"
+            )
+
+
+@transaction.atomic
+def resident_update(*, actor, resident, version=None, note="", **values) -> Resident:
+    """Change a resident. With `version`, refuse (StaleEdit) when someone saved since."""
+    unknown = set(values) - set(RESIDENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown resident fields: {sorted(unknown)}")
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleEdit(
+            _("Someone else changed this resident while you were editing. Reload and try again.")
+        )
+    before = audit.snapshot(locked, [*list(RESIDENT_FIELDS), "grid"])
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.id_number = (locked.id_number or "").upper()
+    _check_household(locked.community, locked.household)
+    if "household" in values:
+        locked.grid = grid_for_household(locked.household)
+    _full_clean(locked, exclude=["grid"])
+    _check_duplicate_id(locked)
+    changes = audit.diff(before, locked)
+    if changes:
+        locked.version += 1
+        locked.save()
+        audit.record(
+            actor=actor, obj=locked, action=AuditEntry.Action.UPDATE, changes=changes, note=note
+        )
+    return locked
+
+
+@transaction.atomic
+def resident_archive(*, actor, resident) -> Resident:
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if locked.archived_at is None:
+        locked.archived_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["archived_at", "version", "updated_at"])
+        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.ARCHIVE)
+    return locked
+
+
+@transaction.atomic
+def resident_restore(*, actor, resident) -> Resident:
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if locked.archived_at is not None:
+        locked.archived_at = None
+        locked.version += 1
+        locked.save(update_fields=["archived_at", "version", "updated_at"])
+        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.RESTORE)
+    return locked
+
+
+# Organizations --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_create(*, actor, communities, compounds=(), note="", **values) -> Organization:
+    unknown = set(values) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown organization fields: {sorted(unknown)}")
+    if not communities:
+        raise DomainError(_("Choose at least one community served."), field="communities")
+    organization = Organization(**values)
+    _full_clean(organization)
+    organization.save()
+    organization.communities.set(communities)
+    organization.compounds.set(compounds)
+    audit.record(actor=actor, obj=organization, action=AuditEntry.Action.CREATE, note=note)
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, actor, organization, version=None, communities=None, compounds=None, note="", **values
+) -> Organization:
+    unknown = set(values) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown organization fields: {sorted(unknown)}")
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleEdit(
+            _(
+                "Someone else changed this organization while you were editing. "
+                "Reload and try again."
+            )
+        )
+    before = audit.snapshot(locked, list(ORGANIZATION_FIELDS))
+    for name, value in values.items():
+        setattr(locked, name, value)
+    _full_clean(locked)
+    changes = audit.diff(before, locked)
+    if communities is not None:
+        if not communities:
+            raise DomainError(_("Choose at least one community served."), field="communities")
+        old = sorted(str(c) for c in locked.communities.all())
+        new = sorted(str(c) for c in communities)
+        if old != new:
+            changes["communities"] = ["、".join(old), "、".join(new)]
+            locked.communities.set(communities)
+    if compounds is not None:
+        old = sorted(str(c) for c in locked.compounds.all())
+        new = sorted(str(c) for c in compounds)
+        if old != new:
+            changes["compounds"] = ["、".join(old), "、".join(new)]
+            locked.compounds.set(compounds)
+    if changes:
+        locked.version += 1
+        locked.save()
+        audit.record(
+            actor=actor, obj=locked, action=AuditEntry.Action.UPDATE, changes=changes, note=note
+        )
+    return locked
+
+
+@transaction.atomic
+def organization_archive(*, actor, organization) -> Organization:
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    if locked.archived_at is None:
+        locked.archived_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["archived_at", "version", "updated_at"])
+        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.ARCHIVE)
+    return locked
+
+
+@transaction.atomic
+def organization_restore(*, actor, organization) -> Organization:
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    if locked.archived_at is not None:
+        locked.archived_at = None
+        locked.version += 1
+        locked.save(update_fields=["archived_at", "version", "updated_at"])
+        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.RESTORE)
+    return locked
+
+
+@transaction.atomic
+def contact_save(
+    *, actor, organization, contact=None, name, position="", phone=""
+) -> OrganizationContact:
+    """Add a contact to an organization, or change one (`contact`)."""
+    if contact is None:
+        contact = OrganizationContact(organization=organization)
+        action = AuditEntry.Action.CREATE
+    else:
+        contact = OrganizationContact.objects.select_for_update().get(
+            pk=contact.pk, organization=organization
+        )
+        action = AuditEntry.Action.UPDATE
+    before = audit.snapshot(contact, ["name", "position", "phone"]) if contact.pk else None
+    contact.name, contact.position, contact.phone = name, position, phone
+    _full_clean(contact)
+    contact.save()
+    changes = audit.diff(before, contact) if before else {}
+    audit.record(
+        actor=actor,
+        obj=organization,
+        action=action,
+        changes=changes,
+        note=_("Contact %(name)s") % {"name": contact.name},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_archive(*, actor, contact) -> OrganizationContact:
+    contact = OrganizationContact.objects.select_for_update().get(pk=contact.pk)
+    if contact.archived_at is None:
+        contact.archived_at = timezone.now()
+        contact.save(update_fields=["archived_at"])
+        audit.record(
+            actor=actor,
+            obj=contact.organization,
+            action=AuditEntry.Action.ARCHIVE,
+            note=_("Contact %(name)s") % {"name": contact.name},
+        )
+    return contact
+
+
+# Places ---------------------------------------------------------------------------------
+
+
+def _save_simple(instance, values):
+    for name, value in values.items():
+        setattr(instance, name, value)
+    _full_clean(instance)
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def compound_save(*, actor, community, compound=None, **values) -> Compound:
+    if compound is None:
+        compound = Compound(community=community)
+    else:
+        compound = Compound.objects.select_for_update().get(pk=compound.pk, community=community)
+    return _save_simple(compound, values)
+
+
+@transaction.atomic
+def building_save(*, actor, compound, building=None, **values) -> Building:
+    if building is None:
+        building = Building(compound=compound)
+    else:
+        building = Building.objects.select_for_update().get(pk=building.pk)
+    for field in ("head",):
+        head = values.get(field)
+        if head is not None and head.community_id != compound.community_id:
+            raise DomainError(_("Choose a resident of this community."), field=field)
+    return _save_simple(building, values)
+
+
+@transaction.atomic
+def unit_save(*, actor, building, unit=None, **values) -> Unit:
+    if unit is None:
+        unit = Unit(building=building)
+    else:
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    head = values.get("head")
+    if head is not None and head.community_id != building.compound.community_id:
+        raise DomainError(_("Choose a resident of this community."), field="head")
+    return _save_simple(unit, values)
+
+
+@transaction.atomic
+def household_save(*, actor, community, household=None, **values) -> Household:
+    if household is None:
+        household = Household(community=community)
+    else:
+        household = Household.objects.select_for_update().get(pk=household.pk)
+    unit = values.get("unit")
+    compound = values.get("compound")
+    if unit is not None:
+        if compound is not None and unit.building.compound_id != compound.pk:
+            raise DomainError(_("The unit is not in this compound."), field="unit")
+        values["compound"] = unit.building.compound
+    chosen = values.get("compound")
+    if chosen is not None and chosen.community_id != community.pk:
+        raise DomainError(_("The compound is in another community."), field="compound")
+    household = _save_simple(household, values)
+    # Its residents follow the household into the right grid.
+    grid = grid_for_household(household)
+    Resident.objects.filter(household=household).exclude(grid=grid.pk if grid else None).update(
+        grid=grid
+    )
+    return household
+
+
+@transaction.atomic
+def grid_save(*, actor, community, grid=None, compounds=(), buildings=(), **values) -> Grid:
+    if grid is None:
+        grid = Grid(community=community)
+    else:
+        grid = Grid.objects.select_for_update().get(pk=grid.pk, community=community)
+    if any(c.community_id != community.pk for c in compounds):
+        raise DomainError(_("The compound is in another community."), field="compounds")
+    if any(b.compound.community_id != community.pk for b in buildings):
+        raise DomainError(_("The building is in another community."), field="buildings")
+    code = values.get("code", grid.code)
+    if code and not code.startswith(community.area_code):
+        raise DomainError(
+            _("A grid code starts with the community's area code %(code)s.")
+            % {"code": community.area_code},
+            field="code",
+        )
+    leader = values.get("party_leader")
+    if leader is not None and leader.community_id != community.pk:
+        raise DomainError(_("Choose a resident of this community."), field="party_leader")
+    grid = _save_simple(grid, values)
+    grid.compounds.set(compounds)
+    grid.buildings.set(buildings)
+    regrid_residents(community=community)
+    return grid
+
+
+def regrid_residents(*, community):
+    """Put every resident of a community with a household into the grid covering it,
+    after the grids' coverage changed. Runs a few queries per household group."""
+    households = Household.objects.filter(community=community).select_related("unit__building")
+    by_building = {}
+    for grid_id, building_id in (
+        Grid.objects.filter(community=community, archived_at__isnull=True, buildings__isnull=False)
+        .order_by("-code")
+        .values_list("pk", "buildings")
+    ):
+        by_building[building_id] = grid_id
+    by_compound = {}
+    for grid_id, compound_id in (
+        Grid.objects.filter(community=community, archived_at__isnull=True, compounds__isnull=False)
+        .order_by("-code")
+        .values_list("pk", "compounds")
+    ):
+        by_compound[compound_id] = grid_id
+    targets = {}
+    for household in households:
+        grid_id = None
+        if household.unit_id:
+            grid_id = by_building.get(household.unit.building_id)
+            grid_id = grid_id or by_compound.get(household.unit.building.compound_id)
+        elif household.compound_id:
+            grid_id = by_compound.get(household.compound_id)
+        targets.setdefault(grid_id, []).append(household.pk)
+    for grid_id, household_ids in targets.items():
+        Resident.objects.filter(household__in=household_ids).exclude(grid=grid_id).update(
+            grid=grid_id
+        ) if grid_id else Resident.objects.filter(
+            household__in=household_ids, grid__isnull=False
+        ).update(grid=None)
+
+
+@transaction.atomic
+def grid_archive(*, actor, grid) -> Grid:
+    grid = Grid.objects.select_for_update().get(pk=grid.pk)
+    if grid.archived_at is None:
+        grid.archived_at = timezone.now()
+        grid.save(update_fields=["archived_at"])
+        regrid_residents(community=grid.community)
+    return grid
+
+
+@transaction.atomic
+def shop_save(*, actor, community, shop=None, **values) -> Shop:
+    if shop is None:
+        shop = Shop(community=community)
+    else:
+        shop = Shop.objects.select_for_update().get(pk=shop.pk, community=community)
+    compound = values.get("compound")
+    if compound is not None and compound.community_id != community.pk:
+        raise DomainError(_("The compound is in another community."), field="compound")
+    merchant = values.get("merchant")
+    if merchant is not None and merchant.kind != Organization.Kind.MERCHANT:
+        raise DomainError(_("Choose an organization of the kind merchant."), field="merchant")
+    return _save_simple(shop, values)
+
+
+@transaction.atomic
+def shop_archive(*, actor, shop) -> Shop:
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    if shop.archived_at is None:
+        shop.archived_at = timezone.now()
+        shop.save(update_fields=["archived_at"])
+    return shop
+
+
+@transaction.atomic
+def agreement_save(*, actor, community, agreement=None, **values) -> CoBuildingAgreement:
+    if agreement is None:
+        agreement = CoBuildingAgreement(community=community)
+    else:
+        agreement = CoBuildingAgreement.objects.select_for_update().get(
+            pk=agreement.pk, community=community
+        )
+    organization = values.get("organization")
+    if organization is not None and not organization.communities.filter(pk=community.pk).exists():
+        raise DomainError(
+            _("The organization does not serve this community."), field="organization"
+        )
+    valid_until, signed_on = values.get("valid_until"), values.get("signed_on")
+    if valid_until and signed_on and valid_until < signed_on:
+        raise DomainError(_("An agreement ends after it is signed."), field="valid_until")
+    is_new = agreement.pk is None
+    agreement = _save_simple(agreement, values)
+    audit.record(
+        actor=actor,
+        obj=agreement,
+        action=AuditEntry.Action.CREATE if is_new else AuditEntry.Action.UPDATE,
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_entry_save(*, actor, agreement, entry=None, **values) -> AgreementEntry:
+    if entry is None:
+        entry = AgreementEntry(agreement=agreement)
+    else:
+        entry = AgreementEntry.objects.select_for_update().get(pk=entry.pk, agreement=agreement)
+    return _save_simple(entry, values)
+
+
+@transaction.atomic
+def agreement_archive(*, actor, agreement) -> CoBuildingAgreement:
+    agreement = CoBuildingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.archived_at is None:
+        agreement.archived_at = timezone.now()
+        agreement.save(update_fields=["archived_at"])
+        audit.record(actor=actor, obj=agreement, action=AuditEntry.Action.ARCHIVE)
+    return agreement
+
+
+def find_resident(*, community, id_number="", name="", household=None, phone=""):
+    """The resident a spreadsheet row means: by ID number, else by household + name + phone
+    (the issue's natural key), else by household + name."""
+    residents = Resident.objects.filter(community=community)
+    if id_number:
+        found = residents.filter(id_number=id_number.upper()).first()
+        if found:
+            return found
+    if name and household is not None:
+        found = residents.filter(Q(household=household, name=name, phone=phone)).first()
+        if found:
+            return found
+        candidates = list(residents.filter(household=household, name=name)[:2])
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
