@@ -72,19 +72,22 @@ MINIMUM = {
 SIZES = {"full": 1.0, "medium": 0.1, "small": 0.01, "tiny": 0.001}
 
 CATEGORIES = [
-    # code, name, default kind, weight
-    ("environment", "环境卫生", Kind.PUBLIC, 18),
-    ("parking", "停车管理", Kind.PUBLIC, 14),
-    ("property", "物业服务", Kind.PUBLIC, 14),
-    ("facilities", "公共设施", Kind.PUBLIC, 12),
-    ("greening", "绿化养护", Kind.PUBLIC, 6),
-    ("safety", "安全隐患", Kind.PUBLIC, 7),
-    ("renovation", "老旧小区改造", Kind.PUBLIC, 5),
-    ("noise", "噪音扰民", Kind.DISPUTE, 6),
-    ("neighbour", "邻里纠纷", Kind.DISPUTE, 6),
-    ("leak", "漏水纠纷", Kind.DISPUTE, 4),
-    ("elderly", "为老服务", Kind.SPECIAL_NEED, 5),
-    ("assistance", "困难帮扶", Kind.SPECIAL_NEED, 3),
+    # code (the categories seeded by issues' data migration), weight
+    ("drainage", 9),
+    ("tree_trimming", 5),
+    ("fire_lane", 8),
+    ("parking", 14),
+    ("ground_locks", 4),
+    ("noise", 7),
+    ("stairwell_clutter", 9),
+    ("charging", 5),
+    ("elevator", 3),
+    ("renovation", 5),
+    ("property_service", 14),
+    ("neighbour_dispute", 7),
+    ("family_dispute", 2),
+    ("special_need", 6),
+    ("other", 2),
 ]
 CHANNELS = [
     (Channel.GRID_PATROL, 30),
@@ -113,18 +116,21 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华玉兰志强海燕红梅文斌淑珍德明晓东丽娟春梅宏伟慧敏"
 PLACES = "金凤兴庆西夏永宁贺兰灵武枫林朔方民生中华雅苑金宇长城丽景正源北京宝湖满春"
 TITLES = {
-    "environment": ["楼道堆放杂物", "垃圾清运不及时", "化粪池外溢", "小区积水"],
-    "parking": ["车辆乱停占用消防通道", "充电桩不足", "外来车辆占用车位"],
-    "property": ["物业服务不到位", "电梯经常故障", "门禁损坏"],
-    "facilities": ["路灯不亮", "健身器材损坏", "楼道扶手松动", "单元门损坏"],
-    "greening": ["绿地被占种菜", "树木遮挡采光"],
-    "safety": ["飞线充电", "窨井盖缺失", "外墙脱落"],
-    "renovation": ["加装电梯意见征集", "屋面防水改造"],
-    "noise": ["楼上噪音扰民", "广场舞噪音", "夜间装修噪音"],
-    "neighbour": ["邻里占用公共空间", "宠物扰邻"],
-    "leak": ["楼上漏水渗到楼下", "管道渗漏责任纠纷"],
-    "elderly": ["独居老人需要助餐", "高龄老人就医陪护"],
-    "assistance": ["低保家庭申请帮扶", "残疾人出行困难"],
+    "drainage": ["厨房下水管堵塞", "化粪池外溢", "小区积水", "雨水管破裂"],
+    "tree_trimming": ["树木遮挡采光", "枯枝存在坠落隐患"],
+    "fire_lane": ["车辆乱停占用消防通道", "消防通道堆放杂物"],
+    "parking": ["外来车辆占用车位", "小区停车位不足", "车辆乱停堵塞出入口"],
+    "ground_locks": ["私装地锁占用公共车位", "地锁损坏绊倒行人"],
+    "noise": ["楼上噪音扰民", "广场舞噪音", "商户风机噪音", "夜间装修噪音"],
+    "stairwell_clutter": ["楼道堆放纸箱", "楼道堆放杂物影响通行"],
+    "charging": ["飞线充电", "电动车充电桩不足"],
+    "elevator": ["加装电梯意见征集", "加装电梯费用分摊"],
+    "renovation": ["屋面防水改造", "老旧小区管网改造"],
+    "property_service": ["物业服务不到位", "电梯经常故障", "门禁损坏"],
+    "neighbour_dispute": ["楼上漏水渗到楼下", "邻里占用公共空间", "宠物扰邻"],
+    "family_dispute": ["赡养老人纠纷", "家庭财产纠纷"],
+    "special_need": ["独居老人需要送药", "高龄老人就医陪护", "残疾人出行困难"],
+    "other": ["居民咨询政策", "其他事项"],
 }
 
 
@@ -254,10 +260,9 @@ class Builder:
         self.run = run
         self.prefix = f"s{run}-"
         self.categories = []
-        for order, (code, name, kind, weight) in enumerate(CATEGORIES):
-            category, _ = Category.objects.get_or_create(
-                code=f"scale-{code}", defaults={"name": name, "default_kind": kind, "order": order}
-            )
+        seeded = Category.objects.in_bulk([code for code, _ in CATEGORIES], field_name="code")
+        for code, weight in CATEGORIES:
+            category = seeded[code]
             category.weight, category.key = weight, code
             self.categories.append(category)
 

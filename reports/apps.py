@@ -12,10 +12,14 @@ class ReportsConfig(AppConfig):
 
         register(
             NavEntry(
-                _("Today"), "reports:dashboard", "speedometer2", frozenset([Role.STAFF]), order=5
+                _("Today's work"),
+                "reports:dashboard",
+                "speedometer2",
+                frozenset([Role.STAFF]),
+                order=5,
             ),
             NavEntry(
-                _("Communities"),
+                _("All communities"),
                 "reports:street_dashboard",
                 "grid-3x3-gap",
                 frozenset([Role.STREET_ADMIN]),

@@ -94,7 +94,9 @@ def sections(data: dict) -> list[Section]:
     previous = data.get("previous", {})
     handling = issues["handling"]
     summary = Section(
-        "summary", _("Summary"), [_("Figure"), _("This month"), _("Previous month"), _("Change")]
+        "summary",
+        _("Summary"),
+        [_("Figure"), _("This month"), _("Previous month"), _("Change from last month")],
     )
     for key, label in (
         ("issues.received", _("Issues received")),

@@ -55,7 +55,7 @@ RESOLUTION_TRANSITIONS = {
             [MANAGER],
             needs_note=True,
         ),
-        _t("adopt", _("Adopt"), [R.DRAFT], R.ADOPTED, [MANAGER]),
+        _t("adopt", _("Adopt resolution"), [R.DRAFT], R.ADOPTED, [MANAGER]),
         # 公示: shown on the public outcomes board; residents may object.
         _t("publish", _("Publish (公示)"), [R.ADOPTED], R.PUBLISHED, [MANAGER]),
         _t(
