@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 # idempotent, so the command can run on every start.
 STEPS = [
     "demo.world",
+    "demo.stories",
 ]
 
 
