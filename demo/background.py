@@ -77,7 +77,7 @@ def _plan(key, buildings):
     plan = []
     for n in range(PER_COMMUNITY):
         days = int(395 * (1 - n / PER_COMMUNITY)) - rng.randint(0, 8)
-        days = max(days, 1)
+        days = max(days, 2)
         template = TEMPLATES[rng.randrange(len(TEMPLATES))]
         channel = CHANNELS[rng.randrange(len(CHANNELS))]
         place = buildings[rng.randrange(len(buildings))]
@@ -93,6 +93,11 @@ def _plan(key, buildings):
             fate = rng.choice(["on_spot", "on_spot", "on_spot", "deliberate", "deliberate",
                                "rejected", "merged", "escalated_closed"])
         plan.append((days, template, channel, place, fate, rng.randint(8, 18)))
+    # This morning's and yesterday's reports, still waiting for triage.
+    for days in (1, 0):
+        template = TEMPLATES[rng.randrange(len(TEMPLATES))]
+        place = buildings[rng.randrange(len(buildings))]
+        plan.append((days, template, rng.choice(CHANNELS), place, "reported", 7))
     return plan
 
 

@@ -42,8 +42,12 @@ def ahead(days, hour=9, minute=0):
 class Clock:
     def __init__(self):
         from issues.models import Issue
+        from notifications.models import Delivery
         from resolutions.models import Resolution
 
+        self.first_delivery = (
+            Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        ) + 1
         self.started = timezone.now()
         self.marks: list[tuple[datetime, datetime]] = []
         self.first_issue = (Issue.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1

@@ -4,11 +4,13 @@ stage of life relative to today. Idempotent: a story whose issue exists is skipp
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from issues import services as issues
 from issues.models import Channel, HotlineType, Issue, IssueParty
 from meetings.models import Form
+from notifications.models import Delivery
 from meetings.models import ParticipantRole as R
 from resolutions import services as resolutions
 from resolutions.models import ActionItem, Evaluation, Revisit
@@ -77,6 +79,11 @@ def build(world):
 
         background.build(world, clock)
         clock.apply()
+        # The notices of the past were delivered at the time: only what happens from now
+        # on (next week's invitations) goes out by email.
+        Delivery.objects.filter(
+            pk__gte=clock.first_delivery, status=Delivery.Status.PENDING
+        ).update(status=Delivery.Status.SENT, sent_at=F("created_at"))
         background.after_clock(world, clock)
 
 
@@ -711,7 +718,7 @@ def story_6(world, clock):
     staff = head(world, key)
     member = world.users["mayan_yayuan"]
     wang = world.people["wang_defu"]
-    when = ago(45, 8, 30)
+    when = ago(27, 8, 30)
     clock.at(when)
     issue = issues.issue_report(
         actor=member,
@@ -746,7 +753,7 @@ def story_6(world, clock):
         {"role": R.PROPERTY, "contact": world.contact("property_lijing", "刘志刚")},
         {"role": R.GOVERNMENT, "contact": world.contact("housing_xingqing", "陈刚")},
     ]
-    first_day = ago(40, 15)
+    first_day = ago(22, 15)
     first = hold_meeting(
         clock,
         actor=staff,
@@ -771,12 +778,12 @@ def story_6(world, clock):
         adjourn="商户不同意分担隔油池费用，会议暂停，社区逐户上门做工作后再议。",
     )
     for days, text in (
-        (37, "书记韩瑞丽、委员马艳逐户走访5家餐馆，讲解油污对居民的影响和相关规定。"),
-        (34, "老马家、回味牛肉面同意分担；川味小厨、李记、聚福源表示愿意再谈。"),
+        (19, "书记韩瑞丽、委员马艳逐户走访5家餐馆，讲解油污对居民的影响和相关规定。"),
+        (15, "老马家、回味牛肉面同意分担；川味小厨、李记、聚福源表示愿意再谈。"),
     ):
         clock.at(ago(days, 16))
         issues.issue_comment(issue=issue, actor=member, text=text)
-    second_day = ago(30, 15)
+    second_day = ago(8, 15)
     second = hold_meeting(
         clock,
         actor=staff,

@@ -740,7 +740,7 @@ def summary_publish(*, actor, meeting, summary, expected_version) -> Meeting:
         locked.summary = summary
         locked.summary_published_at = timezone.now()
         _bump(locked, "summary", "summary_published_at")
-        audit.record(actor=actor, obj=locked, action="publish_summary")
+        audit.record(actor=actor, obj=locked, action="publish", note="summary")
     return locked
 
 

@@ -1,34 +1,94 @@
+"""The demo end to end: the world, the ten stories at their stage, a second run that
+creates nothing, and every demo login landing on pages that answer."""
+
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.navigation import items_for
 from communities.models import Community, Grid, Household, Organization, Resident
+from core.models import AuditEntry
+from demo.stories import TITLES
+from issues.models import Issue, IssueEvent, Summons, Visit
+from meetings.models import AgendaItem, Meeting
+from notifications.models import Notification
+from reports.models import ReportSnapshot
+from resolutions.models import (
+    ActionItem,
+    Confirmation,
+    CostShare,
+    Evaluation,
+    ProgressUpdate,
+    Resolution,
+)
 
 pytestmark = pytest.mark.django_db
 
+# The logins README.md and bin/run-demo list.
+DEMO_LOGINS = [
+    "changcheng",
+    "shengli",
+    "admin",
+    "tanyanhong",
+    "wangyangyang",
+    "huangyaru",
+    "zhaojing",
+    "lixin",
+    "xulili",
+    "liuhongli",
+    "naxiaomei",
+    "chenxia",
+    "wangpeng",
+    "liujianhua",
+    "maihongmei",
+    "chenjingfang",
+    "wangdefu",
+    "aohai_sunli",
+    "police_wangjianjun",
+    "lawyer_du",
+]
+
+MODELS = (
+    Community,
+    Grid,
+    Household,
+    Resident,
+    Organization,
+    User,
+    Issue,
+    IssueEvent,
+    Summons,
+    Visit,
+    Meeting,
+    AgendaItem,
+    Resolution,
+    ActionItem,
+    ProgressUpdate,
+    Evaluation,
+    Notification,
+    ReportSnapshot,
+    AuditEntry,
+)
+
 
 def _counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (Community, Grid, Household, Resident, Organization, User)
-    }
+    return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_load_demo_builds_the_ten_stories_world_once():
-    call_command("load_demo", stdout=StringIO())
-    first = _counts()
-    call_command("load_demo", stdout=StringIO())
+def _story(number) -> Issue:
+    return Issue.objects.get(title=TITLES[number])
 
-    assert _counts() == first
+
+def _check_world():
     names = set(Community.objects.values_list("name", flat=True))
     assert {"金宇名庭社区", "枫林湾社区", "中华社区", "民生社区", "雅苑社区", "朔方社区"} <= names
     assert Grid.objects.filter(community__name="民生社区").count() == 13
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     liu = User.objects.get(username="liujianhua")
     assert liu.resident.household.unit.building.compound.name == "澳海熙园"
-    # Story 9: the four households of 朝阳小区 33号楼5单元 on one kitchen drain.
     assert (
         Household.objects.filter(
             unit__building__compound__name="朝阳小区",
@@ -38,3 +98,93 @@ def test_load_demo_builds_the_ten_stories_world_once():
         ).count()
         == 4
     )
+
+
+def _check_stories():
+    today = timezone.localdate()
+    # 1: a private mediation ending in a settlement both households signed.
+    one = _story(1)
+    assert one.status == "closed" and one.kind == "dispute"
+    settlement = Resolution.objects.get(issue=one)
+    assert settlement.legal_reviewed_at is not None
+    assert Confirmation.objects.filter(resolution=settlement).count() == 2
+    assert Meeting.objects.get(agenda_items__issue=one).is_private
+    # 2: closed with three action items done and the reporter's evaluation.
+    two = _story(2)
+    assert two.status == "closed"
+    assert ActionItem.objects.filter(resolution__issue=two, status="done").count() == 3
+    assert Evaluation.objects.filter(issue=two, rating="satisfied").exists()
+    assert Issue.objects.filter(merged_into=two).count() == 2
+    # 3: decided by vote for and against; the outcome is on the public board now.
+    vote = AgendaItem.objects.get(issue=_story(3))
+    assert vote.outcome == "vote" and vote.votes_for > vote.votes_against > 0
+    three = Resolution.objects.get(issue=_story(3))
+    assert three.status == "published"
+    assert three.publication_starts <= today <= three.publication_ends
+    # 4: a CPPCC referral, done the day after the meeting.
+    four = _story(4)
+    assert four.channel == "cppcc_npc" and four.status == "closed"
+    meeting = Meeting.objects.get(agenda_items__issue=four)
+    for item in ActionItem.objects.filter(resolution__issue=four):
+        assert item.status == "done" and item.done_on_time
+        assert (timezone.localdate(item.confirmed_at) - timezone.localdate(meeting.starts_at)).days == 1
+    # 5: staged measures, the first stages done, enforcement under way.
+    five = ActionItem.objects.filter(resolution__issue=_story(5)).order_by("order")
+    assert [i.status for i in five] == ["done", "done", "in_progress"]
+    assert _story(5).status == "executing"
+    # 6: a first meeting adjourned, a second one agreeing the five merchants' split.
+    six = _story(6)
+    first, second = Meeting.objects.filter(agenda_items__issue=six).order_by("starts_at")
+    assert first.adjourn_reason and second.continues_id == first.pk
+    assert CostShare.objects.filter(item__resolution__issue=six, organization__isnull=False).count() == 5
+    assert six.status == "awaiting_evaluation"
+    # 7: closed, reopened by a revisit two months later, escalated; departments reported in.
+    seven = _story(7)
+    assert seven.status == "escalated" and seven.reopen_count == 1
+    assert seven.summonses.filter(arrived_at__isnull=False).count() == 2
+    # 8: a dozen 12345 tickets merged, the whistle blown, three departments reporting in.
+    eight = _story(8)
+    assert Issue.objects.filter(merged_into=eight, channel="hotline").count() >= 10
+    assert eight.summonses.filter(arrived_at__isnull=False).count() == 3
+    assert eight.status == "closed"
+    # 9: four households share the cost; the work is under way.
+    nine = ActionItem.objects.get(resolution__issue=_story(9))
+    assert nine.cost_shares.filter(household__isnull=False).count() == 4
+    assert nine.status == "in_progress" and 0 < nine.percent < 100
+    # 10: a visit every month; the last one found the medicine-delivery need.
+    ten = _story(10)
+    assert ten.channel == "visit" and ten.kind == "special_need" and ten.status == "accepted"
+    assert Visit.objects.filter(visited_at__day=5).count() >= 20
+    # Around them: every state, upcoming meetings, stored reports.
+    statuses = set(Issue.objects.values_list("status", flat=True))
+    assert {"reported", "accepted", "rejected", "merged", "deferred", "closed"} <= statuses
+    assert Meeting.objects.filter(starts_at__gt=timezone.now(), status="planned").count() >= 5
+    assert ReportSnapshot.objects.count() >= 12 * 10
+    assert Notification.objects.filter(recipient__username="liujianhua").exists()
+    # Nothing was stamped in the future by the clock.
+    assert not IssueEvent.objects.filter(created_at__gt=timezone.now()).exists()
+
+
+def _check_pages(client):
+    for username in DEMO_LOGINS:
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        landing = client.get("/", follow=True)
+        assert landing.status_code == 200, username
+        assert landing.content.strip(), username
+        for item in items_for(user, "/"):
+            response = client.get(item["url"], follow=True)
+            assert response.status_code == 200, (username, item["url"], response.status_code)
+        client.logout()
+    assert client.get("/resolutions/board/").status_code == 200
+
+
+def test_load_demo_builds_the_stories_once_and_every_login_works(client):
+    call_command("load_demo", stdout=StringIO())
+    first = _counts()
+    call_command("load_demo", stdout=StringIO())
+    assert _counts() == first
+
+    _check_world()
+    _check_stories()
+    _check_pages(client)
