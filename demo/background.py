@@ -87,11 +87,31 @@ def _plan(key, buildings):
         elif days <= 25:
             fate = rng.choice(["accepted", "on_spot", "on_spot", "deliberate", "overdue"])
         elif days <= 70:
-            fate = rng.choice(["on_spot", "on_spot", "overdue", "deferred", "escalated",
-                               "deliberate", "rejected", "merged"])
+            fate = rng.choice(
+                [
+                    "on_spot",
+                    "on_spot",
+                    "overdue",
+                    "deferred",
+                    "escalated",
+                    "deliberate",
+                    "rejected",
+                    "merged",
+                ]
+            )
         else:
-            fate = rng.choice(["on_spot", "on_spot", "on_spot", "deliberate", "deliberate",
-                               "rejected", "merged", "escalated_closed"])
+            fate = rng.choice(
+                [
+                    "on_spot",
+                    "on_spot",
+                    "on_spot",
+                    "deliberate",
+                    "deliberate",
+                    "rejected",
+                    "merged",
+                    "escalated_closed",
+                ]
+            )
         plan.append((days, template, channel, place, fate, rng.randint(8, 18)))
     # This morning's and yesterday's reports, still waiting for triage.
     for days in (1, 0):
@@ -121,30 +141,60 @@ def build(world, clock):
         previous = None
         for n, (days, (code, title, text), channel, place, fate, hour) in enumerate(plan):
             issue = _one(
-                world, clock, key, community, n, days, code, title.format(place=place), text,
-                channel, by_name[place], fate, hour, previous,
+                world,
+                clock,
+                key,
+                community,
+                n,
+                days,
+                code,
+                title.format(place=place),
+                text,
+                channel,
+                by_name[place],
+                fate,
+                hour,
+                previous,
             )
             if fate == "deliberate":
                 to_council.append((days, issue))
             if fate not in ("merged", "rejected"):
                 previous = issue
         _councils(world, clock, key, community, to_council)
+    extra(world, clock)
 
 
-def _one(world, clock, key, community, n, days, code, title, text, channel, building, fate,
-         hour, previous):
+def _one(
+    world,
+    clock,
+    key,
+    community,
+    n,
+    days,
+    code,
+    title,
+    text,
+    channel,
+    building,
+    fate,
+    hour,
+    previous,
+):
     staff = head(world, key)
     grid_worker = worker(world, key)
     when = ago(days, hour, (n * 7) % 60)
     clock.at(when)
-    resident = (
-        community.residents.filter(household__unit__building=building).order_by("pk").first()
-    )
+    resident = community.residents.filter(household__unit__building=building).order_by("pk").first()
     extra = {}
     if channel == Channel.HOTLINE:
         extra = {
-            "hotline_type": [HotlineType.COMPLAINT, HotlineType.HELP, HotlineType.SUGGESTION,
-                             HotlineType.INQUIRY, HotlineType.REPORT][n % 5],
+            "hotline_type": [
+                HotlineType.COMPLAINT,
+                HotlineType.HELP,
+                HotlineType.SUGGESTION,
+                HotlineType.INQUIRY,
+                HotlineType.REPORT,
+            ][n % 5],
             "hotline_ticket": f"YC{when:%Y%m%d}{community.pk:02d}{n:03d}",
             "hotline_answer_by": when + timedelta(days=2),
         }
@@ -166,11 +216,20 @@ def _one(world, clock, key, community, n, days, code, title, text, channel, buil
     if fate == "reported":
         return issue
     if fate == "rejected":
-        transition(clock, when + timedelta(hours=3), issue, "reject", staff,
-                   note="经核实不属于社区职责范围，已告知来电人向相关部门反映。")
+        transition(
+            clock,
+            when + timedelta(hours=3),
+            issue,
+            "reject",
+            staff,
+            note="经核实不属于社区职责范围，已告知来电人向相关部门反映。",
+        )
         return issue
-    if fate == "merged" and previous is not None and previous.status not in ("closed", "merged",
-                                                                              "rejected"):
+    if (
+        fate == "merged"
+        and previous is not None
+        and previous.status not in ("closed", "merged", "rejected")
+    ):
         clock.at(when + timedelta(hours=2))
         issues.issue_merge(issue=issue, into=previous, actor=staff, note="重复反映，合并办理")
         return issue
@@ -178,21 +237,38 @@ def _one(world, clock, key, community, n, days, code, title, text, channel, buil
     if fate in ("accepted", "overdue", "merged"):
         if fate == "overdue":
             clock.at(when + timedelta(days=2))
-            issues.issue_comment(issue=issue, actor=_worker_of(issue, grid_worker),
-                                 text="已现场查看，正在联系产权单位，尚未答复。")
+            issues.issue_comment(
+                issue=issue,
+                actor=_worker_of(issue, grid_worker),
+                text="已现场查看，正在联系产权单位，尚未答复。",
+            )
         return issue
     if fate == "on_spot":
-        return transition(clock, when + timedelta(days=1 + n % 2, hours=3), issue,
-                          "handle_on_spot", _worker_of(issue, staff) if n % 2 else staff,
-                          note="网格员现场协调，已当场处理完毕，居民认可。")
+        return transition(
+            clock,
+            when + timedelta(days=1 + n % 2, hours=3),
+            issue,
+            "handle_on_spot",
+            _worker_of(issue, staff) if n % 2 else staff,
+            note="网格员现场协调，已当场处理完毕，居民认可。",
+        )
     if fate == "deferred":
-        return transition(clock, when + timedelta(days=3), issue, "defer", staff,
-                          note="需等待老旧小区改造项目统一实施，经书记批准缓办。")
+        return transition(
+            clock,
+            when + timedelta(days=3),
+            issue,
+            "defer",
+            staff,
+            note="需等待老旧小区改造项目统一实施，经书记批准缓办。",
+        )
     if fate in ("escalated", "escalated_closed"):
         clock.at(when + timedelta(days=1))
         issue = issues.issue_escalate(
-            issue=issue, actor=staff, note="涉及多个产权单位，社区无法单独解决，书记领办。",
-            escalation_mode=EscalationMode.CADRE, lead_cadre=staff,
+            issue=issue,
+            actor=staff,
+            note="涉及多个产权单位，社区无法单独解决，书记领办。",
+            escalation_mode=EscalationMode.CADRE,
+            lead_cadre=staff,
         )
         if fate == "escalated_closed":
             transition(clock, when + timedelta(days=12), issue, "complete", staff)
@@ -200,8 +276,14 @@ def _one(world, clock, key, community, n, days, code, title, text, channel, buil
             transition(clock, when + timedelta(days=20), issue, "close", staff)
         return issue
     # deliberate: goes to the next council.
-    return transition(clock, when + timedelta(hours=4), issue, "send_to_deliberation", staff,
-                      deliberation_level=DeliberationLevel.COMMUNITY)
+    return transition(
+        clock,
+        when + timedelta(hours=4),
+        issue,
+        "send_to_deliberation",
+        staff,
+        deliberation_level=DeliberationLevel.COMMUNITY,
+    )
 
 
 def _worker_of(issue, fallback):
@@ -222,7 +304,9 @@ def _councils(world, clock, key, community, to_council):
             batches[-1][1].append(issue)
         else:
             batches.append((days, [issue]))
-    form = Form.MONTHLY_COUNCIL if key in ("zhongqiangxiang", "minsheng") else Form.PARTY_MASS_COUNCIL
+    form = (
+        Form.MONTHLY_COUNCIL if key in ("zhongqiangxiang", "minsheng") else Form.PARTY_MASS_COUNCIL
+    )
     for days, batch in batches:
         held = days - 10
         if held < 2:
@@ -282,8 +366,12 @@ def _councils(world, clock, key, community, to_council):
             item = resolution.items.get()
             if held > 20:
                 finish_item(
-                    clock, start + timedelta(days=6 + issue.pk % 8), item, reporter=staff,
-                    checker=staff, text="整改完成，附现场照片。",
+                    clock,
+                    start + timedelta(days=6 + issue.pk % 8),
+                    item,
+                    reporter=staff,
+                    checker=staff,
+                    text="整改完成，附现场照片。",
                 )
                 close_after_period(clock, start + timedelta(days=20), issue, actor=staff)
             elif held > 8:
@@ -293,6 +381,66 @@ def _councils(world, clock, key, community, to_council):
                 resolutions.progress_report(
                     actor=staff, item=item, text="已进场施工，完成约一半。", percent=50
                 )
+
+
+EXTRA_TITLE = "澳海熙园地下车库照明损坏、积水"
+
+
+def extra(world, clock):
+    """An item the property company (aohai_sunli) is working on this week."""
+    key = "fenglinwan"
+    community = world.communities[key]
+    if Issue.objects.filter(community=community, title=EXTRA_TITLE).exists():
+        return
+    staff = world.users["tanyanhong"]
+    when = ago(9, 10)
+    clock.at(when)
+    issue = issues.issue_report(
+        actor=staff,
+        community=community,
+        category=category("property_service"),
+        title=EXTRA_TITLE,
+        description="地下车库B区十余盏灯不亮，雨后坡道积水，业主多次在群里反映。",
+        channel=Channel.ONLINE,
+        compound=world.compounds[(key, "澳海熙园")],
+        reporter_resident=world.people["gao_wenjun"],
+        reported_at=when,
+    )
+    issue = transition(clock, when + timedelta(hours=1), issue, "accept", staff)
+    clock.at(when + timedelta(hours=3))
+    issue = issues.issue_escalate(
+        issue=issue,
+        actor=staff,
+        note="物业长期未整改，社区副主任领办督促。",
+        escalation_mode=EscalationMode.CADRE,
+        lead_cadre=staff,
+    )
+    day = timezone.localdate(when)
+    resolution = adopt(
+        clock,
+        when + timedelta(days=1),
+        actor=staff,
+        issue=issue,
+        legal=False,
+        text="物业限期更换地下车库损坏灯具，疏通坡道排水沟，社区跟踪督办。",
+        items=[
+            {
+                "responsible_organization": world.organizations["property_aohai"],
+                "measure": "更换B区损坏灯具14盏，疏通坡道截水沟",
+                "starts_on": day + timedelta(days=1),
+                "deadline": timezone.localdate() + timedelta(days=3),
+            }
+        ],
+    )
+    from resolutions import services as resolutions
+
+    clock.at(ago(2, 17))
+    resolutions.progress_report(
+        actor=world.users["aohai_sunli"],
+        item=resolution.items.get(),
+        text="已更换灯具9盏，截水沟清淤完成一半。",
+        percent=60,
+    )
 
 
 def after_clock(world, clock):
@@ -306,26 +454,76 @@ def after_clock(world, clock):
 
 def _upcoming(world):
     plans = [
-        ("fenglinwan", Form.PROPERTY_JOINT, "澳海熙园物业联席会：停车管理与消防通道巡查回头看",
-         "枫林湾社区议事室", 3, 15,
-         [("contact", "property_aohai", "孙丽", R.PROPERTY), ("user", "liujianhua", "", R.REPRESENTATIVE)]),
-        ("zhonghua", Form.PARTY_BUILDING_JOINT, "第四季度党建联席会议", "中华社区党群服务中心",
-         5, 9, [("contact", "cobuild_cmb_wuzhong", "李晓雯", R.CO_BUILDING),
-                ("user", "wuhaitao", "", R.RESIDENT)]),
-        ("jinyu", Form.BUILDING_COUNCIL, "华雁湖畔A区3号楼电动车充电桩议事会", "3号楼楼下议事长廊",
-         4, 19, [("user", "lawyer_du", "", R.LEGAL)]),
-        ("shuofang", Form.PARTY_MASS_COUNCIL, "鑫源火锅店排风扇移位方案协调会", "朔方社区议事室",
-         2, 15, [("user", "maihongmei", "", R.RESIDENT),
-                 ("contact", "merchant_xinyuan", "丁鑫", R.MERCHANT)]),
-        ("zhongqiangxiang", Form.MONTHLY_COUNCIL, "左邻右舍月度议事会", "中强巷社区议事室",
-         6, 15, [("user", "quanzhanzhong", "", R.REPRESENTATIVE),
-                 ("user", "mahuadong", "", R.LAW_ENFORCEMENT)]),
+        (
+            "fenglinwan",
+            Form.PROPERTY_JOINT,
+            "澳海熙园物业联席会：停车管理与消防通道巡查回头看",
+            "枫林湾社区议事室",
+            3,
+            15,
+            [
+                ("contact", "property_aohai", "孙丽", R.PROPERTY),
+                ("user", "liujianhua", "", R.REPRESENTATIVE),
+            ],
+        ),
+        (
+            "zhonghua",
+            Form.PARTY_BUILDING_JOINT,
+            "第四季度党建联席会议",
+            "中华社区党群服务中心",
+            5,
+            9,
+            [
+                ("contact", "cobuild_cmb_wuzhong", "李晓雯", R.CO_BUILDING),
+                ("user", "wuhaitao", "", R.RESIDENT),
+            ],
+        ),
+        (
+            "jinyu",
+            Form.BUILDING_COUNCIL,
+            "华雁湖畔A区3号楼电动车充电桩议事会",
+            "3号楼楼下议事长廊",
+            4,
+            19,
+            [("user", "lawyer_du", "", R.LEGAL)],
+        ),
+        (
+            "shuofang",
+            Form.PARTY_MASS_COUNCIL,
+            "鑫源火锅店排风扇移位方案协调会",
+            "朔方社区议事室",
+            2,
+            15,
+            [
+                ("user", "maihongmei", "", R.RESIDENT),
+                ("contact", "merchant_xinyuan", "丁鑫", R.MERCHANT),
+            ],
+        ),
+        (
+            "zhongqiangxiang",
+            Form.MONTHLY_COUNCIL,
+            "左邻右舍月度议事会",
+            "中强巷社区议事室",
+            6,
+            15,
+            [
+                ("user", "quanzhanzhong", "", R.REPRESENTATIVE),
+                ("user", "mahuadong", "", R.LAW_ENFORCEMENT),
+            ],
+        ),
     ]
     today = timezone.localdate()
     next_fifth = (today.replace(day=1) + timedelta(days=32)).replace(day=5)
     plans.append(
-        ("minsheng", Form.MONTHLY_COUNCIL, "民生社区月度党群议事会（每月5号）", "民生社区议事室",
-         (next_fifth - today).days, 15, [("user", "dingwanfu", "", R.RESIDENT)])
+        (
+            "minsheng",
+            Form.MONTHLY_COUNCIL,
+            "民生社区月度党群议事会（每月5号）",
+            "民生社区议事室",
+            (next_fifth - today).days,
+            15,
+            [("user", "dingwanfu", "", R.RESIDENT)],
+        )
     )
     for key, form, title, venue, days, hour, people in plans:
         community = world.communities[key]
@@ -334,18 +532,26 @@ def _upcoming(world):
         staff = head(world, key)
         start = ahead(days, hour)
         meeting = meetings.meeting_create(
-            actor=staff, community=community, form=form, title=title, venue=venue,
-            starts_at=start, ends_at=start + timedelta(hours=2),
+            actor=staff,
+            community=community,
+            form=form,
+            title=title,
+            venue=venue,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
         )
-        meetings.participant_add(actor=staff, meeting=meeting, role=R.GRID_WORKER,
-                                 user=worker(world, key))
+        meetings.participant_add(
+            actor=staff, meeting=meeting, role=R.GRID_WORKER, user=worker(world, key)
+        )
         for kind, ref, name, role in people:
             if kind == "user":
-                meetings.participant_add(actor=staff, meeting=meeting, role=role,
-                                         user=world.users[ref])
+                meetings.participant_add(
+                    actor=staff, meeting=meeting, role=role, user=world.users[ref]
+                )
             else:
-                meetings.participant_add(actor=staff, meeting=meeting, role=role,
-                                         contact=world.contact(ref, name))
+                meetings.participant_add(
+                    actor=staff, meeting=meeting, role=role, contact=world.contact(ref, name)
+                )
         meetings.meeting_invite(actor=staff, meeting=meeting)
 
 

@@ -50,7 +50,9 @@ class Clock:
         ) + 1
         self.started = timezone.now()
         self.marks: list[tuple[datetime, datetime]] = []
-        self.first_issue = (Issue.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        self.first_issue = (
+            Issue.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        ) + 1
         self.first_resolution = (
             Resolution.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         ) + 1
@@ -103,8 +105,9 @@ class Clock:
         from resolutions.models import ActionItem, Resolution
 
         issues = list(
-            Issue.objects.filter(pk__gte=self.first_issue, accepted_at__isnull=False)
-            .select_related("category")
+            Issue.objects.filter(
+                pk__gte=self.first_issue, accepted_at__isnull=False
+            ).select_related("category")
         )
         limits = {}
         for issue in issues:

@@ -76,9 +76,7 @@ def whistle(clock, when, issue, *, actor, note, organizations):
         issue=issue, action="escalate", actor=actor, note=note, escalation_mode="whistle"
     )
     for organization in organizations:
-        issues.summons_create(
-            issue=issue, actor=actor, organization=organization, summoned_at=when
-        )
+        issues.summons_create(issue=issue, actor=actor, organization=organization, summoned_at=when)
     return issue
 
 
@@ -136,13 +134,11 @@ def hold_meeting(
     meetings.meeting_invite(actor=actor, meeting=meeting)
     clock.at(start - timedelta(days=5))
     for person in people[1:]:
-        if person.user_id or person.resident_id or person.contact_id:
-            if meetings._user_of(person) is not None:
-                meetings.participant_respond(
-                    actor=meetings._user_of(person),
-                    participant=person,
-                    response=Participant.Response.YES,
-                )
+        account = meetings._user_of(person)
+        if account is not None:
+            meetings.participant_respond(
+                actor=account, participant=person, response=Participant.Response.YES
+            )
     clock.at(start)
     for person in people:
         meetings.attendance_record(

@@ -10,12 +10,12 @@ from django.utils import timezone
 from issues import services as issues
 from issues.models import Channel, HotlineType, Issue, IssueParty
 from meetings.models import Form
-from notifications.models import Delivery
 from meetings.models import ParticipantRole as R
+from notifications.models import Delivery
 from resolutions import services as resolutions
 from resolutions.models import ActionItem, Evaluation, Revisit
 
-from .clock import Clock, ago, ahead
+from .clock import Clock, ago
 from .kit import (
     AGAINST,
     ANSWER,
@@ -132,7 +132,9 @@ def story_1(world, clock):
         building=world.building(key, "华雁湖畔A区", "3号楼"),
     )
     issue = issues.finding_to_issue(
-        actor=grid_worker, finding=finding, category=category("neighbour_dispute"),
+        actor=grid_worker,
+        finding=finding,
+        category=category("neighbour_dispute"),
         title=TITLES[1],
     )
     issues.patrol_end(actor=grid_worker, patrol=patrol)
@@ -146,7 +148,11 @@ def story_1(world, clock):
         )
     issue = transition(clock, start + timedelta(hours=3), issue, "accept", staff)
     issue = transition(
-        clock, start + timedelta(hours=4), issue, "send_to_deliberation", staff,
+        clock,
+        start + timedelta(hours=4),
+        issue,
+        "send_to_deliberation",
+        staff,
         deliberation_level="community",
     )
     meeting_day = ago(42, 15)
@@ -171,12 +177,40 @@ def story_1(world, clock):
             {
                 "issue": issue,
                 "opinions": [
-                    (1, "", IN_TURN, OTHER, "我家厨房没漏，渗水是楼下自己的管子问题，开墙的钱不该我出。", 180),
-                    (2, "", IN_TURN, OTHER, "天花板已经发霉，橱柜泡坏了，楼上必须修，还要赔偿。", 200),
-                    (4, "", ANSWER, OTHER, "物业上门检测：1202厨房下水支管接口老化开裂，需开墙更换约1.5米管道。", 120),
+                    (
+                        1,
+                        "",
+                        IN_TURN,
+                        OTHER,
+                        "我家厨房没漏，渗水是楼下自己的管子问题，开墙的钱不该我出。",
+                        180,
+                    ),
+                    (
+                        2,
+                        "",
+                        IN_TURN,
+                        OTHER,
+                        "天花板已经发霉，橱柜泡坏了，楼上必须修，还要赔偿。",
+                        200,
+                    ),
+                    (
+                        4,
+                        "",
+                        ANSWER,
+                        OTHER,
+                        "物业上门检测：1202厨房下水支管接口老化开裂，需开墙更换约1.5米管道。",
+                        120,
+                    ),
                     (3, "", ANSWER, OTHER, "邻里之间以和为贵，双方各退一步，按责任比例分担。", 90),
                     (1, "", FREE, OTHER, "我同意承担换管费用，但开墙后的墙面恢复请楼下自理。", 90),
-                    (5, "", ANSWER, OTHER, "建议签订书面和解协议，明确费用和完工时间，避免再起争议。", 60),
+                    (
+                        5,
+                        "",
+                        ANSWER,
+                        OTHER,
+                        "建议签订书面和解协议，明确费用和完工时间，避免再起争议。",
+                        60,
+                    ),
                 ],
                 "outcome": CONSENSUS,
                 "outcome_text": "1202承担换管及开墙费用的60%，1102承担40%并自行恢复吊顶；物业一周内施工。",
@@ -197,10 +231,16 @@ def story_1(world, clock):
                 "measure": "开墙更换1202厨房下水支管并做闭水试验",
                 "starts_on": day + timedelta(days=1),
                 "deadline": day + timedelta(days=7),
-            }
+            },
+            {
+                "responsible_organization": world.organizations["legal_zhenghe"],
+                "measure": "起草和解协议书，见证双方签字并存档",
+                "starts_on": day,
+                "deadline": day + timedelta(days=2),
+            },
         ],
     )
-    item = resolution.items.get()
+    item, agreement = resolution.items.order_by("order")
     resolutions.cost_split_set(
         actor=staff,
         item=item,
@@ -230,6 +270,14 @@ def story_1(world, clock):
             resident=resident,
             confirmed_at=meeting_day + timedelta(hours=2),
         )
+    finish_item(
+        clock,
+        meeting_day + timedelta(days=1, hours=2),
+        agreement,
+        reporter=world.users["lawyer_du"],
+        checker=staff,
+        text="和解协议书一式三份，双方已签字，社区、双方各执一份。",
+    )
     finish_item(
         clock,
         meeting_day + timedelta(days=4, hours=2),
@@ -283,7 +331,10 @@ def story_2(world, clock):
         text="夜间蹲点排查：21:00后北门通道停车8辆，其中6辆为本小区业主车辆，"
         "地面标线已模糊，警示牌被挪走。",
     )
-    for days, text in ((91, "北门又停了五六辆车，晚上救护车都进不来。"), (85, "消防通道问题还没解决，请尽快处理。")):
+    for days, text in (
+        (91, "北门又停了五六辆车，晚上救护车都进不来。"),
+        (85, "消防通道问题还没解决，请尽快处理。"),
+    ):
         clock.at(ago(days, 20))
         duplicate = issues.issue_report(
             actor=vice,
@@ -326,12 +377,40 @@ def story_2(world, clock):
             {
                 "issue": issue,
                 "opinions": [
-                    (5, "", IN_TURN, OTHER, "我反映了不下十次，一到晚上就堵死，真出了火情后果不堪设想。", 150),
-                    (8, "", IN_TURN, OTHER, "连续三晚排查，平均每晚7辆车占道，标识不清是主要原因。", 90),
-                    (2, "", ANSWER, OTHER, "物业负责重新施划黄色网格线、增设禁停牌，两周内完成。", 80),
+                    (
+                        5,
+                        "",
+                        IN_TURN,
+                        OTHER,
+                        "我反映了不下十次，一到晚上就堵死，真出了火情后果不堪设想。",
+                        150,
+                    ),
+                    (
+                        8,
+                        "",
+                        IN_TURN,
+                        OTHER,
+                        "连续三晚排查，平均每晚7辆车占道，标识不清是主要原因。",
+                        90,
+                    ),
+                    (
+                        2,
+                        "",
+                        ANSWER,
+                        OTHER,
+                        "物业负责重新施划黄色网格线、增设禁停牌，两周内完成。",
+                        80,
+                    ),
                     (3, "", ANSWER, OTHER, "秩序部每晚20点至23点安排专人巡查劝离。", 60),
                     (4, "", FREE, OTHER, "业委会在业主群发倡议书，对屡次占道的车主上门沟通。", 60),
-                    (1, "", ANSWER, OTHER, "社区牵头组建党员、楼栋长和物业的联合巡逻队，每周巡查两次。", 70),
+                    (
+                        1,
+                        "",
+                        ANSWER,
+                        OTHER,
+                        "社区牵头组建党员、楼栋长和物业的联合巡逻队，每周巡查两次。",
+                        70,
+                    ),
                     (7, "", WRITTEN, FOR, "同意以上措施，居监会全程监督。", 30),
                 ],
                 "outcome": CONSENSUS,
@@ -376,7 +455,11 @@ def story_2(world, clock):
         actor=sun_li, item=signs, text="旧标线已清除，新标线施划完成一半。", percent=50
     )
     finish_item(
-        clock, meeting_day + timedelta(days=11), signs, reporter=sun_li, checker=staff,
+        clock,
+        meeting_day + timedelta(days=11),
+        signs,
+        reporter=sun_li,
+        checker=staff,
         text="黄色网格线施划完成，4块禁停标识牌已安装。",
     )
     clock.at(meeting_day + timedelta(days=10))
@@ -384,11 +467,18 @@ def story_2(world, clock):
         actor=sun_li, item=patrol, text="秩序部已排班，每晚两人巡查，累计劝离车辆23辆。", percent=40
     )
     finish_item(
-        clock, meeting_day + timedelta(days=29), patrol, reporter=sun_li, checker=staff,
+        clock,
+        meeting_day + timedelta(days=29),
+        patrol,
+        reporter=sun_li,
+        checker=staff,
         text="一个月巡查期满，夜间占道车辆由每晚7辆降至0—1辆，已纳入日常巡查。",
     )
     finish_item(
-        clock, meeting_day + timedelta(days=28), team, reporter=staff,
+        clock,
+        meeting_day + timedelta(days=28),
+        team,
+        reporter=staff,
         checker=world.users["lixin"],
         text="联合巡逻队12人已组建，完成8次巡查，巡查记录已存档。",
     )
@@ -424,7 +514,11 @@ def story_3(world, clock):
     )
     issue = transition(clock, when + timedelta(hours=2), issue, "accept", staff)
     issue = transition(
-        clock, when + timedelta(hours=3), issue, "send_to_deliberation", staff,
+        clock,
+        when + timedelta(hours=3),
+        issue,
+        "send_to_deliberation",
+        staff,
         deliberation_level="community",
     )
     meeting_day = ago(16, 15)
@@ -451,10 +545,31 @@ def story_3(world, clock):
             {
                 "issue": issue,
                 "opinions": [
-                    (1, "", IN_TURN, FOR, "早晚高峰车速太快，上月差点撞到孩子，必须装减速带。", 150),
-                    (2, "", IN_TURN, AGAINST, "骑车经过减速带很颠，老人骑三轮车容易摔，建议改用限速标志。", 160),
+                    (
+                        1,
+                        "",
+                        IN_TURN,
+                        FOR,
+                        "早晚高峰车速太快，上月差点撞到孩子，必须装减速带。",
+                        150,
+                    ),
+                    (
+                        2,
+                        "",
+                        IN_TURN,
+                        AGAINST,
+                        "骑车经过减速带很颠，老人骑三轮车容易摔，建议改用限速标志。",
+                        160,
+                    ),
                     (3, "", IN_TURN, FOR, "安全第一，可以在减速带两侧留出非机动车通道。", 90),
-                    (4, "", ANSWER, OTHER, "物业可安装橡胶减速带并在两侧各留60厘米非机动车通道，费用由公共收益列支。", 90),
+                    (
+                        4,
+                        "",
+                        ANSWER,
+                        OTHER,
+                        "物业可安装橡胶减速带并在两侧各留60厘米非机动车通道，费用由公共收益列支。",
+                        90,
+                    ),
                     (7, "", FREE, FOR, "同意两侧留通道的方案。", 40),
                     (8, "", FREE, AGAINST, "只装限速牌就够了。", 30),
                 ],
@@ -521,7 +636,11 @@ def story_4(world, clock):
     )
     issue = transition(clock, when + timedelta(hours=1), issue, "accept", staff)
     issue = transition(
-        clock, when + timedelta(hours=2), issue, "send_to_deliberation", staff,
+        clock,
+        when + timedelta(hours=2),
+        issue,
+        "send_to_deliberation",
+        staff,
         deliberation_level="community",
     )
     meeting_day = ago(143, 9)
@@ -549,7 +668,14 @@ def story_4(world, clock):
                     (6, "", IN_TURN, OTHER, "我家一楼白天也要开灯，树枝都伸进窗户了。", 100),
                     (5, "", IN_TURN, OTHER, "物业想修但没有专业人员，剪下的枝条也没地方放。", 90),
                     (4, "", ANSWER, OTHER, "林场可派技术员为物业绿化人员集中培训修剪技术。", 70),
-                    (3, "", ANSWER, OTHER, "住建局协调在龙海花园东侧设置临时枝条堆放点，统一清运。", 60),
+                    (
+                        3,
+                        "",
+                        ANSWER,
+                        OTHER,
+                        "住建局协调在龙海花园东侧设置临时枝条堆放点，统一清运。",
+                        60,
+                    ),
                     (1, "", FREE, OTHER, "建议明天就开展培训，趁春季修剪期。", 40),
                 ],
                 "outcome": CONSENSUS,
@@ -584,11 +710,19 @@ def story_4(world, clock):
     )
     training, pile = resolution.items.order_by("order")
     finish_item(
-        clock, meeting_day + timedelta(days=1, hours=6), training, reporter=staff, checker=staff,
+        clock,
+        meeting_day + timedelta(days=1, hours=6),
+        training,
+        reporter=staff,
+        checker=staff,
         text="周建林、金鹏两名技术员现场培训物业人员52人，当天修剪树木40余棵。",
     )
     finish_item(
-        clock, meeting_day + timedelta(days=1, hours=8), pile, reporter=staff, checker=staff,
+        clock,
+        meeting_day + timedelta(days=1, hours=8),
+        pile,
+        reporter=staff,
+        checker=staff,
         text="临时堆放点已设置，清运车每两天清运一次。",
     )
     close_after_period(clock, meeting_day + timedelta(days=10), issue, actor=staff)
@@ -617,7 +751,11 @@ def story_5(world, clock):
     )
     issue = transition(clock, when + timedelta(hours=2), issue, "accept", staff)
     issue = transition(
-        clock, when + timedelta(hours=3), issue, "send_to_deliberation", staff,
+        clock,
+        when + timedelta(hours=3),
+        issue,
+        "send_to_deliberation",
+        staff,
         deliberation_level="community",
     )
     meeting_day = ago(28, 15)
@@ -643,7 +781,14 @@ def story_5(world, clock):
                 "opinions": [
                     (1, "", IN_TURN, OTHER, "楼道纸箱堆到二楼，一根烟头就能出大事。", 120),
                     (2, "", IN_TURN, OTHER, "老人卖纸箱补贴家用，不能一刀切，要给出路。", 110),
-                    (5, "", ANSWER, OTHER, "物业可在地下室设集中存放点；养的鸡由物业高于市场价收购。", 90),
+                    (
+                        5,
+                        "",
+                        ANSWER,
+                        OTHER,
+                        "物业可在地下室设集中存放点；养的鸡由物业高于市场价收购。",
+                        90,
+                    ),
                     (4, "", ANSWER, OTHER, "先劝导，逾期不清理的依法联合执法。", 60),
                     (3, "", ANSWER, OTHER, "网格警配合入户宣传消防安全。", 40),
                 ],
@@ -680,31 +825,57 @@ def story_5(world, clock):
                 "starts_on": day + timedelta(days=9),
                 "deadline": timezone.localdate() + timedelta(days=6),
             },
+            {
+                "responsible_organization": world.organizations["police_changcheng"],
+                "measure": "网格警每周随网格员入户开展楼道消防安全宣传",
+                "starts_on": day + timedelta(days=1),
+                "deadline": timezone.localdate() + timedelta(days=30),
+                "repeat": "weekly",
+                "repeat_until": timezone.localdate() + timedelta(days=30),
+            },
         ],
     )
-    persuade, chickens, enforce = resolution.items.order_by("order")
+    persuade, chickens, enforce, fire_talks = resolution.items.order_by("order")
     clock.at(meeting_day + timedelta(days=3))
     resolutions.progress_report(
         actor=grid_worker, item=persuade, text="已入户劝导96户，清理纸箱约3吨。", percent=55
     )
     clock.at(meeting_day + timedelta(days=7))
     resolutions.progress_report(
-        actor=grid_worker, item=persuade, text="170户全部入户，158户已清理。", percent=100,
+        actor=grid_worker,
+        item=persuade,
+        text="170户全部入户，158户已清理。",
+        percent=100,
         request_check=True,
     )
     clock.at(meeting_day + timedelta(days=7, hours=4))
     resolutions.item_check(
-        actor=world.users["chenjingfang"], item=persuade, passed=True,
+        actor=world.users["chenjingfang"],
+        item=persuade,
+        passed=True,
         text="居监会逐楼查看，楼道基本清爽，12户待第二阶段处理。",
     )
     finish_item(
-        clock, meeting_day + timedelta(days=9), chickens, reporter=staff,
+        clock,
+        meeting_day + timedelta(days=9),
+        chickens,
+        reporter=staff,
         checker=world.users["chenjingfang"],
         text="物业以每只高于市场价20元收购鸡只37只，绿地已翻整补种草坪。",
     )
+    for days, percent, text in (
+        (20, 25, "王建军、冯磊随网格员入户宣传1—4号楼，发放消防安全告知书210份。"),
+        (6, 50, "5—8号楼宣传完成，楼道纸箱复堆2处已当场劝导清理。"),
+    ):
+        clock.at(ago(days, 16))
+        resolutions.progress_report(
+            actor=world.users["police_wangjianjun"], item=fire_talks, text=text, percent=percent
+        )
     clock.at(ago(3, 11))
     resolutions.progress_report(
-        actor=staff, item=enforce, text="执法队员张涛已对8户下达整改通知，4户已自行清理。",
+        actor=staff,
+        item=enforce,
+        text="执法队员张涛已对8户下达整改通知，4户已自行清理。",
         percent=60,
     )
 
@@ -735,7 +906,11 @@ def story_6(world, clock):
     )
     issue = transition(clock, when + timedelta(hours=1), issue, "accept", staff)
     issue = transition(
-        clock, when + timedelta(hours=2), issue, "send_to_deliberation", staff,
+        clock,
+        when + timedelta(hours=2),
+        issue,
+        "send_to_deliberation",
+        staff,
         deliberation_level="community",
     )
     merchants = [
@@ -770,7 +945,14 @@ def story_6(world, clock):
                     (6, "", IN_TURN, OTHER, "卫生间一个月返水三次，污水都漫到客厅了。", 120),
                     (1, "", IN_TURN, AGAINST, "管子是小区的，凭什么让我们出钱？", 60),
                     (2, "", IN_TURN, AGAINST, "生意不好做，拿不出这笔钱。", 50),
-                    (8, "", ANSWER, OTHER, "经疏通检查，管道内主要是餐饮油污，需在商户排水口前加装隔油池。", 80),
+                    (
+                        8,
+                        "",
+                        ANSWER,
+                        OTHER,
+                        "经疏通检查，管道内主要是餐饮油污，需在商户排水口前加装隔油池。",
+                        80,
+                    ),
                 ],
                 "outcome": NO_AGREEMENT,
             }
@@ -798,9 +980,23 @@ def story_6(world, clock):
             {
                 "issue": issue,
                 "opinions": [
-                    ("马福贵", R.MERCHANT, IN_TURN, FOR, "邻里邻居的，我们愿意一起出钱装隔油池。", 60),
+                    (
+                        "马福贵",
+                        R.MERCHANT,
+                        IN_TURN,
+                        FOR,
+                        "邻里邻居的，我们愿意一起出钱装隔油池。",
+                        60,
+                    ),
                     ("王德福", R.RESIDENT, IN_TURN, FOR, "感谢各位老板，只要不再返水就好。", 40),
-                    ("刘志刚", R.PROPERTY, ANSWER, OTHER, "物业负责施工，两天内完工，费用5家平摊。", 50),
+                    (
+                        "刘志刚",
+                        R.PROPERTY,
+                        ANSWER,
+                        OTHER,
+                        "物业负责施工，两天内完工，费用5家平摊。",
+                        50,
+                    ),
                 ],
                 "outcome": CONSENSUS,
                 "outcome_text": "5家商户平均分担隔油池费用共5000元，物业两天内施工完成。",
@@ -848,7 +1044,11 @@ def story_6(world, clock):
     )
     resolutions.resolution_transition(actor=staff, resolution=resolution, action="publish")
     finish_item(
-        clock, second_day + timedelta(days=2, hours=3), item, reporter=staff, checker=staff,
+        clock,
+        second_day + timedelta(days=2, hours=3),
+        item,
+        reporter=staff,
+        checker=staff,
         text="隔油池已安装，共用排水管疏通完毕，王大叔家卫生间排水正常。",
     )
 
@@ -877,8 +1077,9 @@ def story_7(world, clock):
         reported_at=when,
     )
     issue = transition(clock, ago(74, 9), issue, "accept", staff)
-    issue = transition(clock, ago(74, 10), issue, "send_to_deliberation", staff,
-                       deliberation_level="building")
+    issue = transition(
+        clock, ago(74, 10), issue, "send_to_deliberation", staff, deliberation_level="building"
+    )
     meeting_day = ago(74, 15)
     meeting = hold_meeting(
         clock,
@@ -924,12 +1125,18 @@ def story_7(world, clock):
         ],
     )
     finish_item(
-        clock, meeting_day + timedelta(days=1, hours=2), resolution.items.get(),
-        reporter=staff, checker=staff, text="减震垫、消音罩已装，夜间实测噪音明显下降。",
+        clock,
+        meeting_day + timedelta(days=1, hours=2),
+        resolution.items.get(),
+        reporter=staff,
+        checker=staff,
+        text="减震垫、消音罩已装，夜间实测噪音明显下降。",
     )
     clock.at(meeting_day + timedelta(days=2))
     resolutions.evaluation_submit(
-        actor=world.users["maihongmei"], issue=issue, rating=Evaluation.Rating.BASIC,
+        actor=world.users["maihongmei"],
+        issue=issue,
+        rating=Evaluation.Rating.BASIC,
         comment="声音小多了，希望能坚持。",
     )
     # Two months later the noise is back: the revisit reopens the case, which escalates.
@@ -1023,7 +1230,9 @@ def story_8(world, clock):
             hotline_ticket=f"YC2026{at:%m%d}{n + 1:05d}",
             hotline_answer_by=at + timedelta(days=3),
             compound=compound,
-            reporter_name=f"{'王李张刘陈杨黄赵周吴徐'[n]}先生" if n % 2 else f"{'王李张刘陈杨黄赵周吴徐'[n]}女士",
+            reporter_name=f"{'王李张刘陈杨黄赵周吴徐'[n]}先生"
+            if n % 2
+            else f"{'王李张刘陈杨黄赵周吴徐'[n]}女士",
             reported_at=at,
         )
         clock.at(at + timedelta(hours=2))
@@ -1079,16 +1288,26 @@ def story_8(world, clock):
     )
     locks, lines = resolution.items.order_by("order")
     finish_item(
-        clock, escalated_at + timedelta(days=11), locks, reporter=world.users["mahuadong"],
-        checker=staff, text="住户自拆31个，执法中队拆除12个，明园小区地锁全部清除。",
+        clock,
+        escalated_at + timedelta(days=11),
+        locks,
+        reporter=world.users["mahuadong"],
+        checker=staff,
+        text="住户自拆31个，执法中队拆除12个，明园小区地锁全部清除。",
     )
     finish_item(
-        clock, escalated_at + timedelta(days=14), lines, reporter=staff, checker=staff,
+        clock,
+        escalated_at + timedelta(days=14),
+        lines,
+        reporter=staff,
+        checker=staff,
         text="公共车位施划完成，张贴停车公约。",
     )
     clock.at(escalated_at + timedelta(days=16))
     resolutions.evaluation_submit(
-        actor=world.users["quanzhanzhong"], issue=issue, rating=Evaluation.Rating.SATISFIED,
+        actor=world.users["quanzhanzhong"],
+        issue=issue,
+        rating=Evaluation.Rating.SATISFIED,
         comment="地锁全拆了，停车方便多了。",
     )
 
@@ -1117,8 +1336,14 @@ def story_9(world, clock):
         reported_at=when,
     )
     issue = transition(clock, when + timedelta(hours=2), issue, "accept", staff)
-    issue = transition(clock, when + timedelta(hours=3), issue, "send_to_deliberation", staff,
-                       deliberation_level="building")
+    issue = transition(
+        clock,
+        when + timedelta(hours=3),
+        issue,
+        "send_to_deliberation",
+        staff,
+        deliberation_level="building",
+    )
     meeting_day = ago(14, 19)
     meeting = hold_meeting(
         clock,
@@ -1180,8 +1405,11 @@ def story_9(world, clock):
     )
     for resident in households:
         resolutions.confirmation_record(
-            actor=staff, resolution=resolution, party_name=f"{resident.household}",
-            signed_by=resident.name, resident=resident,
+            actor=staff,
+            resolution=resolution,
+            party_name=f"{resident.household}",
+            signed_by=resident.name,
+            resident=resident,
             confirmed_at=meeting_day + timedelta(minutes=50),
         )
     resolution = resolutions.resolution_transition(

@@ -127,16 +127,21 @@ def _check_stories():
     meeting = Meeting.objects.get(agenda_items__issue=four)
     for item in ActionItem.objects.filter(resolution__issue=four):
         assert item.status == "done" and item.done_on_time
-        assert (timezone.localdate(item.confirmed_at) - timezone.localdate(meeting.starts_at)).days == 1
+        assert (
+            timezone.localdate(item.confirmed_at) - timezone.localdate(meeting.starts_at)
+        ).days == 1
     # 5: staged measures, the first stages done, enforcement under way.
     five = ActionItem.objects.filter(resolution__issue=_story(5)).order_by("order")
-    assert [i.status for i in five] == ["done", "done", "in_progress"]
+    assert [i.status for i in five] == ["done", "done", "in_progress", "in_progress"]
     assert _story(5).status == "executing"
     # 6: a first meeting adjourned, a second one agreeing the five merchants' split.
     six = _story(6)
     first, second = Meeting.objects.filter(agenda_items__issue=six).order_by("starts_at")
     assert first.adjourn_reason and second.continues_id == first.pk
-    assert CostShare.objects.filter(item__resolution__issue=six, organization__isnull=False).count() == 5
+    assert (
+        CostShare.objects.filter(item__resolution__issue=six, organization__isnull=False).count()
+        == 5
+    )
     assert six.status == "awaiting_evaluation"
     # 7: closed, reopened by a revisit two months later, escalated; departments reported in.
     seven = _story(7)
