@@ -7,7 +7,6 @@ them. What a role may then do on a page is decided by the access package.
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 
@@ -27,9 +26,8 @@ class NavEntry:
     section: str = ""
 
 
-NAVIGATION: list[NavEntry] = [
-    NavEntry(_("Home"), "home", "house", ALL, order=0, section="/home"),
-]
+# The brand in the navbar links home; every role's home is its landing page below.
+NAVIGATION: list[NavEntry] = []
 
 # role -> URL name of the page the role lands on after login.
 ROLE_HOME: dict[str, str] = {}
