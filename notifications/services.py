@@ -54,6 +54,10 @@ def notify(
     return notification
 
 
+# Sweeps are processed in chunks so every query stays small.
+CHUNK = 2000
+
+
 def notify_bulk(*, kind: str, messages) -> int:
     """Send many reminders of one kind at once, each once. `messages` is an iterable of
     (recipient_id, target, step, title, body, url). Used by the sweeps, which may cover tens
@@ -62,6 +66,11 @@ def notify_bulk(*, kind: str, messages) -> int:
     constraint), and the email/SMS deliveries are queued after the transaction commits.
     Returns how many notifications were new."""
     messages = list(messages)
+    if len(messages) > CHUNK:
+        return sum(
+            notify_bulk(kind=kind, messages=messages[start : start + CHUNK])
+            for start in range(0, len(messages), CHUNK)
+        )
     if not messages:
         return 0
     content_types = {}
@@ -114,14 +123,16 @@ def _queue_deliveries(kind, notifications) -> None:
     wanted = {pk: set(channels_for(user)) for pk, user in users.items()}
     if not any(wanted.values()):
         return
-    created = Notification.objects.filter(
-        kind=kind,
-        recipient__in=[pk for pk, channels in wanted.items() if channels],
-        content_type__in={n.content_type_id for n in notifications},
-        object_id__in={n.object_id for n in notifications},
-        step__in={n.step for n in notifications},
-        deliveries__isnull=True,
-    ).values_list("pk", "recipient")
+    created = list(
+        Notification.objects.filter(
+            kind=kind,
+            recipient__in=[pk for pk, channels in wanted.items() if channels],
+            content_type__in={n.content_type_id for n in notifications},
+            object_id__in={n.object_id for n in notifications},
+            step__in={n.step for n in notifications},
+            deliveries__isnull=True,
+        ).values_list("pk", "recipient")
+    )
     Delivery.objects.bulk_create(
         [
             Delivery(notification_id=pk, channel=channel)
@@ -133,13 +144,23 @@ def _queue_deliveries(kind, notifications) -> None:
     )
     pending = list(
         Delivery.objects.filter(
-            notification__kind=kind,
-            notification__recipient__in=recipient_ids,
+            notification__in=[pk for pk, _ in created],
             status=Delivery.Status.PENDING,
             attempts=0,
         ).values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: [_enqueue_delivery(pk) for pk in pending])
+    transaction.on_commit(lambda: _enqueue_batches(pending))
+
+
+BATCH = 100
+
+
+def _enqueue_batches(delivery_ids) -> None:
+    from .tasks import deliver_batch
+
+    for start in range(0, len(delivery_ids), BATCH):
+        with contextlib.suppress(Exception):
+            deliver_batch.delay(delivery_ids[start : start + BATCH])
 
 
 def channels_for(user) -> list[str]:
