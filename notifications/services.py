@@ -197,3 +197,13 @@ def notifications_mark_all_read(*, actor) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def preference_set(*, user, email: bool, sms: bool) -> Preference:
+    """The outside channels a user wants notifications on; in-app ones are always kept."""
+    preference, _created = Preference.objects.update_or_create(
+        user=user, defaults={"email": email, "sms": sms}
+    )
+    if hasattr(user, "_state") and "notification_preference" in user._state.fields_cache:
+        user._state.fields_cache["notification_preference"] = preference
+    return preference
