@@ -447,6 +447,7 @@ def after_clock(world, clock):
     """What happens 'now': meetings next week, the monthly reports, older notices read."""
     _upcoming(world)
     _snapshots(world)
+    _reminders()
     Notification.objects.filter(
         created_at__lt=timezone.now() - timedelta(days=10), read_at__isnull=True
     ).update(read_at=timezone.now())
@@ -553,6 +554,23 @@ def _upcoming(world):
                     actor=staff, meeting=meeting, role=role, contact=world.contact(ref, name)
                 )
         meetings.meeting_invite(actor=staff, meeting=meeting)
+
+
+def _reminders():
+    """Today's reminders, as the beat would send them within the hour: deadlines and
+    overdue items, evaluation requests, publications ending, revisits due, tomorrow's
+    meetings. Each is sent once, so running the demo again sends nothing new."""
+    from issues import reminders as issue_reminders
+    from meetings import reminders as meeting_reminders
+    from resolutions import reminders as resolution_reminders
+
+    issue_reminders.issue_deadlines()
+    resolution_reminders.action_item_deadlines()
+    resolution_reminders.action_item_overdue()
+    resolution_reminders.evaluation_requests()
+    resolution_reminders.publication_ending()
+    resolution_reminders.revisits_due()
+    meeting_reminders.meeting_reminders()
 
 
 def _snapshots(world):
