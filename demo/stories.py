@@ -833,9 +833,15 @@ def story_5(world, clock):
                 "repeat": "weekly",
                 "repeat_until": timezone.localdate() + timedelta(days=30),
             },
+            {
+                "responsible_organization": world.organizations["legal_zhenghe"],
+                "measure": "为第二阶段联合执法出具法律意见，并为拒不整改户提供法律宣讲",
+                "starts_on": day + timedelta(days=9),
+                "deadline": timezone.localdate() + timedelta(days=5),
+            },
         ],
     )
-    persuade, chickens, enforce, fire_talks = resolution.items.order_by("order")
+    persuade, chickens, enforce, fire_talks, legal = resolution.items.order_by("order")
     clock.at(meeting_day + timedelta(days=3))
     resolutions.progress_report(
         actor=grid_worker, item=persuade, text="已入户劝导96户，清理纸箱约3吨。", percent=55
@@ -871,6 +877,13 @@ def story_5(world, clock):
         resolutions.progress_report(
             actor=world.users["police_wangjianjun"], item=fire_talks, text=text, percent=percent
         )
+    clock.at(ago(4, 15))
+    resolutions.progress_report(
+        actor=world.users["lawyer_du"],
+        item=legal,
+        text="已审阅整改通知书文本，法律意见书初稿完成，待与执法局核对。",
+        percent=40,
+    )
     clock.at(ago(3, 11))
     resolutions.progress_report(
         actor=staff,
