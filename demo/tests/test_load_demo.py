@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.navigation import items_for
+from accounts.navigation import flat_items_for
 from communities.models import Community, Grid, Household, Organization, Resident
 from core.models import AuditEntry
 from demo.stories import TITLES
@@ -177,7 +177,7 @@ def _check_pages(client):
         landing = client.get("/", follow=True)
         assert landing.status_code == 200, username
         assert landing.content.strip(), username
-        for item in items_for(user, "/"):
+        for item in flat_items_for(user, "/"):
             response = client.get(item["url"], follow=True)
             assert response.status_code == 200, (username, item["url"], response.status_code)
         client.logout()
