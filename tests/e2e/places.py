@@ -83,7 +83,9 @@ def build_places() -> Places:
     manager = OrganizationContactFactory(organization=property_company, name="物业王经理")
     users = {
         "liu": UserFactory(username="liu", name="刘先生", role=Role.RESIDENT, resident=liu),
-        "zhao": UserFactory(username="zhao", name="赵监督", role=Role.RESIDENT, resident=supervisor),
+        "zhao": UserFactory(
+            username="zhao", name="赵监督", role=Role.RESIDENT, resident=supervisor
+        ),
         "sun": UserFactory(username="sun", name="孙女士", role=Role.RESIDENT, resident=outsider),
         "staff": UserFactory(
             username="lizhuren", name="李主任", role=Role.STAFF, communities=[community]

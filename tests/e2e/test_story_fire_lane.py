@@ -185,7 +185,9 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
         page.get_by_label("已完成的工作").fill("标识已安装，保安每晚 20:00 巡查。")
         page.locator("input[name=percent]").fill("100")
         page.locator("input[name=request_check]").check()
-        page.locator("input[name=photos]").set_input_files(photo_file(tmp_path, f"done{item.pk}.jpg"))
+        page.locator("input[name=photos]").set_input_files(
+            photo_file(tmp_path, f"done{item.pk}.jpg")
+        )
         post_and_wait(page, page.get_by_role("button", name="提交进度"))
         manager.step(f"progress on item {item.order}")
     page = staff.page
@@ -244,7 +246,7 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     page = liu.page
     liu.go("/issues/mine/")
     liu.step("my issues awaiting evaluation")
-    page.get_by_role("link", name=re.compile("评价")).first.click()
+    page.get_by_role("link", name=re.compile("评议结果")).first.click()
     liu.step("evaluation form")
     page.get_by_label("满意", exact=True).check()
     page.locator("textarea[name=comment]").fill("现在晚上能走消防车了，谢谢。")
