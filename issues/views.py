@@ -521,6 +521,10 @@ def patrol_list(request):
     grids = grids_for_patrol(request.user)
     form = PatrolStartForm(request.POST or None)
     form.fields["grid"].queryset = grids
+    only = list(grids[:2])
+    if len(only) == 1:
+        # Most grid workers look after one grid: it is already chosen on the phone.
+        form.fields["grid"].initial = only[0].pk
     if request.method == "POST":
         if not grids.exists():
             raise PermissionDenied

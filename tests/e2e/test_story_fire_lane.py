@@ -257,8 +257,13 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
 
     # 11. The monthly report counts it.
     page = staff.page
-    staff.go(f"/reports/monthly/?month={today:%Y-%m}")
+    staff.go("/reports/monthly/")
+    page.locator("input[name=month]").fill(f"{today:%Y-%m}")
+    post_and_wait(page, page.get_by_role("button", name="查看"))
     staff.step("monthly report")
+    for label in ("收到议题", "结案议题", "召开会议", "通过决议"):
+        row = page.locator("tr", has=page.locator("td, th", has_text=label)).first
+        assert row.locator("td").nth(1).inner_text().strip() == "1", label
     staff.page.emulate_media(media="print")
     staff.step("monthly report print", audit=False)
     staff.page.emulate_media(media="screen")
