@@ -51,9 +51,9 @@ def test_my_issues_links_the_evaluation_form_when_an_issue_awaits_it(client, wor
 
 
 def _awaiting_check(world, kind=Kind.PUBLIC):
-    resolution = factories.resolution(
-        world, status="adopted", the_issue=factories.issue(world, kind=kind)
-    )
+    # Reported by someone else: the supervisor is not a party to it.
+    the_issue = factories.issue(world, kind=kind, reporter_resident=None)
+    resolution = factories.resolution(world, status="adopted", the_issue=the_issue)
     item = resolution.items.get()
     progress_report(
         actor=world.org_contact, item=item, text="已更换", percent=100, request_check=True
