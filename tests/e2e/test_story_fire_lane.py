@@ -81,6 +81,7 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     staff.go("/meetings/new/")
     staff.step("convene form")
     page.locator("select[name=community]").select_option(label="枫林湾社区")
+    page.locator("select[name=form]").select_option("courtyard_council")
     page.locator("input[name=title]").fill("澳海熙园北门消防通道现场议事会")
     page.locator("input[name=venue]").fill("澳海熙园北门")
     starts = timezone.localtime() + timezone.timedelta(days=1)
