@@ -51,6 +51,10 @@ def resolutions_visible_to(user):
             ).values("resolution")
         )
     seen |= Q(pk__in=ActionItem.objects.filter(responsible_user=scope.user_id).values("resolution"))
+    if scope.is_resident and is_supervisor_of(user, next(iter(scope.community_ids), None)):
+        # The supervision committee (居监会) follows and checks the community's work on
+        # site; disputes stay between the parties.
+        seen |= Q(community__in=scope.community_ids) & ~Q(issue__kind=Kind.DISPUTE)
     return agreed.filter(seen)
 
 
@@ -70,6 +74,13 @@ def my_action_items(user):
         mine |= Q(responsible_organization=scope.organization_id)
     if scope.is_resident and scope.resident_id:
         mine |= Q(responsible_resident=scope.resident_id)
+        if is_supervisor_of(user, next(iter(scope.community_ids), None)):
+            # What waits for a supervisor's on-site check is on their list too.
+            mine |= Q(
+                community__in=scope.community_ids,
+                status=ActionItem.Status.AWAITING_CHECK,
+                resolution__issue__kind__in=[k for k in Kind.values if k != Kind.DISPUTE],
+            )
     return ActionItem.objects.filter(mine, resolution__archived_at__isnull=True).exclude(
         resolution__status__in=(*UNAGREED, Resolution.Status.WITHDRAWN)
     )

@@ -329,6 +329,14 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         "parties": issue.parties.select_related("resident", "organization") if staff_view else [],
         "summonses": issue.summonses.select_related("organization"),
         "merged_issues": issue.merged_issues.only("pk", "title"),
+        # Where the issue went next: the meetings that discussed it and the resolutions
+        # they adopted, read through reverse relations (issues does not import them).
+        "agenda_items": issue.agenda_items.select_related("meeting")
+        .exclude(meeting__status="cancelled")
+        .order_by("meeting__starts_at", "pk"),
+        "resolutions": issue.resolutions.exclude(status="withdrawn").order_by("pk")
+        if staff_view
+        else issue.resolutions.filter(status="published").order_by("pk"),
         "actions": actions,
         "staff_view": staff_view,
         "can_edit": can_edit_issue(user, issue),
@@ -513,6 +521,10 @@ def patrol_list(request):
     grids = grids_for_patrol(request.user)
     form = PatrolStartForm(request.POST or None)
     form.fields["grid"].queryset = grids
+    only = list(grids[:2])
+    if len(only) == 1:
+        # Most grid workers look after one grid: it is already chosen on the phone.
+        form.fields["grid"].initial = only[0].pk
     if request.method == "POST":
         if not grids.exists():
             raise PermissionDenied
