@@ -1,6 +1,8 @@
 """The REST API: issues, categories, meetings, resolutions and action items, communities and
 grids, with the pages' access rules (the access package) and writes through the services."""
 
+from datetime import UTC
+
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -112,6 +114,16 @@ LIST_ERRORS = {400: _OBJECT, 401: _OBJECT, 403: _OBJECT, 404: _OBJECT}
 WRITE_ERRORS = {400: _OBJECT, 401: _OBJECT, 403: _OBJECT, 404: _OBJECT, 409: _OBJECT}
 
 
+class CleanQueryMixin:
+    """Refuse a query string carrying NUL characters (the database takes none) with 400."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for name, values in request.query_params.lists():
+            if any("\x00" in value for value in values):
+                raise ValidationError({name: [_("Null characters are not allowed.")]})
+
+
 def domain_error(error: DomainError):
     if isinstance(error, StaleEdit):
         return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
@@ -130,7 +142,7 @@ def domain_error(error: DomainError):
         summary="A category", responses={200: CategorySerializer, **READ_ERRORS}
     ),
 )
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CategorySerializer
     queryset = Category.objects.filter(is_active=True).order_by("order", "name")
 
@@ -171,6 +183,7 @@ def _int(value, name):
     ),
 )
 class IssueViewSet(
+    CleanQueryMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -315,11 +328,17 @@ MEETING_FILTERS = [
 
 
 def _datetime(value, name):
-    parsed = parse_datetime(value) if value else None
+    try:
+        parsed = parse_datetime(value) if value else None
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        if parsed is not None:
+            # In UTC: the database takes no offset beyond its own range.
+            parsed = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        parsed = None
     if parsed is None:
         raise ValidationError({name: [_("Enter a date and time (ISO 8601).")]})
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
     return parsed
 
 
@@ -330,7 +349,7 @@ def _choice(params, name, choices):
     return value
 
 
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Meetings the user may see (access.meetings): staff their community's, grid workers
     their grid's and the community's open ones, residents and organization contacts the
     ones they are invited to."""
@@ -438,7 +457,7 @@ def _items_related(queryset):
         responses={200: ResolutionDetailSerializer, **READ_ERRORS},
     ),
 )
-class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
+class ResolutionViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Staff see their community's resolutions, drafts included; others see agreed
     resolutions of issues they may see and those naming them (access.resolutions)."""
 
@@ -498,7 +517,7 @@ class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: ActionItemDetailSerializer, **READ_ERRORS},
     ),
 )
-class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
+class ActionItemViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Items of the resolutions the user may see, and the items they are responsible for."""
 
     serializer_class = ActionItemSerializer
@@ -600,7 +619,7 @@ def _require_workers(user):
         summary="A community", responses={200: CommunitySerializer, **READ_ERRORS}
     ),
 )
-class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+class CommunityViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Staff and grid workers: their communities; street admins: their streets'. Residents
     and organization contacts get 403."""
 
@@ -622,6 +641,7 @@ class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def get_object(self):
+        _require_workers(self.request.user)
         community = get_community_for_user(self.request.user, self.kwargs["pk"])
         return self.get_queryset().get(pk=community.pk)
 
@@ -634,7 +654,7 @@ class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="A grid", responses={200: GridSerializer, **READ_ERRORS}),
 )
-class GridViewSet(viewsets.ReadOnlyModelViewSet):
+class GridViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = GridSerializer
     queryset = Grid.objects.none()  # typing of the path parameter only
 
@@ -653,5 +673,6 @@ class GridViewSet(viewsets.ReadOnlyModelViewSet):
         return grids.order_by("code", "pk")
 
     def get_object(self):
+        _require_workers(self.request.user)
         grid = get_grid_for_user(self.request.user, self.kwargs["pk"])
         return self.get_queryset().get(pk=grid.pk)
