@@ -102,6 +102,13 @@ def make_meeting(world):
 @pytest.fixture
 def published(world):
     """A published resolution of community A with one item, for the organization."""
+    from meetings.models import Form, Meeting
     from resolutions.tests import factories
 
-    return factories.resolution(world, status="published")
+    resolution = factories.resolution(world, status="published")
+    # The resolutions factory's meeting has a form outside the choices; the API's schema
+    # holds answers to the choices.
+    Meeting.objects.filter(pk=resolution.agenda_item.meeting_id).update(
+        form=Form.MONTHLY_COUNCIL
+    )
+    return resolution
