@@ -108,7 +108,5 @@ def published(world):
     resolution = factories.resolution(world, status="published")
     # The resolutions factory's meeting has a form outside the choices; the API's schema
     # holds answers to the choices.
-    Meeting.objects.filter(pk=resolution.agenda_item.meeting_id).update(
-        form=Form.MONTHLY_COUNCIL
-    )
+    Meeting.objects.filter(pk=resolution.agenda_item.meeting_id).update(form=Form.MONTHLY_COUNCIL)
     return resolution
