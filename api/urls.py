@@ -10,6 +10,11 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("issues", views.IssueViewSet, basename="issue")
 router.register("categories", views.CategoryViewSet, basename="category")
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("resolutions", views.ResolutionViewSet, basename="resolution")
+router.register("action-items", views.ActionItemViewSet, basename="actionitem")
+router.register("communities", views.CommunityViewSet, basename="community")
+router.register("grids", views.GridViewSet, basename="grid")
 
 FMT = r"(?P<fmt>json|xml)"
 

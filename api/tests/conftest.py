@@ -68,3 +68,45 @@ def ticket(number, address, content="小区门口垃圾没人清运", kind="投�
         kind,
         answer or datetime(2026, 11, 23, 17, 0),
     ]
+
+
+@pytest.fixture
+def make_meeting(world):
+    """A meeting of community A / grid A1 through the meetings services."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Form
+    from meetings.services import meeting_create
+
+    def make(*, issues=(), is_private=False, title="一号楼议事会", days=1):
+        start = timezone.now() + timedelta(days=days)
+        return meeting_create(
+            actor=world.staff_a,
+            community=world.community_a,
+            grid=world.grid_a1,
+            compound=world.compound_a1,
+            form=Form.BUILDING_COUNCIL,
+            title=title,
+            venue="社区活动室",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            issues=issues,
+            is_private=is_private,
+        )
+
+    return make
+
+
+@pytest.fixture
+def published(world):
+    """A published resolution of community A with one item, for the organization."""
+    from meetings.models import Form, Meeting
+    from resolutions.tests import factories
+
+    resolution = factories.resolution(world, status="published")
+    # The resolutions factory's meeting has a form outside the choices; the API's schema
+    # holds answers to the choices.
+    Meeting.objects.filter(pk=resolution.agenda_item.meeting_id).update(form=Form.MONTHLY_COUNCIL)
+    return resolution

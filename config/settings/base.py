@@ -236,7 +236,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Issues, meetings, resolutions and places of community deliberation.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"IssueKindEnum": "issues.models.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "IssueKindEnum": "issues.models.Kind",
+        "IssueStatusEnum": "issues.models.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "ResolutionStatusEnum": "resolutions.models.Resolution.Status",
+        "ActionItemStatusEnum": "resolutions.models.ActionItem.Status",
+    },
 }
 
 LOGGING = {

@@ -81,3 +81,101 @@ MATRIX: dict[str, Case] = {
     ),
     "notifications:read_all": Case(expect("redirect", anonymous="login"), method="post"),
 }
+
+
+# The REST API's meetings, resolutions, action items and places (issue 12). The records are
+# built on first use, in community A / grid A1: a planned meeting convened by staff_here, and
+# a published resolution with one item the organization is responsible for.
+def _api_record(objects, name):
+    if name not in objects:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from meetings.models import Form
+        from meetings.services import meeting_create
+        from resolutions.tests import factories
+
+        world = objects["world"]
+        start = timezone.now() + timedelta(days=1)
+        objects["api_meeting"] = meeting_create(
+            actor=world.staff_a,
+            community=world.community_a,
+            grid=world.grid_a1,
+            compound=world.compound_a1,
+            form=Form.BUILDING_COUNCIL,
+            title="一号楼议事会",
+            venue="社区活动室",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+        resolution = factories.resolution(world, status="published")
+        objects["api_resolution"] = resolution
+        objects["api_item"] = resolution.items.get()
+    return objects[name]
+
+
+API_LIST = expect("ok", anonymous=401)
+API_PLACES = expect("ok", anonymous=401, resident_here=403, resident_elsewhere=403, org_contact=403)
+
+MATRIX.update(
+    {
+        "api:meeting-list": Case(API_LIST),
+        "api:meeting-detail": Case(
+            expect(
+                "ok",
+                anonymous=401,
+                resident_here=404,
+                resident_elsewhere=404,
+                staff_elsewhere=404,
+                org_contact=404,
+            ),
+            kwargs=lambda o: {"pk": _api_record(o, "api_meeting").pk},
+        ),
+        "api:meeting-ics": Case(
+            expect(
+                "ok",
+                anonymous=401,
+                resident_here=404,
+                resident_elsewhere=404,
+                staff_elsewhere=404,
+                org_contact=404,
+            ),
+            kwargs=lambda o: {"pk": _api_record(o, "api_meeting").pk},
+        ),
+        "api:resolution-list": Case(API_LIST),
+        "api:resolution-detail": Case(
+            expect("ok", anonymous=401, resident_elsewhere=404, staff_elsewhere=404),
+            kwargs=lambda o: {"pk": _api_record(o, "api_resolution").pk},
+        ),
+        "api:actionitem-list": Case(API_LIST),
+        "api:actionitem-detail": Case(
+            expect("ok", anonymous=401, resident_elsewhere=404, staff_elsewhere=404),
+            kwargs=lambda o: {"pk": _api_record(o, "api_item").pk},
+        ),
+        # An empty body: those who may report get 400 (nothing changes), the others 403/404.
+        "api:actionitem-progress": Case(
+            expect(
+                403,
+                anonymous=401,
+                resident_elsewhere=404,
+                staff_elsewhere=404,
+                worker_here=400,
+                staff_here=400,
+                org_contact=400,
+            ),
+            kwargs=lambda o: {"pk": _api_record(o, "api_item").pk},
+            method="post",
+        ),
+        "api:community-list": Case(API_PLACES),
+        "api:community-detail": Case(
+            {**API_PLACES, "staff_elsewhere": 404},
+            kwargs=lambda o: {"pk": o["world"].community_a.pk},
+        ),
+        "api:grid-list": Case(API_PLACES),
+        "api:grid-detail": Case(
+            {**API_PLACES, "staff_elsewhere": 404},
+            kwargs=lambda o: {"pk": o["world"].grid_a1.pk},
+        ),
+    }
+)
