@@ -46,8 +46,10 @@ PAGES = [
         "staff work queue, filtered",
         ("issues:list",),
         "staff",
-        query="status=accepted&category={category}&sort=-reported_at&q=",
+        query="status=accepted&kind=public&urgency=normal&category={category}"
+        "&sort=handle_deadline",
     ),
+    Page("staff work queue, overdue", ("issues:list",), "staff", query="overdue=on"),
     Page("issue page", ("issues:detail",), "staff", args="issue"),
     Page("meeting page with its record", ("meetings:detail",), "staff", args="meeting"),
     Page("public outcomes board", ("resolutions:board",), None),
@@ -57,14 +59,15 @@ PAGES = [
         "street monthly report",
         ("reports:monthly",),
         "street_admin",
-        query="street={street}&month={month}",
+        query="target=street:{street}&month={month}",
     ),
     Page(
-        ".xlsx export",
-        ("issues:export", "issues:export_xlsx", "reports:export", "reports:monthly_xlsx"),
-        "staff",
-        query="format=xlsx&status=closed&month={month}",
+        "monthly report .xlsx export",
+        ("reports:monthly",),
+        "street_admin",
+        query="target=street:{street}&month={month}&format=xlsx",
     ),
+    Page("residents .xlsx export (a community)", ("communities:resident_export",), "staff"),
     Page("notifications", ("notifications:list",), "staff"),
     Page("home (landing page)", ("home",), "staff"),
 ]
@@ -150,7 +153,9 @@ def pick_objects():
     """The objects the pages show: the bench staff's community's latest issue and
     meeting, the bench street, a busy category and last month."""
     from accounts.models import Role, User
-    from issues.models import Category, Issue
+    from django.db.models import Count
+
+    from issues.models import Issue
     from meetings.models import Meeting
 
     staff = User.objects.filter(username="bench-staff").first()
@@ -166,13 +171,19 @@ def pick_objects():
     )
     today = date.today()
     last_month = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
-    category = Category.objects.filter(code__startswith="scale-").order_by("order").first()
+    category = (
+        Issue.objects.filter(community=community, status="accepted")
+        .values_list("category", flat=True)
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
     return {
         "issue": issue.pk if issue else 0,
         "meeting": meeting.pk if meeting else 0,
         "street": admin.streets.first().pk,
         "community": community.pk,
-        "category": category.pk if category else "",
+        "category": category or "",
         "month": f"{last_month:%Y-%m}",
     }
 
