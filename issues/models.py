@@ -326,6 +326,16 @@ class Issue(models.Model):
             models.Index(fields=["reporter_resident", "-reported_at"], name="issue_reporter"),
             models.Index(fields=["community", "closed_at"], name="issue_closed"),
             models.Index(fields=["hotline_ticket"], name="issue_hotline_ticket"),
+            # The work queue's filters and its "deadline soonest" sort, within a community.
+            models.Index(
+                fields=["community", "status", "handle_deadline"], name="issue_queue_deadline"
+            ),
+            models.Index(fields=["community", "kind", "status"], name="issue_queue_kind"),
+            models.Index(fields=["community", "channel", "status"], name="issue_queue_channel"),
+            models.Index(fields=["community", "urgency", "status"], name="issue_queue_urgency"),
+            models.Index(fields=["community", "category", "status"], name="issue_queue_category"),
+            # Issues due by their handling deadline in a month (the monthly report).
+            models.Index(fields=["community", "handle_deadline"], name="issue_community_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -456,7 +466,11 @@ class IssueEvent(models.Model):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["issue", "created_at"], name="issueevent_issue")]
+        indexes = [
+            models.Index(fields=["issue", "created_at"], name="issueevent_issue"),
+            # The monthly report counts reopenings and verifications by month.
+            models.Index(fields=["action", "created_at"], name="issueevent_action"),
+        ]
 
     def __str__(self):
         return f"{self.issue_id} {self.action or self.kind}"
