@@ -334,8 +334,10 @@ class Issue(models.Model):
             models.Index(fields=["community", "channel", "status"], name="issue_queue_channel"),
             models.Index(fields=["community", "urgency", "status"], name="issue_queue_urgency"),
             models.Index(fields=["community", "category", "status"], name="issue_queue_category"),
-            # Issues due by their handling deadline in a month (the monthly report).
+            # The monthly report: issues due by their handling deadline in a month, and the
+            # ids of a street's issues read from the index alone (to join timeline entries).
             models.Index(fields=["community", "handle_deadline"], name="issue_community_due"),
+            models.Index(fields=["community", "id"], name="issue_community_ids"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -468,8 +470,11 @@ class IssueEvent(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["issue", "created_at"], name="issueevent_issue"),
-            # The monthly report counts reopenings and verifications by month.
-            models.Index(fields=["action", "created_at"], name="issueevent_action"),
+            # The monthly report counts reopenings and verifications by month: read from
+            # the index alone.
+            models.Index(
+                fields=["created_at"], include=["action", "issue"], name="issueevent_month"
+            ),
         ]
 
     def __str__(self):
