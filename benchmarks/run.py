@@ -84,13 +84,31 @@ class Task:
 # data stays as seeded). Functions not built yet are reported as "not available".
 TASKS = [
     Task(
-        "reminder sweep over all open action items",
-        ("resolutions.tasks.remind_action_items", "resolutions.services.action_items_remind"),
+        "reminder sweep: action items",
+        (
+            "resolutions.reminders.sweep",
+            "resolutions.reminders.remind_action_items",
+            "resolutions.tasks.remind_action_items",
+            "resolutions.tasks.sweep_reminders",
+        ),
     ),
     Task(
-        "a street's monthly report computed",
-        ("reports.services.monthly_report", "reports.monthly.compute"),
+        "reminder sweep: issues past their deadlines",
+        ("issues.reminders.sweep", "issues.tasks.remind_overdue_issues", "issues.tasks.sweep"),
+    ),
+    Task(
+        "reminder sweep: meetings",
+        ("meetings.reminders.sweep", "meetings.tasks.remind_meetings", "meetings.tasks.sweep"),
+    ),
+    Task(
+        "a street's monthly report computed (as the page does)",
+        ("reports.services.report_data",),
         kwargs="monthly",
+    ),
+    Task(
+        "a street's monthly report computed (cold: no stored months)",
+        ("reports.metrics.compute_report",),
+        kwargs="monthly_cold",
     ),
 ]
 
@@ -99,10 +117,12 @@ def task_arguments(objects):
     from communities.models import Street
 
     year, month = (int(part) for part in objects["month"].split("-"))
+    street = Street.objects.get(pk=objects["street"])
     return {
         "": {},
-        "monthly": {
-            "street": Street.objects.get(pk=objects["street"]),
+        "monthly": {"target": street, "year": year, "month": month},
+        "monthly_cold": {
+            "community_ids": list(street.communities.values_list("pk", flat=True)),
             "year": year,
             "month": month,
         },

@@ -724,11 +724,10 @@ def _board_choices():
     key = BOARD_CHOICES_KEY.format(latest.timestamp() if latest else 0)
     choices = cache.get(key)
     if choices is None:
-        pairs = list(
-            public_resolutions().values_list("issue__compound", "issue__category").distinct()
-        )
-        compound_ids = {compound for compound, _category in pairs if compound}
-        category_ids = {category for _compound, category in pairs if category}
+        published = public_resolutions().order_by()
+        # Two DISTINCTs over one hash join each: a few hundred ms at district scale, once.
+        compound_ids = list(published.values_list("issue__compound", flat=True).distinct())
+        category_ids = list(published.values_list("issue__category", flat=True).distinct())
         compounds = Compound.objects.filter(pk__in=compound_ids).select_related("community")
         choices = {
             "compound": [(c.pk, f"{c.community.name} · {c.name}") for c in compounds],
