@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import run  # noqa: E402  (sets DJANGO_SETTINGS_MODULE)
+from benchmarks import run
 
 
 def main(argv=None):

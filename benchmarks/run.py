@@ -46,8 +46,7 @@ PAGES = [
         "staff work queue, filtered",
         ("issues:list",),
         "staff",
-        query="status=accepted&kind=public&urgency=normal&category={category}"
-        "&sort=handle_deadline",
+        query="status=accepted&kind=public&urgency=normal&category={category}&sort=handle_deadline",
     ),
     Page("staff work queue, overdue", ("issues:list",), "staff", query="overdue=on"),
     Page("issue page", ("issues:detail",), "staff", args="issue"),
@@ -172,9 +171,9 @@ def setup_django():
 def pick_objects():
     """The objects the pages show: the bench staff's community's latest issue and
     meeting, the bench street, a busy category and last month."""
-    from accounts.models import Role, User
     from django.db.models import Count
 
+    from accounts.models import Role, User
     from issues.models import Issue
     from meetings.models import Meeting
 

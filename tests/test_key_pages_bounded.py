@@ -45,7 +45,8 @@ class RowCounter:
 
 @pytest.fixture
 def district(db):
-    call_command("seed_scale", size="0.004", seed=5, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_scale", size="0.004", seed=5, stdout=quiet)
 
 
 def test_every_key_page_reads_a_bounded_number_of_rows(client, district):
@@ -61,7 +62,7 @@ def test_every_key_page_reads_a_bounded_number_of_rows(client, district):
 
     measured = 0
     for page in run.PAGES:
-        name, path = run.resolve(page, objects)
+        _name, path = run.resolve(page, objects)
         assert path is not None, f"{page.label}: {page.url_names} do not resolve"
         client.logout()
         if page.role:
