@@ -82,23 +82,17 @@ class Task:
 # Computations timed in-process (the median of --repeat runs, each rolled back so the
 # data stays as seeded). Functions not built yet are reported as "not available".
 TASKS = [
-    Task(
-        "reminder sweep: action items",
-        (
-            "resolutions.reminders.sweep",
-            "resolutions.reminders.remind_action_items",
-            "resolutions.tasks.remind_action_items",
-            "resolutions.tasks.sweep_reminders",
-        ),
-    ),
-    Task(
-        "reminder sweep: issues past their deadlines",
-        ("issues.reminders.sweep", "issues.tasks.remind_overdue_issues", "issues.tasks.sweep"),
-    ),
-    Task(
-        "reminder sweep: meetings",
-        ("meetings.reminders.sweep", "meetings.tasks.remind_meetings", "meetings.tasks.sweep"),
-    ),
+    # The reminder sweeps of config/schedule.py, each as its Celery task runs it (the first
+    # run of a day: everything due is sent; rolled back, so nothing is queued).
+    Task("reminder sweep: action items due and overdue", ("resolutions.tasks.sweep_action_items",)),
+    Task("reminder sweep: evaluations requested", ("resolutions.tasks.sweep_evaluations",)),
+    Task("reminder sweep: publications ending", ("resolutions.tasks.sweep_publications",)),
+    Task("reminder sweep: revisits due", ("resolutions.tasks.sweep_revisits",)),
+    Task("reminder sweep: issue time limits", ("issues.tasks.sweep_issue_deadlines",)),
+    Task("reminder sweep: special-group visits", ("issues.tasks.sweep_special_group_visits",)),
+    Task("reminder sweep: meetings coming up", ("meetings.tasks.sweep_meeting_reminders",)),
+    Task("reminder sweep: meetings not closed", ("meetings.tasks.sweep_meetings_not_closed",)),
+    Task("reminder sweep: fixed meeting days", ("meetings.tasks.sweep_fixed_meetings",)),
     Task(
         "a street's monthly report computed (as the page does)",
         ("reports.services.report_data",),
