@@ -36,6 +36,7 @@ class Page:
     role: str | None  # the bench user's role, None for an anonymous visitor
     args: str = ""  # a key of the objects picked in the data (see pick_objects)
     query: str = ""  # formatted with the picked objects
+    requests: int = 0  # a smaller number of requests for a slow export (0: --requests)
 
 
 # The pages measured, in the order printed. Edit freely: `url_names` may list several
@@ -66,7 +67,12 @@ PAGES = [
         "street_admin",
         query="target=street:{street}&month={month}&format=xlsx",
     ),
-    Page("residents .xlsx export (a community)", ("communities:resident_export",), "staff"),
+    Page(
+        "residents .xlsx export (a community)",
+        ("communities:resident_export",),
+        "staff",
+        requests=16,
+    ),
     Page("notifications", ("notifications:list",), "staff"),
     Page("home (landing page)", ("home",), "staff"),
 ]
@@ -353,6 +359,7 @@ def main(argv=None):
     cookies = sessions()
     print(f"# Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}")
     print(f"# Data: {database_size()}")
+    print(f"# Load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     server = start_gunicorn(options.port, options.workers, options.threads)
     rows = []
     try:
@@ -375,7 +382,7 @@ def main(argv=None):
         # Warm every gunicorn thread, database connection and template cache first.
         top = max(options.concurrency)
         for row in available:
-            measure(options.port, row["path"], row["cookie"], concurrency=top, total=top * 3)
+            measure(options.port, row["path"], row["cookie"], concurrency=top, total=top)
         for row in available:
             for concurrency in options.concurrency:
                 row["results"][concurrency] = measure(
@@ -383,12 +390,19 @@ def main(argv=None):
                     row["path"],
                     row["cookie"],
                     concurrency=concurrency,
-                    total=max(options.requests, concurrency * 5),
+                    total=max(row["page"].requests or options.requests, concurrency * 2),
                 )
-            print(f"  measured {row['page'].label}", file=sys.stderr)
+                result = row["results"][concurrency]
+                print(
+                    f"  {row['page'].label} c{concurrency}: median {result['median']:.1f} ms, "
+                    f"p95 {result['p95']:.1f} ms, load {os.getloadavg()[0]:.1f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    print(f"# Load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print_table(rows, options.concurrency, markdown=options.markdown)
     print()
     for label, result in time_tasks(objects, options.repeat):
