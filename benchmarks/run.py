@@ -74,7 +74,6 @@ PAGES = [
         requests=16,
     ),
     Page("notifications", ("notifications:list",), "staff"),
-    Page("home (landing page)", ("home",), "staff"),
 ]
 
 
