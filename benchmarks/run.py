@@ -36,6 +36,7 @@ class Page:
     role: str | None  # the bench user's role, None for an anonymous visitor
     args: str = ""  # a key of the objects picked in the data (see pick_objects)
     query: str = ""  # formatted with the picked objects
+    requests: int = 0  # a smaller number of requests for a slow export (0: --requests)
 
 
 # The pages measured, in the order printed. Edit freely: `url_names` may list several
@@ -46,8 +47,9 @@ PAGES = [
         "staff work queue, filtered",
         ("issues:list",),
         "staff",
-        query="status=accepted&category={category}&sort=-reported_at&q=",
+        query="status=accepted&kind=public&urgency=normal&category={category}&sort=handle_deadline",
     ),
+    Page("staff work queue, overdue", ("issues:list",), "staff", query="overdue=on"),
     Page("issue page", ("issues:detail",), "staff", args="issue"),
     Page("meeting page with its record", ("meetings:detail",), "staff", args="meeting"),
     Page("public outcomes board", ("resolutions:board",), None),
@@ -57,16 +59,21 @@ PAGES = [
         "street monthly report",
         ("reports:monthly",),
         "street_admin",
-        query="street={street}&month={month}",
+        query="target=street:{street}&month={month}",
     ),
     Page(
-        ".xlsx export",
-        ("issues:export", "issues:export_xlsx", "reports:export", "reports:monthly_xlsx"),
+        "monthly report .xlsx export",
+        ("reports:monthly",),
+        "street_admin",
+        query="target=street:{street}&month={month}&format=xlsx",
+    ),
+    Page(
+        "residents .xlsx export (a community)",
+        ("communities:resident_export",),
         "staff",
-        query="format=xlsx&status=closed&month={month}",
+        requests=16,
     ),
     Page("notifications", ("notifications:list",), "staff"),
-    Page("home (landing page)", ("home",), "staff"),
 ]
 
 
@@ -80,14 +87,26 @@ class Task:
 # Computations timed in-process (the median of --repeat runs, each rolled back so the
 # data stays as seeded). Functions not built yet are reported as "not available".
 TASKS = [
+    # The reminder sweeps of config/schedule.py, each as its Celery task runs it (the first
+    # run of a day: everything due is sent; rolled back, so nothing is queued).
+    Task("reminder sweep: action items due and overdue", ("resolutions.tasks.sweep_action_items",)),
+    Task("reminder sweep: evaluations requested", ("resolutions.tasks.sweep_evaluations",)),
+    Task("reminder sweep: publications ending", ("resolutions.tasks.sweep_publications",)),
+    Task("reminder sweep: revisits due", ("resolutions.tasks.sweep_revisits",)),
+    Task("reminder sweep: issue time limits", ("issues.tasks.sweep_issue_deadlines",)),
+    Task("reminder sweep: special-group visits", ("issues.tasks.sweep_special_group_visits",)),
+    Task("reminder sweep: meetings coming up", ("meetings.tasks.sweep_meeting_reminders",)),
+    Task("reminder sweep: meetings not closed", ("meetings.tasks.sweep_meetings_not_closed",)),
+    Task("reminder sweep: fixed meeting days", ("meetings.tasks.sweep_fixed_meetings",)),
     Task(
-        "reminder sweep over all open action items",
-        ("resolutions.tasks.remind_action_items", "resolutions.services.action_items_remind"),
+        "a street's monthly report computed (as the page does)",
+        ("reports.services.report_data",),
+        kwargs="monthly",
     ),
     Task(
-        "a street's monthly report computed",
-        ("reports.services.monthly_report", "reports.monthly.compute"),
-        kwargs="monthly",
+        "a street's monthly report computed (cold: no stored months)",
+        ("reports.metrics.compute_report",),
+        kwargs="monthly_cold",
     ),
 ]
 
@@ -96,10 +115,12 @@ def task_arguments(objects):
     from communities.models import Street
 
     year, month = (int(part) for part in objects["month"].split("-"))
+    street = Street.objects.get(pk=objects["street"])
     return {
         "": {},
-        "monthly": {
-            "street": Street.objects.get(pk=objects["street"]),
+        "monthly": {"target": street, "year": year, "month": month},
+        "monthly_cold": {
+            "community_ids": list(street.communities.values_list("pk", flat=True)),
             "year": year,
             "month": month,
         },
@@ -149,8 +170,10 @@ def setup_django():
 def pick_objects():
     """The objects the pages show: the bench staff's community's latest issue and
     meeting, the bench street, a busy category and last month."""
+    from django.db.models import Count
+
     from accounts.models import Role, User
-    from issues.models import Category, Issue
+    from issues.models import Issue
     from meetings.models import Meeting
 
     staff = User.objects.filter(username="bench-staff").first()
@@ -166,13 +189,19 @@ def pick_objects():
     )
     today = date.today()
     last_month = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
-    category = Category.objects.filter(code__startswith="scale-").order_by("order").first()
+    category = (
+        Issue.objects.filter(community=community, status="accepted")
+        .values_list("category", flat=True)
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
     return {
         "issue": issue.pk if issue else 0,
         "meeting": meeting.pk if meeting else 0,
         "street": admin.streets.first().pk,
         "community": community.pk,
-        "category": category.pk if category else "",
+        "category": category or "",
         "month": f"{last_month:%Y-%m}",
     }
 
@@ -329,6 +358,7 @@ def main(argv=None):
     cookies = sessions()
     print(f"# Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}")
     print(f"# Data: {database_size()}")
+    print(f"# Load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     server = start_gunicorn(options.port, options.workers, options.threads)
     rows = []
     try:
@@ -351,7 +381,7 @@ def main(argv=None):
         # Warm every gunicorn thread, database connection and template cache first.
         top = max(options.concurrency)
         for row in available:
-            measure(options.port, row["path"], row["cookie"], concurrency=top, total=top * 3)
+            measure(options.port, row["path"], row["cookie"], concurrency=top, total=top)
         for row in available:
             for concurrency in options.concurrency:
                 row["results"][concurrency] = measure(
@@ -359,12 +389,19 @@ def main(argv=None):
                     row["path"],
                     row["cookie"],
                     concurrency=concurrency,
-                    total=max(options.requests, concurrency * 5),
+                    total=max(row["page"].requests or options.requests, concurrency * 2),
                 )
-            print(f"  measured {row['page'].label}", file=sys.stderr)
+                result = row["results"][concurrency]
+                print(
+                    f"  {row['page'].label} c{concurrency}: median {result['median']:.1f} ms, "
+                    f"p95 {result['p95']:.1f} ms, load {os.getloadavg()[0]:.1f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    print(f"# Load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print_table(rows, options.concurrency, markdown=options.markdown)
     print()
     for label, result in time_tasks(objects, options.repeat):

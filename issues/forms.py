@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Building, Compound, Organization, Resident, Unit
@@ -134,9 +135,17 @@ class TransitionForm(forms.Form):
             self.fields["organizations"].queryset = Organization.objects.filter(
                 communities=issue.community_id, archived_at__isnull=True
             )
-        self.fields["lead_cadre"].queryset = get_user_model().objects.filter(
-            role__in=["staff", "street_admin"], is_active=True
-        )
+        cadres = get_user_model().objects.filter(is_active=True)
+        if issue is not None:
+            # The cadres who may lead it: the community's staff and its street's admins
+            # (not every cadre of the district).
+            cadres = cadres.filter(
+                Q(role="staff", communities=issue.community_id)
+                | Q(role="street_admin", streets=issue.community.street_id)
+            ).distinct()
+        else:
+            cadres = cadres.filter(role__in=["staff", "street_admin"])
+        self.fields["lead_cadre"].queryset = cadres
 
 
 class CommentForm(forms.Form):

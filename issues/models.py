@@ -326,6 +326,18 @@ class Issue(models.Model):
             models.Index(fields=["reporter_resident", "-reported_at"], name="issue_reporter"),
             models.Index(fields=["community", "closed_at"], name="issue_closed"),
             models.Index(fields=["hotline_ticket"], name="issue_hotline_ticket"),
+            # The work queue's filters and its "deadline soonest" sort, within a community.
+            models.Index(
+                fields=["community", "status", "handle_deadline"], name="issue_queue_deadline"
+            ),
+            models.Index(fields=["community", "kind", "status"], name="issue_queue_kind"),
+            models.Index(fields=["community", "channel", "status"], name="issue_queue_channel"),
+            models.Index(fields=["community", "urgency", "status"], name="issue_queue_urgency"),
+            models.Index(fields=["community", "category", "status"], name="issue_queue_category"),
+            # The monthly report: issues due by their handling deadline in a month, and the
+            # ids of a street's issues read from the index alone (to join timeline entries).
+            models.Index(fields=["community", "handle_deadline"], name="issue_community_due"),
+            models.Index(fields=["community", "id"], name="issue_community_ids"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -456,7 +468,14 @@ class IssueEvent(models.Model):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["issue", "created_at"], name="issueevent_issue")]
+        indexes = [
+            models.Index(fields=["issue", "created_at"], name="issueevent_issue"),
+            # The monthly report counts reopenings and verifications by month: read from
+            # the index alone.
+            models.Index(
+                fields=["created_at"], include=["action", "issue"], name="issueevent_month"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.issue_id} {self.action or self.kind}"

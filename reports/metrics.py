@@ -141,7 +141,10 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
     received = issues.filter(reported_at__gte=start, reported_at__lt=end)
     closed = issues.filter(closed_at__gte=start, closed_at__lt=end)
     events = IssueEvent.objects.filter(
-        issue__community__in=community_ids, created_at__gte=start, created_at__lt=end
+        action__in=["reopen", "send_back", "close"],
+        issue__community__in=community_ids,
+        created_at__gte=start,
+        created_at__lt=end,
     )
 
     counts = received.aggregate(

@@ -73,6 +73,9 @@ class Resolution(models.Model):
         indexes = [
             models.Index(fields=["community", "status", "-publication_starts"], name="res_board"),
             models.Index(fields=["status", "publication_ends"], name="res_publication_end"),
+            models.Index(fields=["status", "-publication_starts", "-id"], name="res_public_board"),
+            models.Index(fields=["community", "-created_at", "-id"], name="res_community_recent"),
+            models.Index(fields=["updated_at"], name="res_updated"),
         ]
 
     def __str__(self):

@@ -5,9 +5,19 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, IntegerField, Prefetch, Q
+from django.db.models import (
+    Avg,
+    Count,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Subquery,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -97,11 +107,7 @@ def resolution_list(request):
     resolutions = (
         resolutions_visible_to(request.user)
         .select_related("issue", "community")
-        .annotate(
-            item_count=Count("items", filter=~Q(items__status=ActionItem.Status.CANCELLED)),
-            done_count=Count("items", filter=Q(items__status=ActionItem.Status.DONE)),
-        )
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
     status = request.GET.get("status", "")
     if status in Resolution.Status.values:
@@ -110,7 +116,7 @@ def resolution_list(request):
         request,
         "resolutions/list.html",
         {
-            "page_obj": _page(request, resolutions),
+            "page_obj": _page(request, _with_item_counts(resolutions)),
             "statuses": Resolution.Status.choices,
             "status": status,
         },
@@ -672,38 +678,72 @@ def revisit(request, issue_pk):
 # ---------------------------------------------------------------- public board
 
 
-def _board_queryset():
-    return (
-        public_resolutions()
-        .select_related("issue__category", "issue__compound", "community")
-        .annotate(
-            item_count=Count("items", filter=~Q(items__status=ActionItem.Status.CANCELLED)),
-            done_count=Count("items", filter=Q(items__status=ActionItem.Status.DONE)),
-            progress=Cast(
-                Coalesce(
-                    Avg("items__percent", filter=~Q(items__status=ActionItem.Status.CANCELLED)),
-                    0.0,
-                ),
-                IntegerField(),
-            ),
-        )
+def _with_item_counts(resolutions, *, progress=False):
+    """Annotate each resolution with its action items' counts (and mean progress) through
+    correlated subqueries: evaluated for the rows of the page only, after the LIMIT, where a
+    GROUP BY over the join would aggregate every resolution before paginating."""
+    live = ActionItem.objects.filter(resolution=OuterRef("pk")).exclude(
+        status=ActionItem.Status.CANCELLED
     )
+
+    def scalar(queryset, aggregate, output):
+        return Subquery(
+            queryset.order_by().values("resolution").annotate(v=aggregate).values("v"),
+            output_field=output,
+        )
+
+    annotations = {
+        "item_count": Coalesce(scalar(live, Count("pk"), IntegerField()), 0),
+        "done_count": Coalesce(
+            scalar(live.filter(status=ActionItem.Status.DONE), Count("pk"), IntegerField()), 0
+        ),
+    }
+    if progress:
+        annotations["progress"] = Cast(
+            Coalesce(scalar(live, Avg("percent"), FloatField()), 0.0), IntegerField()
+        )
+    return resolutions.annotate(**annotations)
+
+
+def _board_queryset():
+    return _with_item_counts(
+        public_resolutions().select_related("issue__category", "issue__compound", "community"),
+        progress=True,
+    )
+
+
+BOARD_CHOICES_KEY = "resolutions:board-choices:{}"
+
+
+def _board_choices():
+    """The compounds and categories that have public outcomes, for the board's filters.
+    Finding them joins every published resolution to its issue, so the answer is cached
+    under the latest change of any resolution (one index lookup): a publication, withdrawal
+    or archiving saves the resolution and so refreshes the lists."""
+    latest = Resolution.objects.aggregate(latest=Max("updated_at"))["latest"]
+    key = BOARD_CHOICES_KEY.format(latest.timestamp() if latest else 0)
+    choices = cache.get(key)
+    if choices is None:
+        published = public_resolutions().order_by()
+        # Two DISTINCTs over one hash join each: a few hundred ms at district scale, once.
+        compound_ids = list(published.values_list("issue__compound", flat=True).distinct())
+        category_ids = list(published.values_list("issue__category", flat=True).distinct())
+        compounds = Compound.objects.filter(pk__in=compound_ids).select_related("community")
+        choices = {
+            "compound": [(c.pk, f"{c.community.name} · {c.name}") for c in compounds],
+            "category": [(c.pk, c.name) for c in Category.objects.filter(pk__in=category_ids)],
+        }
+        cache.set(key, choices, 24 * 3600)
+    return choices
 
 
 def board(request):
     """公示: the public outcomes board, no login needed."""
     resolutions = _board_queryset().order_by("-publication_starts", "-pk")
     form = BoardFilterForm(request.GET or None)
-    compounds = Compound.objects.filter(
-        pk__in=public_resolutions().values("issue__compound")
-    ).select_related("community")
-    categories = Category.objects.filter(pk__in=public_resolutions().values("issue__category"))
-    form.fields["compound"].choices = [("", _("All compounds"))] + [
-        (c.pk, f"{c.community.name} · {c.name}") for c in compounds
-    ]
-    form.fields["category"].choices = [("", _("All categories"))] + [
-        (c.pk, c.name) for c in categories
-    ]
+    choices = _board_choices()
+    form.fields["compound"].choices = [("", _("All compounds"))] + choices["compound"]
+    form.fields["category"].choices = [("", _("All categories"))] + choices["category"]
     if form.is_valid():
         if form.cleaned_data.get("compound"):
             resolutions = resolutions.filter(issue__compound=form.cleaned_data["compound"])

@@ -424,3 +424,15 @@ def test_visit_list_and_mine_query_counts_are_constant(client, world, make_issue
     for _ in range(20):
         make_issue(reporter_resident=world.resident_a)
     assert count(reverse("issues:mine")) == first
+
+
+def test_lead_cadre_choices_are_the_issues_community_staff_and_street_admins(world, make_issue):
+    from issues.forms import TransitionForm
+
+    issue = make_issue()
+    cadres = set(TransitionForm(issue=issue).fields["lead_cadre"].queryset)
+
+    assert world.staff_a in cadres
+    assert world.street_admin in cadres
+    assert world.staff_b not in cadres  # staff of another community
+    assert len(cadres) == len({c.pk for c in cadres})
