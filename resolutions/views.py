@@ -24,6 +24,7 @@ from access.resolutions import (
     can_edit_draft,
     can_evaluate,
     can_item_transition,
+    may_act_on_item,
     can_manage_resolution,
     can_object,
     can_record_revisit,
@@ -171,13 +172,15 @@ def resolution_create(request, agenda_item_pk=None, issue_pk=None):
         if agenda_item.issue_id is None:
             raise Http404
         issue = get_issue_for_user(request.user, agenda_item.issue_id)
+    else:
+        issue = get_issue_for_user(request.user, issue_pk)
+    # Access first: only those who may draft learn that a resolution already exists.
+    if not can_create_resolution(request.user, issue):
+        raise PermissionDenied
+    if agenda_item is not None:
         existing = Resolution.objects.filter(agenda_item=agenda_item).first()
         if existing is not None:
             return redirect("resolutions:detail", existing.pk)
-    else:
-        issue = get_issue_for_user(request.user, issue_pk)
-    if not can_create_resolution(request.user, issue):
-        raise PermissionDenied
     initial = {
         "title": agenda_item.title if agenda_item else issue.title,
         "text": agenda_item.outcome_text if agenda_item else "",
@@ -594,6 +597,8 @@ def item_transition(request, pk, action):
     item = get_action_item_for_user(request.user, pk)
     if action not in ("start", "cancel") or action not in ITEM_TRANSITIONS:
         raise Http404
+    if not may_act_on_item(request.user, item, action):
+        raise PermissionDenied
     form = TransitionForm(request.POST)
     form.is_valid()
     try:
