@@ -828,6 +828,7 @@ MATRIX: dict[str, Case] = {
             403,
             anonymous="login",
             resident_elsewhere=404,
+            worker_here="redirect",
             staff_here="redirect",
             staff_elsewhere=404,
             org_contact="redirect",
