@@ -1,4 +1,4 @@
-from .navigation import items_for
+from .navigation import flat_items_for, items_for
 
 
 def navigation(request):
@@ -9,6 +9,7 @@ def navigation(request):
     unread = user.notifications.filter(read_at__isnull=True).count()
     return {
         "nav_items": items_for(user, request.path),
+        "nav_flat": flat_items_for(user, request.path),
         "unread_notifications": unread,
         "large_text": user.large_text,
     }

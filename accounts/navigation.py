@@ -27,9 +27,8 @@ class NavEntry:
     section: str = ""
 
 
-NAVIGATION: list[NavEntry] = [
-    NavEntry(_("Home"), "home", "house", ALL, order=0, section="/home"),
-]
+# The brand in the navbar links home; every role's home is its landing page below.
+NAVIGATION: list[NavEntry] = []
 
 # role -> URL name of the page the role lands on after login.
 ROLE_HOME: dict[str, str] = {}
@@ -50,7 +49,28 @@ def home_url_name(user) -> str:
     return ROLE_HOME.get(getattr(user, "role", None), "home")
 
 
-def items_for(user, path: str) -> list[dict]:
+# Menus of the bar: entries whose URL name starts with a prefix share a dropdown, so the
+# bar stays one line for staff, who see the most entries. A menu with a single entry for
+# a role shows as a plain link.
+MENUS = [
+    ("communities:", _("Communities"), "buildings"),
+    ("issues:", _("Issues"), "inbox"),
+    ("api:hotline", _("Issues"), "inbox"),
+    ("meetings:", _("Meetings"), "people"),
+    ("resolutions:", _("Resolutions"), "clipboard-check"),
+    ("reports:monthly", _("Reports"), "bar-chart"),
+    ("audit", _("Reports"), "bar-chart"),
+]
+
+
+def _menu_for(url_name):
+    for prefix, label, icon in MENUS:
+        if url_name.startswith(prefix):
+            return str(label), icon
+    return None, None
+
+
+def flat_items_for(user, path: str) -> list[dict]:
     if not user.is_authenticated:
         return []
     items = []
@@ -64,7 +84,28 @@ def items_for(user, path: str) -> list[dict]:
                 "label": entry.label,
                 "url": url,
                 "icon": entry.icon,
+                "url_name": entry.url_name,
                 "active": path == url or (section != "/" and path.startswith(section)),
             }
         )
     return items
+
+
+def items_for(user, path: str) -> list[dict]:
+    """The bar: links, and menus ({"label", "icon", "children", "active"}) in the order
+    of their first entry."""
+    bar, menus = [], {}
+    for item in flat_items_for(user, path):
+        label, icon = _menu_for(item["url_name"])
+        if label is None:
+            bar.append(item)
+            continue
+        if label not in menus:
+            menus[label] = {"label": label, "icon": icon, "children": [], "active": False}
+            bar.append(menus[label])
+        menus[label]["children"].append(item)
+        menus[label]["active"] |= item["active"]
+    return [
+        menu["children"][0] if "children" in menu and len(menu["children"]) == 1 else menu
+        for menu in bar
+    ]

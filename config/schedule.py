@@ -3,6 +3,8 @@ django-celery-beat's tables when they are missing; after that, admins change the
 the admin (Periodic tasks) and a restart does not overwrite them.
 
 Every entry says when it runs and why. Crontab fields are in Asia/Shanghai time.
+Every sweep derives what is due from the database, so running one late (Redis or the
+worker was down) catches up, and running one twice sends nothing twice.
 """
 
 # name: (task, crontab fields or {"every_minutes": n}, description)
@@ -12,5 +14,60 @@ SCHEDULE = {
         {"minute": "30", "hour": "1", "day_of_month": "1"},
         "On the 1st at 01:30, store last month's report of every community and street and "
         "send the street admins a link.",
+    ),
+    "Action item deadlines and overdue": (
+        "resolutions.tasks.sweep_action_items",
+        {"minute": "0", "hour": "8"},
+        "Deadline in 3 days and tomorrow; overdue (daily); escalation to the community head.",
+    ),
+    "Evaluation requests": (
+        "resolutions.tasks.sweep_evaluations",
+        {"every_minutes": 15},
+        "Ask the reporter, parties and representatives to evaluate work confirmed done.",
+    ),
+    "Publication periods ending": (
+        "resolutions.tasks.sweep_publications",
+        {"minute": "0", "hour": "9"},
+        "A resolution's publication period ends tomorrow.",
+    ),
+    "Revisits due": (
+        "resolutions.tasks.sweep_revisits",
+        {"minute": "30", "hour": "8"},
+        "Closed issues due a revisit (YISHI REVISIT_AFTER_DAYS).",
+    ),
+    "Issue time limits": (
+        "issues.tasks.sweep_issue_deadlines",
+        {"every_minutes": 15},
+        "Acceptance and handling time limits and hotline answer-by times about to run out.",
+    ),
+    "Special-group visits": (
+        "issues.tasks.sweep_special_group_visits",
+        {"minute": "0", "hour": "8", "day_of_month": "5"},
+        "On the 5th: each grid worker's list of special-group residents to visit.",
+    ),
+    "Meeting reminders": (
+        "meetings.tasks.sweep_meeting_reminders",
+        {"every_minutes": 10},
+        "The day before and two hours before, to invitees who have not declined.",
+    ),
+    "Minutes not closed": (
+        "meetings.tasks.sweep_meetings_not_closed",
+        {"minute": "0", "hour": "10"},
+        "Meetings ended a day ago whose minutes are still a draft, to the convener.",
+    ),
+    "Fixed meetings": (
+        "meetings.tasks.sweep_fixed_meetings",
+        {"minute": "0", "hour": "8"},
+        "Monthly council (day per community) and the quarterly party-building joint meeting.",
+    ),
+    "Close issues whose evaluation period has passed": (
+        "resolutions.tasks.close_issues_due",
+        {"minute": "15", "hour": "1"},
+        "销号: all items confirmed and no evaluation came in within the evaluation period.",
+    ),
+    "Redeliver stuck notifications": (
+        "notifications.tasks.redeliver_stuck",
+        {"every_minutes": 5},
+        "Queue again email/SMS deliveries never picked up (broker was down, worker killed).",
     ),
 }

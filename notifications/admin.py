@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Delivery, Notification, Preference
 
@@ -20,9 +21,24 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
+    """Failed deliveries are listed with their last error; "Retry" queues them again."""
+
     list_display = ["created_at", "notification", "channel", "status", "attempts", "last_error"]
     list_filter = ["status", "channel"]
+    search_fields = ["notification__title", "notification__recipient__username", "last_error"]
     raw_id_fields = ["notification"]
+    readonly_fields = ["attempts", "last_error", "claimed_at", "sent_at"]
+    actions = ["retry"]
+
+    @admin.action(description=_("Retry the selected failed deliveries"))
+    def retry(self, request, queryset):
+        from .tasks import deliver
+
+        ids = list(queryset.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.PENDING)
+        for pk in ids:
+            deliver.delay(pk)
+        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": len(ids)})
 
 
 @admin.register(Preference)

@@ -67,3 +67,22 @@ def _send_email(notification) -> None:
             notification.attachment_mimetype or "application/octet-stream",
         )
     message.send()
+
+
+# A pending delivery this old was probably never queued (the broker was down).
+UNQUEUED_AFTER = timedelta(minutes=5)
+
+
+def requeue_stuck() -> int:
+    from .tasks import deliver
+
+    now = timezone.now()
+    ids = list(
+        Delivery.objects.filter(
+            Q(status=Delivery.Status.PENDING, created_at__lt=now - UNQUEUED_AFTER)
+            | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        ).values_list("pk", flat=True)[:5000]
+    )
+    for pk in ids:
+        deliver.delay(pk)
+    return len(ids)

@@ -6,8 +6,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import Notification
-from .services import notification_mark_read, notifications_mark_all_read
+from .forms import ChannelsForm
+from .models import Notification, Preference
+from .services import notification_mark_read, notifications_mark_all_read, preference_set
 
 
 @login_required
@@ -41,3 +42,25 @@ def notification_read_all(request):
     count = notifications_mark_all_read(actor=request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("notifications:list")
+
+
+@login_required
+def channels(request):
+    """Which outside channels the user wants, besides the in-app notification centre."""
+    preference = Preference.objects.filter(user=request.user).first()
+    initial = (
+        {"email": preference.email, "sms": preference.sms}
+        if preference
+        else {
+            "email": True,
+            "sms": False,
+        }
+    )
+    form = ChannelsForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        preference_set(
+            user=request.user, email=form.cleaned_data["email"], sms=form.cleaned_data["sms"]
+        )
+        messages.success(request, _("Your notification channels are saved."))
+        return redirect("notifications:channels")
+    return render(request, "notifications/channels.html", {"form": form})

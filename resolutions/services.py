@@ -852,3 +852,22 @@ def action_item_cancel_draft(*, actor, item) -> ActionItem:
         locked.save()
         audit.record(actor=actor, obj=locked, action="transition", note="cancel")
     return locked
+
+
+def issues_close_due(*, today=None) -> int:
+    """Close (销号) every issue awaiting evaluation whose evaluation period has passed with
+    all items finished. Safe to run twice: a closed issue no longer awaits evaluation."""
+    today = today or timezone.localdate()
+    candidates = (
+        Issue.objects.filter(
+            status=IssueStatus.AWAITING_EVALUATION,
+            resolutions__status__in=(Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED),
+            resolutions__evaluation_due__lt=today,
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    closed = 0
+    for pk in candidates.iterator():
+        closed += issue_close_if_due(actor=None, issue=Issue(pk=pk), today=today)
+    return closed

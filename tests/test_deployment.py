@@ -73,3 +73,23 @@ def test_docker_compose_runs_every_service_the_settings_need():
     assert environment["MEDIA_ROOT"] == "/data/media"
     assert "media:/data/media" in app["volumes"]
     assert (ROOT / "Dockerfile").read_text().count("FROM ") == 1
+
+
+def test_the_demo_writes_emails_to_var_mail():
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.EMAIL_BACKEND); print(s.EMAIL_FILE_PATH)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "DATABASE_URL"}},
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        },
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+
+    assert result.returncode == 0, result.stderr
+    backend, path = result.stdout.split()[-2:]
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert path == str(ROOT / "var" / "mail")

@@ -124,3 +124,27 @@ def test_logout_needs_post_and_ends_the_session(client):
     client.post(reverse("accounts:logout"))
 
     assert "_auth_user_id" not in client.session
+
+
+def test_the_bar_groups_an_apps_pages_into_one_menu(client, world):
+    from accounts.navigation import items_for
+
+    bar = items_for(world.staff_a, "/communities/")
+    menus = {item["label"]: item for item in bar if "children" in item}
+
+    assert "社区" in menus or "Communities" in menus
+    communities = menus.get("社区") or menus["Communities"]
+    assert communities["active"] is True
+    assert {child["url_name"] for child in communities["children"]} >= {
+        "communities:overview",
+        "communities:resident_list",
+    }
+
+
+def test_a_menu_with_one_entry_for_the_role_is_a_plain_link(world):
+    from accounts.navigation import items_for
+
+    bar = items_for(world.resident_user_a, "/")
+
+    assert all("children" not in item or len(item["children"]) > 1 for item in bar)
+    assert any(item.get("url_name") == "issues:mine" for item in bar)

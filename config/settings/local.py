@@ -10,5 +10,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
-vars().update(EMAIL_CONFIG)
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    # Emails of the demo are written as files to var/mail/ (an absolute path: the URL form
+    # of the file backend drops the leading slash).
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")

@@ -304,6 +304,20 @@ def test_closure_rule(world, published):
     assert issue.status == IssueStatus.CLOSED
 
 
+def test_the_nightly_sweep_closes_issues_whose_evaluation_period_passed(world, published):
+    from resolutions.tasks import close_issues_due
+
+    issue = _complete(world, published)
+    assert close_issues_due() == 0  # the period is still running
+    published.refresh_from_db()
+
+    later = published.evaluation_due + timedelta(days=1)
+    assert services.issues_close_due(today=later) == 1
+    assert services.issues_close_due(today=later) == 0
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.CLOSED
+
+
 def test_satisfied_evaluation_closes(world, published):
     issue = _complete(world, published)
     services.evaluation_submit(actor=world.resident_user_a, issue=issue, rating="satisfied")

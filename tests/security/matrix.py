@@ -79,6 +79,7 @@ MATRIX: dict[str, Case] = {
     "accounts:set_language": Case(expect("redirect"), method="post", data={"language": "en"}),
     "accounts:display_mode": Case(expect("redirect"), method="post", data={"large_text": "1"}),
     "notifications:list": Case(LOGGED_IN_OK),
+    "notifications:channels": Case(LOGGED_IN_OK),
     "notifications:open": Case(
         expect(404, anonymous="login", staff_here="redirect"),
         kwargs=lambda o: {"pk": o["notification_for_staff_here"].pk},

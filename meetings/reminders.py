@@ -1,0 +1,176 @@
+"""Reminders about meetings, derived from the database by set-based queries: the day
+before and two hours before to every invitee who has not declined, "ended but minutes not
+closed" to the convener, the fixed monthly council (day set per community) and the
+quarterly party-building joint meeting. Safe to run late or twice.
+
+Recipients are looked up only through `notifications.recipients`."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from communities.models import Community
+from notifications import recipients
+from notifications.services import notify_bulk
+
+from .models import Meeting, Participant
+
+KIND_MEETING_SOON = "meeting_reminder"
+KIND_MEETING_NOT_CLOSED = "meeting_not_closed"
+KIND_MONTHLY_COUNCIL = "monthly_council"
+KIND_PARTY_BUILDING = "party_building_joint"
+
+# Minutes left open this long after the meeting ended are chased, once a day.
+NOT_CLOSED_AFTER = timedelta(hours=24)
+
+
+def meeting_reminders(*, now=None) -> int:
+    """The day before (step "1d") and two hours before (step "2h") a planned meeting, to
+    every invitee who has not declined."""
+    now = now or timezone.now()
+    sent = 0
+    with override(settings.LANGUAGE_CODE):
+        for step, start, end, title in (
+            ("1d", now + timedelta(hours=2), now + timedelta(hours=24), _("Meeting tomorrow")),
+            ("2h", now, now + timedelta(hours=2), _("Meeting in two hours")),
+        ):
+            rows = list(
+                Participant.objects.filter(
+                    meeting__status=Meeting.Status.PLANNED,
+                    meeting__archived_at__isnull=True,
+                    meeting__starts_at__gt=start,
+                    meeting__starts_at__lte=end,
+                )
+                .exclude(response=Participant.Response.NO)
+                .values(
+                    "pk",
+                    "user_id",
+                    "resident_id",
+                    "contact_id",
+                    "meeting_id",
+                    "meeting__title",
+                    "meeting__venue",
+                    "meeting__starts_at",
+                )
+            )
+            users = recipients.participant_users(rows)
+            messages = []
+            for r in rows:
+                if r["pk"] not in users:
+                    continue
+                starts = timezone.localtime(r["meeting__starts_at"])
+                messages.append(
+                    (
+                        users[r["pk"]],
+                        Meeting(pk=r["meeting_id"]),
+                        f"{step}-{starts.isoformat(timespec='minutes')}",
+                        f"{title}: {r['meeting__title'][:100]}",
+                        _("%(when)s at %(venue)s.")
+                        % {"when": starts.strftime("%Y-%m-%d %H:%M"), "venue": r["meeting__venue"]},
+                        reverse("meetings:detail", args=[r["meeting_id"]]),
+                    )
+                )
+            sent += notify_bulk(kind=KIND_MEETING_SOON, messages=messages)
+    return sent
+
+
+def meetings_not_closed(*, now=None) -> int:
+    """Meetings ended a day ago or more whose minutes are still a draft: to the convener,
+    once a day."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = Meeting.objects.filter(
+        status=Meeting.Status.ENDED,
+        archived_at__isnull=True,
+        ended_at__lte=now - NOT_CLOSED_AFTER,
+    ).values("pk", "title", "convener_id")
+    with override(settings.LANGUAGE_CODE):
+        messages = [
+            (
+                r["convener_id"],
+                Meeting(pk=r["pk"]),
+                f"open-{today.isoformat()}",
+                _("Minutes not closed: %(title)s") % {"title": r["title"][:100]},
+                _("The meeting has ended but its minutes are still a draft. Finalise them.") + "",
+                reverse("meetings:detail", args=[r["pk"]]),
+            )
+            for r in rows
+        ]
+        return notify_bulk(kind=KIND_MEETING_NOT_CLOSED, messages=messages)
+
+
+def _community_messages(communities, *, step, title, body, who):
+    return [
+        (
+            user_id,
+            Community(pk=c["pk"]),
+            step,
+            title % {"community": c["name"]},
+            body % {"community": c["name"]},
+            reverse("meetings:list"),
+        )
+        for c in communities
+        for user_id in who.get(c["pk"], set())
+    ]
+
+
+def monthly_council(*, today=None) -> int:
+    """Three days before each community's fixed monthly council day (and again on the
+    day): to the community's staff, to gather the agenda."""
+    today = today or timezone.localdate()
+    sent = 0
+    with override(settings.LANGUAGE_CODE):
+        for days, step, title in (
+            (3, "3d", _("%(community)s: the monthly council is in three days")),
+            (0, "day", _("%(community)s: the monthly council is today")),
+        ):
+            day = today + timedelta(days=days)
+            communities = list(
+                Community.objects.filter(
+                    archived_at__isnull=True, monthly_council_day=day.day
+                ).values("pk", "name")
+            )
+            who = recipients.community_staff(c["pk"] for c in communities)
+            sent += notify_bulk(
+                kind=KIND_MONTHLY_COUNCIL,
+                messages=_community_messages(
+                    communities,
+                    step=f"{day.strftime('%Y-%m')}-{step}",
+                    title=title,
+                    body=_(
+                        "Gather the issues for the fixed monthly council of %(community)s "
+                        "and invite the participants."
+                    ),
+                    who=who,
+                ),
+            )
+    return sent
+
+
+def party_building_joint(*, today=None) -> int:
+    """On the first day of each quarter: to every community's staff, to hold the
+    quarterly party-building joint meeting (党建联席会)."""
+    today = today or timezone.localdate()
+    if today.month not in (1, 4, 7, 10) or today.day != 1:
+        return 0
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    communities = list(Community.objects.filter(archived_at__isnull=True).values("pk", "name"))
+    who = recipients.community_staff(c["pk"] for c in communities)
+    with override(settings.LANGUAGE_CODE):
+        return notify_bulk(
+            kind=KIND_PARTY_BUILDING,
+            messages=_community_messages(
+                communities,
+                step=quarter,
+                title=_("%(community)s: quarterly party-building joint meeting"),
+                body=_(
+                    "This quarter's party-building joint meeting of %(community)s is due: "
+                    "invite the co-building units and set the date."
+                ),
+                who=who,
+            ),
+        )

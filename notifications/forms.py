@@ -1,0 +1,29 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsForm(forms.Form):
+    email = forms.BooleanField(label=_("Send me an email too"), required=False)
+    sms = forms.BooleanField(label=_("Send me a text message (SMS) too"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].help_text = (
+            _("To %(address)s.") % {"address": user.email}
+            if user.email
+            else _("Your account has no email address: ask the community staff to add one.")
+        )
+        self.fields["sms"].help_text = (
+            _("To %(phone)s.") % {"phone": user.phone}
+            if user.phone
+            else _("Your account has no mobile number: ask the community staff to add one.")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email") and not self.user.email:
+            self.add_error("email", _("There is no email address to send to."))
+        if data.get("sms") and not self.user.phone:
+            self.add_error("sms", _("There is no mobile number to send to."))
+        return data

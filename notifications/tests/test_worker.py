@@ -1,0 +1,132 @@
+"""A real Celery worker on the real Redis (a queue of its own per run), email received by
+a real SMTP server (aiosmtpd) through Django's SMTP backend, SMS through the locmem backend."""
+
+import datetime as dt
+import socket
+import time
+import uuid
+
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from config.celery import app
+from notifications import sms
+from notifications.models import Delivery, Notification, Preference
+from resolutions import tasks as resolution_tasks
+
+from .builders import make_item
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def worker(settings):
+    queue = f"yishi-test-{uuid.uuid4().hex[:8]}"
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 0.2
+    previous = {
+        key: app.conf[key] for key in ("task_always_eager", "task_default_queue", "broker_url")
+    }
+    app.conf.update(
+        task_always_eager=False, task_default_queue=queue, broker_url=settings.REDIS_URL
+    )
+    sms.LocmemSMSBackend.outbox.clear()
+    with start_worker(
+        app,
+        pool="solo",
+        concurrency=1,
+        queues=[queue],
+        perform_ping_check=False,
+        shutdown_timeout=10,
+    ):
+        yield queue
+    app.conf.update(previous)
+
+
+def wait_for(predicate, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_each_reminder_sent_once_through_every_channel(world, smtp, worker):
+    contact = world.users["org_contact"]
+    contact.email, contact.phone = "wuye@example.com", "13800000001"
+    contact.save()
+    Preference.objects.create(user=contact, email=True, sms=True)
+    item = make_item(world, deadline=timezone.localdate() + dt.timedelta(days=3))
+
+    # Two beats firing at once and a rerun later: the key lets only one through.
+    for _ in range(3):
+        resolution_tasks.sweep_action_items.apply_async(queue=worker)
+
+    assert wait_for(lambda: Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3), (
+        list(Delivery.objects.values("channel", "status", "last_error"))
+    )
+    time.sleep(1)  # anything sent twice would arrive now
+    assert Notification.objects.filter(object_id=item.pk).count() == 2  # contact + worker
+    assert [rcpt for rcpt, _ in smtp.messages].count(["wuye@example.com"]) == 1
+    worker_email = world.users["worker_a1"].email
+    assert [rcpt for rcpt, _ in smtp.messages].count([worker_email]) == (1 if worker_email else 0)
+    assert sms.LocmemSMSBackend.outbox == [("13800000001", sms.LocmemSMSBackend.outbox[0][1])]
+    assert "清理楼道杂物" in sms.LocmemSMSBackend.outbox[0][1]
+
+
+class FlakySMSBackend(sms.BaseSMSBackend):
+    failures = 2
+    outbox = []
+
+    def send(self, phone, text):
+        if FlakySMSBackend.failures:
+            FlakySMSBackend.failures -= 1
+            raise sms.TransientSMSError("gateway timeout")
+        FlakySMSBackend.outbox.append((phone, text))
+
+
+def test_transient_failure_retried_with_backoff_and_recorded(world, smtp, worker, settings):
+    settings.SMS_BACKEND = f"{__name__}.FlakySMSBackend"
+    FlakySMSBackend.failures, FlakySMSBackend.outbox = 2, []
+    contact = world.users["org_contact"]
+    contact.phone, contact.email = "13800000002", ""
+    contact.save()
+    Preference.objects.create(user=contact, email=False, sms=True)
+    make_item(world, deadline=timezone.localdate() + dt.timedelta(days=1))
+    resolution_tasks.sweep_action_items.apply_async(queue=worker)
+
+    assert wait_for(lambda: Delivery.objects.filter(last_error__contains="timeout").exists())
+    assert wait_for(
+        lambda: Delivery.objects.filter(channel="sms", status=Delivery.Status.SENT).exists()
+    ), list(Delivery.objects.values("channel", "status", "attempts", "last_error"))
+    delivery = Delivery.objects.get(channel="sms")
+    assert delivery.attempts == 3
+    assert FlakySMSBackend.outbox == [("13800000002", FlakySMSBackend.outbox[0][1])]

@@ -1,0 +1,33 @@
+"""Periodic sweeps of resolutions and action items. Tasks take no objects, derive what is
+due from the database and are safe to run twice (see resolutions/reminders.py)."""
+
+from celery import shared_task
+
+from . import reminders
+
+
+@shared_task
+def sweep_action_items() -> int:
+    return reminders.action_item_deadlines() + reminders.action_item_overdue()
+
+
+@shared_task
+def sweep_evaluations() -> int:
+    return reminders.evaluation_requests()
+
+
+@shared_task
+def sweep_publications() -> int:
+    return reminders.publication_ending()
+
+
+@shared_task
+def sweep_revisits() -> int:
+    return reminders.revisits_due()
+
+
+@shared_task
+def close_issues_due() -> int:
+    from .services import issues_close_due
+
+    return issues_close_due()
