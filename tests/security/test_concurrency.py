@@ -64,7 +64,8 @@ def test_second_staff_reporting_progress_on_an_item_keeps_their_text(objects):
     assert saved.status_code == 302
 
     stale = second.post(
-        url, {"form": "progress", "version": loaded_version, "text": "师傅明天安装", "percent": "50"}
+        url,
+        {"form": "progress", "version": loaded_version, "text": "师傅明天安装", "percent": "50"},
     )
     assert stale.status_code == 200
     page = stale.content.decode()
@@ -90,9 +91,7 @@ def _race(posts):
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=run, args=(i, *post)) for i, post in enumerate(posts)
-    ]
+    threads = [threading.Thread(target=run, args=(i, *post)) for i, post in enumerate(posts)]
     for thread in threads:
         thread.start()
     for thread in threads:
