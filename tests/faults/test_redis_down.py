@@ -19,7 +19,6 @@ from meetings.models import Meeting
 from notifications.models import Delivery
 from notifications.tasks import redeliver_stuck
 from resolutions.models import Resolution
-from tests.security.conftest import objects  # noqa: F401  (the records of community A)
 
 # Transactional: deliveries are queued on commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
