@@ -129,6 +129,8 @@ def test_hostile_input_to_every_form_on_the_page(client, objects, name):
     if case.query:
         url = f"{url}?{case.query}"
     page = client.get(url)
+    if "html" not in page.get("Content-Type", ""):
+        return  # a download (xlsx, pdf, ics): no forms
     forms = post_forms(page.content.decode())
     for form in forms:
         action = form.action or url
@@ -139,7 +141,7 @@ def test_hostile_input_to_every_form_on_the_page(client, objects, name):
     # Whatever was stored, the page still renders and never shows the script unescaped.
     again = client.get(url)
     assert again.status_code < 500
-    assert SCRIPT not in again.content.decode()
+    assert SCRIPT not in again.content.decode(errors="replace")
 
 
 def test_the_matrix_roles_are_known():
