@@ -41,9 +41,7 @@ def test_the_session_expires(client, world, time_machine):
 def test_pages_carry_a_csp_without_inline_scripts(client, world):
     client.force_login(world.staff_a)
     policy = client.get(reverse("issues:list"))["Content-Security-Policy"]
-    directives = dict(
-        (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
-    )
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
     script = directives.get("script-src", directives.get("default-src"))
     assert script and "'unsafe-inline'" not in script
     assert directives.get("object-src") == ["'none'"] or "object-src" not in directives
