@@ -159,6 +159,21 @@ def can_resolution_transition(user, resolution, action) -> bool:
     return MANAGER in transition.actors and can_manage_resolution(user, resolution)
 
 
+def may_act_on_item(user, item, action) -> bool:
+    """Whether the user is among those who make this move at all, whatever the item's
+    state: views answer 403 to the others, and a clear message to the right people when
+    the state does not allow it now."""
+    transition = ITEM_TRANSITIONS.get(action)
+    if transition is None:
+        return False
+    actors = transition.actors
+    return (
+        (MANAGER in actors and can_manage_resolution(user, item.resolution))
+        or (RESPONSIBLE in actors and can_report_progress(user, item))
+        or (CHECKER in actors and can_check_item(user, item))
+    )
+
+
 def can_item_transition(user, item, action) -> bool:
     transition = ITEM_TRANSITIONS.get(action)
     if transition is None or item.status not in transition.sources:

@@ -20,6 +20,7 @@ from access.scope import get_scope
 from communities.models import Community, Compound
 from issues.models import Channel, HotlineType, Issue
 from issues.services import issue_comment, issue_report
+from lib.archives import is_bomb
 from lib.errors import DomainError
 
 from .models import HotlineTicket
@@ -93,6 +94,11 @@ def check_xlsx(data: bytes) -> None:
         raise DomainError(_("This is not an .xlsx workbook."), field="file") from None
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise DomainError(_("This is not an .xlsx workbook."), field="file")
+    if is_bomb(data):
+        raise DomainError(
+            _("The spreadsheet unpacks to more than 100 MB. Split it into smaller files."),
+            field="file",
+        )
 
 
 def _text(value) -> str:

@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.models import AuditEntry
+from lib.archives import is_bomb
 
 from .models import (
     Building,
@@ -34,6 +35,7 @@ from .models import (
 )
 
 MAX_ROWS = 20000
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 # (key, header) — headers are Chinese whatever the UI language: the files are shared with
 # offices that keep them in Chinese.
@@ -125,6 +127,8 @@ def _cell(value):
 def read_rows(uploaded, columns):
     """[(row_number, {key: value})] from an .xlsx or .csv upload with the given headers."""
     name = (getattr(uploaded, "name", "") or "").lower()
+    if (getattr(uploaded, "size", 0) or 0) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("The file is larger than 10 MB."))
     data = uploaded.read()
     if name.endswith(".csv"):
         text = None
@@ -138,6 +142,10 @@ def read_rows(uploaded, columns):
             raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text."))
         rows = list(csv.reader(io.StringIO(text)))
     elif name.endswith(".xlsx"):
+        if is_bomb(data):
+            raise ImportFileError(
+                _("The spreadsheet unpacks to more than 100 MB. Split it into smaller files.")
+            )
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a bad file

@@ -137,9 +137,12 @@ def agenda_item_add(*, actor, meeting, issue=None, title="", carried_from=None) 
     if issue is not None and issue.community_id != meeting.community_id:
         raise DomainError(_("The issue belongs to another community."), field="issue")
     order = (meeting.agenda_items.aggregate(m=Max("order"))["m"] or 0) + 1
-    return AgendaItem.objects.create(
-        meeting=meeting, issue=issue, title=title, order=order, carried_from=carried_from
-    )
+    with transaction.atomic():
+        item = AgendaItem.objects.create(
+            meeting=meeting, issue=issue, title=title, order=order, carried_from=carried_from
+        )
+        audit.record(actor=actor, obj=meeting, action="agenda", note=title)
+    return item
 
 
 def participant_add(
@@ -177,15 +180,18 @@ def participant_add(
     )
     if lookup and meeting.participants.filter(**lookup).exists():
         raise DomainError(_("%(name)s is already invited.") % {"name": name}, field="name")
-    return Participant.objects.create(
-        meeting=meeting,
-        role=role,
-        name=name,
-        user=user,
-        resident=resident,
-        contact=contact,
-        organization_name=organization_name,
-    )
+    with transaction.atomic():
+        participant = Participant.objects.create(
+            meeting=meeting,
+            role=role,
+            name=name,
+            user=user,
+            resident=resident,
+            contact=contact,
+            organization_name=organization_name,
+        )
+        audit.record(actor=actor, obj=meeting, action="participant", note=f"{name} ({role})")
+    return participant
 
 
 def _user_of(participant):
@@ -340,6 +346,12 @@ def attendance_record(*, actor, participant, attendance, reason="") -> Participa
         if attendance == Participant.Attendance.ABSENT:
             locked.absence_reason = reason.strip()[:200]
         locked.save(update_fields=["attendance", "signed_in_at", "absence_reason"])
+        audit.record(
+            actor=actor,
+            obj=meeting,
+            action="attendance",
+            note=f"{locked.name}: {locked.get_attendance_display()}",
+        )
     return locked
 
 

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from communities.models import Household, Organization, Resident
+from issues.uploads import clean_photos
+from lib.errors import DomainError
 
 from .models import ActionItem, Evaluation, Resolution, Revisit
 
@@ -161,6 +163,14 @@ class ConfirmationForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
+    def clean_confirmed_at(self):
+        # Year 1 in local time is year 0 in UTC, which PostgreSQL stores but Python cannot
+        # read back: only plausible signing dates are accepted.
+        value = self.cleaned_data["confirmed_at"]
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
+        return value
+
 
 class ObjectionForm(forms.Form):
     reason = forms.CharField(
@@ -182,10 +192,13 @@ class PhotosField(forms.ImageField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+        """Checked by content like the issue photos (issues.uploads): type, size, pixel
+        count (decompression bombs), and re-encoded without metadata."""
+        files = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        try:
+            return clean_photos(files)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
 
 
 class ProgressForm(VersionForm):

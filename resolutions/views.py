@@ -43,6 +43,7 @@ from access.resolutions import (
     get_public_resolution,
     get_resolution_for_user,
     is_private_outcome,
+    may_act_on_item,
     my_action_items,
     public_resolutions,
     resolutions_visible_to,
@@ -177,13 +178,15 @@ def resolution_create(request, agenda_item_pk=None, issue_pk=None):
         if agenda_item.issue_id is None:
             raise Http404
         issue = get_issue_for_user(request.user, agenda_item.issue_id)
+    else:
+        issue = get_issue_for_user(request.user, issue_pk)
+    # Access first: only those who may draft learn that a resolution already exists.
+    if not can_create_resolution(request.user, issue):
+        raise PermissionDenied
+    if agenda_item is not None:
         existing = Resolution.objects.filter(agenda_item=agenda_item).first()
         if existing is not None:
             return redirect("resolutions:detail", existing.pk)
-    else:
-        issue = get_issue_for_user(request.user, issue_pk)
-    if not can_create_resolution(request.user, issue):
-        raise PermissionDenied
     initial = {
         "title": agenda_item.title if agenda_item else issue.title,
         "text": agenda_item.outcome_text if agenda_item else "",
@@ -600,6 +603,8 @@ def item_transition(request, pk, action):
     item = get_action_item_for_user(request.user, pk)
     if action not in ("start", "cancel") or action not in ITEM_TRANSITIONS:
         raise Http404
+    if not may_act_on_item(request.user, item, action):
+        raise PermissionDenied
     form = TransitionForm(request.POST)
     form.is_valid()
     try:

@@ -1,17 +1,246 @@
-import pytest
+"""The records the access matrix points at, built through the apps' services in community A /
+grid A1 of the `world` fixture, so that every URL with a pk has a real object behind it."""
 
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from api.models import HotlineTicket
+from communities import services as communities_services
+from communities.models import AgreementEntry
+from issues import services as issues_services
+from issues.models import Category, Channel, IssueParty, Kind
+from meetings import services as meetings_services
+from meetings.models import Form, Participant
 from notifications.services import notify
+from resolutions import services as resolutions_services
+
+
+def _category():
+    category, _ = Category.objects.get_or_create(code="drainage", defaults={"name": "下水道"})
+    return category
+
+
+def _resolution(world, *, issue, agenda_item, status):
+    staff = world.staff_a
+    today = timezone.localdate()
+    resolution = resolutions_services.resolution_create(
+        actor=staff,
+        agenda_item=agenda_item,
+        text="物业更换路灯，居民分摊费用",
+        legal_review_required=False,
+        items=[
+            {
+                "responsible_organization": world.organization,
+                "measure": "更换路灯",
+                "starts_on": today,
+                "deadline": today + timedelta(days=10),
+            }
+        ],
+    )
+    item = resolution.items.get()
+    resolutions_services.cost_split_set(
+        actor=staff,
+        item=item,
+        total=400,
+        shares=[{"household": world.household_a1, "amount": 400}],
+    )
+    if status in ("adopted", "published"):
+        resolution = resolutions_services.resolution_transition(
+            actor=staff, resolution=resolution, action="adopt"
+        )
+    if status == "published":
+        resolution = resolutions_services.resolution_transition(
+            actor=staff, resolution=resolution, action="publish"
+        )
+    return resolution
 
 
 @pytest.fixture
 def objects(world):
-    """The records the matrix's URLs point at, all in community A / grid A1."""
+    """One record of every kind a URL points at, all in community A / grid A1 (the
+    `worker_here` grid); the hotline ticket of the street and a finding of the A1 patrol."""
+    staff, worker = world.staff_a, world.worker_a1
+    category = _category()
     notification = notify(
-        recipient=world.staff_a,
+        recipient=staff,
         kind="matrix",
         title="测试通知",
         body="",
         target=world.community_a,
         url="/",
     )
-    return {"world": world, "notification_for_staff_here": notification}
+
+    # Issues: a public issue reported by resident A, a dispute with resident A as a party,
+    # an issue of grid A2 (not the worker's grid) and an issue ready for evaluation.
+    issue = issues_services.issue_report(
+        actor=staff,
+        community=world.community_a,
+        compound=world.compound_a1,
+        category=category,
+        title="3号楼下水道堵塞",
+        description="雨后积水",
+        channel=Channel.WALK_IN,
+        kind=Kind.PUBLIC,
+        reporter_resident=world.resident_a,
+    )
+    dispute = issues_services.issue_report(
+        actor=staff,
+        community=world.community_a,
+        compound=world.compound_a1,
+        category=category,
+        title="楼上漏水纠纷",
+        description="厨房漏水，双方不愿出钱",
+        channel=Channel.GRID_PATROL,
+        kind=Kind.DISPUTE,
+    )
+    IssueParty.objects.create(issue=dispute, resident=world.resident_a, name=world.resident_a.name)
+    # An issue awaiting evaluation (escalated, then confirmed complete) and one closed on
+    # the spot, both reported by resident A: the evaluation and revisit pages need them.
+    awaiting = issues_services.issue_report(
+        actor=staff,
+        community=world.community_a,
+        compound=world.compound_a1,
+        category=category,
+        title="路灯不亮",
+        description="晚上很黑",
+        channel=Channel.PHONE,
+        reporter_resident=world.resident_a,
+    )
+    for action in ("accept", "escalate", "complete"):
+        awaiting = issues_services.issue_transition(
+            issue=awaiting, action=action, actor=staff, note="已处理"
+        )
+    closed = issues_services.issue_report(
+        actor=staff,
+        community=world.community_a,
+        compound=world.compound_a1,
+        category=category,
+        title="楼道灯坏了",
+        description="已换灯泡",
+        channel=Channel.WALK_IN,
+        reporter_resident=world.resident_a,
+    )
+    for action in ("accept", "handle_on_spot"):
+        closed = issues_services.issue_transition(
+            issue=closed, action=action, actor=staff, note="现场更换"
+        )
+    summons = issues_services.summons_create(
+        issue=issue, actor=staff, organization=world.organization
+    )
+
+    # Patrol and visit by the grid worker of A1.
+    patrol = issues_services.patrol_start(actor=worker, grid=world.grid_a1)
+    finding = issues_services.finding_record(
+        actor=worker, patrol=patrol, text="楼道堆放纸箱", compound=world.compound_a1
+    )
+    visit = issues_services.visit_record(
+        actor=worker, household=world.household_a1, findings="老人身体尚好"
+    )
+
+    # A meeting on the public issue and a private mediation on the dispute.
+    start = timezone.now() + timedelta(days=1)
+    meeting = meetings_services.meeting_create(
+        actor=staff,
+        community=world.community_a,
+        grid=world.grid_a1,
+        compound=world.compound_a1,
+        form=Form.BUILDING_COUNCIL,
+        title="一号楼议事会",
+        venue="社区活动室",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        issues=[issue],
+    )
+    meetings_services.participant_add(
+        actor=staff, meeting=meeting, role="resident", resident=world.resident_a
+    )
+    mediation = meetings_services.meeting_create(
+        actor=staff,
+        community=world.community_a,
+        grid=world.grid_a1,
+        form=Form.ONSITE_MEDIATION,
+        title="漏水调解会",
+        venue="职工之家",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        issues=[dispute],
+        is_private=True,
+    )
+    mediation_participant = meetings_services.participant_add(
+        actor=staff, meeting=mediation, role="party", resident=world.resident_a
+    )
+    agenda_item = meeting.agenda_items.get()
+    mediation_item = mediation.agenda_items.get()
+
+    # A published resolution (with an action item, a cost split and an objection), and a
+    # draft for the dispute. The published one's issue is then ready for evaluation.
+    resolution = _resolution(world, issue=issue, agenda_item=agenda_item, status="published")
+    action_item = resolution.items.get()
+    objection = resolutions_services.objection_lodge(
+        actor=world.resident_user_a, resolution=resolution, reason="分摊比例不公平"
+    )
+    draft = _resolution(world, issue=dispute, agenda_item=mediation_item, status="draft")
+
+    # A co-building agreement with an entry, and a hotline ticket of the street.
+    agreement = communities_services.agreement_save(
+        actor=staff,
+        community=world.community_a,
+        organization=world.organization,
+        title="共建协议书",
+        signed_on=timezone.localdate(),
+    )
+    entry = communities_services.agreement_entry_save(
+        actor=staff,
+        agreement=agreement,
+        list_kind=AgreementEntry.ListKind.RESOURCE,
+        description="会议室",
+    )
+    ticket = HotlineTicket.objects.create(
+        ticket_number="20261120001",
+        received_at=timezone.now(),
+        content="小区门口垃圾没人清运",
+        address="甲一小区",
+        street=world.street,
+        imported_by=world.street_admin,
+    )
+    contact = world.organization.contacts.get()
+    compound = world.compound_a1
+    building = compound.buildings.get()
+    unit = building.units.get()
+    shop = communities_services.shop_save(
+        actor=staff, community=world.community_a, compound=compound, name="小饭馆"
+    )
+
+    return {
+        "world": world,
+        "notification_for_staff_here": notification,
+        "issue": issue,
+        "dispute": dispute,
+        "summons": summons,
+        "awaiting_evaluation": awaiting,
+        "closed_issue": closed,
+        "patrol": patrol,
+        "finding": finding,
+        "visit": visit,
+        "meeting": meeting,
+        "mediation": mediation,
+        "mediation_participant": mediation_participant,
+        "agenda_item": agenda_item,
+        "mediation_item": mediation_item,
+        "resolution": resolution,
+        "draft_resolution": draft,
+        "action_item": action_item,
+        "objection": objection,
+        "agreement": agreement,
+        "agreement_entry": entry,
+        "ticket": ticket,
+        "contact": contact,
+        "compound": compound,
+        "building": building,
+        "unit": unit,
+        "household": world.household_a1,
+        "shop": shop,
+        "participant": Participant.objects.filter(meeting=meeting).first(),
+    }

@@ -62,8 +62,14 @@ class Case:
 # system (is_staff), static files are not views.
 EXEMPT_NAMESPACES = {"admin"}
 
+
+def _community_a(o):
+    return {"community_pk": o["world"].community_a.pk}
+
+
 MATRIX: dict[str, Case] = {
-    "home": Case(LOGGED_IN_OK),
+    # The home entry sends each role to its landing page.
+    "home": Case(expect("redirect", anonymous="login")),
     "healthz": Case(ALL_OK),
     "audit": Case(expect(403, anonymous="login", street_admin="ok")),
     "accounts:login": Case(expect("redirect", anonymous="ok")),
@@ -80,6 +86,807 @@ MATRIX: dict[str, Case] = {
         method="post",
     ),
     "notifications:read_all": Case(expect("redirect", anonymous="login"), method="post"),
+    # api
+    "api:category-detail": Case(
+        expect("ok", anonymous=401), kwargs=lambda o: {"pk": o["issue"].category_id}
+    ),
+    "api:category-list": Case(expect("ok", anonymous=401)),
+    "api:docs": Case(expect("ok")),
+    "api:hotline": Case(
+        expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok", street_admin="ok")
+    ),
+    "api:hotline_ticket": Case(
+        expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok", street_admin="ok"),
+        kwargs=lambda o: {"pk": o["ticket"].pk},
+    ),
+    "api:issue-detail": Case(
+        expect("ok", anonymous=401, resident_elsewhere=404, staff_elsewhere=404),
+        kwargs=lambda o: {"pk": o["issue"].pk},
+    ),
+    "api:issue-list": Case(expect("ok", anonymous=401)),
+    "api:issue-transition": Case(
+        expect(400, anonymous=401, resident_elsewhere=404, staff_elsewhere=404),
+        kwargs=lambda o: {"pk": o["issue"].pk},
+        method="post",
+    ),
+    "api:open311_discovery": Case(expect("ok"), kwargs=lambda o: {"fmt": "json"}),
+    "api:open311_request": Case(
+        expect("ok", anonymous=401, resident_elsewhere=404, staff_elsewhere=404),
+        kwargs=lambda o: {"pk": o["issue"].pk, "fmt": "json"},
+    ),
+    "api:open311_requests": Case(expect("ok", anonymous=401), kwargs=lambda o: {"fmt": "json"}),
+    "api:open311_service": Case(
+        expect("ok", anonymous=401),
+        kwargs=lambda o: {"code": o["issue"].category.code, "fmt": "json"},
+    ),
+    "api:open311_services": Case(expect("ok", anonymous=401), kwargs=lambda o: {"fmt": "json"}),
+    "api:schema": Case(expect("ok")),
+    "api:token": Case(expect("ok", anonymous="login")),
+    "api:token_create": Case(expect("redirect", anonymous="login"), method="post"),
+    "api:token_revoke": Case(expect("redirect", anonymous="login"), method="post"),
+    # communities
+    "communities:agreement_archive": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="redirect",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {"pk": o["agreement"].pk},
+        method="post",
+    ),
+    "communities:agreement_create": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=_community_a,
+    ),
+    "communities:agreement_detail": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            street_admin="ok",
+        ),
+        kwargs=lambda o: {"pk": o["agreement"].pk},
+    ),
+    "communities:agreement_edit": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {**_community_a(o), "pk": o["agreement"].pk},
+    ),
+    "communities:agreement_entry_status": Case(
+        expect(404, anonymous="login", worker_here=403, worker_elsewhere=403, street_admin=403),
+        kwargs=lambda o: {"pk": o["agreement"].pk, "entry_pk": o["agreement_entry"].pk},
+        method="post",
+    ),
+    "communities:building_create": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=_community_a,
+    ),
+    "communities:building_edit": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {**_community_a(o), "pk": o["building"].pk},
+    ),
+    "communities:community_detail": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            street_admin="ok",
+        ),
+        kwargs=lambda o: {"pk": o["world"].community_a.pk},
+    ),
+    "communities:compound_create": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=_community_a,
+    ),
+    "communities:compound_edit": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {**_community_a(o), "pk": o["compound"].pk},
+    ),
+    "communities:contact_archive": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_here=404,
+            resident_elsewhere=404,
+            staff_here="redirect",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["world"].organization.pk, "contact_pk": o["contact"].pk},
+        method="post",
+    ),
+    "communities:contact_create": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_here=404,
+            resident_elsewhere=404,
+            staff_here="ok",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["world"].organization.pk},
+    ),
+    "communities:contact_edit": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_here=404,
+            resident_elsewhere=404,
+            staff_here="ok",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["world"].organization.pk, "contact_pk": o["contact"].pk},
+    ),
+    "communities:grid_create": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=_community_a,
+    ),
+    "communities:grid_detail": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            street_admin="ok",
+        ),
+        kwargs=lambda o: {"pk": o["world"].grid_a1.pk},
+    ),
+    "communities:grid_edit": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {**_community_a(o), "pk": o["world"].grid_a1.pk},
+    ),
+    "communities:household_create": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=_community_a,
+    ),
+    "communities:household_edit": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {**_community_a(o), "pk": o["household"].pk},
+    ),
+    "communities:import": Case(
+        expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok"),
+        kwargs=lambda o: {"kind": "residents"},
+    ),
+    "communities:import_template": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403),
+        kwargs=lambda o: {"kind": "residents"},
+    ),
+    "communities:my_grid": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "communities:organization_archive": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_here=404,
+            resident_elsewhere=404,
+            staff_here="redirect",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["world"].organization.pk},
+        method="post",
+    ),
+    "communities:organization_create": Case(
+        expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok")
+    ),
+    "communities:organization_detail": Case(
+        expect(
+            "ok", anonymous="login", resident_here=404, resident_elsewhere=404, staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"pk": o["world"].organization.pk},
+    ),
+    "communities:organization_edit": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_here=404,
+            resident_elsewhere=404,
+            staff_here="ok",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["world"].organization.pk},
+    ),
+    "communities:organization_export": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "communities:organization_list": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "communities:overview": Case(
+        expect(
+            403,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="redirect",
+            staff_elsewhere="redirect",
+            street_admin="ok",
+        )
+    ),
+    "communities:resident_archive": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["world"].resident_a.pk},
+        method="post",
+    ),
+    "communities:resident_create": Case(
+        expect(
+            403,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            staff_elsewhere="ok",
+        )
+    ),
+    "communities:resident_detail": Case(
+        expect(
+            "ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404, org_contact=404
+        ),
+        kwargs=lambda o: {"pk": o["world"].resident_a.pk},
+    ),
+    "communities:resident_edit": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="ok",
+            staff_here="ok",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["world"].resident_a.pk},
+    ),
+    "communities:resident_export": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "communities:resident_list": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "communities:shop_archive": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="redirect",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {**_community_a(o), "pk": o["shop"].pk},
+        method="post",
+    ),
+    "communities:shop_create": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=_community_a,
+    ),
+    "communities:shop_edit": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {**_community_a(o), "pk": o["shop"].pk},
+    ),
+    "communities:unit_create": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=_community_a,
+    ),
+    "communities:unit_edit": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {**_community_a(o), "pk": o["unit"].pk},
+    ),
+    # core
+    "floor": Case(expect("ok", anonymous="login")),
+    # issues
+    "issues:assign": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["issue"].pk},
+        method="post",
+    ),
+    "issues:comment": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+            street_admin="redirect",
+        ),
+        kwargs=lambda o: {"pk": o["issue"].pk},
+        method="post",
+    ),
+    "issues:create": Case(expect("ok", anonymous="login", org_contact=403, street_admin=403)),
+    "issues:detail": Case(
+        expect("ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404),
+        kwargs=lambda o: {"pk": o["issue"].pk},
+    ),
+    "issues:duplicates": Case(
+        expect(
+            403,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            staff_elsewhere="ok",
+        )
+    ),
+    "issues:finding_to_issue": Case(
+        expect(404, anonymous="login", worker_here=400, staff_here=403, street_admin=403),
+        kwargs=lambda o: {"pk": o["patrol"].pk, "finding_pk": o["finding"].pk},
+        method="post",
+    ),
+    "issues:list": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "issues:mine": Case(
+        expect(403, anonymous="login", resident_here="ok", resident_elsewhere="ok")
+    ),
+    "issues:patrol_detail": Case(
+        expect(404, anonymous="login", worker_here="ok", staff_here="ok", street_admin="ok"),
+        kwargs=lambda o: {"pk": o["patrol"].pk},
+    ),
+    "issues:patrol_end": Case(
+        expect(404, anonymous="login", worker_here="redirect", staff_here=403, street_admin=403),
+        kwargs=lambda o: {"pk": o["patrol"].pk},
+        method="post",
+    ),
+    "issues:patrol_finding": Case(
+        expect(404, anonymous="login", worker_here=400, staff_here=403, street_admin=403),
+        kwargs=lambda o: {"pk": o["patrol"].pk},
+        method="post",
+    ),
+    "issues:patrol_list": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "issues:photos": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["issue"].pk},
+        method="post",
+    ),
+    "issues:summons_report": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["summons"].pk},
+        method="post",
+    ),
+    "issues:transition": Case(
+        expect(403, anonymous="login", resident_elsewhere=404, staff_here=400, staff_elsewhere=404),
+        kwargs=lambda o: {"pk": o["issue"].pk, "action": "accept"},
+        method="post",
+    ),
+    "issues:visit_create": Case(
+        expect(404, anonymous="login", worker_here="ok", staff_here="ok"),
+        kwargs=lambda o: {"household_pk": o["household"].pk},
+    ),
+    "issues:visit_list": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    # meetings
+    "meetings:agenda_add": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here=400,
+            staff_here=400,
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+        method="post",
+    ),
+    "meetings:attendance": Case(
+        expect(
+            404, anonymous="login", resident_here=403, worker_here="redirect", staff_here="redirect"
+        ),
+        kwargs=lambda o: {"pk": o["mediation"].pk, "participant_pk": o["mediation_participant"].pk},
+        method="post",
+    ),
+    "meetings:calendar": Case(expect("ok", anonymous="login")),
+    "meetings:continue": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here=400,
+            staff_here=400,
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+        method="post",
+    ),
+    "meetings:create": Case(
+        expect(
+            403,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            staff_elsewhere="ok",
+        )
+    ),
+    "meetings:detail": Case(
+        expect(
+            "ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404, org_contact=404
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+    ),
+    "meetings:edit": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="ok",
+            staff_here="ok",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+    ),
+    "meetings:ics": Case(
+        expect(
+            "ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404, org_contact=404
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+    ),
+    "meetings:invite": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+        method="post",
+    ),
+    "meetings:item_decide": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here=400,
+            staff_here=400,
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk, "item_pk": o["agenda_item"].pk},
+        method="post",
+    ),
+    "meetings:item_phase": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk, "item_pk": o["agenda_item"].pk},
+        method="post",
+    ),
+    "meetings:list": Case(expect("ok", anonymous="login")),
+    "meetings:minutes": Case(
+        expect(
+            "ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404, org_contact=404
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+    ),
+    "meetings:minutes_pdf": Case(
+        expect(
+            "ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404, org_contact=404
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+    ),
+    "meetings:opinion_add": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here=400,
+            staff_here=400,
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk, "item_pk": o["agenda_item"].pk},
+        method="post",
+    ),
+    "meetings:participant_add": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here=400,
+            staff_here=400,
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+        method="post",
+    ),
+    "meetings:respond": Case(
+        expect(404, anonymous="login", resident_here="ok", worker_here=403, staff_here="ok"),
+        kwargs=lambda o: {"pk": o["mediation"].pk},
+    ),
+    "meetings:transition": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+        method="post",
+    ),
+    # reports
+    "reports:dashboard": Case(
+        expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok")
+    ),
+    "reports:monthly": Case(
+        expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok", street_admin="ok")
+    ),
+    "reports:recompute": Case(
+        expect(
+            403,
+            anonymous="login",
+            staff_here="redirect",
+            staff_elsewhere="redirect",
+            street_admin="redirect",
+        ),
+        method="post",
+    ),
+    "reports:street_dashboard": Case(expect(403, anonymous="login", street_admin="ok")),
+    # resolutions
+    "resolutions:board": Case(expect("ok")),
+    "resolutions:confirm": Case(
+        expect(
+            403, anonymous="login", resident_elsewhere=404, staff_here="ok", staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"pk": o["resolution"].pk},
+    ),
+    "resolutions:cost_split": Case(
+        expect(
+            403, anonymous="login", resident_elsewhere=404, staff_here="ok", staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"pk": o["action_item"].pk},
+    ),
+    "resolutions:create": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            staff_here="redirect",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"agenda_item_pk": o["agenda_item"].pk},
+    ),
+    "resolutions:create_for_issue": Case(
+        expect(
+            403, anonymous="login", resident_elsewhere=404, staff_here="ok", staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"issue_pk": o["issue"].pk},
+    ),
+    "resolutions:detail": Case(
+        expect("ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404),
+        kwargs=lambda o: {"pk": o["resolution"].pk},
+    ),
+    "resolutions:edit": Case(
+        expect(404, anonymous="login", staff_here="ok"),
+        kwargs=lambda o: {"pk": o["draft_resolution"].pk},
+    ),
+    "resolutions:evaluate": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_here="ok",
+            resident_elsewhere=404,
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"issue_pk": o["awaiting_evaluation"].pk},
+    ),
+    "resolutions:item_detail": Case(
+        expect("ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404),
+        kwargs=lambda o: {"pk": o["action_item"].pk},
+    ),
+    "resolutions:item_transition": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+            org_contact="redirect",
+        ),
+        kwargs=lambda o: {"pk": o["action_item"].pk, "action": "start"},
+        method="post",
+    ),
+    "resolutions:legal_review": Case(
+        expect(404, anonymous="login", staff_here="ok"),
+        kwargs=lambda o: {"pk": o["draft_resolution"].pk},
+    ),
+    "resolutions:list": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "resolutions:my_items": Case(expect("ok", anonymous="login")),
+    "resolutions:object": Case(
+        expect(
+            403, anonymous="login", resident_here="ok", resident_elsewhere=404, staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"pk": o["resolution"].pk},
+    ),
+    "resolutions:objection_answer": Case(
+        expect(
+            403, anonymous="login", resident_elsewhere=404, staff_here="ok", staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"pk": o["objection"].pk},
+    ),
+    "resolutions:poster": Case(
+        expect(
+            403, anonymous="login", resident_elsewhere=404, staff_here="ok", staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"pk": o["resolution"].pk},
+    ),
+    "resolutions:print": Case(
+        expect(
+            403, anonymous="login", resident_elsewhere=404, staff_here="ok", staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"pk": o["resolution"].pk},
+    ),
+    "resolutions:public_detail": Case(expect("ok"), kwargs=lambda o: {"pk": o["resolution"].pk}),
+    "resolutions:revisit": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="ok",
+            staff_here="ok",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"issue_pk": o["closed_issue"].pk},
+    ),
+    "resolutions:transition": Case(
+        expect(404, anonymous="login", staff_here="redirect", org_contact=403),
+        kwargs=lambda o: {"pk": o["draft_resolution"].pk, "action": "adopt"},
+        method="post",
+    ),
 }
 
 
