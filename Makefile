@@ -27,7 +27,7 @@ run: install
 # The whole suite, against PostgreSQL and Redis (DATABASE_URL, REDIS_URL override the
 # defaults postgres://postgres@127.0.0.1:5432/yishi and redis://127.0.0.1:6379/1).
 test: compilemessages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Only the browser journeys (Playwright + Debian chromium); screenshots in tests/e2e/screenshots/.
 e2e: compilemessages
