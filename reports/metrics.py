@@ -137,12 +137,14 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
     start, end = month_bounds(year, month)
     cutoff = min(end, now)
     community_ids = list(community_ids)
-    issues = Issue.objects.filter(community__in=community_ids)
+    # Archived records stay out of reports (they are kept, never deleted, but not counted).
+    issues = Issue.objects.filter(community__in=community_ids, archived_at__isnull=True)
     received = issues.filter(reported_at__gte=start, reported_at__lt=end)
     closed = issues.filter(closed_at__gte=start, closed_at__lt=end)
     events = IssueEvent.objects.filter(
         action__in=["reopen", "send_back", "close"],
         issue__community__in=community_ids,
+        issue__archived_at__isnull=True,
         created_at__gte=start,
         created_at__lt=end,
     )
@@ -195,6 +197,7 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
 
     meetings = Meeting.objects.filter(
         community__in=community_ids,
+        archived_at__isnull=True,
         starts_at__gte=start,
         starts_at__lt=end,
         status__in=HELD_MEETING_STATUSES,
@@ -214,9 +217,9 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
         .order_by("-present", "role")
     )
 
-    items = ActionItem.objects.filter(community__in=community_ids).exclude(
-        status=ActionItem.Status.CANCELLED
-    )
+    items = ActionItem.objects.filter(
+        community__in=community_ids, resolution__archived_at__isnull=True
+    ).exclude(status=ActionItem.Status.CANCELLED)
     done = items.filter(
         status=ActionItem.Status.DONE, confirmed_at__gte=start, confirmed_at__lt=end
     )
@@ -254,7 +257,10 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
         },
         "resolutions": {
             "adopted": Resolution.objects.filter(
-                community__in=community_ids, adopted_at__gte=start, adopted_at__lt=end
+                community__in=community_ids,
+                archived_at__isnull=True,
+                adopted_at__gte=start,
+                adopted_at__lt=end,
             ).count(),
             "items_done": item_counts["done"],
             "items_done_on_time": item_counts["on_time"],
@@ -343,11 +349,15 @@ def trend(community_ids, year: int, month: int, *, stored=None) -> list[dict]:
         )
         return {(row["m"].year, row["m"].month): row["n"] for row in rows}
 
-    issues = Issue.objects.filter(community__in=community_ids)
+    issues = Issue.objects.filter(community__in=community_ids, archived_at__isnull=True)
     received = by_month(issues, "reported_at")
     closed = by_month(issues, "closed_at")
     held = by_month(
-        Meeting.objects.filter(community__in=community_ids, status__in=HELD_MEETING_STATUSES),
+        Meeting.objects.filter(
+            community__in=community_ids,
+            status__in=HELD_MEETING_STATUSES,
+            archived_at__isnull=True,
+        ),
         "starts_at",
     )
     series = []

@@ -126,3 +126,17 @@ def test_portable_percentiles_match_the_database(world, october):
         community=world.community_a, closed_at__gte=start, closed_at__lt=end
     )
     assert time_to_close_bounded(closed) == time_to_close(closed)
+
+
+def test_archived_issues_stay_out_of_the_figures(world, october):
+    before = _october(world)["issues"]
+    archived = Issue.objects.filter(
+        community=world.community_a, reported_at__month=10, closed_at__isnull=False
+    ).first()
+    archived.archived_at = NOW
+    archived.save(update_fields=["archived_at"])
+
+    after = _october(world)["issues"]
+
+    assert after["received"] == before["received"] - 1
+    assert after["closed"] == before["closed"] - 1
