@@ -52,8 +52,13 @@ class Journey:
     """One user's browser session: log in, go to pages, screenshot and audit each step."""
 
     def __init__(self, browser, live_server, name, viewport):
+        # Reduced motion: Bootstrap then drops its colour transitions, so axe never measures
+        # a button halfway between two colours.
         self.context = browser.new_context(
-            viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai"
+            viewport=viewport,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            reduced_motion="reduce",
         )
         # Generous: CI machines are shared and slow under load.
         self.context.set_default_timeout(30_000)
