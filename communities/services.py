@@ -143,26 +143,38 @@ def resident_update(*, actor, resident, version=None, note="", **values) -> Resi
     return locked
 
 
+def _set_archived(obj, *, archived: bool):
+    """Lock the row and archive or restore it; returns the row and whether it changed.
+    On versioned records (residents, organizations) this counts as an edit, so a form
+    opened before it is refused as stale."""
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if (locked.archived_at is not None) == archived:
+        return locked, False
+    locked.archived_at = timezone.now() if archived else None
+    fields = ["archived_at"]
+    if hasattr(locked, "version"):
+        locked.version += 1
+        fields += ["version", "updated_at"]
+    locked.save(update_fields=fields)
+    return locked, True
+
+
+def _archive_audited(obj, *, actor, archived: bool):
+    locked, changed = _set_archived(obj, archived=archived)
+    if changed:
+        action = AuditEntry.Action.ARCHIVE if archived else AuditEntry.Action.RESTORE
+        audit.record(actor=actor, obj=locked, action=action)
+    return locked
+
+
 @transaction.atomic
 def resident_archive(*, actor, resident) -> Resident:
-    locked = Resident.objects.select_for_update().get(pk=resident.pk)
-    if locked.archived_at is None:
-        locked.archived_at = timezone.now()
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.ARCHIVE)
-    return locked
+    return _archive_audited(resident, actor=actor, archived=True)
 
 
 @transaction.atomic
 def resident_restore(*, actor, resident) -> Resident:
-    locked = Resident.objects.select_for_update().get(pk=resident.pk)
-    if locked.archived_at is not None:
-        locked.archived_at = None
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.RESTORE)
-    return locked
+    return _archive_audited(resident, actor=actor, archived=False)
 
 
 # Organizations --------------------------------------------------------------------------
@@ -207,17 +219,9 @@ def organization_update(
     if communities is not None:
         if not communities:
             raise DomainError(_("Choose at least one community served."), field="communities")
-        old = sorted(str(c) for c in locked.communities.all())
-        new = sorted(str(c) for c in communities)
-        if old != new:
-            changes["communities"] = ["、".join(old), "、".join(new)]
-            locked.communities.set(communities)
+        _set_related(locked, "communities", communities, changes)
     if compounds is not None:
-        old = sorted(str(c) for c in locked.compounds.all())
-        new = sorted(str(c) for c in compounds)
-        if old != new:
-            changes["compounds"] = ["、".join(old), "、".join(new)]
-            locked.compounds.set(compounds)
+        _set_related(locked, "compounds", compounds, changes)
     if changes:
         locked.version += 1
         locked.save()
@@ -227,26 +231,23 @@ def organization_update(
     return locked
 
 
+def _set_related(obj, name, values, changes):
+    """Replace a many-to-many set, noting the change for the audit trail as displayed names."""
+    old = sorted(str(v) for v in getattr(obj, name).all())
+    new = sorted(str(v) for v in values)
+    if old != new:
+        changes[name] = ["、".join(old), "、".join(new)]
+        getattr(obj, name).set(values)
+
+
 @transaction.atomic
 def organization_archive(*, actor, organization) -> Organization:
-    locked = Organization.objects.select_for_update().get(pk=organization.pk)
-    if locked.archived_at is None:
-        locked.archived_at = timezone.now()
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.ARCHIVE)
-    return locked
+    return _archive_audited(organization, actor=actor, archived=True)
 
 
 @transaction.atomic
 def organization_restore(*, actor, organization) -> Organization:
-    locked = Organization.objects.select_for_update().get(pk=organization.pk)
-    if locked.archived_at is not None:
-        locked.archived_at = None
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.RESTORE)
-    return locked
+    return _archive_audited(organization, actor=actor, archived=False)
 
 
 @transaction.atomic
@@ -279,10 +280,8 @@ def contact_save(
 
 @transaction.atomic
 def contact_archive(*, actor, contact) -> OrganizationContact:
-    contact = OrganizationContact.objects.select_for_update().get(pk=contact.pk)
-    if contact.archived_at is None:
-        contact.archived_at = timezone.now()
-        contact.save(update_fields=["archived_at"])
+    contact, changed = _set_archived(contact, archived=True)
+    if changed:
         audit.record(
             actor=actor,
             obj=contact.organization,
@@ -425,10 +424,8 @@ def regrid_residents(*, community):
 
 @transaction.atomic
 def grid_archive(*, actor, grid) -> Grid:
-    grid = Grid.objects.select_for_update().get(pk=grid.pk)
-    if grid.archived_at is None:
-        grid.archived_at = timezone.now()
-        grid.save(update_fields=["archived_at"])
+    grid, changed = _set_archived(grid, archived=True)
+    if changed:
         regrid_residents(community=grid.community)
     return grid
 
@@ -450,11 +447,7 @@ def shop_save(*, actor, community, shop=None, **values) -> Shop:
 
 @transaction.atomic
 def shop_archive(*, actor, shop) -> Shop:
-    shop = Shop.objects.select_for_update().get(pk=shop.pk)
-    if shop.archived_at is None:
-        shop.archived_at = timezone.now()
-        shop.save(update_fields=["archived_at"])
-    return shop
+    return _set_archived(shop, archived=True)[0]
 
 
 @transaction.atomic
@@ -494,12 +487,7 @@ def agreement_entry_save(*, actor, agreement, entry=None, **values) -> Agreement
 
 @transaction.atomic
 def agreement_archive(*, actor, agreement) -> CoBuildingAgreement:
-    agreement = CoBuildingAgreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.archived_at is None:
-        agreement.archived_at = timezone.now()
-        agreement.save(update_fields=["archived_at"])
-        audit.record(actor=actor, obj=agreement, action=AuditEntry.Action.ARCHIVE)
-    return agreement
+    return _archive_audited(agreement, actor=actor, archived=True)
 
 
 def find_resident(*, community, id_number="", name="", household=None, phone=""):

@@ -351,29 +351,31 @@ def cost_split(request, pk):
     )
 
 
+def _run_transition(request, run, label):
+    """Apply a lifecycle move with the posted note and version; say how it went."""
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        run(note=form.cleaned_data.get("note", ""), expected_version=_version(form))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": label})
+
+
 @login_required
 @require_POST
 def resolution_transition(request, pk, action):
     resolution = get_resolution_for_user(request.user, pk, write=True)
     if action not in RESOLUTION_TRANSITIONS:
         raise Http404
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    try:
-        services.resolution_transition(
-            actor=request.user,
-            resolution=resolution,
-            action=action,
-            note=form.cleaned_data.get("note", ""),
-            expected_version=_version(form),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Done: %(action)s.") % {"action": RESOLUTION_TRANSITIONS[action].label},
-        )
+    _run_transition(
+        request,
+        lambda **kw: services.resolution_transition(
+            actor=request.user, resolution=resolution, action=action, **kw
+        ),
+        RESOLUTION_TRANSITIONS[action].label,
+    )
     return redirect("resolutions:detail", resolution.pk)
 
 
@@ -605,22 +607,13 @@ def item_transition(request, pk, action):
         raise Http404
     if not may_act_on_item(request.user, item, action):
         raise PermissionDenied
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    try:
-        services.action_item_transition(
-            actor=request.user,
-            item=item,
-            action=action,
-            note=form.cleaned_data.get("note", ""),
-            expected_version=_version(form),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Done: %(action)s.") % {"action": ITEM_TRANSITIONS[action].label}
-        )
+    _run_transition(
+        request,
+        lambda **kw: services.action_item_transition(
+            actor=request.user, item=item, action=action, **kw
+        ),
+        ITEM_TRANSITIONS[action].label,
+    )
     return redirect("resolutions:item_detail", item.pk)
 
 
