@@ -86,6 +86,7 @@ class Task:
 
 # Computations timed in-process (the median of --repeat runs, each rolled back so the
 # data stays as seeded). Functions not built yet are reported as "not available".
+SWEEP = "reminder sweep: "
 TASKS = [
     # The reminder sweeps of config/schedule.py, each as its Celery task runs it (the first
     # run of a day: everything due is sent; rolled back, so nothing is queued).
@@ -134,6 +135,7 @@ def time_tasks(objects, repeat):
 
     arguments = task_arguments(objects)
     rows = []
+    sweeps = 0.0
     for task in TASKS:
         function = None
         for dotted in task.functions:
@@ -158,6 +160,9 @@ def time_tasks(objects, repeat):
             rows.append((task.label, f"not measured: {error}"))
             continue
         rows.append((task.label, f"{statistics.median(durations):.0f} ms"))
+        if task.label.startswith(SWEEP):
+            sweeps += statistics.median(durations)
+    rows.append((f"{SWEEP}every sweep above, one after another", f"{sweeps:.0f} ms"))
     return rows
 
 
@@ -349,6 +354,9 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each task")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--only", choices=["pages", "tasks"], help="measure only the pages or only the tasks"
+    )
     options = parser.parse_args(argv)
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -359,6 +367,15 @@ def main(argv=None):
     print(f"# Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}")
     print(f"# Data: {database_size()}")
     print(f"# Load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if options.only != "tasks":
+        measure_pages(options, objects, cookies)
+    if options.only != "pages":
+        for label, result in time_tasks(objects, options.repeat):
+            print(f"{'- ' if options.markdown else ''}{label}: {result}")
+    return 0
+
+
+def measure_pages(options, objects, cookies):
     server = start_gunicorn(options.port, options.workers, options.threads)
     rows = []
     try:
@@ -404,9 +421,6 @@ def main(argv=None):
     print(f"# Load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print_table(rows, options.concurrency, markdown=options.markdown)
     print()
-    for label, result in time_tasks(objects, options.repeat):
-        print(f"{'- ' if options.markdown else ''}{label}: {result}")
-    return 0
 
 
 def print_table(rows, levels, *, markdown=False):

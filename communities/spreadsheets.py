@@ -16,12 +16,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
 from core.models import AuditEntry
 from lib.archives import is_bomb
+from lib.xlsx import Sheet, workbook_bytes
 
 from .models import (
     Building,
@@ -659,24 +658,10 @@ def _org_changes(organization, clean):
 
 
 def _workbook(title, headers, rows, *, hint=None):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(header) * 2 + 4)
-    sheet.freeze_panes = "A2"
+    sheets = [Sheet(title, headers, rows)]
     if hint:
-        notes = workbook.create_sheet(str(gettext_lazy("Notes")))
-        for line in hint:
-            notes.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheets.append(Sheet(str(gettext_lazy("Notes")), [], [[line] for line in hint]))
+    return workbook_bytes(sheets)
 
 
 def resident_template() -> bytes:

@@ -4,7 +4,7 @@ import contextlib
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import Channel, Delivery, Notification, Preference
@@ -61,95 +61,117 @@ CHUNK = 2000
 def notify_bulk(*, kind: str, messages) -> int:
     """Send many reminders of one kind at once, each once. `messages` is an iterable of
     (recipient_id, target, step, title, body, url). Used by the sweeps, which may cover tens
-    of thousands of records: the keys already sent are skipped in one query, the rest are
-    inserted in bulk (a key inserted meanwhile by another sweep is ignored by the unique
-    constraint), and the email/SMS deliveries are queued after the transaction commits.
-    Returns how many notifications were new."""
-    messages = list(messages)
-    if len(messages) > CHUNK:
-        return sum(
-            notify_bulk(kind=kind, messages=messages[start : start + CHUNK])
-            for start in range(0, len(messages), CHUNK)
-        )
-    if not messages:
-        return 0
+    of thousands of records: each chunk is one INSERT that skips the keys already sent (the
+    unique constraint) and returns the rows it created, then one INSERT of their email/SMS
+    deliveries, queued when the chunk commits. Returns how many notifications were
+    new."""
     content_types = {}
     rows = {}
     for recipient_id, target, step, title, body, url in messages:
         model = type(target)
         if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model)
-        key = (content_types[model].pk, target.pk, recipient_id, step)
-        rows.setdefault(key, (title, body, url))
-    sent = set(
-        Notification.objects.filter(
-            kind=kind,
-            content_type__in=[ct.pk for ct in content_types.values()],
-            object_id__in={key[1] for key in rows},
-            step__in={key[3] for key in rows},
-        ).values_list("content_type", "object_id", "recipient", "step")
-    )
-    new = [
-        Notification(
-            kind=kind,
-            content_type_id=key[0],
-            object_id=key[1],
-            recipient_id=key[2],
-            step=key[3],
-            title=title[:200],
-            body=body,
-            url=url,
-        )
-        for key, (title, body, url) in rows.items()
-        if key not in sent
-    ]
-    if not new:
+            content_types[model] = ContentType.objects.get_for_model(model).pk
+        key = (content_types[model], target.pk, recipient_id, step)
+        rows.setdefault(key, (title[:200], body, url))
+    if not rows:
         return 0
-    with transaction.atomic():
-        Notification.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-        _queue_deliveries(kind, new)
-    return len(new)
+    items = list(rows.items())
+    now = timezone.now()
+    sent = 0
+    # A chunk commits with its deliveries: a sweep killed midway keeps what it sent, and
+    # the next run sends only the rest.
+    for start in range(0, len(items), CHUNK):
+        with transaction.atomic():
+            created = _insert_notifications(kind, items[start : start + CHUNK], now)
+            deliveries = _insert_deliveries(created, now)
+            transaction.on_commit(lambda ids=deliveries: _enqueue_batches(ids))
+        sent += len(created)
+    return sent
 
 
-def _queue_deliveries(kind, notifications) -> None:
-    recipient_ids = {n.recipient_id for n in notifications}
-    User = get_user_model()
-    users = {
-        user.pk: user
-        for user in User.objects.filter(pk__in=recipient_ids)
-        .select_related("notification_preference")
-        .only("pk", "email", "phone", "notification_preference")
-    }
-    wanted = {pk: set(channels_for(user)) for pk, user in users.items()}
-    if not any(wanted.values()):
-        return
-    created = list(
-        Notification.objects.filter(
-            kind=kind,
-            recipient__in=[pk for pk, channels in wanted.items() if channels],
-            content_type__in={n.content_type_id for n in notifications},
-            object_id__in={n.object_id for n in notifications},
-            step__in={n.step for n in notifications},
-            deliveries__isnull=True,
-        ).values_list("pk", "recipient")
+def _insert(model, columns, rows, returning) -> list[tuple]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING, in SQL that PostgreSQL and SQLite share:
+    bulk_create cannot say which rows a conflict skipped, and building model instances for
+    tens of thousands of rows costs more than the insert itself. Values go to the driver as
+    they are: prepare dates with `_db_value` first."""
+    if not rows:
+        return []
+    fields = [model._meta.get_field(name) for name in columns]
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = "INSERT INTO {} ({}) VALUES {} ON CONFLICT DO NOTHING RETURNING {}".format(
+        connection.ops.quote_name(model._meta.db_table),
+        ", ".join(connection.ops.quote_name(field.column) for field in fields),
+        ", ".join([placeholders] * len(rows)),
+        ", ".join(
+            connection.ops.quote_name(model._meta.get_field(name).column) for name in returning
+        ),
     )
-    Delivery.objects.bulk_create(
-        [
-            Delivery(notification_id=pk, channel=channel)
-            for pk, recipient_id in created
-            for channel in wanted[recipient_id]
-        ],
-        batch_size=2000,
-        ignore_conflicts=True,
+    params = [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _db_value(model, name, value):
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+NOTIFICATION_COLUMNS = (
+    "kind",
+    "content_type",
+    "object_id",
+    "recipient",
+    "step",
+    "title",
+    "body",
+    "url",
+    "attachment_name",
+    "attachment_mimetype",
+    "attachment_content",
+    "created_at",
+)
+
+
+def _insert_notifications(kind, items, now) -> list[tuple[int, int]]:
+    """(notification id, recipient id) of the rows created."""
+    now = _db_value(Notification, "created_at", now)
+    return _insert(
+        Notification,
+        NOTIFICATION_COLUMNS,
+        [(kind, *key, title, body, url, "", "", "", now) for key, (title, body, url) in items],
+        returning=("id", "recipient"),
     )
-    pending = list(
-        Delivery.objects.filter(
-            notification__in=[pk for pk, _ in created],
-            status=Delivery.Status.PENDING,
-            attempts=0,
-        ).values_list("pk", flat=True)
+
+
+def _insert_deliveries(created, now) -> list[int]:
+    """The email/SMS deliveries of a chunk's new notifications, through each recipient's
+    channels."""
+    users = (
+        get_user_model()
+        .objects.filter(pk__in={recipient_id for _pk, recipient_id in created})
+        .values_list(
+            "pk", "email", "phone", "notification_preference__email", "notification_preference__sms"
+        )
     )
-    transaction.on_commit(lambda: _enqueue_batches(pending))
+    wanted = {pk: _channels(*contact) for pk, *contact in users}
+    now = _db_value(Delivery, "created_at", now)
+    rows = [
+        (pk, str(channel), str(Delivery.Status.PENDING), 0, "", now)
+        for pk, recipient_id in created
+        for channel in wanted.get(recipient_id, ())
+    ]
+    delivery_ids = []
+    for start in range(0, len(rows), CHUNK):
+        delivery_ids += [
+            pk
+            for (pk,) in _insert(
+                Delivery,
+                ("notification", "channel", "status", "attempts", "last_error", "created_at"),
+                rows[start : start + CHUNK],
+                returning=("id",),
+            )
+        ]
+    return delivery_ids
 
 
 BATCH = 100
@@ -168,12 +190,20 @@ def channels_for(user) -> list[str]:
         preference = user.notification_preference
     except Preference.DoesNotExist:
         preference = None
-    email = preference.email if preference else True
-    sms = preference.sms if preference else False
+    return _channels(
+        user.email,
+        user.phone,
+        preference.email if preference else None,
+        preference.sms if preference else None,
+    )
+
+
+def _channels(email, phone, wants_email, wants_sms) -> list[str]:
+    """Email unless declined, SMS when chosen; each only with an address to send to."""
     channels = []
-    if email and user.email:
+    if wants_email is not False and email:
         channels.append(Channel.EMAIL)
-    if sms and user.phone:
+    if wants_sms and phone:
         channels.append(Channel.SMS)
     return channels
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils.encoding import escape_uri_path
 
 from lib.pdf import pdf_response, render_pdf
+from lib.xlsx import Sheet, workbook_bytes
 
 from .presentation import charts, rate_cards, sections
 
@@ -19,27 +20,16 @@ def _attachment(response, filename):
 
 
 def xlsx_bytes(data: dict, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for section in sections(data):
-        sheet = workbook.create_sheet(section.title[:31])
-        sheet.append([title])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append(section.headers)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in section.rows:
-            sheet.append(row)
-        for index, header in enumerate(section.headers, start=1):
-            letter = sheet.cell(row=2, column=index).column_letter
-            sheet.column_dimensions[letter].width = max(12, min(60, len(str(header)) * 3))
-        sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(
+        Sheet(
+            section.title,
+            section.headers,
+            section.rows,
+            title=title,
+            widths=[max(12, min(60, len(str(header)) * 3)) for header in section.headers],
+        )
+        for section in sections(data)
+    )
 
 
 def xlsx_response(data, title, filename):

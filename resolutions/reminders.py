@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from lib.urls import reverse_by_pk
 from notifications import recipients
 from notifications.services import notify_bulk
 
@@ -78,6 +79,21 @@ def _targets(model, pks):
     return {pk: model(pk=pk) for pk in pks}
 
 
+def _to_each(rows, who, step, compose):
+    """Each item's message, written once, to each of its recipients: `who` maps an item to
+    its user ids, `step(row)` keys the reminder, `compose(row)` gives its title and body."""
+    url_of = reverse_by_pk("resolutions:item_detail")
+    for r in rows:
+        users = who.get(r["pk"])
+        if not users:
+            continue
+        title, body = compose(r)
+        target = ActionItem(pk=r["pk"])  # notify_bulk needs only the type and the pk
+        url = url_of(r["pk"])
+        for user_id in users:
+            yield (user_id, target, step(r), title, body, url)
+
+
 def action_item_deadlines(*, today=None) -> int:
     """Deadline in 3 days and tomorrow: to the responsible party and the grid's worker."""
     today = today or timezone.localdate()
@@ -91,28 +107,22 @@ def action_item_deadlines(*, today=None) -> int:
                     resolution__archived_at__isnull=True,
                 )
             )
-            who = item_recipients(rows)
-            targets = _targets(ActionItem, [r["pk"] for r in rows])
             title = _("Action item due in 3 days") if days == 3 else _("Action item due tomorrow")
+
+            def compose(r, title=title):
+                return (
+                    f"{title}: {r['measure'][:80]}",
+                    _("%(measure)s — deadline %(deadline)s (%(resolution)s).")
+                    % {
+                        "measure": r["measure"],
+                        "deadline": r["deadline"].isoformat(),
+                        "resolution": r["resolution__title"],
+                    },
+                )
+
             sent += notify_bulk(
                 kind=KIND_ITEM_DUE,
-                messages=(
-                    (
-                        user_id,
-                        targets[r["pk"]],
-                        step,
-                        f"{title}: {r['measure'][:80]}",
-                        _("%(measure)s — deadline %(deadline)s (%(resolution)s).")
-                        % {
-                            "measure": r["measure"],
-                            "deadline": r["deadline"].isoformat(),
-                            "resolution": r["resolution__title"],
-                        },
-                        reverse("resolutions:item_detail", args=[r["pk"]]),
-                    )
-                    for r in rows
-                    for user_id in who[r["pk"]]
-                ),
+                messages=_to_each(rows, item_recipients(rows), lambda r, step=step: step, compose),
             )
     return sent
 
@@ -127,8 +137,6 @@ def action_item_overdue(*, today=None) -> int:
             status__in=OPEN_ITEM, deadline__lt=today, resolution__archived_at__isnull=True
         )
     )
-    who = item_recipients(rows)
-    targets = _targets(ActionItem, [r["pk"] for r in rows])
     with override(settings.LANGUAGE_CODE):
 
         def body(r):
@@ -140,35 +148,29 @@ def action_item_overdue(*, today=None) -> int:
 
         sent = notify_bulk(
             kind=KIND_ITEM_OVERDUE,
-            messages=(
-                (
-                    user_id,
-                    targets[r["pk"]],
-                    f"overdue-{today.isoformat()}",
+            messages=_to_each(
+                rows,
+                item_recipients(rows),
+                lambda r: f"overdue-{today.isoformat()}",
+                lambda r: (
                     _("Action item overdue: %(measure)s") % {"measure": r["measure"][:80]},
                     body(r),
-                    reverse("resolutions:item_detail", args=[r["pk"]]),
-                )
-                for r in rows
-                for user_id in who[r["pk"]]
+                ),
             ),
         )
         late = [r for r in rows if (today - r["deadline"]).days >= escalate_after]
         heads = recipients.community_heads(r["community_id"] for r in late)
         sent += notify_bulk(
             kind=KIND_ITEM_ESCALATED,
-            messages=(
-                (
-                    user_id,
-                    targets[r["pk"]],
-                    f"escalated-{r['deadline'].isoformat()}",
+            messages=_to_each(
+                late,
+                {r["pk"]: heads.get(r["community_id"], set()) for r in late},
+                lambda r: f"escalated-{r['deadline'].isoformat()}",
+                lambda r: (
                     _("Escalated: action item overdue %(days)d days")
                     % {"days": (today - r["deadline"]).days},
                     body(r),
-                    reverse("resolutions:item_detail", args=[r["pk"]]),
-                )
-                for r in late
-                for user_id in heads.get(r["community_id"], set())
+                ),
             ),
         )
     return sent

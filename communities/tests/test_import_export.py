@@ -177,6 +177,19 @@ def test_export_round_trips_through_import(client, world):
     assert len(result.unchanged) == 1
 
 
+def test_export_writes_text_that_looks_like_a_formula_as_text(client, world):
+    world.resident_a.volunteer_skills = '=HYPERLINK("http://example.com","点我")'
+    world.resident_a.notes = "+86 138"
+    world.resident_a.save(update_fields=["volunteer_skills", "notes"])
+    client.force_login(world.staff_a)
+    content = client.get(reverse("communities:resident_export")).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    cell = sheet.cell(row=2, column=18)
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://example.com","点我")'
+    assert sheet.cell(row=2, column=19).value == "+86 138"
+
+
 def test_organization_export(client, world):
     client.force_login(world.staff_a)
     response = client.get(reverse("communities:organization_export"))

@@ -1,0 +1,31 @@
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from lib.urls import reverse_by_pk
+from lib.xlsx import Sheet, workbook_bytes
+
+
+def test_reverse_by_pk_gives_what_reverse_gives():
+    url_of = reverse_by_pk("resolutions:item_detail")
+    for pk in (1, 42, 918273645, 10**12):
+        assert url_of(pk) == reverse("resolutions:item_detail", args=[pk])
+
+
+def test_workbook_keeps_numbers_as_numbers_and_text_as_text():
+    content = workbook_bytes(
+        [
+            Sheet(
+                "议题", ["渠道", "数量"], [["网格巡查", 12], ["=1+1", 3.5], [None, 0]], title="月报"
+            ),
+            Sheet("说明", [], [["第一行"]]),
+        ]
+    )
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["议题", "说明"]
+    rows = list(book["议题"].iter_rows(values_only=True))
+    assert rows == [("月报", None), ("渠道", "数量"), ("网格巡查", 12), ("=1+1", 3.5), (None, 0)]
+    assert book["议题"]["A4"].data_type == "s"
+    assert book["议题"].freeze_panes == "A3"
+    assert list(book["说明"].iter_rows(values_only=True)) == [("第一行",)]
