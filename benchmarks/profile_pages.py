@@ -1,12 +1,15 @@
 """Where the time goes on each page of run.PAGES, in-process (no gunicorn, no concurrency).
 
     .venv/bin/python benchmarks/profile_pages.py [--runs 5] [--slowest 5] [--page queue]
+        [--functions 25]
 
 For each page: the number of queries, the time spent in SQL and the whole response time (the
 median of --runs, after one warm-up request), then the --slowest queries of the last run with
 their time. Uses benchmarks.settings (DEBUG off) against DATABASE_URL, like run.py."""
 
 import argparse
+import cProfile
+import pstats
 import statistics
 import sys
 import time
@@ -22,6 +25,12 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--slowest", type=int, default=3, help="slowest queries shown per page")
     parser.add_argument("--page", default="", help="only pages whose label contains this")
+    parser.add_argument(
+        "--functions",
+        type=int,
+        default=0,
+        help="also profile one request: its N costliest functions",
+    )
     options = parser.parse_args(argv)
 
     run.setup_django()
@@ -64,6 +73,10 @@ def main(argv=None):
             : options.slowest
         ]:
             print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+        if options.functions:
+            profile = cProfile.Profile()
+            profile.runcall(client.get, path)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(options.functions)
 
 
 if __name__ == "__main__":

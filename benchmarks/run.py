@@ -56,10 +56,16 @@ PAGES = [
     Page("resident's my issues", ("issues:mine",), "resident"),
     Page("community dashboard", ("reports:dashboard",), "staff"),
     Page(
-        "street monthly report",
+        "street monthly report, last month (stored)",
         ("reports:monthly",),
         "street_admin",
         query="target=street:{street}&month={month}",
+    ),
+    Page(
+        "street monthly report, this month (live)",
+        ("reports:monthly",),
+        "street_admin",
+        query="target=street:{street}&month={this_month}",
     ),
     Page(
         "monthly report .xlsx export",
@@ -176,6 +182,7 @@ def pick_objects():
     """The objects the pages show: the bench staff's community's latest issue and
     meeting, the bench street, a busy category and last month."""
     from django.db.models import Count
+    from django.utils import timezone
 
     from accounts.models import Role, User
     from issues.models import Issue
@@ -192,7 +199,7 @@ def pick_objects():
         .order_by("-starts_at")
         .first()
     )
-    today = date.today()
+    today = timezone.localdate()
     last_month = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
     category = (
         Issue.objects.filter(community=community, status="accepted")
@@ -208,6 +215,7 @@ def pick_objects():
         "community": community.pk,
         "category": category or "",
         "month": f"{last_month:%Y-%m}",
+        "this_month": f"{today:%Y-%m}",
     }
 
 

@@ -4,7 +4,7 @@ council that deliberates some of them, meetings next week, and the stored monthl
 Built through the services; deterministic; idempotent per community."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from meetings import services as meetings
 from meetings.models import Form, Meeting
 from meetings.models import ParticipantRole as R
 from notifications.models import Notification
-from reports.services import report_snapshot_compute
+from reports.services import snapshots_backfill
 
 from .clock import ago, ahead
 from .kit import (
@@ -574,23 +574,4 @@ def _reminders():
 
 
 def _snapshots(world):
-    from reports.models import ReportSnapshot
-
-    admin = world.users["admin"]
-    today = timezone.localdate()
-    targets = list(world.communities.values()) + list(world.streets.values())
-    year, month = today.year, today.month
-    months = []
-    for _ in range(12):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        months.append((year, month))
-    for year, month in reversed(months):
-        for target in targets:
-            if ReportSnapshot.objects.filter(
-                month=date(year, month, 1),
-                **{"community" if hasattr(target, "street_id") else "street": target},
-            ).exists():
-                continue
-            report_snapshot_compute(actor=admin, target=target, year=year, month=month)
+    snapshots_backfill(months=12, actor=world.users["admin"])

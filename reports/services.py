@@ -102,21 +102,10 @@ def monthly_snapshots_compute(*, now=None) -> list[ReportSnapshot]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     year, month = add_months(today.year, today.month, -1)
-    snapshots = []
-    streets = list(Street.objects.all())
-    for community in Community.objects.filter(archived_at__isnull=True):
-        if snapshot_for(community, year, month) is None:
-            snapshots.append(
-                report_snapshot_compute(
-                    actor=None, target=community, year=year, month=month, now=now
-                )
-            )
+    snapshots = _store_missing(year, month, actor=None, now=now)
     User = get_user_model()
-    for street in streets:
-        snapshot = snapshot_for(street, year, month) or report_snapshot_compute(
-            actor=None, target=street, year=year, month=month, now=now
-        )
-        snapshots.append(snapshot)
+    for street in Street.objects.all():
+        snapshot = snapshot_for(street, year, month)
         url = report_url(street, year, month)
         admins = User.objects.filter(role=Role.STREET_ADMIN, is_active=True, streets=street)
         for admin in admins:
@@ -134,6 +123,36 @@ def monthly_snapshots_compute(*, now=None) -> list[ReportSnapshot]:
                 url=url,
             )
     return snapshots
+
+
+def _store_missing(year, month, *, actor, now) -> list[ReportSnapshot]:
+    """The month's snapshot of every community and street that has none yet (communities
+    first; a street's figures are counted from the records, not summed from them)."""
+    targets = [*Community.objects.filter(archived_at__isnull=True), *Street.objects.all()]
+    stored = {
+        (row["scope"], row["community"] or row["street"])
+        for row in ReportSnapshot.objects.filter(month=dt.date(year, month, 1)).values(
+            "scope", "community", "street"
+        )
+    }
+    return [
+        report_snapshot_compute(actor=actor, target=target, year=year, month=month, now=now)
+        for target in targets
+        if (scope_of(target), target.pk) not in stored
+    ]
+
+
+def snapshots_backfill(*, months: int, actor=None, now=None) -> int:
+    """Store the snapshots of the last `months` finished months that are missing, oldest
+    first, so each month compares itself with the stored one before it. For a database
+    that holds history the monthly task never saw (an import, a new deployment)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    created = 0
+    for back in range(months, 0, -1):
+        year, month = add_months(today.year, today.month, -back)
+        created += len(_store_missing(year, month, actor=actor, now=now))
+    return created
 
 
 def _site_url() -> str:

@@ -6,6 +6,7 @@ from accounts.models import Role, User
 from communities.models import Household, Organization, Resident
 from issues.uploads import clean_photos
 from lib.errors import DomainError
+from lib.widgets import QuickSelect
 
 from .models import ActionItem, Evaluation, Resolution, Revisit
 
@@ -248,5 +249,9 @@ class RevisitForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int)
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int)
+    compound = forms.TypedChoiceField(
+        label=_("Compound"), required=False, coerce=int, widget=QuickSelect
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"), required=False, coerce=int, widget=QuickSelect
+    )

@@ -29,3 +29,22 @@ def test_workbook_keeps_numbers_as_numbers_and_text_as_text():
     assert book["议题"]["A4"].data_type == "s"
     assert book["议题"].freeze_panes == "A3"
     assert list(book["说明"].iter_rows(values_only=True)) == [("第一行",)]
+
+
+def test_quick_select_writes_what_django_select_writes():
+    import re
+
+    from django import forms
+
+    from lib.widgets import QuickSelect
+
+    choices = [("", "全部"), (1, "幸福<小区>"), (2, "二号"), ("老城区", [(3, "三号"), (4, "四号")])]
+
+    def markup(widget, value):
+        html = widget(choices=choices).render("compound", value, {"id": "id_compound"})
+        return re.sub(r">\s+<", "><", html.strip())
+
+    for value in (None, "", 2, "3"):
+        assert markup(QuickSelect, value) == markup(forms.Select, value)
+    assert '<option value="3" selected>三号</option>' in markup(QuickSelect, 3)
+    assert "幸福&lt;小区&gt;" in markup(QuickSelect, None)

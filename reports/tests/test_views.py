@@ -3,6 +3,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,7 +13,11 @@ from openpyxl import load_workbook
 from issues.models import Status
 from notifications.models import Notification
 from reports.models import ReportSnapshot
-from reports.services import monthly_snapshots_compute, report_snapshot_compute
+from reports.services import (
+    monthly_snapshots_compute,
+    report_snapshot_compute,
+    snapshots_backfill,
+)
 from reports.tasks import compute_monthly_snapshots
 from resolutions.models import ActionItem
 
@@ -195,6 +200,22 @@ def test_monthly_task_stores_last_month_and_tells_admins(world, october):
     street.refresh_from_db()
     assert street.data["issues"]["received"] == 5
     assert Notification.objects.filter(kind="report_ready").count() == 1
+
+
+def test_backfill_stores_missing_months_oldest_first(world, october):
+    from django.core.management import call_command
+
+    report_snapshot_compute(actor=None, target=world.street, year=2026, month=10, now=NOW)
+    created = snapshots_backfill(months=3, now=NOW)  # September to November 2026
+    assert created == 3 * 3 - 1  # two communities and the street, October's street stored
+    months = ReportSnapshot.objects.filter(street=world.street).values_list("month", flat=True)
+    assert sorted(months) == [dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 11, 1)]
+    november = ReportSnapshot.objects.get(street=world.street, month=dt.date(2026, 11, 1))
+    assert november.data["previous"]["issues.received"] == 5  # October, as stored
+    out = io.StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("report_snapshots", "--months", "3", stdout=out)
+    assert "0 snapshots stored" in out.getvalue()
 
 
 def test_task_runs(world):
