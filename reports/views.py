@@ -181,10 +181,12 @@ def dashboard(request):
     week_end = today + dt.timedelta(days=6)
     issues = Issue.objects.filter(community__in=communities, archived_at__isnull=True)
     items = ActionItem.objects.filter(OPEN_ITEM, community__in=communities)
-    counts = issues.aggregate(
+    # Only open issues count here: reading them by (community, status) leaves the years of
+    # closed ones unread.
+    counts = issues.filter(status__in=OPEN_STATUSES).aggregate(
         new=Count("pk", filter=Q(status=Status.REPORTED)),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        late=Count("pk", filter=Q(status__in=OPEN_STATUSES, handle_deadline__lt=now)),
+        open=Count("pk"),
+        late=Count("pk", filter=Q(handle_deadline__lt=now)),
     )
     item_counts = items.aggregate(
         due_week=Count("pk", filter=Q(deadline__gte=today, deadline__lte=week_end)),
