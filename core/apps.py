@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from accounts.models import Role
         from accounts.navigation import NavEntry, register
+        from lib.choices import install_quick_choice_labels
+
+        install_quick_choice_labels()
 
         register(
             NavEntry(

@@ -2,13 +2,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +38,7 @@ from .presentation import charts, rate_cards, sections
 from .services import report_data, report_snapshot_compute, report_url, snapshot_for
 
 DASHBOARD_LIST = 10
+REPORT_BODY_SECONDS = 7 * 24 * 3600
 OPEN_ITEM = ~Q(status__in=[ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
 
 
@@ -127,9 +132,6 @@ def monthly(request):
         "is_live": snapshot is None,
         "month_finished": end <= timezone.now(),
         "can_recompute": can_recompute_report(request.user, target),
-        "sections": sections(data),
-        "charts": charts(data),
-        "rates": rate_cards(data),
         "report_url": report_url(target, year, month),
         "previous_url": report_url(target, *add_months(year, month, -1)),
         "next_url": report_url(target, *add_months(year, month, 1))
@@ -140,7 +142,26 @@ def monthly(request):
         return exports.pdf_download(
             data, title, f"{filename}.pdf", request=request, context=context
         )
+    context["body"] = _report_body(request, data, snapshot)
     return _render_monthly(request, context)
+
+
+def _report_body(request, data, snapshot):
+    """The rates, charts and tables. A stored month does not change, so its body is
+    rendered once per language and kept until the month is recomputed."""
+
+    def render_body():
+        context = {"sections": sections(data), "charts": charts(data), "rates": rate_cards(data)}
+        return render_to_string("reports/_report_body.html", context, request)
+
+    if snapshot is None:
+        return render_body()
+    key = f"reports:body:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_body()
+        cache.set(key, body, REPORT_BODY_SECONDS)
+    return mark_safe(body)  # rendered by our template from stored figures
 
 
 @login_required

@@ -48,3 +48,21 @@ def test_quick_select_writes_what_django_select_writes():
         assert markup(QuickSelect, value) == markup(forms.Select, value)
     assert '<option value="3" selected>三号</option>' in markup(QuickSelect, 3)
     assert "幸福&lt;小区&gt;" in markup(QuickSelect, None)
+
+
+def test_choice_labels_are_those_of_the_field_in_the_active_language():
+    from django.utils import translation
+
+    from issues.models import Issue, Status
+
+    issue = Issue(status=Status.ACCEPTED)
+    with translation.override("zh-hans"):
+        chinese = issue.get_status_display()
+    with translation.override("en"):
+        english = issue.get_status_display()
+    with translation.override("en"):
+        assert english == str(Status.ACCEPTED.label)
+    with translation.override("zh-hans"):
+        assert chinese == str(Status.ACCEPTED.label)
+    assert chinese != english
+    assert Issue(status="no-such-status").get_status_display() == "no-such-status"

@@ -18,3 +18,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SMS_BACKEND = "notifications.sms.LocmemSMSBackend"
+
+# Each run (and each xdist worker) keys its cache apart: records of different test databases
+# share primary keys and frozen timestamps, and must not read each other's cached pages.
+CACHES["default"]["KEY_PREFIX"] = f"yishi-test-{os.getpid()}-{os.urandom(4).hex()}"  # noqa: F405

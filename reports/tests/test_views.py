@@ -157,6 +157,9 @@ def test_admin_recomputes_a_month(client, world, october):
     report_snapshot_compute(actor=None, target=world.community_a, year=2026, month=10, now=NOW)
     IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 20))
     client.force_login(world.street_admin)
+    october_row = '<tr><td>2026-10</td><td class="num">{}</td>'
+    page = client.get(_url("community", world.community_a.pk)).content.decode()
+    assert october_row.format(4) in page  # the stored figures, rendered and kept
     response = client.post(
         reverse("reports:recompute"),
         {"target": f"community:{world.community_a.pk}", "month": "2026-10"},
@@ -165,6 +168,8 @@ def test_admin_recomputes_a_month(client, world, october):
     snapshot = ReportSnapshot.objects.get(community=world.community_a, month=dt.date(2026, 10, 1))
     assert snapshot.data["issues"]["received"] == 5
     assert snapshot.computed_by == world.street_admin
+    page = client.get(_url("community", world.community_a.pk)).content.decode()
+    assert october_row.format(5) in page and october_row.format(4) not in page
 
 
 def test_staff_may_not_recompute(client, world, october):
