@@ -1,54 +1,46 @@
+from html import escape
+
 from django import forms
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+
+
+def _text(value) -> str:
+    # What the template's autoescape does, without its per-call overhead.
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, SafeData) else escape(str(value))
 
 
 class QuickSelect(forms.Select):
     """A <select> for long option lists (every compound of a district): Django renders each
     option through a template, about 20 µs apiece, so 500 options cost 10 ms a page; this
-    writes them directly. Same markup, same attributes."""
+    writes the same markup directly."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         selected = {str(v) for v in self.format_value(value)}
-        options = []
+        parts = [f'<select name="{_text(name)}"{_attributes(attrs)}>']
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):
-                inner = self._options(label, selected)
-                options.append(
-                    format_html('<optgroup label="{}">{}</optgroup>', option_value, inner)
-                )
+                parts.append(f'<optgroup label="{_text(option_value)}">')
+                parts.extend(self._option(v, text, selected) for v, text in label)
+                parts.append("</optgroup>")
             else:
-                options.append(self._options([(option_value, label)], selected))
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, _attributes(attrs), mark_safe("".join(options))
-        )
+                parts.append(self._option(option_value, label, selected))
+        parts.append("</select>")
+        return mark_safe("".join(parts))
 
-    def _options(self, choices, selected):
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    "" if value is None else value,
-                    mark_safe(" selected")
-                    if str("" if value is None else value) in selected
-                    else "",
-                    label,
-                )
-                for value, label in choices
-            ),
-        )
+    @staticmethod
+    def _option(value, label, selected) -> str:
+        value = "" if value is None else str(value)
+        chosen = " selected" if value in selected else ""
+        return f'<option value="{_text(value)}"{chosen}>{_text(label)}</option>'
 
 
-def _attributes(attrs):
+def _attributes(attrs) -> str:
     # As django/forms/widgets/attrs.html writes them: in order, True as a bare name.
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
-            for key, value in attrs.items()
-            if value is not False and value is not None
-        ),
+    return "".join(
+        f" {key}" if value is True else f' {key}="{_text(value)}"'
+        for key, value in attrs.items()
+        if value is not False and value is not None
     )

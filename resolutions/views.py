@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -711,15 +712,35 @@ def _board_queryset():
 
 
 BOARD_CHOICES_KEY = "resolutions:board-choices:{}"
+BOARD_COUNT_KEY = "resolutions:board-count:{}:{}:{}"
 
 
-def _board_choices():
+def _board_version():
+    """The latest change of any resolution (one index lookup): a publication, withdrawal
+    or archiving saves the resolution, so what the board caches under it stays true."""
+    latest = Resolution.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return latest.timestamp() if latest else 0
+
+
+class _KnownCountPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, count_key):
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        count = cache.get(self.count_key)
+        if count is None:
+            count = super().count
+            cache.set(self.count_key, count, 24 * 3600)
+        return count
+
+
+def _board_choices(version):
     """The compounds and categories that have public outcomes, for the board's filters.
     Finding them joins every published resolution to its issue, so the answer is cached
-    under the latest change of any resolution (one index lookup): a publication, withdrawal
-    or archiving saves the resolution and so refreshes the lists."""
-    latest = Resolution.objects.aggregate(latest=Max("updated_at"))["latest"]
-    key = BOARD_CHOICES_KEY.format(latest.timestamp() if latest else 0)
+    under the board's version."""
+    key = BOARD_CHOICES_KEY.format(version)
     choices = cache.get(key)
     if choices is None:
         published = public_resolutions().order_by()
@@ -739,16 +760,25 @@ def board(request):
     """公示: the public outcomes board, no login needed."""
     resolutions = _board_queryset().order_by("-publication_starts", "-pk")
     form = BoardFilterForm(request.GET or None)
-    choices = _board_choices()
+    version = _board_version()
+    choices = _board_choices(version)
     form.fields["compound"].choices = [("", _("All compounds"))] + choices["compound"]
     form.fields["category"].choices = [("", _("All categories"))] + choices["category"]
+    compound = category = None
     if form.is_valid():
-        if form.cleaned_data.get("compound"):
-            resolutions = resolutions.filter(issue__compound=form.cleaned_data["compound"])
-        if form.cleaned_data.get("category"):
-            resolutions = resolutions.filter(issue__category=form.cleaned_data["category"])
+        compound, category = form.cleaned_data.get("compound"), form.cleaned_data.get("category")
+        if compound:
+            resolutions = resolutions.filter(issue__compound=compound)
+        if category:
+            resolutions = resolutions.filter(issue__category=category)
+    # Counting every published resolution of the district is the slowest query of the page.
+    paginator = _KnownCountPaginator(
+        resolutions, PER_PAGE, count_key=BOARD_COUNT_KEY.format(version, compound, category)
+    )
     return render(
-        request, "resolutions/board.html", {"page_obj": _page(request, resolutions), "form": form}
+        request,
+        "resolutions/board.html",
+        {"page_obj": paginator.get_page(request.GET.get("page")), "form": form},
     )
 
 

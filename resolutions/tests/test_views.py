@@ -403,6 +403,18 @@ def test_board_query_count_is_constant(client, world, settings):
     assert few == many
 
 
+def test_board_counts_once_per_change_of_the_published_resolutions(client, world):
+    _published_many(world, 25)
+    url = reverse("resolutions:board")
+    assert client.get(url).context["page_obj"].paginator.count == 25
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.context["page_obj"].paginator.count == 25
+    assert not [q for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    _published_many(world, 1)
+    assert client.get(url).context["page_obj"].paginator.count == 26
+
+
 def test_my_items_query_count_is_constant(client, world):
     client.force_login(world.org_contact)
     _published_many(world, 10)
