@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.issue_list, name="list"),
     path("<int:pk>/", views.issue_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.issue_transition, name="transition"),
+    path("<int:pk>/do/<slug:action>/form/", views.issue_transition_form, name="transition_form"),
     path("<int:pk>/comment/", views.issue_comment, name="comment"),
     path("<int:pk>/assign/", views.issue_assign, name="assign"),
     path("<int:pk>/photos/", views.issue_photos, name="photos"),

@@ -309,14 +309,16 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
     user = request.user
     scope = get_scope(user)
     staff_view = scope.works_for_community
-    actions = []
-    for transition in actions_from(issue.status):
-        if can_transition(user, issue, transition.action):
-            if failed_action == transition.action:
-                form = failed_form
-            else:
-                form = TransitionForm(initial={"version": issue.version}, issue=issue)
-            actions.append({"transition": transition, "form": form})
+    # Each step's form is loaded when it is opened (issue_transition_form), except the one
+    # that was just refused, shown open with its errors.
+    actions = [
+        {
+            "transition": transition,
+            "form": failed_form if failed_action == transition.action else None,
+        }
+        for transition in actions_from(issue.status)
+        if can_transition(user, issue, transition.action)
+    ]
     events = issue.events.select_related("actor")
     if not staff_view:
         events = events.exclude(kind=IssueEvent.Kind.NOTE)
@@ -354,6 +356,26 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         "is_open": issue.is_open,
     }
     return render(request, "issues/detail.html", context, status=status)
+
+
+@login_required
+def issue_transition_form(request, pk, action):
+    """A step's form: the fragment the issue page loads when the step is opened, or a page
+    of its own for a browser without script."""
+    issue = get_issue_for_user(request.user, pk)
+    transition = TRANSITIONS.get(action)
+    if transition is None or transition not in actions_from(issue.status):
+        raise Http404
+    if not can_transition(request.user, issue, action):
+        raise PermissionDenied
+    context = {
+        "issue": issue,
+        "t": transition,
+        "form": TransitionForm(initial={"version": issue.version}, issue=issue),
+    }
+    if request.htmx:
+        return render(request, "issues/_transition_form.html", context)
+    return render(request, "issues/transition_form.html", context)
 
 
 @login_required

@@ -180,12 +180,33 @@ def test_detail_shows_only_allowed_buttons(client, world, make_issue):
     issue = make_issue()
     login(client, world.staff_a)
     body = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
-    assert reverse("issues:transition", args=[issue.pk, "accept"]) in body
+    assert reverse("issues:transition_form", args=[issue.pk, "accept"]) in body
     login(client, world.worker_a1)
     body = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
-    assert reverse("issues:transition", args=[issue.pk, "accept"]) not in body
+    assert reverse("issues:transition_form", args=[issue.pk, "accept"]) not in body
+    assert (
+        client.get(reverse("issues:transition_form", args=[issue.pk, "accept"])).status_code == 403
+    )
     response = client.post(reverse("issues:transition", args=[issue.pk, "accept"]), {"version": 1})
     assert response.status_code == 403
+
+
+def test_a_steps_form_loads_when_opened(client, world, make_issue):
+    issue = make_issue()
+    login(client, world.staff_a)
+    detail = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    form_url = reverse("issues:transition_form", args=[issue.pk, "reject"])
+    assert f'hx-get="{form_url}"' in detail
+    assert 'name="note"' not in detail  # no step's form is rendered until it is opened
+    fragment = client.get(form_url, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith("<form")
+    assert f'action="{reverse("issues:transition", args=[issue.pk, "reject"])}"' in fragment
+    assert 'name="note"' in fragment and 'name="version" value="1"' in fragment
+    page = client.get(form_url).content.decode()  # without script: a page of its own
+    assert "<nav" in page and issue.title in page and 'name="note"' in page
+    issue_transition(issue=issue, action="accept", actor=world.staff_a)
+    accept_form = reverse("issues:transition_form", args=[issue.pk, "accept"])
+    assert client.get(accept_form).status_code == 404  # no longer a step of this issue
 
 
 def test_transition_form_errors_keep_input(client, world, make_issue):
@@ -196,6 +217,9 @@ def test_transition_form_errors_keep_input(client, world, make_issue):
     )
     assert response.status_code == 400
     assert Issue.objects.get(pk=issue.pk).status == Status.REPORTED
+    page = response.content.decode()  # the refused step comes back open, with its error
+    assert f'action="{reverse("issues:transition", args=[issue.pk, "reject"])}"' in page
+    assert "is-invalid" in page or "invalid-feedback" in page
     response = client.post(
         reverse("issues:transition", args=[issue.pk, "reject"]),
         {"version": 1, "note": "不属于社区"},

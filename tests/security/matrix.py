@@ -582,6 +582,12 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda o: {"pk": o["issue"].pk, "action": "accept"},
         method="post",
     ),
+    "issues:transition_form": Case(
+        expect(
+            403, anonymous="login", resident_elsewhere=404, staff_here="ok", staff_elsewhere=404
+        ),
+        kwargs=lambda o: {"pk": o["issue"].pk, "action": "accept"},
+    ),
     "issues:visit_create": Case(
         expect(404, anonymous="login", worker_here="ok", staff_here="ok"),
         kwargs=lambda o: {"household_pk": o["household"].pk},
