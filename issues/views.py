@@ -34,6 +34,7 @@ from access.issues import (
 from access.scope import get_scope
 from communities.models import Compound, Household, Resident
 from lib.errors import DomainError, StaleEdit
+from lib.pagination import CountedPaginator
 
 from . import services
 from .forms import (
@@ -119,11 +120,16 @@ def issue_list(request):
     status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     if filters.get("status"):
         issues = issues.filter(status=filters["status"])
+        count = counts.get(filters["status"], 0)
     elif not filters.get("q"):
         issues = issues.filter(status__in=OPEN_STATUSES)
+        count = sum(counts.get(status, 0) for status in OPEN_STATUSES)
+    else:
+        count = sum(counts.values())
     sort = filters.get("sort") or "-reported_at"
     issues = issues.select_related("category", "grid", "compound", "assignee").order_by(sort, "-pk")
-    page = Paginator(issues, PER_PAGE).get_page(request.GET.get("page"))
+    # The counts per status already say how many rows the list has.
+    page = CountedPaginator(issues, PER_PAGE, count=count).get_page(request.GET.get("page"))
     for issue in page:
         issue.overdue = _is_overdue(issue, now)
     grids = visit_grids_for(request.user)

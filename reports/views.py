@@ -28,6 +28,7 @@ from access.scope import get_scope
 from communities.models import Street
 from issues.models import OPEN_STATUSES, Issue, Status
 from lib.errors import DomainError
+from lib.pagination import CountedPaginator
 from meetings.models import Meeting
 from resolutions.models import ActionItem
 
@@ -220,9 +221,10 @@ def dashboard(request):
         "responsible_user",
         "responsible_resident",
     )
-    overdue_page = Paginator(
+    overdue_page = CountedPaginator(
         items.filter(deadline__lt=today).select_related(*related).order_by("deadline", "pk"),
         DASHBOARD_LIST,
+        count=item_counts["overdue"],
     ).get_page(request.GET.get("page"))
     context = {
         "today": today,

@@ -22,7 +22,6 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -53,6 +52,7 @@ from access.scope import get_scope
 from communities.models import Compound
 from issues.models import Category
 from lib.errors import DomainError
+from lib.pagination import CountedPaginator
 from lib.pdf import pdf_response, render_pdf
 from meetings.models import AgendaItem
 
@@ -722,20 +722,6 @@ def _board_version():
     return latest.timestamp() if latest else 0
 
 
-class _KnownCountPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, count_key):
-        super().__init__(object_list, per_page)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self):
-        count = cache.get(self.count_key)
-        if count is None:
-            count = super().count
-            cache.set(self.count_key, count, 24 * 3600)
-        return count
-
-
 def _board_choices(version):
     """The compounds and categories that have public outcomes, for the board's filters.
     Finding them joins every published resolution to its issue, so the answer is cached
@@ -771,9 +757,12 @@ def board(request):
             resolutions = resolutions.filter(issue__compound=compound)
         if category:
             resolutions = resolutions.filter(issue__category=category)
-    # Counting every published resolution of the district is the slowest query of the page.
-    paginator = _KnownCountPaginator(
-        resolutions, PER_PAGE, count_key=BOARD_COUNT_KEY.format(version, compound, category)
+    # Counting every published resolution of the district was the slowest query of the page.
+    count_key = BOARD_COUNT_KEY.format(version, compound, category)
+    paginator = CountedPaginator(
+        resolutions,
+        PER_PAGE,
+        count=lambda: cache.get_or_set(count_key, resolutions.count, 24 * 3600),
     )
     return render(
         request,

@@ -460,3 +460,20 @@ def test_lead_cadre_choices_are_the_issues_community_staff_and_street_admins(wor
     assert world.street_admin in cadres
     assert world.staff_b not in cadres  # staff of another community
     assert len(cadres) == len({c.pk for c in cadres})
+
+
+def test_queue_pages_by_the_counts_it_shows(client, world, make_issue):
+    issues = [make_issue(title=f"路灯不亮{n}") for n in range(4)]
+    issue_transition(issue=issues[0], action="accept", actor=world.staff_a)
+    issue_transition(issue=issues[1], action="reject", actor=world.staff_a, note="不属实")
+    login(client, world.staff_a)
+    url = reverse("issues:list")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).context["page_obj"]
+    assert page.paginator.count == len(page.object_list) == 3  # open ones: the rejected left out
+    counted = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    assert not [sql for sql in counted if "issues_issue" in sql]
+    page = client.get(url, {"status": "reported"}).context["page_obj"]
+    assert page.paginator.count == len(page.object_list) == 2
+    page = client.get(url, {"q": "路灯"}).context["page_obj"]  # a search spans every status
+    assert page.paginator.count == len(page.object_list) == 4
