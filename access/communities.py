@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from communities.models import Community, Grid, Organization, Resident
+from communities.models import Community, Grid, Household, Organization, Resident
 from lib.masking import mask_id_number, mask_phone
 
 from .scope import get_scope
@@ -46,6 +46,21 @@ def residents_visible_to(user, *, include_archived=False):
     if scope.is_grid_worker:
         return residents.filter(grid__in=scope.grid_ids)
     return residents.none()
+
+
+def households_visible_to(user):
+    """Households to pick in forms: staff and street admins those of their communities,
+    grid workers those of the buildings and compounds their grids cover."""
+    scope = get_scope(user)
+    households = Household.objects.filter(archived_at__isnull=True)
+    if scope.is_staff or scope.is_street_admin:
+        return households.filter(community__in=scope.community_ids)
+    if scope.is_grid_worker:
+        covered = Household.objects.filter(
+            Q(unit__building__grids__in=scope.grid_ids) | Q(compound__grids__in=scope.grid_ids)
+        )
+        return households.filter(pk__in=covered.values("pk"))
+    return households.none()
 
 
 def organizations_visible_to(user, *, include_archived=False):

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.lookups import LookupField
+
+from .lookups import HOUSEHOLD
 from .models import (
     Building,
     CoBuildingAgreement,
@@ -20,6 +23,12 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ResidentForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    household = LookupField(
+        lookup=HOUSEHOLD,
+        label=_("household"),
+        required=False,
+        help_text=_("Type the building, unit and room, e.g. 3号楼 1单元 302."),
+    )
 
     class Meta:
         model = Resident
@@ -30,7 +39,8 @@ class ResidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = Household.objects.filter(
             community=community, archived_at__isnull=True
-        ).select_related("unit__building__compound", "compound")
+        )
+        self.fields["household"].set_scope({"community": community.pk})
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

@@ -18,6 +18,7 @@ from access import communities as access
 from access.scope import get_scope
 from accounts.models import User
 from lib.errors import DomainError
+from lib.lookups import SUGGESTIONS
 
 from . import services, spreadsheets
 from .forms import (
@@ -35,6 +36,7 @@ from .forms import (
     UnitForm,
     form_error,
 )
+from .lookups import LOOKUPS
 from .models import (
     AgreementEntry,
     Building,
@@ -107,6 +109,30 @@ def _attach_counts(communities):
 
 
 # Places ----------------------------------------------------------------------------------
+
+
+MAX_LOOKUP_TEXT = 100
+
+
+@login_required
+def lookup(request, kind):
+    """Suggestions for a LookupField: the first residents or households matching what was
+    typed, among those the user may pick, as <option>s for the field's <datalist>."""
+    spec = LOOKUPS.get(kind)
+    if spec is None:
+        raise Http404
+    if not get_scope(request.user).works_for_community:
+        raise PermissionDenied
+    visible = access.residents_visible_to if kind == "resident" else access.households_visible_to
+    records = visible(request.user)
+    community = request.GET.get("community", "")
+    if community.isdigit():
+        records = records.filter(community=int(community))
+    text = request.GET.get(request.GET.get("field", "q"), "")[:MAX_LOOKUP_TEXT].replace("\x00", "")
+    matches = spec.search(records, text)[:SUGGESTIONS] if text.strip() else []
+    return render(
+        request, "communities/lookup_options.html", {"labels": [spec.label(m) for m in matches]}
+    )
 
 
 @login_required

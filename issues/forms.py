@@ -2,7 +2,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from communities.lookups import RESIDENT
 from communities.models import Building, Compound, Organization, Resident, Unit
+from lib.lookups import LookupField
 
 from .models import (
     Category,
@@ -58,8 +60,11 @@ class IssueForm(forms.Form):
     )
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
     place_text = forms.CharField(label=_("place"), max_length=200, required=False)
-    reporter_resident = forms.ModelChoiceField(
-        label=_("reporting resident"), queryset=Resident.objects.none(), required=False
+    reporter_resident = LookupField(
+        lookup=RESIDENT,
+        label=_("reporting resident"),
+        required=False,
+        help_text=_("Type part of the name, the room or the last digits of the phone."),
     )
     reporter_organization = forms.ModelChoiceField(
         label=_("reporting organization"), queryset=Organization.objects.none(), required=False
@@ -71,7 +76,7 @@ class IssueForm(forms.Form):
     party_phone = forms.CharField(label=_("other party's phone"), max_length=20, required=False)
     photos = PhotosField(label=_("photos"), required=False)
 
-    def __init__(self, *args, community_ids=(), **kwargs):
+    def __init__(self, *args, community_ids=(), residents=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         compounds = Compound.objects.filter(community__in=community_ids, archived_at__isnull=True)
@@ -82,9 +87,10 @@ class IssueForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(
             building__compound__in=compounds
         ).select_related("building__compound")
-        self.fields["reporter_resident"].queryset = Resident.objects.filter(
-            community__in=community_ids, archived_at__isnull=True
-        )
+        # The residents the user may pick (the lookup view offers the same ones).
+        if residents is None:
+            residents = Resident.objects.filter(community__in=community_ids)
+        self.fields["reporter_resident"].queryset = residents.filter(archived_at__isnull=True)
         self.fields["reporter_organization"].queryset = Organization.objects.filter(
             communities__in=community_ids, archived_at__isnull=True
         ).distinct()

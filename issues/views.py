@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.communities import residents_visible_to
 from access.issues import (
     can_comment_issue,
     can_create_issue,
@@ -179,7 +180,12 @@ def issue_create(request):
     if not can_create_issue(request.user):
         raise PermissionDenied
     scope = get_scope(request.user)
-    form = IssueForm(request.POST or None, request.FILES or None, community_ids=scope.community_ids)
+    form = IssueForm(
+        request.POST or None,
+        request.FILES or None,
+        community_ids=scope.community_ids,
+        residents=residents_visible_to(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

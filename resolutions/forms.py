@@ -3,9 +3,11 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from communities.lookups import HOUSEHOLD, RESIDENT
 from communities.models import Household, Organization, Resident
 from issues.uploads import clean_photos
 from lib.errors import DomainError
+from lib.lookups import LookupField
 from lib.widgets import QuickSelect
 
 from .models import ActionItem, Evaluation, Resolution, Revisit
@@ -48,6 +50,12 @@ class ResolutionForm(forms.ModelForm):
 
 class ActionItemForm(forms.ModelForm):
     item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    responsible_resident = LookupField(
+        lookup=RESIDENT,
+        label=_("responsible resident"),
+        required=False,
+        help_text=_("Type part of the name, the room or the last digits of the phone."),
+    )
 
     class Meta:
         model = ActionItem
@@ -84,6 +92,7 @@ class ActionItemForm(forms.ModelForm):
             self.fields["responsible_resident"].queryset = Resident.objects.filter(
                 community=community, archived_at__isnull=True
             )
+            self.fields["responsible_resident"].set_scope({"community": community.pk})
         self.fields["repeat"].required = False
 
     def clean(self):
@@ -122,8 +131,11 @@ class CostTotalForm(forms.Form):
 
 
 class CostShareForm(forms.Form):
-    household = forms.ModelChoiceField(
-        label=_("Household"), queryset=Household.objects.none(), required=False
+    household = LookupField(
+        lookup=HOUSEHOLD,
+        label=_("Household"),
+        required=False,
+        help_text=_("Type the building, unit and room, e.g. 3号楼 1单元 302."),
     )
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
@@ -140,7 +152,8 @@ class CostShareForm(forms.Form):
         if community is not None:
             self.fields["household"].queryset = Household.objects.filter(
                 community=community, archived_at__isnull=True
-            ).select_related("unit__building__compound")
+            )
+            self.fields["household"].set_scope({"community": community.pk})
             self.fields["organization"].queryset = Organization.objects.filter(
                 communities=community, archived_at__isnull=True
             )

@@ -125,6 +125,19 @@ MATRIX: dict[str, Case] = {
     "api:token_create": Case(expect("redirect", anonymous="login"), method="post"),
     "api:token_revoke": Case(expect("redirect", anonymous="login"), method="post"),
     # communities
+    "communities:lookup": Case(
+        expect(
+            403,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            staff_elsewhere="ok",
+            street_admin="ok",
+        ),
+        kwargs=lambda o: {"kind": "resident"},
+        query="q=居民",
+    ),
     "communities:agreement_archive": Case(
         expect(
             404,
