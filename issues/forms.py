@@ -12,6 +12,7 @@ from .models import (
     DeliberationLevel,
     EscalationMode,
     HotlineType,
+    IssueParty,
     Kind,
     Status,
     Urgency,
@@ -72,8 +73,6 @@ class IssueForm(forms.Form):
     reporter_name = forms.CharField(label=_("reporter's name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("reporter's phone"), max_length=20, required=False)
     is_anonymous = forms.BooleanField(label=_("anonymous"), required=False)
-    party_name = forms.CharField(label=_("other party"), max_length=100, required=False)
-    party_phone = forms.CharField(label=_("other party's phone"), max_length=20, required=False)
     photos = PhotosField(label=_("photos"), required=False)
 
     def __init__(self, *args, community_ids=(), residents=None, **kwargs):
@@ -100,6 +99,60 @@ class IssueForm(forms.Form):
         if data.get("channel") == Channel.HOTLINE and not data.get("hotline_ticket", "").strip():
             self.add_error("hotline_ticket", _("A 12345 hotline issue needs its ticket number."))
         return data
+
+
+class PartyForm(forms.Form):
+    """Another party involved: a resident of the community, an organization, or a person
+    named with a phone. An empty row is left out."""
+
+    role = forms.ChoiceField(
+        label=_("capacity"), choices=IssueParty.Role.choices, initial=IssueParty.Role.PARTY
+    )
+    resident = LookupField(
+        lookup=RESIDENT,
+        label=_("resident"),
+        required=False,
+        help_text=_("Type part of the name, the room or the last digits of the phone."),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("organization"), queryset=Organization.objects.none(), required=False
+    )
+    name = forms.CharField(label=_("or a name"), max_length=100, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+
+    def __init__(self, *args, community_ids=(), residents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if residents is None:
+            residents = Resident.objects.filter(community__in=community_ids)
+        self.fields["resident"].queryset = residents.filter(archived_at__isnull=True)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            communities__in=community_ids, archived_at__isnull=True
+        ).distinct()
+
+    def clean(self):
+        data = super().clean()
+        named = data.get("resident") or data.get("organization") or data.get("name", "").strip()
+        if not named and data.get("phone", "").strip():
+            self.add_error(
+                "name", _("Say who the party is: a resident, an organization or a name.")
+            )
+        return data
+
+    def party(self) -> dict | None:
+        """The party as the service takes it, or None for an empty row."""
+        data = getattr(self, "cleaned_data", {})
+        if not (data.get("resident") or data.get("organization") or data.get("name", "").strip()):
+            return None
+        return {
+            "role": data["role"],
+            "resident": data.get("resident"),
+            "organization": data.get("organization"),
+            "name": data.get("name", "").strip(),
+            "phone": data.get("phone", "").strip(),
+        }
+
+
+PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=10, validate_max=True)
 
 
 class ResidentIssueForm(forms.Form):

@@ -44,6 +44,7 @@ from .forms import (
     FindingForm,
     FindingToIssueForm,
     IssueForm,
+    PartyFormSet,
     PatrolStartForm,
     QueueFilterForm,
     ResidentIssueForm,
@@ -180,24 +181,20 @@ def issue_create(request):
     if not can_create_issue(request.user):
         raise PermissionDenied
     scope = get_scope(request.user)
-    form = IssueForm(
-        request.POST or None,
-        request.FILES or None,
-        community_ids=scope.community_ids,
-        residents=residents_visible_to(request.user),
-    )
-    if request.method == "POST" and form.is_valid():
+    choices = {
+        "community_ids": scope.community_ids,
+        "residents": residents_visible_to(request.user),
+    }
+    form = IssueForm(request.POST or None, request.FILES or None, **choices)
+    party_forms = PartyFormSet(request.POST or None, prefix="parties", form_kwargs=choices)
+    if request.method == "POST" and form.is_valid() and party_forms.is_valid():
         data = form.cleaned_data
         try:
             photos = clean_photos(request.FILES.getlist("photos"))
             community = _community_for(request.user, data["compound"])
             if community is None:
                 raise DomainError(_("Choose the compound the issue is about."), field="compound")
-            parties = []
-            if data["party_name"].strip():
-                parties.append(
-                    {"name": data["party_name"].strip(), "phone": data["party_phone"].strip()}
-                )
+            parties = [party for f in party_forms if (party := f.party())]
             issue = services.issue_report_full(
                 actor=request.user,
                 photos=photos,
@@ -226,9 +223,9 @@ def issue_create(request):
         else:
             messages.success(request, _("Issue logged: %(title)s") % {"title": issue.title})
             return redirect("issues:detail", pk=issue.pk)
-    if request.method == "POST" and request.FILES and form.errors:
+    if request.method == "POST" and request.FILES and (form.errors or not party_forms.is_valid()):
         messages.warning(request, _("Your input is kept; please choose the photos again."))
-    return render(request, "issues/create.html", {"form": form})
+    return render(request, "issues/create.html", {"form": form, "party_forms": party_forms})
 
 
 def _resident_create(request):

@@ -17,6 +17,14 @@ from issues.services import (
 from .conftest import image_bytes
 
 
+def parties(*rows):
+    """The intake form's other-parties rows, as the browser posts them."""
+    data = {"parties-TOTAL_FORMS": str(len(rows)), "parties-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        data.update({f"parties-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
 def login(client, user):
     client.force_login(user)
     return client
@@ -93,14 +101,45 @@ def test_staff_intake_with_photo(client, world, category):
             "compound": world.compound_a1.pk,
             "reporter_name": "王先生",
             "reporter_phone": "13800000000",
-            "party_name": "物业",
+            **parties(
+                {"role": "party", "resident": "甲居民"},
+                {"role": "affected", "name": "底商张老板", "phone": "13900000000"},
+                {"role": "party"},  # an empty row is left out
+            ),
             "photos": [photo],
         },
     )
     issue = Issue.objects.get(title="积水")
     assert response.status_code == 302
     assert issue.grid == world.grid_a1 and issue.hotline_ticket == "12345-001"
-    assert issue.photos.count() == 1 and issue.parties.count() == 1
+    assert issue.photos.count() == 1
+    assert sorted((p.role, p.resident_id, p.name, p.phone) for p in issue.parties.all()) == [
+        ("affected", None, "底商张老板", "13900000000"),
+        ("party", world.resident_a.pk, "", ""),
+    ]
+
+
+def test_intake_party_errors_are_shown_by_the_row_and_nothing_is_saved(client, world, category):
+    login(client, world.staff_a)
+    response = client.post(
+        reverse("issues:create"),
+        {
+            "channel": "walk_in",
+            "category": category.pk,
+            "urgency": "normal",
+            "title": "邻里纠纷",
+            "description": "楼上漏水",
+            "compound": world.compound_a1.pk,
+            **parties(
+                {"role": "party", "phone": "13900000000"}, {"role": "party", "resident": "乙居民"}
+            ),
+        },
+    )
+    assert response.status_code == 200 and not Issue.objects.exists()
+    rows = response.context["party_forms"].forms
+    assert "name" in rows[0].errors  # a phone alone does not say who
+    assert "resident" in rows[1].errors  # a resident of another community
+    assert 'value="13900000000"' in response.content.decode()
 
 
 def test_intake_keeps_input_and_explains_bad_photo(client, world, category):
@@ -115,6 +154,7 @@ def test_intake_keeps_input_and_explains_bad_photo(client, world, category):
             "title": "保留的标题",
             "description": "保留的描述",
             "compound": world.compound_a1.pk,
+            **parties(),
             "photos": [fake],
         },
     )
@@ -136,6 +176,7 @@ def test_hotline_needs_ticket(client, world, category):
             "title": "热线",
             "description": "内容",
             "compound": world.compound_a1.pk,
+            **parties(),
         },
     )
     assert response.status_code == 200

@@ -74,6 +74,8 @@ def test_saving_work_with_redis_down_then_deliveries_catch_up(objects, redis_dow
             "title": "雨水井堵塞",
             "description": "暴雨后小区积水",
             "compound": world.compound_a1.pk,
+            "parties-TOTAL_FORMS": "0",
+            "parties-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -104,6 +104,8 @@ def test_issue_photos_refused(staff, objects, case):
             "title": "带照片的议题",
             "description": "照片不对",
             "compound": objects["world"].compound_a1.pk,
+            "parties-TOTAL_FORMS": "0",
+            "parties-INITIAL_FORMS": "0",
             "photos": [_fresh(upload)],
         },
     )
