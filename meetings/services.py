@@ -123,8 +123,39 @@ def meeting_update(*, actor, meeting, expected_version, **fields) -> Meeting:
         if locked.ends_at <= locked.starts_at:
             raise DomainError(_("The meeting must end after it starts."), field="ends_at")
         _bump(locked, *fields)
-        audit.record(actor=actor, obj=locked, action="update", changes=audit.diff(before, locked))
+        changes = audit.diff(before, locked)
+        audit.record(actor=actor, obj=locked, action="update", changes=changes)
+        if set(changes) & {"starts_at", "ends_at", "venue"}:
+            _notify_changed(locked, actor=actor)
     return locked
+
+
+def _notify_changed(meeting, *, actor):
+    """The new time or place, with an .ics that updates the invitation already in the
+    invitees' calendars (same UID, a higher SEQUENCE), to everyone invited who has not
+    declined."""
+    ics = meeting_ics(meeting)
+    invited = meeting.participants.filter(invited_at__isnull=False).exclude(
+        response=Participant.Response.NO
+    )
+    for participant in invited.select_related("user"):
+        recipient = _user_of(participant)
+        if recipient is None or recipient.pk == actor.pk:
+            continue
+        notify(
+            recipient=recipient,
+            kind="meeting_changed",
+            title=_("Changed: %(title)s") % {"title": meeting.title},
+            body=_("Now %(when)s at %(venue)s. Please tell us whether you will come.")
+            % {
+                "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "venue": meeting.venue,
+            },
+            target=meeting,
+            step=f"p{participant.pk}-v{meeting.version}",
+            url=reverse("meetings:respond", args=[meeting.pk]),
+            attachment=(f"meeting-{meeting.pk}.ics", "text/calendar", ics),
+        )
 
 
 def agenda_item_add(*, actor, meeting, issue=None, title="", carried_from=None) -> AgendaItem:

@@ -208,6 +208,45 @@ def test_invitation_sends_ics_that_parses_back(world, make_meeting):
     assert services.meeting_invite(actor=world.staff_a, meeting=meeting) == 0
 
 
+def test_a_new_time_or_place_updates_the_invitees_calendars(world, make_meeting):
+    meeting = make_meeting()
+    services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_a
+    )
+    declined = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_b
+    )
+    services.meeting_invite(actor=world.staff_a, meeting=meeting)
+    services.participant_respond(actor=world.resident_user_b, participant=declined, response="no")
+    first = Calendar.from_ical(
+        Notification.objects.get(
+            kind="meeting_invitation", recipient=world.resident_user_a
+        ).attachment_content
+    ).walk("VEVENT")[0]
+
+    later = meeting.starts_at + timedelta(days=1)
+    meeting = services.meeting_update(
+        actor=world.staff_a,
+        meeting=meeting,
+        expected_version=meeting.version,
+        starts_at=later,
+        ends_at=later + timedelta(hours=2),
+        venue="党群服务中心",
+    )
+    changed = Notification.objects.get(kind="meeting_changed")
+    assert changed.recipient == world.resident_user_a  # not the one who declined
+    assert "党群服务中心" in changed.body
+    event = Calendar.from_ical(changed.attachment_content).walk("VEVENT")[0]
+    assert str(event["uid"]) == str(first["uid"])
+    assert int(event["sequence"]) > int(first["sequence"])
+    assert event.decoded("dtstart") == later.replace(microsecond=0)
+    # A new title alone is not a change of time or place.
+    services.meeting_update(
+        actor=world.staff_a, meeting=meeting, expected_version=meeting.version, title="改名"
+    )
+    assert Notification.objects.filter(kind="meeting_changed").count() == 1
+
+
 def test_respond_yes_no(world, make_meeting):
     meeting = make_meeting()
     p = services.participant_add(
