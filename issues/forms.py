@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.lookups import RESIDENT
 from communities.models import Building, Compound, Organization, Resident, Unit
 from lib.lookups import LookupField
+from lib.widgets import ParentedSelect
 
 from .models import (
     Category,
@@ -57,9 +58,17 @@ class IssueForm(forms.Form):
         label=_("compound"), queryset=Compound.objects.none(), required=False
     )
     building = forms.ModelChoiceField(
-        label=_("building"), queryset=Building.objects.none(), required=False
+        label=_("building"),
+        queryset=Building.objects.none(),
+        required=False,
+        widget=ParentedSelect(parent_of=lambda building: building.compound_id),
     )
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=ParentedSelect(parent_of=lambda unit: unit.building_id),
+    )
     place_text = forms.CharField(label=_("place"), max_length=200, required=False)
     reporter_resident = LookupField(
         lookup=RESIDENT,

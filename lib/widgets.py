@@ -44,3 +44,19 @@ def _attributes(attrs) -> str:
         for key, value in attrs.items()
         if value is not False and value is not None
     )
+
+
+class ParentedSelect(forms.Select):
+    """A <select> whose options name their parent (a building its compound, a unit its
+    building) in data-parent, so a script can offer only those under the parent chosen."""
+
+    def __init__(self, *args, parent_of, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent_of = parent_of
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-parent"] = self.parent_of(instance)
+        return option

@@ -66,3 +66,22 @@ def test_choice_labels_are_those_of_the_field_in_the_active_language():
         assert chinese == str(Status.ACCEPTED.label)
     assert chinese != english
     assert Issue(status="no-such-status").get_status_display() == "no-such-status"
+
+
+def test_parented_select_names_each_options_parent(db):
+    from django import forms
+
+    from communities.models import Building
+    from communities.tests.factories import BuildingFactory
+    from lib.widgets import ParentedSelect
+
+    building = BuildingFactory(name="3号楼")
+
+    class PlaceForm(forms.Form):
+        building = forms.ModelChoiceField(
+            queryset=Building.objects.all(),
+            widget=ParentedSelect(parent_of=lambda b: b.compound_id),
+        )
+
+    html = str(PlaceForm()["building"])
+    assert f'value="{building.pk}" data-parent="{building.compound_id}"' in html

@@ -3,6 +3,7 @@ the community's residents as they type, and the issue records the one chosen."""
 
 import pytest
 
+from communities.tests.factories import BuildingFactory, CompoundFactory
 from issues.models import Issue
 
 from .places import build_places
@@ -12,6 +13,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_staff_pick_the_reporting_resident_by_typing(journey):
     places = build_places()
+    other = CompoundFactory(community=places.community, name="枫林苑")
+    BuildingFactory(compound=other, name="8号楼")
     staff = journey("staff")
     staff.login("lizhuren")
     staff.go("/issues/new/")
@@ -20,6 +23,8 @@ def test_staff_pick_the_reporting_resident_by_typing(journey):
     page.locator("input[name=title]").fill("3号楼门口消防通道被占")
     page.locator("textarea[name=description]").fill("晚上有车停在通道口。")
     page.locator("select[name=compound]").select_option(label="澳海熙园")
+    buildings = page.locator("select[name=building] option").all_inner_texts()
+    assert [b for b in buildings if "号楼" in b] == ["澳海熙园3号楼"]  # not 枫林苑8号楼
     page.locator("input[name=reporter_resident]").press_sequentially("刘", delay=50)
     suggestion = page.locator("datalist#id_reporter_resident-options option").first
     suggestion.wait_for(state="attached")

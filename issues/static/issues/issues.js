@@ -12,3 +12,40 @@
   channel.addEventListener("change", toggle);
   toggle();
 })();
+
+// Intake form: offer only the buildings of the chosen compound and the units of the chosen
+// building (each option names its parent in data-parent). Options are removed rather than
+// hidden: some mobile browsers show hidden options anyway.
+(function () {
+  "use strict";
+  function narrow(parentId, childId) {
+    var parent = document.getElementById(parentId);
+    var child = document.getElementById(childId);
+    if (!parent || !child) return;
+    var all = Array.prototype.slice.call(child.options).map(function (o) {
+      return o.cloneNode(true);
+    });
+    function apply() {
+      var chosen = child.value;
+      child.replaceChildren.apply(
+        child,
+        all
+          .filter(function (o) {
+            return !o.value || !parent.value || o.dataset.parent === parent.value;
+          })
+          .map(function (o) {
+            return o.cloneNode(true);
+          })
+      );
+      child.value = chosen;
+      if (child.value !== chosen) {
+        child.value = "";
+        child.dispatchEvent(new Event("change"));
+      }
+    }
+    parent.addEventListener("change", apply);
+    apply();
+  }
+  narrow("id_compound", "id_building");
+  narrow("id_building", "id_unit");
+})();
