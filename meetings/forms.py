@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Compound, Grid
+from communities.lookups import RESIDENT
+from communities.models import Community, Compound, Grid, Resident
 from issues.models import Issue
 from issues.models import Status as IssueStatus
+from lib.lookups import LookupField
 
 from .models import AgendaItem, Form, Opinion, Participant, ParticipantRole
 
@@ -59,9 +61,36 @@ class MeetingForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
+    """Someone to invite: a resident of the community (who then gets the invitation in the
+    app), or anyone by name."""
+
     role = forms.ChoiceField(choices=ParticipantRole.choices, label=_("capacity"))
-    name = forms.CharField(label=_("full name"), max_length=100)
+    resident = LookupField(
+        lookup=RESIDENT,
+        label=_("resident"),
+        required=False,
+        help_text=_("Type part of the name, the room or the last digits of the phone."),
+    )
+    name = forms.CharField(label=_("or a full name"), max_length=100, required=False)
     organization_name = forms.CharField(label=_("organization"), max_length=150, required=False)
+
+    def __init__(self, *args, community_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        residents = Resident.objects.none()
+        if community_id is not None:
+            residents = Resident.objects.filter(community=community_id, archived_at__isnull=True)
+            self.fields["resident"].set_scope({"community": community_id})
+        self.fields["resident"].queryset = residents
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("resident")
+            and not data.get("name", "").strip()
+            and "name" not in self.errors
+        ):
+            self.add_error("name", _("Pick a resident or give a full name."))
+        return data
 
 
 class AttendanceForm(forms.Form):

@@ -143,7 +143,7 @@ def _detail_context(request, meeting, **extra):
         "proposals": proposed_invitees(meeting)
         if manage and meeting.status == Meeting.Status.PLANNED
         else [],
-        "participant_form": forms.ParticipantForm(),
+        "participant_form": forms.ParticipantForm(community_id=meeting.community_id),
         "attendance_choices": Participant.Attendance.choices,
         "opinion_kinds": Opinion.Kind.choices,
         "stances": Opinion.Stance.choices,
@@ -218,7 +218,7 @@ def participant_add(request, pk):
                     )
             messages.success(request, _("Proposed invitees added."))
         else:
-            form = forms.ParticipantForm(request.POST)
+            form = forms.ParticipantForm(request.POST, community_id=meeting.community_id)
             if not form.is_valid():
                 return render(
                     request,

@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from meetings import services
 from meetings.models import Meeting, Opinion
+from notifications.models import Notification
 
 from .conftest import make_issue
 
@@ -292,6 +293,26 @@ def test_planned_meeting_page_proposes_and_invites(client, world, make_meeting, 
         reverse("meetings:respond", args=[meeting.pk]), {"response": "no", "reason": "住院"}
     )
     assert meeting.participants.get(resident=world.resident_a).absence_reason == "住院"
+
+
+def test_staff_invite_a_resident_picked_by_name_or_anyone_by_name(client, world, make_meeting):
+    meeting = make_meeting()
+    client.force_login(world.staff_a)
+    url = reverse("meetings:participant_add", args=[meeting.pk])
+    assert client.post(url, {"role": "resident", "resident": "甲居民"}).status_code == 302
+    added = meeting.participants.get(resident=world.resident_a)
+    assert added.name == "甲居民"
+    assert client.post(url, {"role": "other", "name": "区人大代表李某"}).status_code == 302
+    assert meeting.participants.filter(name="区人大代表李某", resident=None).exists()
+    response = client.post(url, {"role": "resident", "resident": "乙居民"})  # community B
+    assert response.status_code == 400
+    assert "resident" in response.context["participant_form"].errors
+    response = client.post(url, {"role": "resident"})
+    assert "name" in response.context["participant_form"].errors
+    client.post(reverse("meetings:invite", args=[meeting.pk]))
+    assert Notification.objects.filter(
+        kind="meeting_invitation", recipient=world.resident_user_a
+    ).exists()
 
 
 def test_edit_planned_meeting_and_stale_version(client, world, make_meeting):
