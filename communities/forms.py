@@ -1,9 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.lookups import LookupField
-
-from .lookups import HOUSEHOLD
+from .lookups import household_field
 from .models import (
     Building,
     CoBuildingAgreement,
@@ -23,12 +21,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ResidentForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    household = LookupField(
-        lookup=HOUSEHOLD,
-        label=_("household"),
-        required=False,
-        help_text=_("Type the building, unit and room, e.g. 3号楼 1单元 302."),
-    )
+    household = household_field(_("household"))
 
     class Meta:
         model = Resident

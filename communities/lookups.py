@@ -6,8 +6,9 @@ import re
 
 from django.db.models import Q
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
-from lib.lookups import Lookup
+from lib.lookups import Lookup, LookupField
 
 from .models import Household, Resident
 
@@ -77,3 +78,25 @@ HOUSEHOLD = Lookup(
     related=("unit__building__compound",),
 )
 LOOKUPS = {"resident": RESIDENT, "household": HOUSEHOLD}
+
+
+def resident_field(label, **kwargs) -> LookupField:
+    """A form field picking a resident by typing; set its queryset and scope in the form."""
+    return LookupField(
+        lookup=RESIDENT,
+        label=label,
+        required=False,
+        help_text=_("Type part of the name, the room or the last digits of the phone."),
+        **kwargs,
+    )
+
+
+def household_field(label, **kwargs) -> LookupField:
+    """A form field picking a household by typing; set its queryset and scope in the form."""
+    return LookupField(
+        lookup=HOUSEHOLD,
+        label=label,
+        required=False,
+        help_text=_("Type the building, unit and room, e.g. 3号楼 1单元 302."),
+        **kwargs,
+    )

@@ -2,9 +2,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.lookups import RESIDENT
+from communities.lookups import resident_field
 from communities.models import Building, Compound, Organization, Resident, Unit
-from lib.lookups import LookupField
 from lib.widgets import ParentedSelect
 
 from .models import (
@@ -33,6 +32,19 @@ class PhotosField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(PhotosField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
+
+
+def _offer_people(
+    form, community_ids, residents, *, resident="resident", organization="organization"
+):
+    """The residents a form may name (those the user may see: the lookup view offers the
+    same ones) and the organizations serving the user's communities."""
+    if residents is None:
+        residents = Resident.objects.filter(community__in=community_ids)
+    form.fields[resident].queryset = residents.filter(archived_at__isnull=True)
+    form.fields[organization].queryset = Organization.objects.filter(
+        communities__in=community_ids, archived_at__isnull=True
+    ).distinct()
 
 
 class IssueForm(forms.Form):
@@ -70,12 +82,7 @@ class IssueForm(forms.Form):
         widget=ParentedSelect(parent_of=lambda unit: unit.building_id),
     )
     place_text = forms.CharField(label=_("place"), max_length=200, required=False)
-    reporter_resident = LookupField(
-        lookup=RESIDENT,
-        label=_("reporting resident"),
-        required=False,
-        help_text=_("Type part of the name, the room or the last digits of the phone."),
-    )
+    reporter_resident = resident_field(_("reporting resident"))
     reporter_organization = forms.ModelChoiceField(
         label=_("reporting organization"), queryset=Organization.objects.none(), required=False
     )
@@ -95,13 +102,13 @@ class IssueForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(
             building__compound__in=compounds
         ).select_related("building__compound")
-        # The residents the user may pick (the lookup view offers the same ones).
-        if residents is None:
-            residents = Resident.objects.filter(community__in=community_ids)
-        self.fields["reporter_resident"].queryset = residents.filter(archived_at__isnull=True)
-        self.fields["reporter_organization"].queryset = Organization.objects.filter(
-            communities__in=community_ids, archived_at__isnull=True
-        ).distinct()
+        _offer_people(
+            self,
+            community_ids,
+            residents,
+            resident="reporter_resident",
+            organization="reporter_organization",
+        )
 
     def clean(self):
         data = super().clean()
@@ -117,12 +124,7 @@ class PartyForm(forms.Form):
     role = forms.ChoiceField(
         label=_("capacity"), choices=IssueParty.Role.choices, initial=IssueParty.Role.PARTY
     )
-    resident = LookupField(
-        lookup=RESIDENT,
-        label=_("resident"),
-        required=False,
-        help_text=_("Type part of the name, the room or the last digits of the phone."),
-    )
+    resident = resident_field(_("resident"))
     organization = forms.ModelChoiceField(
         label=_("organization"), queryset=Organization.objects.none(), required=False
     )
@@ -131,12 +133,7 @@ class PartyForm(forms.Form):
 
     def __init__(self, *args, community_ids=(), residents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if residents is None:
-            residents = Resident.objects.filter(community__in=community_ids)
-        self.fields["resident"].queryset = residents.filter(archived_at__isnull=True)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            communities__in=community_ids, archived_at__isnull=True
-        ).distinct()
+        _offer_people(self, community_ids, residents)
 
     def clean(self):
         data = super().clean()

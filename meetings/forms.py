@@ -1,11 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.lookups import RESIDENT
+from communities.lookups import resident_field
 from communities.models import Community, Compound, Grid, Resident
 from issues.models import Issue
 from issues.models import Status as IssueStatus
-from lib.lookups import LookupField
 
 from .models import AgendaItem, Form, Opinion, Participant, ParticipantRole
 
@@ -65,12 +64,7 @@ class ParticipantForm(forms.Form):
     app), or anyone by name."""
 
     role = forms.ChoiceField(choices=ParticipantRole.choices, label=_("capacity"))
-    resident = LookupField(
-        lookup=RESIDENT,
-        label=_("resident"),
-        required=False,
-        help_text=_("Type part of the name, the room or the last digits of the phone."),
-    )
+    resident = resident_field(_("resident"))
     name = forms.CharField(label=_("or a full name"), max_length=100, required=False)
     organization_name = forms.CharField(label=_("organization"), max_length=150, required=False)
 

@@ -140,22 +140,35 @@ def _notify_changed(meeting, *, actor):
     )
     for participant in invited.select_related("user"):
         recipient = _user_of(participant)
-        if recipient is None or recipient.pk == actor.pk:
-            continue
-        notify(
-            recipient=recipient,
-            kind="meeting_changed",
-            title=_("Changed: %(title)s") % {"title": meeting.title},
-            body=_("Now %(when)s at %(venue)s. Please tell us whether you will come.")
-            % {
-                "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
-                "venue": meeting.venue,
-            },
-            target=meeting,
-            step=f"p{participant.pk}-v{meeting.version}",
-            url=reverse("meetings:respond", args=[meeting.pk]),
-            attachment=(f"meeting-{meeting.pk}.ics", "text/calendar", ics),
-        )
+        if recipient is not None and recipient.pk != actor.pk:
+            _ask_invitee(
+                meeting,
+                recipient,
+                kind="meeting_changed",
+                title=_("Changed: %(title)s"),
+                body=_("Now %(when)s at %(venue)s. Please tell us whether you will come."),
+                step=f"p{participant.pk}-v{meeting.version}",
+                ics=ics,
+            )
+
+
+def _ask_invitee(meeting, recipient, *, kind, title, body, step, ics):
+    """A message about the meeting's time and place that asks for an answer, with its .ics;
+    `title` and `body` take the meeting's title, and its time (when) and venue."""
+    notify(
+        recipient=recipient,
+        kind=kind,
+        title=title % {"title": meeting.title},
+        body=body
+        % {
+            "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "venue": meeting.venue,
+        },
+        target=meeting,
+        step=step,
+        url=reverse("meetings:respond", args=[meeting.pk]),
+        attachment=(f"meeting-{meeting.pk}.ics", "text/calendar", ics),
+    )
 
 
 def agenda_item_add(*, actor, meeting, issue=None, title="", carried_from=None) -> AgendaItem:
@@ -285,19 +298,14 @@ def meeting_invite(*, actor, meeting) -> int:
         ):
             recipient = _user_of(participant)
             if recipient is not None and recipient.pk != actor.pk:
-                notify(
-                    recipient=recipient,
+                _ask_invitee(
+                    meeting,
+                    recipient,
                     kind=INVITATION_KIND,
-                    title=_("Invitation: %(title)s") % {"title": meeting.title},
-                    body=_("%(when)s at %(venue)s. Please tell us whether you will come.")
-                    % {
-                        "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
-                        "venue": meeting.venue,
-                    },
-                    target=meeting,
+                    title=_("Invitation: %(title)s"),
+                    body=_("%(when)s at %(venue)s. Please tell us whether you will come."),
                     step=f"p{participant.pk}",
-                    url=reverse("meetings:respond", args=[meeting.pk]),
-                    attachment=(f"meeting-{meeting.pk}.ics", "text/calendar", ics),
+                    ics=ics,
                 )
                 sent += 1
             participant.invited_at = now

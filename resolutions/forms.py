@@ -3,11 +3,10 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from communities.lookups import HOUSEHOLD, RESIDENT
+from communities.lookups import household_field, resident_field
 from communities.models import Household, Organization, Resident
 from issues.uploads import clean_photos
 from lib.errors import DomainError
-from lib.lookups import LookupField
 from lib.widgets import QuickSelect
 
 from .models import ActionItem, Evaluation, Resolution, Revisit
@@ -50,12 +49,7 @@ class ResolutionForm(forms.ModelForm):
 
 class ActionItemForm(forms.ModelForm):
     item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    responsible_resident = LookupField(
-        lookup=RESIDENT,
-        label=_("responsible resident"),
-        required=False,
-        help_text=_("Type part of the name, the room or the last digits of the phone."),
-    )
+    responsible_resident = resident_field(_("responsible resident"))
 
     class Meta:
         model = ActionItem
@@ -131,12 +125,7 @@ class CostTotalForm(forms.Form):
 
 
 class CostShareForm(forms.Form):
-    household = LookupField(
-        lookup=HOUSEHOLD,
-        label=_("Household"),
-        required=False,
-        help_text=_("Type the building, unit and room, e.g. 3号楼 1单元 302."),
-    )
+    household = household_field(_("Household"))
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
     )
