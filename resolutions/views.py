@@ -8,17 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import (
-    Avg,
-    Count,
-    FloatField,
-    IntegerField,
-    Max,
-    OuterRef,
-    Prefetch,
-    Subquery,
-)
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Avg, Count, Max, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -118,7 +108,7 @@ def resolution_list(request):
         request,
         "resolutions/list.html",
         {
-            "page_obj": _page(request, _with_item_counts(resolutions)),
+            "page_obj": _counted_page(_page(request, resolutions)),
             "statuses": Resolution.Status.choices,
             "status": status,
         },
@@ -677,38 +667,37 @@ def revisit(request, issue_pk):
 # ---------------------------------------------------------------- public board
 
 
-def _with_item_counts(resolutions, *, progress=False):
-    """Annotate each resolution with its action items' counts (and mean progress) through
-    correlated subqueries: evaluated for the rows of the page only, after the LIMIT, where a
-    GROUP BY over the join would aggregate every resolution before paginating."""
-    live = ActionItem.objects.filter(resolution=OuterRef("pk")).exclude(
-        status=ActionItem.Status.CANCELLED
+def _with_item_counts(resolutions):
+    """Each resolution's action items, cancelled ones left out: how many, how many done,
+    and their mean progress, in one grouped query over the resolutions shown (a page)."""
+    resolutions = list(resolutions)
+    rows = (
+        ActionItem.objects.filter(resolution__in=resolutions)
+        .exclude(status=ActionItem.Status.CANCELLED)
+        .order_by()
+        .values("resolution")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=ActionItem.Status.DONE)),
+            mean=Avg("percent"),
+        )
     )
+    counts = {row["resolution"]: row for row in rows}
+    for resolution in resolutions:
+        row = counts.get(resolution.pk, {})
+        resolution.item_count = row.get("total", 0)
+        resolution.done_count = row.get("done", 0)
+        resolution.progress = round(row.get("mean") or 0)
+    return resolutions
 
-    def scalar(queryset, aggregate, output):
-        return Subquery(
-            queryset.order_by().values("resolution").annotate(v=aggregate).values("v"),
-            output_field=output,
-        )
 
-    annotations = {
-        "item_count": Coalesce(scalar(live, Count("pk"), IntegerField()), 0),
-        "done_count": Coalesce(
-            scalar(live.filter(status=ActionItem.Status.DONE), Count("pk"), IntegerField()), 0
-        ),
-    }
-    if progress:
-        annotations["progress"] = Cast(
-            Coalesce(scalar(live, Avg("percent"), FloatField()), 0.0), IntegerField()
-        )
-    return resolutions.annotate(**annotations)
+def _counted_page(page):
+    page.object_list = _with_item_counts(page.object_list)
+    return page
 
 
 def _board_queryset():
-    return _with_item_counts(
-        public_resolutions().select_related("issue__category", "issue__compound", "community"),
-        progress=True,
-    )
+    return public_resolutions().select_related("issue__category", "issue__compound", "community")
 
 
 BOARD_CHOICES_KEY = "resolutions:board-choices:{}"
@@ -767,12 +756,13 @@ def board(request):
     return render(
         request,
         "resolutions/board.html",
-        {"page_obj": paginator.get_page(request.GET.get("page")), "form": form},
+        {"page_obj": _counted_page(paginator.get_page(request.GET.get("page"))), "form": form},
     )
 
 
 def public_detail(request, pk):
     resolution = get_public_resolution(pk, queryset=_board_queryset())
+    _with_item_counts([resolution])
     private = is_private_outcome(resolution)
     items = resolution.items.exclude(status=ActionItem.Status.CANCELLED).select_related(
         "responsible_organization"

@@ -415,6 +415,32 @@ def test_board_counts_once_per_change_of_the_published_resolutions(client, world
     assert client.get(url).context["page_obj"].paginator.count == 26
 
 
+def test_board_and_lists_count_items_and_progress_without_the_cancelled(client, world):
+    _published_many(world, 1)  # one item at 50 %
+    resolution = Resolution.objects.get(title="决议0")
+    template = resolution.items.get()
+    for status, percent in ((ActionItem.Status.DONE, 100), (ActionItem.Status.CANCELLED, 0)):
+        ActionItem.objects.create(
+            resolution=resolution,
+            community=template.community,
+            responsible_organization=template.responsible_organization,
+            measure=f"{status}的措施",
+            starts_on=template.starts_on,
+            deadline=template.deadline,
+            status=status,
+            percent=percent,
+        )
+    board = client.get(reverse("resolutions:board"))
+    card = board.context["page_obj"].object_list[0]
+    assert (card.item_count, card.done_count, card.progress) == (2, 1, 75)
+    assert 'aria-valuenow="75"' in board.content.decode()
+    detail = client.get(reverse("resolutions:public_detail", args=[resolution.pk])).content
+    assert 'aria-valuenow="75"' in detail.decode()
+    client.force_login(world.staff_a)
+    listed = client.get(reverse("resolutions:list")).context["page_obj"].object_list[0]
+    assert (listed.item_count, listed.done_count) == (2, 1)
+
+
 def test_my_items_query_count_is_constant(client, world):
     client.force_login(world.org_contact)
     _published_many(world, 10)
