@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .lookups import household_field
+from .lookups import household_field, resident_field
 from .models import (
     Building,
     CoBuildingAgreement,
@@ -84,7 +84,14 @@ class CompoundForm(forms.ModelForm):
         pass
 
 
+def _offer_residents(form, name, community):
+    form.fields[name].queryset = community.residents.filter(archived_at__isnull=True)
+    form.fields[name].set_scope({"community": community.pk})
+
+
 class BuildingForm(forms.ModelForm):
+    head = resident_field(Building._meta.get_field("head").verbose_name)
+
     class Meta:
         model = Building
         fields = ("compound", "name", "floors", "head")
@@ -92,13 +99,15 @@ class BuildingForm(forms.ModelForm):
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = community.compounds.filter(archived_at__isnull=True)
-        self.fields["head"].queryset = community.residents.filter(archived_at__isnull=True)
+        _offer_residents(self, "head", community)
 
     def _post_clean(self):
         pass
 
 
 class UnitForm(forms.ModelForm):
+    head = resident_field(Unit._meta.get_field("head").verbose_name)
+
     class Meta:
         model = Unit
         fields = ("building", "name", "head")
@@ -108,7 +117,7 @@ class UnitForm(forms.ModelForm):
         self.fields["building"].queryset = Building.objects.filter(
             compound__community=community
         ).select_related("compound")
-        self.fields["head"].queryset = community.residents.filter(archived_at__isnull=True)
+        _offer_residents(self, "head", community)
 
     def _post_clean(self):
         pass
@@ -131,6 +140,8 @@ class HouseholdForm(forms.ModelForm):
 
 
 class GridForm(forms.ModelForm):
+    party_leader = resident_field(Grid._meta.get_field("party_leader").verbose_name)
+
     class Meta:
         model = Grid
         fields = ("name", "code", "compounds", "buildings", "party_leader")
@@ -145,7 +156,7 @@ class GridForm(forms.ModelForm):
         self.fields["buildings"].queryset = Building.objects.filter(
             compound__community=community
         ).select_related("compound")
-        self.fields["party_leader"].queryset = community.residents.filter(archived_at__isnull=True)
+        _offer_residents(self, "party_leader", community)
         if not self.instance.pk and not self.is_bound:
             self.initial["code"] = community.area_code
 

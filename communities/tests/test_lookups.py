@@ -108,3 +108,19 @@ def test_intake_page_lists_no_residents(client, world):
     client.force_login(world.staff_a)
     page = client.get(reverse("issues:create")).content.decode()
     assert "住户7" not in page and 'name="reporter_resident"' in page
+
+
+def test_a_building_head_is_picked_by_typing(client, world):
+    client.force_login(world.staff_a)
+    url = reverse("communities:building_create", args=[world.community_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="head"' in page and "甲居民" not in page  # no list of residents
+    response = client.post(
+        url, {"compound": world.compound_a1.pk, "name": "9号楼", "floors": "6", "head": "甲居民"}
+    )
+    assert response.status_code == 302
+    assert world.compound_a1.buildings.get(name="9号楼").head == world.resident_a
+    response = client.post(
+        url, {"compound": world.compound_a1.pk, "name": "10号楼", "head": "乙居民"}
+    )
+    assert response.status_code == 200 and "head" in response.context["form"].errors
