@@ -158,11 +158,14 @@ class TimeLimit(models.Model):
 
 
 class Issue(models.Model):
+    # community, grid, compound and reporter_resident lead composite indexes (Meta), which
+    # serve their lookups too: a single-column index of each would be a copy to maintain.
     community = models.ForeignKey(
         "communities.Community",
         on_delete=models.PROTECT,
         related_name="issues",
         verbose_name=_("community"),
+        db_index=False,
     )
     grid = models.ForeignKey(
         "communities.Grid",
@@ -171,6 +174,7 @@ class Issue(models.Model):
         blank=True,
         related_name="issues",
         verbose_name=_("grid"),
+        db_index=False,
     )
     # Place: the most precise of compound, building, unit, plus free text.
     compound = models.ForeignKey(
@@ -180,6 +184,7 @@ class Issue(models.Model):
         blank=True,
         related_name="issues",
         verbose_name=_("compound"),
+        db_index=False,
     )
     building = models.ForeignKey(
         "communities.Building",
@@ -224,6 +229,7 @@ class Issue(models.Model):
         blank=True,
         related_name="reported_issues",
         verbose_name=_("reporting resident"),
+        db_index=False,
     )
     reporter_organization = models.ForeignKey(
         "communities.Organization",
