@@ -23,6 +23,7 @@ class HotlineTicket(models.Model):
         on_delete=models.PROTECT,
         related_name="hotline_tickets",
         verbose_name=_("street"),
+        db_index=False,
     )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING

@@ -98,7 +98,11 @@ class Compound(Archivable):
     """A residential compound (小区) or, in a village, a hamlet or group (村民小组)."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.PROTECT, related_name="compounds", verbose_name=_("community")
+        Community,
+        on_delete=models.PROTECT,
+        related_name="compounds",
+        verbose_name=_("community"),
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -123,7 +127,11 @@ class Compound(Archivable):
 
 class Building(models.Model):
     compound = models.ForeignKey(
-        Compound, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("compound")
+        Compound,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        verbose_name=_("compound"),
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=50, help_text=_("For example 33号楼."))
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
@@ -151,7 +159,11 @@ class Building(models.Model):
 
 class Unit(models.Model):
     building = models.ForeignKey(
-        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building")
+        Building,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("building"),
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=50, help_text=_("For example 5单元."))
     head = models.ForeignKey(
@@ -269,7 +281,11 @@ class Resident(Archivable):
         MALE = "m", _("Male")
 
     community = models.ForeignKey(
-        Community, on_delete=models.PROTECT, related_name="residents", verbose_name=_("community")
+        Community,
+        on_delete=models.PROTECT,
+        related_name="residents",
+        verbose_name=_("community"),
+        db_index=False,
     )
     household = models.ForeignKey(
         Household,
@@ -278,6 +294,7 @@ class Resident(Archivable):
         blank=True,
         related_name="residents",
         verbose_name=_("household"),
+        db_index=False,
     )
     # Denormalised from the household so grid lists and scoping need no joins through
     # compound and building; set by the service that saves a resident.
@@ -288,6 +305,7 @@ class Resident(Archivable):
         blank=True,
         related_name="residents",
         verbose_name=_("grid"),
+        db_index=False,
     )
     name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)

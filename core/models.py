@@ -27,7 +27,10 @@ class AuditEntry(models.Model):
         verbose_name=_("actor"),
     )
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, verbose_name=_("record type")
+        ContentType,
+        on_delete=models.PROTECT,
+        verbose_name=_("record type"),
+        db_index=False,
     )
     object_id = models.PositiveBigIntegerField(_("record id"))
     target = GenericForeignKey("content_type", "object_id")
@@ -40,6 +43,7 @@ class AuditEntry(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("community"),
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     # {"field": [old, new]} with values as displayed strings.

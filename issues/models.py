@@ -451,7 +451,11 @@ class IssueEvent(models.Model):
         NOTE = "note", _("Note")
 
     issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="events", verbose_name=_("issue")
+        Issue,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("issue"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     action = models.CharField(_("action"), max_length=40, blank=True)
@@ -468,7 +472,7 @@ class IssueEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Structured detail: changed fields, the related issue of a merge or recurrence, etc.
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("timeline entry")
@@ -521,6 +525,7 @@ class Patrol(models.Model):
         on_delete=models.PROTECT,
         related_name="patrols",
         verbose_name=_("grid"),
+        db_index=False,
     )
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -596,6 +601,7 @@ class Visit(models.Model):
         on_delete=models.PROTECT,
         related_name="visits",
         verbose_name=_("household"),
+        db_index=False,
     )
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,

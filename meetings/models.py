@@ -93,6 +93,7 @@ class Meeting(models.Model):
         on_delete=models.PROTECT,
         related_name="meetings",
         verbose_name=_("community"),
+        db_index=False,
     )
     compound = models.ForeignKey(
         "communities.Compound",

@@ -25,6 +25,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=50)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -74,7 +75,10 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
 
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
     channel = models.CharField(_("delivery channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(

@@ -37,6 +37,7 @@ class Resolution(models.Model):
         on_delete=models.PROTECT,
         related_name="resolutions",
         verbose_name=_("community"),
+        db_index=False,
     )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("agreed text"))
@@ -108,6 +109,7 @@ class ActionItem(models.Model):
         on_delete=models.PROTECT,
         related_name="action_items",
         verbose_name=_("community"),
+        db_index=False,
     )
     responsible_organization = models.ForeignKey(
         "communities.Organization",
@@ -391,6 +393,7 @@ class Evaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="evaluations",
         verbose_name=_("issue"),
+        db_index=False,
     )
     resident = models.ForeignKey(
         "communities.Resident",
