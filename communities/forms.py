@@ -30,10 +30,7 @@ class ResidentForm(forms.ModelForm):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = Household.objects.filter(
-            community=community, archived_at__isnull=True
-        )
-        self.fields["household"].set_scope({"community": community.pk})
+        self.fields["household"].for_community(community.pk)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -84,11 +81,6 @@ class CompoundForm(forms.ModelForm):
         pass
 
 
-def _offer_residents(form, name, community):
-    form.fields[name].queryset = community.residents.filter(archived_at__isnull=True)
-    form.fields[name].set_scope({"community": community.pk})
-
-
 class BuildingForm(forms.ModelForm):
     head = resident_field(Building._meta.get_field("head").verbose_name)
 
@@ -99,7 +91,7 @@ class BuildingForm(forms.ModelForm):
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = community.compounds.filter(archived_at__isnull=True)
-        _offer_residents(self, "head", community)
+        self.fields["head"].for_community(community.pk)
 
     def _post_clean(self):
         pass
@@ -117,7 +109,7 @@ class UnitForm(forms.ModelForm):
         self.fields["building"].queryset = Building.objects.filter(
             compound__community=community
         ).select_related("compound")
-        _offer_residents(self, "head", community)
+        self.fields["head"].for_community(community.pk)
 
     def _post_clean(self):
         pass
@@ -156,7 +148,7 @@ class GridForm(forms.ModelForm):
         self.fields["buildings"].queryset = Building.objects.filter(
             compound__community=community
         ).select_related("compound")
-        _offer_residents(self, "party_leader", community)
+        self.fields["party_leader"].for_community(community.pk)
         if not self.instance.pk and not self.is_bound:
             self.initial["code"] = community.area_code
 

@@ -65,38 +65,44 @@ def search_residents(residents, text: str):
     return residents.select_related("household__unit__building__compound").order_by("name", "pk")
 
 
+def _in_community(model):
+    return lambda community_id: model.objects.filter(
+        community=community_id, archived_at__isnull=True
+    )
+
+
 RESIDENT = Lookup(
     label=resident_label,
     search=search_residents,
     url=reverse_lazy("communities:lookup", args=["resident"]),
+    in_community=_in_community(Resident),
     related=("household__unit__building__compound",),
 )
 HOUSEHOLD = Lookup(
     label=household_label,
     search=search_households,
     url=reverse_lazy("communities:lookup", args=["household"]),
+    in_community=_in_community(Household),
     related=("unit__building__compound",),
 )
 LOOKUPS = {"resident": RESIDENT, "household": HOUSEHOLD}
 
 
-def resident_field(label, **kwargs) -> LookupField:
-    """A form field picking a resident by typing; set its queryset and scope in the form."""
+def resident_field(label) -> LookupField:
+    """A form field picking a resident by typing: give it `for_community` or a queryset."""
     return LookupField(
         lookup=RESIDENT,
         label=label,
         required=False,
         help_text=_("Type part of the name, the room or the last digits of the phone."),
-        **kwargs,
     )
 
 
-def household_field(label, **kwargs) -> LookupField:
-    """A form field picking a household by typing; set its queryset and scope in the form."""
+def household_field(label) -> LookupField:
+    """A form field picking a household by typing: give it `for_community` or a queryset."""
     return LookupField(
         lookup=HOUSEHOLD,
         label=label,
         required=False,
         help_text=_("Type the building, unit and room, e.g. 3号楼 1单元 302."),
-        **kwargs,
     )

@@ -112,6 +112,8 @@ def _attach_counts(communities):
 
 
 MAX_LOOKUP_TEXT = 100
+# What each lookup may suggest to a user: the access rules of its records.
+VISIBLE = {"resident": access.residents_visible_to, "household": access.households_visible_to}
 
 
 @login_required
@@ -123,8 +125,7 @@ def lookup(request, kind):
         raise Http404
     if not get_scope(request.user).works_for_community:
         raise PermissionDenied
-    visible = access.residents_visible_to if kind == "resident" else access.households_visible_to
-    records = visible(request.user)
+    records = VISIBLE[kind](request.user)
     community = request.GET.get("community", "")
     if community.isdigit():
         records = records.filter(community=int(community))

@@ -39,8 +39,6 @@ def _offer_people(
 ):
     """The residents a form may name (those the user may see: the lookup view offers the
     same ones) and the organizations serving the user's communities."""
-    if residents is None:
-        residents = Resident.objects.filter(community__in=community_ids)
     form.fields[resident].queryset = residents.filter(archived_at__isnull=True)
     form.fields[organization].queryset = Organization.objects.filter(
         communities__in=community_ids, archived_at__isnull=True
@@ -91,7 +89,7 @@ class IssueForm(forms.Form):
     is_anonymous = forms.BooleanField(label=_("anonymous"), required=False)
     photos = PhotosField(label=_("photos"), required=False)
 
-    def __init__(self, *args, community_ids=(), residents=None, **kwargs):
+    def __init__(self, *args, community_ids, residents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         compounds = Compound.objects.filter(community__in=community_ids, archived_at__isnull=True)
@@ -131,14 +129,19 @@ class PartyForm(forms.Form):
     name = forms.CharField(label=_("or a name"), max_length=100, required=False)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
 
-    def __init__(self, *args, community_ids=(), residents=None, **kwargs):
+    def __init__(self, *args, community_ids, residents, **kwargs):
         super().__init__(*args, **kwargs)
         _offer_people(self, community_ids, residents)
 
+    @staticmethod
+    def _names_someone(data) -> bool:
+        return bool(
+            data.get("resident") or data.get("organization") or data.get("name", "").strip()
+        )
+
     def clean(self):
         data = super().clean()
-        named = data.get("resident") or data.get("organization") or data.get("name", "").strip()
-        if not named and data.get("phone", "").strip():
+        if not self._names_someone(data) and data.get("phone", "").strip():
             self.add_error(
                 "name", _("Say who the party is: a resident, an organization or a name.")
             )
@@ -147,7 +150,7 @@ class PartyForm(forms.Form):
     def party(self) -> dict | None:
         """The party as the service takes it, or None for an empty row."""
         data = getattr(self, "cleaned_data", {})
-        if not (data.get("resident") or data.get("organization") or data.get("name", "").strip()):
+        if not self._names_someone(data):
             return None
         return {
             "role": data["role"],

@@ -223,7 +223,7 @@ def issue_create(request):
         else:
             messages.success(request, _("Issue logged: %(title)s") % {"title": issue.title})
             return redirect("issues:detail", pk=issue.pk)
-    if request.method == "POST" and request.FILES and (form.errors or not party_forms.is_valid()):
+    if request.method == "POST" and request.FILES:  # a POST that reaches here was refused
         messages.warning(request, _("Your input is kept; please choose the photos again."))
     return render(request, "issues/create.html", {"form": form, "party_forms": party_forms})
 

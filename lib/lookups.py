@@ -29,6 +29,7 @@ class Lookup:
     label: Callable[[Model], str]
     search: Callable[[QuerySet, str], QuerySet]  # the records matching what was typed
     url: str  # the lookup view; gets ?q=…&community=…
+    in_community: Callable[[int], QuerySet]  # the records of one community to pick from
     related: tuple = ()  # what the label reads, fetched with the record
 
 
@@ -56,20 +57,16 @@ class LookupField(forms.Field):
         ),
     }
 
-    def __init__(self, *, lookup: Lookup, queryset=None, scope: dict | None = None, **kwargs):
+    def __init__(self, *, lookup: Lookup, queryset=None, **kwargs):
         super().__init__(**kwargs)
         self.lookup = lookup
         self.queryset = queryset
-        self.set_scope(scope or {})
+        self.widget.url = lookup.url
 
-    def set_scope(self, scope: dict) -> None:
-        """Parameters the lookup view needs to search the same records (e.g. the community)."""
-        self.widget.url = f"{self.lookup.url}?{urlencode(scope)}" if scope else self.lookup.url
-
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result.widget.url = self.widget.url
-        return result
+    def for_community(self, community_id: int) -> None:
+        """Pick among one community's records; the suggestions are narrowed to it too."""
+        self.queryset = self.lookup.in_community(community_id)
+        self.widget.url = f"{self.lookup.url}?{urlencode({'community': community_id})}"
 
     def prepare_value(self, value):
         if isinstance(value, Model):

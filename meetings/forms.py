@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.lookups import resident_field
-from communities.models import Community, Compound, Grid, Resident
+from communities.models import Community, Compound, Grid
 from issues.models import Issue
 from issues.models import Status as IssueStatus
 
@@ -68,13 +68,9 @@ class ParticipantForm(forms.Form):
     name = forms.CharField(label=_("or a full name"), max_length=100, required=False)
     organization_name = forms.CharField(label=_("organization"), max_length=150, required=False)
 
-    def __init__(self, *args, community_id=None, **kwargs):
+    def __init__(self, *args, community_id, **kwargs):
         super().__init__(*args, **kwargs)
-        residents = Resident.objects.none()
-        if community_id is not None:
-            residents = Resident.objects.filter(community=community_id, archived_at__isnull=True)
-            self.fields["resident"].set_scope({"community": community_id})
-        self.fields["resident"].queryset = residents
+        self.fields["resident"].for_community(community_id)
 
     def clean(self):
         data = super().clean()

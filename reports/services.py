@@ -126,8 +126,7 @@ def monthly_snapshots_compute(*, now=None) -> list[ReportSnapshot]:
 
 
 def _store_missing(year, month, *, actor, now) -> list[ReportSnapshot]:
-    """The month's snapshot of every community and street that has none yet (communities
-    first; a street's figures are counted from the records, not summed from them)."""
+    """The month's snapshot of every community and street that has none yet."""
     targets = [*Community.objects.filter(archived_at__isnull=True), *Street.objects.all()]
     stored = {
         (row["scope"], row["community"] or row["street"])

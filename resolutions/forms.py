@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from communities.lookups import household_field, resident_field
-from communities.models import Household, Organization, Resident
+from communities.models import Organization
 from issues.uploads import clean_photos
 from lib.errors import DomainError
 from lib.widgets import QuickSelect
@@ -83,10 +83,7 @@ class ActionItemForm(forms.ModelForm):
                 .filter(models_q_for_community(community))
                 .distinct()
             )
-            self.fields["responsible_resident"].queryset = Resident.objects.filter(
-                community=community, archived_at__isnull=True
-            )
-            self.fields["responsible_resident"].set_scope({"community": community.pk})
+            self.fields["responsible_resident"].for_community(community.pk)
         self.fields["repeat"].required = False
 
     def clean(self):
@@ -139,10 +136,7 @@ class CostShareForm(forms.Form):
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
         if community is not None:
-            self.fields["household"].queryset = Household.objects.filter(
-                community=community, archived_at__isnull=True
-            )
-            self.fields["household"].set_scope({"community": community.pk})
+            self.fields["household"].for_community(community.pk)
             self.fields["organization"].queryset = Organization.objects.filter(
                 communities=community, archived_at__isnull=True
             )

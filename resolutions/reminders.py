@@ -79,19 +79,19 @@ def _targets(model, pks):
     return {pk: model(pk=pk) for pk in pks}
 
 
-def _to_each(rows, who, step, compose):
+def _to_each(rows, who, compose):
     """Each item's message, written once, to each of its recipients: `who` maps an item to
-    its user ids, `step(row)` keys the reminder, `compose(row)` gives its title and body."""
+    its user ids, `compose(row)` gives the reminder's step, title and body."""
     url_of = reverse_by_pk("resolutions:item_detail")
     for r in rows:
         users = who.get(r["pk"])
         if not users:
             continue
-        title, body = compose(r)
-        target = ActionItem(pk=r["pk"])  # notify_bulk needs only the type and the pk
+        step, title, body = compose(r)
+        target = ActionItem(pk=r["pk"])  # notify_bulk reads only its type and pk
         url = url_of(r["pk"])
         for user_id in users:
-            yield (user_id, target, step(r), title, body, url)
+            yield (user_id, target, step, title, body, url)
 
 
 def action_item_deadlines(*, today=None) -> int:
@@ -109,8 +109,9 @@ def action_item_deadlines(*, today=None) -> int:
             )
             title = _("Action item due in 3 days") if days == 3 else _("Action item due tomorrow")
 
-            def compose(r, title=title):
+            def compose(r, title=title, step=step):
                 return (
+                    step,
                     f"{title}: {r['measure'][:80]}",
                     _("%(measure)s — deadline %(deadline)s (%(resolution)s).")
                     % {
@@ -122,7 +123,7 @@ def action_item_deadlines(*, today=None) -> int:
 
             sent += notify_bulk(
                 kind=KIND_ITEM_DUE,
-                messages=_to_each(rows, item_recipients(rows), lambda r, step=step: step, compose),
+                messages=_to_each(rows, item_recipients(rows), compose),
             )
     return sent
 
@@ -151,8 +152,8 @@ def action_item_overdue(*, today=None) -> int:
             messages=_to_each(
                 rows,
                 item_recipients(rows),
-                lambda r: f"overdue-{today.isoformat()}",
                 lambda r: (
+                    f"overdue-{today.isoformat()}",
                     _("Action item overdue: %(measure)s") % {"measure": r["measure"][:80]},
                     body(r),
                 ),
@@ -165,8 +166,8 @@ def action_item_overdue(*, today=None) -> int:
             messages=_to_each(
                 late,
                 {r["pk"]: heads.get(r["community_id"], set()) for r in late},
-                lambda r: f"escalated-{r['deadline'].isoformat()}",
                 lambda r: (
+                    f"escalated-{r['deadline'].isoformat()}",
                     _("Escalated: action item overdue %(days)d days")
                     % {"days": (today - r["deadline"]).days},
                     body(r),
