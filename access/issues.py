@@ -7,7 +7,7 @@ from django.http import Http404
 from issues.models import Issue, IssueParty, Kind, Summons
 from issues.workflow import HEAD, TRANSITIONS
 
-from .scope import get_scope
+from .scope import get_scope, get_visible
 
 
 def issues_visible_to(user):
@@ -77,7 +77,7 @@ def get_issue_for_user(user, pk, *, write=False, queryset=None) -> Issue:
     change it (else 403)."""
     issues = queryset if queryset is not None else Issue.objects.all()
     try:
-        issue = issues.get(pk=pk, pk__in=issues_visible_to(user).values("pk"))
+        issue = get_visible(issues, issues_visible_to(user), pk=pk)
     except (Issue.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not can_edit_issue(user, issue):

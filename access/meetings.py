@@ -13,7 +13,7 @@ from django.http import Http404
 
 from meetings.models import Meeting
 
-from .scope import get_scope
+from .scope import get_scope, get_visible
 
 
 def meetings_visible_to(user):
@@ -82,8 +82,10 @@ def get_meeting_for_user(user, pk, *, write=False, queryset=None) -> Meeting:
     also run it (else 403)."""
     meetings = queryset if queryset is not None else Meeting.objects.all()
     try:
-        meeting = meetings.select_related("community", "grid", "compound", "convener").get(
-            pk=pk, pk__in=meetings_visible_to(user).values("pk")
+        meeting = get_visible(
+            meetings.select_related("community", "grid", "compound", "convener"),
+            meetings_visible_to(user),
+            pk=pk,
         )
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

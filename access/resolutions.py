@@ -18,7 +18,7 @@ from resolutions.workflow import (
 )
 
 from .issues import issues_visible_to
-from .scope import get_scope
+from .scope import get_scope, get_visible
 
 # What people outside the community's staff never see: work not yet agreed.
 UNAGREED = (Resolution.Status.DRAFT, Resolution.Status.AWAITING_REVIEW)
@@ -236,7 +236,7 @@ def get_resolution_for_user(user, pk, *, write=False, queryset=None) -> Resoluti
     manage it (else 403)."""
     resolutions = queryset if queryset is not None else Resolution.objects.all()
     try:
-        resolution = resolutions.get(pk=pk, pk__in=resolutions_visible_to(user).values("pk"))
+        resolution = get_visible(resolutions, resolutions_visible_to(user), pk=pk)
     except (Resolution.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not can_manage_resolution(user, resolution):
@@ -247,7 +247,7 @@ def get_resolution_for_user(user, pk, *, write=False, queryset=None) -> Resoluti
 def get_public_resolution(pk, *, queryset=None) -> Resolution:
     resolutions = queryset if queryset is not None else Resolution.objects.all()
     try:
-        return resolutions.get(pk=pk, pk__in=public_resolutions().values("pk"))
+        return get_visible(resolutions, public_resolutions(), pk=pk)
     except (Resolution.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -134,3 +134,15 @@ def _load_scope(user) -> Scope:
             street_ids=frozenset(street for _, street in rows),
         )
     return Scope(**base)
+
+
+def get_visible(queryset, visible, **lookup):
+    """`queryset.get(**lookup)` among the rows of `visible`, a queryset of the same model.
+
+    The two are ANDed into one query: `pk IN (SELECT pk FROM the same table …)` made
+    PostgreSQL plan the table twice (2–4 ms on the issue table, for a 0.1 ms lookup). A
+    DISTINCT queryset (joined through a many-valued relation) cannot be ANDed and stays a
+    subquery. Raises the model's DoesNotExist like `get()`."""
+    if visible.query.distinct or queryset.query.distinct:
+        return queryset.filter(pk__in=visible.values("pk")).get(**lookup)
+    return (queryset & visible).get(**lookup)

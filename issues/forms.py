@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.lookups import resident_field
 from communities.models import Building, Compound, Organization, Resident, Unit
-from lib.widgets import ParentedSelect
+from lib.widgets import ParentedSelect, QuickSelect
 
 from .models import (
     Category,
@@ -228,21 +228,30 @@ class SummonsReportForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    """The work queue's filters. Its selects write their options directly (QuickSelect) and
+    the categories are read once, for validating and for listing alike."""
+
     q = forms.CharField(label=_("search"), required=False)
     status = forms.ChoiceField(
         label=_("status"), choices=[("", _("All")), *Status.choices], required=False
     )
     kind = forms.ChoiceField(
-        label=_("kind"), choices=[("", _("All")), *Kind.choices], required=False
+        label=_("kind"), choices=[("", _("All")), *Kind.choices], required=False, widget=QuickSelect
     )
-    category = forms.ModelChoiceField(
-        label=_("category"), queryset=Category.objects.all(), required=False
+    category = forms.TypedChoiceField(
+        label=_("category"), required=False, coerce=int, widget=QuickSelect
     )
     channel = forms.ChoiceField(
-        label=_("channel"), choices=[("", _("All")), *Channel.choices], required=False
+        label=_("channel"),
+        choices=[("", _("All")), *Channel.choices],
+        required=False,
+        widget=QuickSelect,
     )
     urgency = forms.ChoiceField(
-        label=_("urgency"), choices=[("", _("All")), *Urgency.choices], required=False
+        label=_("urgency"),
+        choices=[("", _("All")), *Urgency.choices],
+        required=False,
+        widget=QuickSelect,
     )
     grid = forms.IntegerField(label=_("grid"), required=False, widget=forms.HiddenInput)
     compound = forms.IntegerField(label=_("compound"), required=False, widget=forms.HiddenInput)
@@ -256,7 +265,15 @@ class QueueFilterForm(forms.Form):
             ("handle_deadline", _("Deadline soonest")),
         ],
         required=False,
+        widget=QuickSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            ("", "---------"),
+            *Category.objects.values_list("pk", "name"),
+        ]
 
 
 class PatrolStartForm(forms.Form):
@@ -313,13 +330,17 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, issue=None, **kwargs):
         from django.contrib.auth import get_user_model
-        from django.db.models import Q
 
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True)
+        User = get_user_model()
+        users = User.objects.filter(is_active=True)
         if issue is not None:
-            match = Q(role="staff", communities=issue.community_id)
+            # A UNION of two indexed lookups: one OR across both link tables made
+            # PostgreSQL read and sort every user (2 ms at district size).
+            ids = User.objects.filter(role="staff", communities=issue.community_id).values("pk")
             if issue.grid_id:
-                match |= Q(role="grid_worker", grids=issue.grid_id)
-            users = users.filter(match).distinct()
+                ids = ids.union(
+                    User.objects.filter(role="grid_worker", grids=issue.grid_id).values("pk")
+                )
+            users = users.filter(pk__in=ids)
         self.fields["assignee"].queryset = users

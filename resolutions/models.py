@@ -169,6 +169,7 @@ class ActionItem(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="actionitem_due"),
             models.Index(fields=["community", "status", "deadline"], name="actionitem_community"),
+            models.Index(fields=["updated_at"], name="actionitem_updated"),
         ]
         constraints = [
             models.CheckConstraint(

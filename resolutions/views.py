@@ -8,11 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Max, Prefetch, Q
+from django.db.models import Avg, Count, Func, Max, Prefetch, Q, Subquery
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -702,12 +705,22 @@ def _board_queryset():
 
 BOARD_CHOICES_KEY = "resolutions:board-choices:{}"
 BOARD_COUNT_KEY = "resolutions:board-count:{}:{}:{}"
+BOARD_CARDS_KEY = "resolutions:board-cards:{}:{}:{}:{}:{}"
+BOARD_PARAMETERS = {"compound", "category", "page"}
 
 
 def _board_version():
-    """The latest change of any resolution (one index lookup): a publication, withdrawal
-    or archiving saves the resolution, so what the board caches under it stays true."""
-    latest = Resolution.objects.aggregate(latest=Max("updated_at"))["latest"]
+    """The latest change of any resolution or action item (two index lookups in one
+    query): a publication, withdrawal, archiving, confirmed item or progress report saves
+    one of them, so what the board caches under it stays true."""
+    latest = Resolution.objects.aggregate(
+        latest=Greatest(
+            Max("updated_at"),
+            Subquery(
+                ActionItem.objects.order_by().values(latest=Func("updated_at", function="MAX"))
+            ),
+        )
+    )["latest"]
     return latest.timestamp() if latest else 0
 
 
@@ -753,11 +766,25 @@ def board(request):
         PER_PAGE,
         count=lambda: cache.get_or_set(count_key, resolutions.count, 24 * 3600),
     )
-    return render(
-        request,
-        "resolutions/board.html",
-        {"page_obj": _counted_page(paginator.get_page(request.GET.get("page"))), "form": form},
+    # Everyone sees the same cards for the same filters and page, until a resolution or an
+    # item changes: they are rendered once per language and version.
+    number = request.GET.get("page") or "1"
+    cards_key = (
+        BOARD_CARDS_KEY.format(version, compound, category, number, get_language())
+        # Links of the pagination carry the query string: only the board's own parameters
+        # may end up in what is shown to everyone.
+        if number.isdigit() and len(number) < 6 and set(request.GET) <= BOARD_PARAMETERS
+        else None
     )
+    cards = cache.get(cards_key) if cards_key else None
+    if cards is None:
+        page = _counted_page(paginator.get_page(number))
+        cards = render_to_string(
+            "resolutions/_board_cards.html", {"page_obj": page}, request=request
+        )
+        if cards_key:
+            cache.set(cards_key, cards, 24 * 3600)
+    return render(request, "resolutions/board.html", {"cards": cards, "form": form})
 
 
 def public_detail(request, pk):

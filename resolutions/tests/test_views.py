@@ -409,10 +409,31 @@ def test_board_counts_once_per_change_of_the_published_resolutions(client, world
     assert client.get(url).context["page_obj"].paginator.count == 25
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
-    assert response.context["page_obj"].paginator.count == 25
-    assert not [q for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    # The cards come from the cache: only the version of the board is asked.
+    assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]
+    assert "决议24" in response.content.decode()
     _published_many(world, 1)
     assert client.get(url).context["page_obj"].paginator.count == 26
+
+
+def test_board_shows_progress_reported_after_its_cards_were_cached(client, world):
+    _published_many(world, 1)  # one item at 50 %
+    url = reverse("resolutions:board")
+    assert 'aria-valuenow="50"' in client.get(url).content.decode()
+    assert 'aria-valuenow="50"' in client.get(url).content.decode()
+    item = ActionItem.objects.get(measure="措施0")
+    item.percent, item.status = 100, ActionItem.Status.DONE
+    item.save()
+    page = client.get(url).content.decode()
+    assert 'aria-valuenow="100"' in page
+    assert "1 of 1 items confirmed" in page
+
+
+def test_board_does_not_cache_cards_for_foreign_parameters(client, world):
+    _published_many(world, 1)
+    url = reverse("resolutions:board")
+    client.get(url + "?page=1&utm=%3Cx%3E")
+    assert "utm" not in client.get(url + "?page=1").content.decode()
 
 
 def test_board_and_lists_count_items_and_progress_without_the_cancelled(client, world):
