@@ -227,34 +227,43 @@ class SummonsReportForm(forms.Form):
     action_taken = forms.CharField(label=_("what it did"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _filter_select():
+    return QuickSelect(attrs={"class": "form-select"})
+
+
 class QueueFilterForm(forms.Form):
     """The work queue's filters. Its selects write their options directly (QuickSelect) and
-    the categories are read once, for validating and for listing alike."""
+    the categories are read once, for validating and for listing alike. A grid or compound
+    is any number (the list is scoped anyway): one archived since a link was bookmarked
+    does not void the other filters."""
 
     q = forms.CharField(label=_("search"), required=False)
     status = forms.ChoiceField(
         label=_("status"), choices=[("", _("All")), *Status.choices], required=False
     )
     kind = forms.ChoiceField(
-        label=_("kind"), choices=[("", _("All")), *Kind.choices], required=False, widget=QuickSelect
+        label=_("kind"),
+        choices=[("", _("All")), *Kind.choices],
+        required=False,
+        widget=_filter_select(),
     )
     category = forms.TypedChoiceField(
-        label=_("category"), required=False, coerce=int, widget=QuickSelect
+        label=_("category"), required=False, coerce=int, widget=_filter_select()
     )
     channel = forms.ChoiceField(
         label=_("channel"),
         choices=[("", _("All")), *Channel.choices],
         required=False,
-        widget=QuickSelect,
+        widget=_filter_select(),
     )
     urgency = forms.ChoiceField(
         label=_("urgency"),
         choices=[("", _("All")), *Urgency.choices],
         required=False,
-        widget=QuickSelect,
+        widget=_filter_select(),
     )
-    grid = forms.IntegerField(label=_("grid"), required=False, widget=forms.HiddenInput)
-    compound = forms.IntegerField(label=_("compound"), required=False, widget=forms.HiddenInput)
+    grid = forms.IntegerField(label=_("grid"), required=False, widget=_filter_select())
+    compound = forms.IntegerField(label=_("compound"), required=False, widget=_filter_select())
     assignee = forms.IntegerField(label=_("assignee"), required=False, widget=forms.HiddenInput)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
     sort = forms.ChoiceField(
@@ -265,15 +274,18 @@ class QueueFilterForm(forms.Form):
             ("handle_deadline", _("Deadline soonest")),
         ],
         required=False,
-        widget=QuickSelect,
+        widget=_filter_select(),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, grids=(), compounds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
-            ("", "---------"),
+            ("", _("All")),
             *Category.objects.values_list("pk", "name"),
         ]
+        # (pk, name) pairs of the places the user may filter by.
+        self.fields["grid"].widget.choices = [("", _("All")), *grids]
+        self.fields["compound"].widget.choices = [("", _("All")), *compounds]
 
 
 class PatrolStartForm(forms.Form):
