@@ -329,9 +329,34 @@ def issue_detail(request, pk):
         # set: a foreign key left empty costs no query.
         queryset=Issue.objects.select_related(
             "category", "grid", "compound", "reporter_resident", "assignee"
-        ),
+        ).annotate(**_SECTIONS),
     )
     return _render_detail(request, issue)
+
+
+def _has(relation):
+    related = Issue._meta.get_field(relation)
+    return Exists(related.related_model.objects.filter(**{related.field.name: OuterRef("pk")}))
+
+
+# Whether each optional section of the issue page has rows, asked with the issue itself:
+# most issues have no photos, parties, summonses or merged duplicates, and a query apiece
+# to find nothing cost more than the rest of the page's SQL together.
+_SECTIONS = {
+    f"has_{relation}": _has(relation)
+    for relation in (
+        "photos",
+        "parties",
+        "summonses",
+        "merged_issues",
+        "agenda_items",
+        "resolutions",
+    )
+}
+
+
+def _if_any(issue, relation, rows):
+    return rows if getattr(issue, f"has_{relation}", True) else []
 
 
 def _render_detail(request, issue, *, failed_action=None, failed_form=None, status=200):
@@ -355,18 +380,30 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
     context = {
         "issue": issue,
         "events": events,
-        "photos": issue.photos.all(),
-        "parties": issue.parties.select_related("resident", "organization") if staff_view else [],
-        "summonses": issue.summonses.select_related("organization"),
-        "merged_issues": issue.merged_issues.only("pk", "title"),
+        "photos": _if_any(issue, "photos", issue.photos.all()),
+        "parties": _if_any(
+            issue, "parties", issue.parties.select_related("resident", "organization")
+        )
+        if staff_view
+        else [],
+        "summonses": _if_any(issue, "summonses", issue.summonses.select_related("organization")),
+        "merged_issues": _if_any(issue, "merged_issues", issue.merged_issues.only("pk", "title")),
         # Where the issue went next: the meetings that discussed it and the resolutions
         # they adopted, read through reverse relations (issues does not import them).
-        "agenda_items": issue.agenda_items.select_related("meeting")
-        .exclude(meeting__status="cancelled")
-        .order_by("meeting__starts_at", "pk"),
-        "resolutions": issue.resolutions.exclude(status="withdrawn").order_by("pk")
-        if staff_view
-        else issue.resolutions.filter(status="published").order_by("pk"),
+        "agenda_items": _if_any(
+            issue,
+            "agenda_items",
+            issue.agenda_items.select_related("meeting")
+            .exclude(meeting__status="cancelled")
+            .order_by("meeting__starts_at", "pk"),
+        ),
+        "resolutions": _if_any(
+            issue,
+            "resolutions",
+            issue.resolutions.exclude(status="withdrawn").order_by("pk")
+            if staff_view
+            else issue.resolutions.filter(status="published").order_by("pk"),
+        ),
         "actions": actions,
         "staff_view": staff_view,
         "can_edit": can_edit_issue(user, issue),

@@ -85,3 +85,83 @@ def test_parented_select_names_each_options_parent(db):
 
     html = str(PlaceForm()["building"])
     assert f'value="{building.pk}" data-parent="{building.compound_id}"' in html
+
+
+def _quick_field_form():
+    from django import forms
+
+    from lib.widgets import QuickSelect
+
+    class Form(forms.Form):
+        required_css_class = "needed"
+        text = forms.CharField(label="评论<b>", widget=forms.Textarea(attrs={"rows": 2}))
+        when = forms.DateTimeField(
+            label="when",
+            required=False,
+            help_text="按 <b>北京时间</b>",
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        )
+        who = forms.ChoiceField(label="who", choices=[("", "---"), ("1", "A&B")], required=False)
+        where = forms.IntegerField(
+            label="where",
+            required=False,
+            widget=QuickSelect(attrs={"class": "narrow"}, choices=[("", "全部"), (1, "一号")]),
+        )
+        count = forms.IntegerField(label="count", min_value=1)
+        mail = forms.EmailField(label="", required=False, widget=forms.EmailInput({"class": "x"}))
+        hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+        agree = forms.BooleanField(label="agree", required=False)
+        tags = forms.MultipleChoiceField(label="tags", choices=[("a", "A")], required=False)
+        photo = forms.FileField(label="photo", required=False)
+
+    return Form
+
+
+def test_quick_field_writes_what_crispy_forms_writes():
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+    from django.test.html import parse_html
+
+    from lib.fields import quick_field
+
+    Form = _quick_field_form()
+    blank = Form
+    bound = lambda: Form(  # noqa: E731
+        {"text": "", "when": "昨天", "who": "9", "where": "x", "count": "0", "mail": "a@"}
+    )
+    for make in (blank, bound):
+        quick, crispy = make(), make()
+        quick.is_bound and (quick.is_valid(), crispy.is_valid())
+        for name in quick.fields:
+            ours, theirs = quick_field(quick[name]), as_crispy_field(crispy[name])
+            assert parse_html(ours) == parse_html(theirs), name
+    rendered = quick_field(bound()["text"])
+    assert 'class="textarea form-control is-invalid"' in rendered
+    assert "评论&lt;b&gt;" in rendered
+
+
+def test_quick_field_renders_each_time_the_same():
+    from lib.fields import quick_field
+
+    form = _quick_field_form()()
+    assert quick_field(form["who"]) == quick_field(form["who"])
+    assert form.fields["who"].widget.attrs["class"] == "select form-select"
+
+
+def test_quick_form_writes_what_crispy_forms_writes():
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+    from django import forms
+    from django.test.html import parse_html
+
+    from lib.fields import quick_form
+
+    class Form(_quick_field_form()):
+        def clean(self):
+            raise forms.ValidationError(["开始 <早于> 结束", "再试一次"])
+
+    assert parse_html(quick_form(Form())) == parse_html(as_crispy_form(Form()))
+    bound = {"text": "好", "when": "昨天", "count": "2"}
+    quick, crispy = Form(bound), Form(bound)
+    quick.is_valid(), crispy.is_valid()
+    ours = quick_form(quick)
+    assert parse_html(ours) == parse_html(as_crispy_form(crispy))
+    assert "开始 &lt;早于&gt; 结束" in ours and 'class="alert alert-block alert-danger"' in ours

@@ -70,3 +70,20 @@ def audit_field_label(entry, name):
         return capfirst(model._meta.get_field(name).verbose_name)
     except (AttributeError, LookupError, FieldDoesNotExist):
         return name
+
+
+@register.filter
+def quick_field(field):
+    """`{{ form.field|quick_field }}`: the field as `|as_crispy_field` renders it, written
+    directly for plain widgets (lib.fields)."""
+    from lib.fields import quick_field as render
+
+    return render(field)
+
+
+@register.filter
+def quick_form(form):
+    """`{{ form|quick_form }}`: the form as `|crispy` renders it (lib.fields)."""
+    from lib.fields import quick_form as render
+
+    return render(form)

@@ -539,3 +539,24 @@ def test_queue_pages_by_the_counts_it_shows(client, world, make_issue):
     assert page.paginator.count == len(page.object_list) == 2
     page = client.get(url, {"q": "路灯"}).context["page_obj"]  # a search spans every status
     assert page.paginator.count == len(page.object_list) == 4
+
+
+def test_issue_page_reads_only_the_sections_that_have_rows(client, world, make_issue):
+    issue = make_issue(title="楼道堆物")
+    login(client, world.staff_a)
+    url = reverse("issues:detail", args=[issue.pk])
+
+    def tables_read():
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url).content.decode()
+        # The table each query reads rows of: its first selected column's.
+        return body, [q["sql"].split(".", 1)[0].split()[-1] for q in ctx.captured_queries]
+
+    body, tables = tables_read()
+    assert '"issues_issueparty"' not in tables and '"issues_issuephoto"' not in tables
+    IssueParty.objects.create(
+        issue=issue, name="对门王阿姨", role=IssueParty.Role.CO_REPORTER, phone="13800000000"
+    )
+    body, tables = tables_read()
+    assert '"issues_issueparty"' in tables
+    assert "对门王阿姨" in body
