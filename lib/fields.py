@@ -7,11 +7,10 @@ number, date and time inputs, text areas, single selects) and hands every other 
 checkboxes, radios, files, multiple selects, multi-widgets, forms with a FormHelper — to
 crispy-forms. tests/test_lib.py compares the two outputs field by field."""
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
-
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
 _ASTERISK = '<span class="asteriskField">*</span>'
 _PLAIN = (forms.widgets.Input, forms.Textarea, forms.Select)
@@ -95,6 +94,8 @@ def quick_form(form):
     parts = [str(form.media)]
     if errors := form.non_field_errors():
         items = "".join(f"<li>{escape(error)}</li>" for error in errors)
-        parts.append(f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>')
+        parts.append(
+            f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>'
+        )
     parts.extend(quick_field(field) for field in form)
     return mark_safe("".join(parts))
