@@ -30,7 +30,7 @@ from issues.models import OPEN_STATUSES, Issue, Status
 from lib.errors import DomainError
 from lib.pagination import CountedPaginator
 from meetings.models import Meeting
-from resolutions.models import ActionItem
+from resolutions.models import ITEM_OPEN_STATUSES, ActionItem
 
 from . import exports
 from .forms import ReportChoiceForm
@@ -40,7 +40,7 @@ from .services import report_data, report_snapshot_compute, report_url, snapshot
 
 DASHBOARD_LIST = 10
 REPORT_BODY_SECONDS = 7 * 24 * 3600
-OPEN_ITEM = ~Q(status__in=[ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
+OPEN_ITEM = Q(status__in=ITEM_OPEN_STATUSES)
 
 
 def _last_month():
@@ -192,6 +192,36 @@ def recompute(request):
     return redirect(report_url(target, year, month))
 
 
+ITEM_ROW_RELATED = (
+    "resolution",
+    "responsible_organization",
+    "responsible_user",
+    "responsible_resident",
+)
+ITEM_ROW_FIELDS = (
+    "measure",
+    "deadline",
+    "percent",
+    "status",
+    "community_id",
+    "resolution__title",
+    "responsible_organization__name",
+    "responsible_user__name",
+    "responsible_user__username",
+    "responsible_resident__name",
+)
+NEW_ISSUE_ROW_FIELDS = (
+    "title",
+    "status",
+    "channel",
+    "urgency",
+    "reported_at",
+    "community_id",
+    "category__name",
+    "grid__name",
+)
+
+
 @login_required
 def dashboard(request):
     """Community staff: today's work."""
@@ -214,15 +244,11 @@ def dashboard(request):
         due_week=Count("pk", filter=Q(deadline__gte=today, deadline__lte=week_end)),
         overdue=Count("pk", filter=Q(deadline__lt=today)),
     )
-    related = (
-        "resolution",
-        "community",
-        "responsible_organization",
-        "responsible_user",
-        "responsible_resident",
-    )
+    # What a row shows: the measure, its deadline and progress, who is responsible and
+    # the resolution's title. Fewer joins and columns: the two lists were half the SQL.
+    items = items.select_related(*ITEM_ROW_RELATED).only(*ITEM_ROW_FIELDS)
     overdue_page = CountedPaginator(
-        items.filter(deadline__lt=today).select_related(*related).order_by("deadline", "pk"),
+        items.filter(deadline__lt=today).order_by("deadline", "pk"),
         DASHBOARD_LIST,
         count=item_counts["overdue"],
     ).get_page(request.GET.get("page"))
@@ -232,13 +258,14 @@ def dashboard(request):
         "item_counts": item_counts,
         "new_issues": list(
             issues.filter(status=Status.REPORTED)
-            .select_related("category", "grid", "community")
+            .select_related("category", "grid")
+            .only(*NEW_ISSUE_ROW_FIELDS)
             .order_by("-reported_at", "-pk")[:DASHBOARD_LIST]
         ),
         "due_items": list(
-            items.filter(deadline__gte=today, deadline__lte=week_end)
-            .select_related(*related)
-            .order_by("deadline", "pk")[:DASHBOARD_LIST]
+            items.filter(deadline__gte=today, deadline__lte=week_end).order_by("deadline", "pk")[
+                :DASHBOARD_LIST
+            ]
         ),
         "overdue_items": overdue_page,
         "page_obj": overdue_page,
@@ -248,9 +275,7 @@ def dashboard(request):
                 archived_at__isnull=True,
                 status=Meeting.Status.PLANNED,
                 starts_at__gte=now,
-            )
-            .select_related("community")
-            .order_by("starts_at")[:5]
+            ).order_by("starts_at")[:5]
         ),
     }
     return render(request, "reports/dashboard.html", context)

@@ -195,6 +195,15 @@ class ActionItem(models.Model):
         return self.responsible_organization or self.responsible_user or self.responsible_resident
 
 
+# Work still to do, named rather than "not done or cancelled" so that the (community,
+# status, deadline) index reads only these statuses.
+ITEM_OPEN_STATUSES = (
+    ActionItem.Status.PENDING,
+    ActionItem.Status.IN_PROGRESS,
+    ActionItem.Status.AWAITING_CHECK,
+)
+
+
 class CostShare(models.Model):
     """A party's part of an action item's cost: an amount, or a share of the total."""
 

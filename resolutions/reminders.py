@@ -17,13 +17,7 @@ from lib.urls import reverse_by_pk
 from notifications import recipients
 from notifications.services import notify_bulk
 
-from .models import ActionItem, Resolution, Revisit
-
-OPEN_ITEM = (
-    ActionItem.Status.PENDING,
-    ActionItem.Status.IN_PROGRESS,
-    ActionItem.Status.AWAITING_CHECK,
-)
+from .models import ITEM_OPEN_STATUSES, ActionItem, Resolution, Revisit
 
 KIND_ITEM_DUE = "action_item_due"
 KIND_ITEM_OVERDUE = "action_item_overdue"
@@ -102,7 +96,7 @@ def action_item_deadlines(*, today=None) -> int:
         for days, step in ((3, "3d"), (1, "1d")):
             rows = _item_rows(
                 ActionItem.objects.filter(
-                    status__in=OPEN_ITEM,
+                    status__in=ITEM_OPEN_STATUSES,
                     deadline=today + timedelta(days=days),
                     resolution__archived_at__isnull=True,
                 )
@@ -135,7 +129,7 @@ def action_item_overdue(*, today=None) -> int:
     escalate_after = settings.YISHI["ESCALATE_AFTER_DAYS_OVERDUE"]
     rows = _item_rows(
         ActionItem.objects.filter(
-            status__in=OPEN_ITEM, deadline__lt=today, resolution__archived_at__isnull=True
+            status__in=ITEM_OPEN_STATUSES, deadline__lt=today, resolution__archived_at__isnull=True
         )
     )
     with override(settings.LANGUAGE_CODE):
@@ -182,7 +176,9 @@ def evaluation_requests(*, today=None) -> int:
     evaluation: ask the reporter, the parties and the grid's resident representatives."""
     from issues.models import Issue, IssueParty, Status
 
-    open_items = ActionItem.objects.filter(resolution__issue=OuterRef("pk"), status__in=OPEN_ITEM)
+    open_items = ActionItem.objects.filter(
+        resolution__issue=OuterRef("pk"), status__in=ITEM_OPEN_STATUSES
+    )
     done_items = ActionItem.objects.filter(
         resolution__issue=OuterRef("pk"), status=ActionItem.Status.DONE
     )

@@ -65,7 +65,7 @@ from .forms import (
     RevisitForm,
     TransitionForm,
 )
-from .models import ActionItem, CostShare, Objection, ProgressUpdate, Resolution
+from .models import ITEM_OPEN_STATUSES, ActionItem, CostShare, Objection, ProgressUpdate, Resolution
 from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, item_actions_from
 
 PER_PAGE = 20
@@ -620,7 +620,7 @@ def my_items(request):
     )
     show = request.GET.get("show", "open")
     if show != "all":
-        items = items.exclude(status__in=[ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
+        items = items.filter(status__in=ITEM_OPEN_STATUSES)
     return render(
         request, "resolutions/my_items.html", {"page_obj": _page(request, items), "show": show}
     )
