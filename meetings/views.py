@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,7 +101,7 @@ def meeting_create(request):
 
 def _detail_context(request, meeting, **extra):
     items = list(
-        meeting.agenda_items.select_related("issue", "carried_from__meeting").prefetch_related(
+        meeting.agenda_items.prefetch_related(
             Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
         )
     )
@@ -155,7 +155,10 @@ def _detail_context(request, meeting, **extra):
         )
         if manage and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS)
         else None,
-        "mine": participant_for(request.user, meeting),
+        "mine": participant_for(request.user, meeting, among=participants),
+        "has_continuation": meeting.has_continuation
+        if hasattr(meeting, "has_continuation")
+        else meeting.continuations.exists(),
         "uninvited": sum(1 for p in participants if p.invited_at is None),
     }
     context.update(extra)
@@ -164,7 +167,13 @@ def _detail_context(request, meeting, **extra):
 
 @login_required
 def meeting_detail(request, pk):
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(
+        request.user,
+        pk,
+        queryset=Meeting.objects.annotate(
+            has_continuation=Exists(Meeting.objects.filter(continues=OuterRef("pk")))
+        ),
+    )
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
@@ -283,11 +292,9 @@ def attendance(request, pk, participant_pk):
 
 
 def _item_response(request, meeting, item, *, opinion_form=None, decide_form=None, status=200):
-    item = (
-        AgendaItem.objects.select_related("issue", "carried_from__meeting")
-        .prefetch_related(Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk")))
-        .get(pk=item.pk)
-    )
+    item = AgendaItem.objects.prefetch_related(
+        Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
+    ).get(pk=item.pk)
     if request.htmx:
         context = _detail_context(
             request,

@@ -57,6 +57,44 @@ def test_invited_resident_sees_meeting_but_cannot_run_it(client, world, make_mee
     assert meeting.participants.get(resident=world.resident_a).response == "yes"
 
 
+def test_invitee_is_offered_to_answer_their_invitation(client, world, make_meeting):
+    from access.meetings import participant_for
+
+    meeting = make_meeting()
+    services.participant_add(actor=world.staff_a, meeting=meeting, role="other", name="物业经理")
+    services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_a
+    )
+    client.force_login(world.resident_user_a)
+    assert (
+        reverse("meetings:respond", args=[meeting.pk])
+        in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    )
+    # The page finds the invitation among the participants it has read, as the database
+    # would.
+    participants = list(meeting.participants.all())
+    for user in (world.resident_user_a, world.staff_a, world.staff_b, world.org_contact):
+        assert participant_for(user, meeting, among=participants) == participant_for(user, meeting)
+    assert participant_for(world.resident_user_a, meeting).resident == world.resident_a
+
+
+def test_continuation_is_offered_until_one_is_convened(client, world, make_meeting):
+    meeting = make_meeting(issues=[make_issue(world, title="未议")])
+    services.meeting_transition(actor=world.staff_a, meeting=meeting, action="start")
+    meeting = services.meeting_transition(
+        actor=world.staff_a, meeting=meeting, action="adjourn", note="当事人缺席"
+    )
+    client.force_login(world.staff_a)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    convene = reverse("meetings:continue", args=[meeting.pk])
+    assert convene in client.get(url).content.decode()
+    start = timezone.now() + timedelta(days=7)
+    services.meeting_continue(
+        actor=world.staff_a, meeting=meeting, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    assert convene not in client.get(url).content.decode()
+
+
 def test_list_and_create_need_a_worker(client, world):
     client.force_login(world.resident_user_a)
     assert client.get(reverse("meetings:create")).status_code == 403
