@@ -6,7 +6,9 @@
 Starts gunicorn with benchmarks.settings (DEBUG off) against DATABASE_URL, logs in as the
 `bench-<role>` users that `manage.py seed_scale` creates (one session cookie per role), and
 measures each page of PAGES with a threaded keep-alive client: median and p95 latency at
-each concurrency, and the ratio of the median to the floor page's median in the same run.
+each concurrency, and the ratio of the median to the floor page's median measured beside
+it (at concurrency 1 the page's and the floor's requests alternate; at 8 the floor runs
+right before the page).
 A page whose URL name does not exist or that answers 404 (built on another branch) is
 reported as "not available"; any other answer than 200 is reported and not measured."""
 
@@ -260,10 +262,18 @@ def request(connection, path, cookie):
     return response.status
 
 
-def measure(port, path, cookie, *, concurrency, total):
-    """`total` requests over `concurrency` keep-alive connections; latencies in ms."""
+def measure(port, path, cookie, *, concurrency, total, alternate=None):
+    """`total` requests over `concurrency` keep-alive connections; latencies in ms. With
+    `alternate` (a path and cookie), each request of the page is followed by one of that
+    page, timed apart ("alternate_median"): the two see the same machine at the same time."""
     latencies, errors, lock = [], [], threading.Lock()
+    others = []
     remaining = [total]
+
+    def timed(connection, target, target_cookie):
+        started = time.perf_counter()
+        status = request(connection, target, target_cookie)
+        return status, (time.perf_counter() - started) * 1000
 
     def worker():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -274,13 +284,16 @@ def measure(port, path, cookie, *, concurrency, total):
                     if remaining[0] <= 0:
                         return
                     remaining[0] -= 1
-                started = time.perf_counter()
-                status = request(connection, path, cookie)
-                elapsed = (time.perf_counter() - started) * 1000
+                status, elapsed = timed(connection, path, cookie)
+                other = timed(connection, *alternate) if alternate else None
                 with lock:
                     latencies.append(elapsed)
                     if status != 200:
                         errors.append(status)
+                    if other:
+                        others.append(other[1])
+                        if other[0] != 200:
+                            errors.append(other[0])
         finally:
             connection.close()
 
@@ -294,6 +307,7 @@ def measure(port, path, cookie, *, concurrency, total):
         "median": statistics.median(latencies),
         "p95": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
         "errors": len(errors),
+        "floor": statistics.median(others) if others else None,
     }
 
 
@@ -407,19 +421,42 @@ def measure_pages(options, objects, cookies):
         top = max(options.concurrency)
         for row in available:
             measure(options.port, row["path"], row["cookie"], concurrency=top, total=top)
+        # The floor of each page's ratio is measured beside it, so that the machine's
+        # drift over the run (a shared VM's neighbours, CPU frequency) moves both alike:
+        # alone at concurrency 1 the two pages' requests alternate; at higher concurrency
+        # the floor runs right before the page, with the same number of requests.
+        floor = available[0] if available and available[0] is rows[0] else None
         for row in available:
             for concurrency in options.concurrency:
-                row["results"][concurrency] = measure(
+                total = max(row["page"].requests or options.requests, concurrency * 2)
+                paired = floor is not None and row is not floor
+                before = None
+                if paired and concurrency > 1:
+                    before = measure(
+                        options.port,
+                        floor["path"],
+                        floor["cookie"],
+                        concurrency=concurrency,
+                        total=total,
+                    )["median"]
+                result = measure(
                     options.port,
                     row["path"],
                     row["cookie"],
                     concurrency=concurrency,
-                    total=max(row["page"].requests or options.requests, concurrency * 2),
+                    total=total,
+                    alternate=(floor["path"], floor["cookie"])
+                    if paired and concurrency == 1
+                    else None,
                 )
-                result = row["results"][concurrency]
+                if before is not None:
+                    result["floor"] = before
+                row["results"][concurrency] = result
                 print(
                     f"  {row['page'].label} c{concurrency}: median {result['median']:.1f} ms, "
-                    f"p95 {result['p95']:.1f} ms, load {os.getloadavg()[0]:.1f}",
+                    f"p95 {result['p95']:.1f} ms"
+                    + (f", floor beside it {result['floor']:.1f} ms" if result["floor"] else "")
+                    + f", load {os.getloadavg()[0]:.1f}",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -435,21 +472,23 @@ def print_table(rows, levels, *, markdown=False):
     floor = rows[0]["results"] if rows and rows[0]["results"] else {}
     header = ["page", "role"]
     for c in levels:
-        header += [f"c{c} median ms", f"c{c} p95 ms", f"c{c} × floor"]
+        header += [f"c{c} median ms", f"c{c} p95 ms", f"c{c} floor ms", f"c{c} × floor"]
     lines = []
     for row in rows:
         page = row["page"]
         cells = [page.label, page.role or "anonymous"]
         if not row["results"]:
-            cells += [row.get("note", "")] + [""] * (3 * len(levels) - 1)
+            cells += [row.get("note", "")] + [""] * (4 * len(levels) - 1)
         else:
             for c in levels:
                 result = row["results"][c]
-                ratio = result["median"] / floor[c]["median"] if c in floor else float("nan")
+                beside = result.get("floor") or (floor[c]["median"] if c in floor else None)
+                ratio = result["median"] / beside if beside else float("nan")
                 cells += [
                     f"{result['median']:.1f}",
                     f"{result['p95']:.1f}"
                     + (f" ({result['errors']} err)" if result["errors"] else ""),
+                    f"{beside:.1f}" if beside else "",
                     f"{ratio:.2f}",
                 ]
         lines.append(cells)
