@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -64,6 +65,23 @@ def report_data(target, year: int, month: int, *, now=None) -> dict:
     return compute_report(
         community_ids_of(target), year, month, now=now, stored=stored_figures(target, year, month)
     )
+
+
+# How long the figures of a month without a snapshot (the month in progress) are reused:
+# counting a street's month takes 100-200 ms, and admins reload the page.
+LIVE_SECONDS = 600
+
+
+def live_report_data(target, year: int, month: int, *, fresh: bool = False):
+    """The live figures of a month and when they were counted, counted at most every
+    LIVE_SECONDS (`fresh` counts them now)."""
+    key = f"reports:live:{type(target).__name__}:{target.pk}:{year:04d}-{month:02d}"
+    found = None if fresh else cache.get(key)
+    if found is None:
+        now = timezone.now()
+        found = (report_data(target, year, month, now=now), now)
+        cache.set(key, found, LIVE_SECONDS)
+    return found
 
 
 def report_snapshot_compute(*, actor, target, year: int, month: int, now=None) -> ReportSnapshot:

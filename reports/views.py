@@ -36,7 +36,7 @@ from . import exports
 from .forms import ReportChoiceForm
 from .metrics import SHANGHAI, add_months, month_bounds
 from .presentation import charts, rate_cards, sections
-from .services import report_data, report_snapshot_compute, report_url, snapshot_for
+from .services import live_report_data, report_snapshot_compute, report_url, snapshot_for
 
 DASHBOARD_LIST = 10
 REPORT_BODY_SECONDS = 7 * 24 * 3600
@@ -107,13 +107,16 @@ def monthly(request):
 
     snapshot = snapshot_for(target, year, month)
     start, end = month_bounds(year, month)
+    counted_at = None
     if snapshot is not None:
         data = snapshot.data
     else:
         if start > timezone.now():
             form.add_error("month", _("This month has not begun yet."))
             return _render_monthly(request, {"form": form})
-        data = report_data(target, year, month)
+        data, counted_at = live_report_data(
+            target, year, month, fresh=request.GET.get("fresh") == "1"
+        )
     title = _title(target, year, month)
     filename = f"{target.name}-{year:04d}-{month:02d}"
     export = request.GET.get("format", "")
@@ -131,6 +134,7 @@ def monthly(request):
         "data": data,
         "snapshot": snapshot,
         "is_live": snapshot is None,
+        "counted_at": counted_at,
         "month_finished": end <= timezone.now(),
         "can_recompute": can_recompute_report(request.user, target),
         "report_url": report_url(target, year, month),
@@ -143,21 +147,24 @@ def monthly(request):
         return exports.pdf_download(
             data, title, f"{filename}.pdf", request=request, context=context
         )
-    context["body"] = _report_body(request, data, snapshot)
+    context["body"] = _report_body(request, data, snapshot, target, counted_at)
     return _render_monthly(request, context)
 
 
-def _report_body(request, data, snapshot):
-    """The rates, charts and tables. A stored month does not change, so its body is
-    rendered once per language and kept until the month is recomputed."""
+def _report_body(request, data, snapshot, target, counted_at):
+    """The rates, charts and tables. Figures that do not change — a stored month until it
+    is recomputed, live ones until they are counted again — are rendered once per
+    language."""
 
     def render_body():
         context = {"sections": sections(data), "charts": charts(data), "rates": rate_cards(data)}
         return render_to_string("reports/_report_body.html", context, request)
 
     if snapshot is None:
-        return render_body()
-    key = f"reports:body:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
+        version = f"live:{type(target).__name__}:{target.pk}:{counted_at.timestamp()}"
+    else:
+        version = f"{snapshot.pk}:{snapshot.computed_at.timestamp()}"
+    key = f"reports:body:{version}:{get_language()}"
     body = cache.get(key)
     if body is None:
         body = render_body()

@@ -344,9 +344,24 @@ def test_street_dashboard_query_count_does_not_grow(client, world):
 
 def test_monthly_report_query_count_is_constant(client, world, october):
     client.force_login(world.staff_a)
-    small, _ = _count(client, _url("community", world.community_a.pk))
+    # fresh=1: the live figures are counted on this request, not taken from the cache.
+    small, _ = _count(client, _url("community", world.community_a.pk) + "&fresh=1")
     _fill(world, 20)
     for _ in range(20):
         IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 9), grid=world.grid_a2)
-    large, _ = _count(client, _url("community", world.community_a.pk))
+    large, _ = _count(client, _url("community", world.community_a.pk) + "&fresh=1")
     assert small == large
+
+
+def test_live_figures_are_counted_at_most_every_ten_minutes(client, world, october):
+    client.force_login(world.staff_a)
+    url = _url("community", world.community_a.pk)
+    first = client.get(url + "&fresh=1").context["data"]
+    IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 9), grid=world.grid_a2)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.context["data"] == first
+    assert len(queries) < 15
+    page = again.content.decode()
+    assert "Counted at" in page and "fresh=1" in page
+    assert client.get(url + "&fresh=1").context["data"] != first
