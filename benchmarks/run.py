@@ -311,14 +311,14 @@ def measure(port, path, cookie, *, concurrency, total, alternate=None):
     }
 
 
-def start_gunicorn(port, workers, threads):
+def start_gunicorn(port, workers, threads, worker_class="gthread"):
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "config.wsgi",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         f"--threads={threads}",
-        "--worker-class=gthread",
+        f"--worker-class={worker_class}",
         "--keep-alive=30",
         "--log-level=warning",
     ]
@@ -377,6 +377,12 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3, help="runs of each task")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument(
+        "--page", default="", help="only the pages whose label contains this (and the floor)"
+    )
+    parser.add_argument(
+        "--worker-class", default="gthread", help="gunicorn's worker class (gthread, sync)"
+    )
+    parser.add_argument(
         "--only", choices=["pages", "tasks"], help="measure only the pages or only the tasks"
     )
     options = parser.parse_args(argv)
@@ -398,10 +404,12 @@ def main(argv=None):
 
 
 def measure_pages(options, objects, cookies):
-    server = start_gunicorn(options.port, options.workers, options.threads)
+    server = start_gunicorn(options.port, options.workers, options.threads, options.worker_class)
     rows = []
     try:
         for page in PAGES:
+            if options.page and page is not PAGES[0] and options.page not in page.label:
+                continue
             name, path = resolve(page, objects)
             cookie = cookies.get(page.role) if page.role else None
             row = {"page": page, "name": name, "path": path, "cookie": cookie, "results": {}}
