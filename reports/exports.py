@@ -32,8 +32,9 @@ def xlsx_bytes(data: dict, title: str) -> bytes:
     )
 
 
-def xlsx_response(data, title, filename):
-    return _attachment(HttpResponse(xlsx_bytes(data, title), content_type=XLSX), filename)
+def xlsx_response(content: bytes, filename):
+    """A workbook written by xlsx_bytes, as a download."""
+    return _attachment(HttpResponse(content, content_type=XLSX), filename)
 
 
 def csv_response(data, title, filename):

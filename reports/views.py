@@ -120,8 +120,15 @@ def monthly(request):
     title = _title(target, year, month)
     filename = f"{target.name}-{year:04d}-{month:02d}"
     export = request.GET.get("format", "")
+    version = _figures_version(snapshot, target, counted_at)
     if export == "xlsx":
-        return exports.xlsx_response(data, title, f"{filename}.xlsx")
+        # The workbook of figures that do not change is written once per language.
+        key = f"reports:xlsx:{version}:{get_language()}"
+        content = cache.get(key)
+        if content is None:
+            content = exports.xlsx_bytes(data, title)
+            cache.set(key, content, REPORT_BODY_SECONDS)
+        return exports.xlsx_response(content, f"{filename}.xlsx")
     if export == "csv":
         return exports.csv_response(data, title, f"{filename}.csv")
     context = {
@@ -147,23 +154,26 @@ def monthly(request):
         return exports.pdf_download(
             data, title, f"{filename}.pdf", request=request, context=context
         )
-    context["body"] = _report_body(request, data, snapshot, target, counted_at)
+    context["body"] = _report_body(request, data, version)
     return _render_monthly(request, context)
 
 
-def _report_body(request, data, snapshot, target, counted_at):
-    """The rates, charts and tables. Figures that do not change — a stored month until it
-    is recomputed, live ones until they are counted again — are rendered once per
-    language."""
+def _figures_version(snapshot, target, counted_at):
+    """What names a month's figures until they change: a stored month until it is
+    recomputed, live figures until they are counted again."""
+    if snapshot is None:
+        return f"live:{type(target).__name__}:{target.pk}:{counted_at.timestamp()}"
+    return f"{snapshot.pk}:{snapshot.computed_at.timestamp()}"
+
+
+def _report_body(request, data, version):
+    """The rates, charts and tables, rendered once per language for each version of the
+    figures."""
 
     def render_body():
         context = {"sections": sections(data), "charts": charts(data), "rates": rate_cards(data)}
         return render_to_string("reports/_report_body.html", context, request)
 
-    if snapshot is None:
-        version = f"live:{type(target).__name__}:{target.pk}:{counted_at.timestamp()}"
-    else:
-        version = f"{snapshot.pk}:{snapshot.computed_at.timestamp()}"
     key = f"reports:body:{version}:{get_language()}"
     body = cache.get(key)
     if body is None:

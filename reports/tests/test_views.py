@@ -160,6 +160,13 @@ def test_admin_recomputes_a_month(client, world, october):
     october_row = '<tr><td>2026-10</td><td class="num">{}</td>'
     page = client.get(_url("community", world.community_a.pk)).content.decode()
     assert october_row.format(4) in page  # the stored figures, rendered and kept
+
+    def received_in_workbook():
+        workbook = client.get(_url("community", world.community_a.pk, fmt="xlsx")).content
+        return load_workbook(io.BytesIO(workbook)).worksheets[0].cell(row=3, column=2).value
+
+    assert received_in_workbook() == 4
+    assert received_in_workbook() == 4  # the workbook written once, kept
     response = client.post(
         reverse("reports:recompute"),
         {"target": f"community:{world.community_a.pk}", "month": "2026-10"},
@@ -170,6 +177,7 @@ def test_admin_recomputes_a_month(client, world, october):
     assert snapshot.computed_by == world.street_admin
     page = client.get(_url("community", world.community_a.pk)).content.decode()
     assert october_row.format(5) in page and october_row.format(4) not in page
+    assert received_in_workbook() == 5
 
 
 def test_staff_may_not_recompute(client, world, october):
@@ -363,5 +371,6 @@ def test_live_figures_are_counted_at_most_every_ten_minutes(client, world, octob
     assert again.context["data"] == first
     assert len(queries) < 15
     page = again.content.decode()
-    assert "Counted at" in page and "fresh=1" in page
+    counted = timezone.localtime(again.context["counted_at"]).strftime("%H:%M")
+    assert counted in page and "fresh=1" in page
     assert client.get(url + "&fresh=1").context["data"] != first
