@@ -25,4 +25,4 @@ RUN SECRET_KEY=build-only-$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9)
 
 USER yishi
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn.py"]

@@ -311,19 +311,27 @@ def measure(port, path, cookie, *, concurrency, total, alternate=None):
     }
 
 
-def start_gunicorn(port, workers, threads, worker_class="gthread"):
+def start_gunicorn(port, workers=None, threads=None, worker_class=None):
+    """gunicorn as deployed (config/gunicorn.py), on loopback, without the access log."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "config.wsgi",
+        "--config=config/gunicorn.py",
         f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        f"--threads={threads}",
-        f"--worker-class={worker_class}",
         "--keep-alive=30",
         "--log-level=warning",
     ]
+    command += [f"--workers={workers}"] if workers else []
+    command += [f"--threads={threads}"] if threads else []
+    command += [f"--worker-class={worker_class}"] if worker_class else []
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+        command,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "GUNICORN_ACCESS_LOG": "0",
+        },
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -372,15 +380,17 @@ def main(argv=None):
     parser.add_argument(
         "--requests", type=int, default=60, help="requests per page and concurrency"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn worker processes (config/gunicorn.py: 3)"
+    )
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each task")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument(
         "--page", default="", help="only the pages whose label contains this (and the floor)"
     )
     parser.add_argument(
-        "--worker-class", default="gthread", help="gunicorn's worker class (gthread, sync)"
+        "--worker-class", help="gunicorn's worker class (config/gunicorn.py: sync; gthread)"
     )
     parser.add_argument(
         "--only", choices=["pages", "tasks"], help="measure only the pages or only the tasks"

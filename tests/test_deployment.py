@@ -62,7 +62,8 @@ def test_docker_compose_runs_every_service_the_settings_need():
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert "@db:5432/" in environment["DATABASE_URL"]
     assert environment["REDIS_URL"].startswith("redis://redis:6379")
-    assert "gunicorn config.wsgi:application" in services["web"]["command"]
+    assert "gunicorn config.wsgi:application -c config/gunicorn.py" in services["web"]["command"]
+    assert '"-c", "config/gunicorn.py"' in (ROOT / "Dockerfile").read_text()
     assert "celery -A config worker" in services["worker"]["command"]
     assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
     for name in ("web", "worker", "beat", "db", "redis"):
@@ -93,3 +94,18 @@ def test_the_demo_writes_emails_to_var_mail():
     backend, path = result.stdout.split()[-2:]
     assert backend == "django.core.mail.backends.filebased.EmailBackend"
     assert path == str(ROOT / "var" / "mail")
+
+
+def test_gunicorn_settings_are_those_the_benchmarks_measure(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    settings = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    assert (settings["worker_class"], settings["workers"], settings["bind"]) == (
+        "sync",
+        3,
+        "0.0.0.0:8000",
+    )
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    assert runpy.run_path(str(ROOT / "config" / "gunicorn.py"))["workers"] == 5
+    assert "--config=config/gunicorn.py" in (ROOT / "benchmarks" / "run.py").read_text()
