@@ -1,3 +1,4 @@
+import datetime as dt
 from io import BytesIO
 
 import qrcode
@@ -8,8 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Func, Max, Prefetch, Q, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    Func,
+    Max,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -713,15 +724,20 @@ def _board_version():
     """The latest change of any resolution or action item (two index lookups in one
     query): a publication, withdrawal, archiving, confirmed item or progress report saves
     one of them, so what the board caches under it stays true."""
+    # Each side falls back to a fixed time: SQLite's GREATEST is NULL if either is.
+    never = Value(dt.datetime(2000, 1, 1, tzinfo=dt.UTC), output_field=DateTimeField())
     latest = Resolution.objects.aggregate(
         latest=Greatest(
-            Max("updated_at"),
-            Subquery(
-                ActionItem.objects.order_by().values(latest=Func("updated_at", function="MAX"))
+            Coalesce(Max("updated_at"), never),
+            Coalesce(
+                Subquery(
+                    ActionItem.objects.order_by().values(latest=Func("updated_at", function="MAX"))
+                ),
+                never,
             ),
         )
     )["latest"]
-    return latest.timestamp() if latest else 0
+    return latest.timestamp()
 
 
 def _board_choices(version):
