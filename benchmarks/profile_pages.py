@@ -1,7 +1,7 @@
 """Where the time goes on each page of run.PAGES, in-process (no gunicorn, no concurrency).
 
     .venv/bin/python benchmarks/profile_pages.py [--runs 5] [--slowest 5] [--page queue]
-        [--functions 25]
+        [--split] [--functions 25]
 
 For each page: the number of queries, the time spent in SQL and the whole response time (the
 median of --runs, after one warm-up request), then the --slowest queries of the last run with
@@ -25,6 +25,11 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--slowest", type=int, default=3, help="slowest queries shown per page")
     parser.add_argument("--page", default="", help="only pages whose label contains this")
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="also split the time of a request: SQL, the ORM around it, each template",
+    )
     parser.add_argument(
         "--functions",
         type=int,
@@ -73,10 +78,71 @@ def main(argv=None):
             : options.slowest
         ]:
             print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+        if options.split:
+            for label, ms in split_request(client, path, options.runs):
+                print(f"    {ms:7.2f} ms  {label}")
         if options.functions:
             profile = cProfile.Profile()
             profile.runcall(client.get, path)
             pstats.Stats(profile).sort_stats("tottime").print_stats(options.functions)
+
+
+def split_request(client, path, runs):
+    """Where one request's time goes (median of `runs`): in SQL (the database's answer
+    as the driver waits for it), in the ORM around it (building queries, making objects:
+    "ORM, SQL included" minus "SQL") and in each template (inclusive of the templates it
+    includes and of querysets it evaluates). The parts overlap; the whole is "request"."""
+    from collections import defaultdict
+    from unittest import mock
+
+    from django.db.backends.utils import CursorWrapper
+    from django.db.models.query import QuerySet
+    from django.template.base import Template
+
+    spent = defaultdict(float)
+
+    def timing(label, function):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                name = label(args[0]) if callable(label) else label
+                spent[name] += (time.perf_counter() - started) * 1000
+
+        return timed
+
+    def fetch(queryset, original=QuerySet._fetch_all):
+        if queryset._result_cache is not None:
+            return original(queryset)
+        return timing("ORM, SQL included", original)(queryset)
+
+    patches = [
+        mock.patch.object(CursorWrapper, "_execute", timing("SQL", CursorWrapper._execute)),
+        mock.patch.object(QuerySet, "_fetch_all", fetch),
+        mock.patch.object(
+            Template,
+            "_render",
+            timing(lambda template: f"template {template.origin.template_name}", Template._render),
+        ),
+    ]
+    samples = defaultdict(list)
+    for patch in patches:
+        patch.start()
+    try:
+        for _ in range(runs):
+            spent.clear()
+            started = time.perf_counter()
+            response = client.get(path)
+            b"".join(response) if response.streaming else response.content
+            spent["request"] = (time.perf_counter() - started) * 1000
+            for label, ms in spent.items():
+                samples[label].append(ms)
+    finally:
+        for patch in patches:
+            patch.stop()
+    medians = {label: statistics.median(values) for label, values in samples.items()}
+    return sorted(medians.items(), key=lambda item: -item[1])[:12]
 
 
 if __name__ == "__main__":
