@@ -74,13 +74,19 @@ LIVE_SECONDS = 600
 
 def live_report_data(target, year: int, month: int, *, fresh: bool = False):
     """The live figures of a month and when they were counted, counted at most every
-    LIVE_SECONDS (`fresh` counts them now)."""
+    LIVE_SECONDS (`fresh` counts them now). When they are due again, one viewer counts
+    them while the others are shown the last count, so admins opening the report together
+    do not all count the month at once."""
     key = f"reports:live:{type(target).__name__}:{target.pk}:{year:04d}-{month:02d}"
     found = None if fresh else cache.get(key)
-    if found is None:
-        now = timezone.now()
-        found = (report_data(target, year, month, now=now), now)
-        cache.set(key, found, LIVE_SECONDS)
+    if found is not None:
+        due = (timezone.now() - found[1]).total_seconds() >= LIVE_SECONDS
+        if not due or not cache.add(f"{key}:counting", 1, 60):
+            return found
+    now = timezone.now()
+    found = (report_data(target, year, month, now=now), now)
+    cache.set(key, found, 24 * 3600)
+    cache.delete(f"{key}:counting")
     return found
 
 

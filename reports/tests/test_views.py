@@ -374,3 +374,24 @@ def test_live_figures_are_counted_at_most_every_ten_minutes(client, world, octob
     counted = timezone.localtime(again.context["counted_at"]).strftime("%H:%M")
     assert counted in page and "fresh=1" in page
     assert client.get(url + "&fresh=1").context["data"] != first
+
+
+def test_live_figures_due_again_are_counted_by_one_viewer(client, world, october):
+    import time_machine
+    from django.core.cache import cache
+
+    client.force_login(world.staff_a)
+    url = _url("community", world.community_a.pk)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        first = client.get(url + "&fresh=1").context["data"]
+    IssueFactory(community=world.community_a, reported_at=sh(2026, 10, 9), grid=world.grid_a2)
+    key = f"reports:live:Community:{world.community_a.pk}:2026-10"
+    with time_machine.travel(start + dt.timedelta(minutes=11), tick=False):
+        # Someone else is counting: this viewer is shown the last count meanwhile.
+        cache.set(f"{key}:counting", 1, 60)
+        assert client.get(url).context["data"] == first
+        cache.delete(f"{key}:counting")
+        counted = client.get(url).context
+        assert counted["data"] != first
+        assert counted["counted_at"] == timezone.now()
