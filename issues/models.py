@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.urls import url_by_pk
+
 
 class Channel(models.TextChoices):
     GRID_PATROL = "grid_patrol", _("Grid patrol")
@@ -358,6 +360,9 @@ class Issue(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return url_by_pk("issues:detail", self.pk)
 
     @property
     def is_open(self):

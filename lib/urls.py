@@ -1,6 +1,7 @@
 from collections.abc import Callable
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 _MARKER = 918273645
 
@@ -11,3 +12,15 @@ def reverse_by_pk(viewname: str) -> Callable[[int], str]:
     prefix, found, suffix = reverse(viewname, args=[_MARKER]).partition(str(_MARKER))
     assert found, f"{viewname} does not take the pk as a path segment"
     return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
+@cache
+def _builder(viewname: str, prefix: str) -> Callable[[int], str]:
+    return reverse_by_pk(viewname)
+
+
+def url_by_pk(viewname: str, pk: int) -> str:
+    """`reverse(viewname, args=[pk])` without reversing on every call: a row's link in a
+    list of 25 cost 45 µs through {% url %}. Kept per script prefix, which a deployment
+    under a sub-path sets per request."""
+    return _builder(viewname, get_script_prefix())(pk)

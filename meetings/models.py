@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.urls import url_by_pk
+
 
 class Form(models.TextChoices):
     BUILDING_COUNCIL = "building_council", _("Building council")
@@ -163,6 +165,9 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return url_by_pk("meetings:detail", self.pk)
 
 
 class AgendaItem(models.Model):

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.urls import url_by_pk
+
 
 class Resolution(models.Model):
     class Status(models.TextChoices):
@@ -189,6 +191,9 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.measure[:60]
+
+    def get_absolute_url(self):
+        return url_by_pk("resolutions:item_detail", self.pk)
 
     @property
     def responsible(self):

@@ -165,3 +165,58 @@ def test_quick_form_writes_what_crispy_forms_writes():
     ours = quick_form(quick)
     assert parse_html(ours) == parse_html(as_crispy_form(crispy))
     assert "开始 &lt;早于&gt; 结束" in ours and 'class="alert alert-block alert-danger"' in ours
+
+
+def test_stamp_writes_what_the_date_filter_writes():
+    import datetime as dt
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    values = [
+        dt.datetime(2026, 1, 5, 23, 30, tzinfo=dt.UTC),  # 07:30 the next day in Shanghai
+        dt.datetime(2026, 12, 31, 16, 0, 59, tzinfo=dt.UTC),
+        dt.date(2026, 3, 8),
+        None,
+        "",
+    ]
+    formats = ["Y-m-d H:i", "m-d H:i", "m-d", "Y-m-d", "H:i", "Y-m", "Y-m-d l", "m-d D"]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value in values:
+                for format_string in formats:
+                    is_date = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+                    if is_date and "H" in format_string:
+                        continue  # |date refuses time formats for a date too
+                    context = Context({"value": value})
+                    ours = Template(
+                        f'{{% load yishi %}}{{{{ value|stamp:"{format_string}" }}}}'
+                    ).render(context)
+                    django = Template(f'{{{{ value|date:"{format_string}" }}}}').render(context)
+                    assert ours == django, (language, value, format_string)
+    shanghai = Template('{% load yishi %}{{ value|stamp:"Y-m-d H:i" }}').render(
+        Context({"value": values[0]})
+    )
+    assert shanghai == "2026-01-06 07:30"
+
+
+def test_get_absolute_url_is_reverse_of_the_detail_page():
+    from django.urls import reverse, set_script_prefix
+
+    from issues.models import Issue
+    from meetings.models import Meeting
+    from resolutions.models import ActionItem
+
+    cases = [
+        (Issue(pk=7), "issues:detail"),
+        (Meeting(pk=8), "meetings:detail"),
+        (ActionItem(pk=9), "resolutions:item_detail"),
+    ]
+    try:
+        for prefix in ("/", "/yishi/"):
+            set_script_prefix(prefix)
+            for instance, name in cases:
+                assert instance.get_absolute_url() == reverse(name, args=[instance.pk])
+        assert Issue(pk=7).get_absolute_url() == "/yishi/issues/7/"
+    finally:
+        set_script_prefix("/")
