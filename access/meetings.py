@@ -62,26 +62,29 @@ def can_convene(user) -> bool:
 
 
 def participant_for(user, meeting, *, among=None):
-    """The user's own invitation to the meeting, or None. `among`: the meeting's
-    participants already read (in their usual order), searched instead of the database."""
+    """The user's own invitation to the meeting, or None: one naming them as a user, as a
+    resident or as an organization's contact. `among`: the meeting's participants already
+    read (in their usual order), searched instead of the database."""
     scope = get_scope(user)
-    contact = getattr(user, "contact_id", None)
+    mine = {
+        field: value
+        for field, value in (
+            ("user", scope.user_id),
+            ("resident", scope.resident_id),
+            ("contact", getattr(user, "contact_id", None)),
+        )
+        if value
+    }
+    if not mine:
+        return None
     if among is not None:
         return next(
-            (
-                p
-                for p in among
-                if p.user_id == scope.user_id
-                or (scope.resident_id and p.resident_id == scope.resident_id)
-                or (contact and p.contact_id == contact)
-            ),
+            (p for p in among if any(getattr(p, f"{f}_id") == v for f, v in mine.items())),
             None,
         )
-    query = Q(user=scope.user_id)
-    if scope.resident_id:
-        query |= Q(resident=scope.resident_id)
-    if contact:
-        query |= Q(contact=contact)
+    query = Q()
+    for field, value in mine.items():
+        query |= Q(**{field: value})
     return meeting.participants.filter(query).first()
 
 

@@ -684,19 +684,14 @@ def issue_assign(*, issue: Issue, actor, assignee, expected_version: int | None 
     """Give the issue to a member of staff or a grid worker of its community (or nobody)."""
     from django.urls import reverse
 
-    from access.scope import get_scope
+    from access.issues import assignees_for
     from notifications.services import notify
 
-    if assignee is not None:
-        scope = get_scope(assignee)
-        if not (
-            scope.is_staff_of(issue.community_id)
-            or (issue.grid_id and scope.is_worker_of_grid(issue.grid_id))
-        ):
-            raise DomainError(
-                _("Choose staff of the community or a worker of the issue's grid."),
-                field="assignee",
-            )
+    if assignee is not None and not assignees_for(issue).filter(pk=assignee.pk).exists():
+        raise DomainError(
+            _("Choose staff of the community or a worker of the issue's grid."),
+            field="assignee",
+        )
     with transaction.atomic():
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
         if expected_version is not None and locked.version != expected_version:

@@ -7,7 +7,7 @@ number, date and time inputs, text areas, single selects) and hands every other 
 checkboxes, radios, files, multiple selects, multi-widgets, forms with a FormHelper — to
 crispy-forms. tests/test_lib.py compares the two outputs field by field."""
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
@@ -88,8 +88,6 @@ def quick_form(form):
     """The whole form as `|crispy` renders it (no FormHelper): its media, the errors that
     belong to no field, then every field."""
     if getattr(form, "helper", None) is not None:
-        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
-
         return as_crispy_form(form)
     parts = [str(form.media)]
     if errors := form.non_field_errors():

@@ -123,11 +123,11 @@ def monthly(request):
     version = _figures_version(snapshot, target, counted_at)
     if export == "xlsx":
         # The workbook of figures that do not change is written once per language.
-        key = f"reports:xlsx:{version}:{get_language()}"
-        content = cache.get(key)
-        if content is None:
-            content = exports.xlsx_bytes(data, title)
-            cache.set(key, content, REPORT_BODY_SECONDS)
+        content = cache.get_or_set(
+            f"reports:xlsx:{version}:{get_language()}",
+            lambda: exports.xlsx_bytes(data, title),
+            REPORT_BODY_SECONDS,
+        )
         return exports.xlsx_response(content, f"{filename}.xlsx")
     if export == "csv":
         return exports.csv_response(data, title, f"{filename}.csv")
@@ -174,11 +174,9 @@ def _report_body(request, data, version):
         context = {"sections": sections(data), "charts": charts(data), "rates": rate_cards(data)}
         return render_to_string("reports/_report_body.html", context, request)
 
-    key = f"reports:body:{version}:{get_language()}"
-    body = cache.get(key)
-    if body is None:
-        body = render_body()
-        cache.set(key, body, REPORT_BODY_SECONDS)
+    body = cache.get_or_set(
+        f"reports:body:{version}:{get_language()}", render_body, REPORT_BODY_SECONDS
+    )
     return mark_safe(body)  # rendered by our template from stored figures
 
 

@@ -792,14 +792,12 @@ def board(request):
         if number.isdigit() and len(number) < 6 and set(request.GET) <= BOARD_PARAMETERS
         else None
     )
-    cards = cache.get(cards_key) if cards_key else None
-    if cards is None:
+
+    def render_cards():
         page = _counted_page(paginator.get_page(number))
-        cards = render_to_string(
-            "resolutions/_board_cards.html", {"page_obj": page}, request=request
-        )
-        if cards_key:
-            cache.set(cards_key, cards, 24 * 3600)
+        return render_to_string("resolutions/_board_cards.html", {"page_obj": page}, request)
+
+    cards = cache.get_or_set(cards_key, render_cards, 24 * 3600) if cards_key else render_cards()
     return render(request, "resolutions/board.html", {"cards": cards, "form": form})
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from lib import fields
 from lib.masking import mask_phone
 
 register = template.Library()
@@ -75,21 +76,10 @@ def audit_field_label(entry, name):
         return name
 
 
-@register.filter
-def quick_field(field):
-    """`{{ form.field|quick_field }}`: the field as `|as_crispy_field` renders it, written
-    directly for plain widgets (lib.fields)."""
-    from lib.fields import quick_field as render
-
-    return render(field)
-
-
-@register.filter
-def quick_form(form):
-    """`{{ form|quick_form }}`: the form as `|crispy` renders it (lib.fields)."""
-    from lib.fields import quick_form as render
-
-    return render(form)
+# `{{ form.field|quick_field }}` and `{{ form|quick_form }}`: what `|as_crispy_field` and
+# `|crispy` render, written directly for plain widgets (lib.fields).
+register.filter("quick_field", fields.quick_field)
+register.filter("quick_form", fields.quick_form)
 
 
 # Django's format characters of the numeric dates and times the lists show, and strftime's.
@@ -99,9 +89,12 @@ _SEPARATORS = set("-:/. ")
 
 @lru_cache(maxsize=64)
 def _strftime_pattern(format_string):
+    """strftime's pattern for a numeric format, and whether it shows a time; None and
+    False for any other format."""
     if not all(char in _STRFTIME or char in _SEPARATORS for char in format_string):
-        return None
-    return "".join(_STRFTIME.get(char, char) for char in format_string)
+        return None, False
+    pattern = "".join(_STRFTIME.get(char, char) for char in format_string)
+    return pattern, "H" in format_string or "i" in format_string
 
 
 @register.filter(expects_localtime=True)
@@ -111,9 +104,11 @@ def stamp(value, format_string="Y-m-d H:i"):
     rows spent 1.4 ms in |date). Any other format is handed to |date."""
     if value in (None, ""):
         return ""
-    pattern = _strftime_pattern(format_string)
-    if pattern is None or not hasattr(value, "strftime"):
-        return date_filter(value, format_string)
-    if not hasattr(value, "hour") and ("%H" in pattern or "%M" in pattern):
+    pattern, shows_time = _strftime_pattern(format_string)
+    if (
+        pattern is None
+        or not hasattr(value, "strftime")
+        or (shows_time and not hasattr(value, "hour"))
+    ):
         return date_filter(value, format_string)
     return value.strftime(pattern)

@@ -464,11 +464,16 @@ def test_assign_and_filter_by_assignee(client, world, make_issue):
 
 
 def test_assign_refuses_someone_outside(world, make_issue):
+    from issues.forms import AssignForm
     from issues.services import issue_assign
     from lib.errors import DomainError
 
+    issue = make_issue()
     with pytest.raises(DomainError):
-        issue_assign(issue=make_issue(), actor=world.staff_a, assignee=world.staff_b)
+        issue_assign(issue=issue, actor=world.staff_a, assignee=world.staff_b)
+    # The form offers exactly those the service accepts.
+    offered = set(AssignForm(issue=issue).fields["assignee"].queryset)
+    assert {world.staff_a, world.worker_a1} <= offered and world.staff_b not in offered
 
 
 def test_grid_panel_shows_the_grids_open_issues(rf, world, make_issue):
