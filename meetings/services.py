@@ -138,8 +138,7 @@ def _notify_changed(meeting, *, actor):
     invited = meeting.participants.filter(invited_at__isnull=False).exclude(
         response=Participant.Response.NO
     )
-    for participant in invited.select_related("user"):
-        recipient = _user_of(participant)
+    for participant, recipient in _with_accounts(invited.select_related("user")):
         if recipient is not None and recipient.pk != actor.pk:
             _ask_invitee(
                 meeting,
@@ -239,15 +238,39 @@ def participant_add(
 
 
 def _user_of(participant):
+    """The active account that reaches a participant: their own, or that of the resident
+    or organization contact they are (None if they have none)."""
+    return _with_accounts([participant])[0][1]
+
+
+def _with_accounts(participants):
+    """Each participant with the account `_user_of` names, in one query for the residents'
+    and one for the contacts' accounts however many participants there are."""
     from accounts.models import User
 
-    if participant.user_id:
-        return participant.user
-    if participant.resident_id:
-        return User.objects.filter(resident=participant.resident_id, is_active=True).first()
-    if participant.contact_id:
-        return User.objects.filter(contact=participant.contact_id, is_active=True).first()
-    return None
+    participants = list(participants)
+    others = [p for p in participants if not p.user_id]
+    by_resident, by_contact = {}, {}
+    residents = {p.resident_id for p in others if p.resident_id}
+    contacts = {p.contact_id for p in others if not p.resident_id and p.contact_id}
+    # In the users' own order, the first account of each, as .first() would pick it.
+    if residents:
+        for user in User.objects.filter(resident__in=residents, is_active=True):
+            by_resident.setdefault(user.resident_id, user)
+    if contacts:
+        for user in User.objects.filter(contact__in=contacts, is_active=True):
+            by_contact.setdefault(user.contact_id, user)
+    return [
+        (
+            p,
+            p.user
+            if p.user_id
+            else by_resident.get(p.resident_id)
+            if p.resident_id
+            else by_contact.get(p.contact_id),
+        )
+        for p in participants
+    ]
 
 
 def meeting_ics(meeting, *, uid_suffix="") -> str:
@@ -293,10 +316,9 @@ def meeting_invite(*, actor, meeting) -> int:
     sent = 0
     now = timezone.now()
     with transaction.atomic():
-        for participant in meeting.participants.filter(invited_at__isnull=True).select_related(
-            "user"
+        for participant, recipient in _with_accounts(
+            meeting.participants.filter(invited_at__isnull=True).select_related("user")
         ):
-            recipient = _user_of(participant)
             if recipient is not None and recipient.pk != actor.pk:
                 _ask_invitee(
                     meeting,
@@ -461,8 +483,8 @@ def meeting_transition(
 
 def _notify_cancelled(meeting, note):
     ics = meeting_ics(meeting)
-    for participant in meeting.participants.filter(invited_at__isnull=False):
-        recipient = _user_of(participant)
+    invited = meeting.participants.filter(invited_at__isnull=False).select_related("user")
+    for participant, recipient in _with_accounts(invited):
         if recipient is not None:
             notify(
                 recipient=recipient,

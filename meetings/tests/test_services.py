@@ -208,6 +208,28 @@ def test_invitation_sends_ics_that_parses_back(world, make_meeting):
     assert services.meeting_invite(actor=world.staff_a, meeting=meeting) == 0
 
 
+def test_invitations_find_the_residents_accounts_in_one_query(world, make_meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+
+    def invite(count):
+        meeting = make_meeting()
+        for _ in range(count):
+            resident = ResidentFactory(community=world.community_a)
+            UserFactory(role=Role.RESIDENT, resident=resident)
+            services.participant_add(
+                actor=world.staff_a, meeting=meeting, role="resident", resident=resident
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert services.meeting_invite(actor=world.staff_a, meeting=meeting) == count
+        return [q["sql"] for q in queries if q["sql"].startswith('SELECT "accounts_user"."id"')]
+
+    assert len(invite(2)) == len(invite(6)) == 1
+
+
 def test_a_new_time_or_place_updates_the_invitees_calendars(world, make_meeting):
     meeting = make_meeting()
     services.participant_add(
