@@ -61,11 +61,10 @@ def assignees_for(issue):
     read and sort every user."""
     from accounts.models import Role, User
 
-    ids = User.objects.filter(role=Role.STAFF, communities=issue.community_id).values("pk")
+    # Unordered parts: SQLite refuses ORDER BY (the users' default) inside a UNION.
+    ids = _ids(User.objects.filter(role=Role.STAFF, communities=issue.community_id), "pk")
     if issue.grid_id:
-        ids = ids.union(
-            User.objects.filter(role=Role.GRID_WORKER, grids=issue.grid_id).values("pk")
-        )
+        ids = ids.union(_ids(User.objects.filter(role=Role.GRID_WORKER, grids=issue.grid_id), "pk"))
     return User.objects.filter(is_active=True, pk__in=ids)
 
 
