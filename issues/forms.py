@@ -277,13 +277,10 @@ class QueueFilterForm(forms.Form):
         widget=_filter_select(),
     )
 
-    def __init__(self, *args, grids=(), compounds=(), **kwargs):
+    def __init__(self, *args, categories=(), grids=(), compounds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [
-            ("", _("All")),
-            *Category.objects.values_list("pk", "name"),
-        ]
-        # (pk, name) pairs of the places the user may filter by.
+        # (pk, name) pairs: every category, the places the user may filter by.
+        self.fields["category"].choices = [("", _("All")), *categories]
         self.fields["grid"].widget.choices = [("", _("All")), *grids]
         self.fields["compound"].widget.choices = [("", _("All")), *compounds]
 
@@ -338,7 +335,9 @@ class VisitForm(forms.Form):
 
 class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    assignee = forms.ModelChoiceField(label=_("assignee"), queryset=None, required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("assignee"), queryset=None, required=False, widget=QuickSelect
+    )
 
     def __init__(self, *args, issue, **kwargs):
         from access.issues import assignees_for

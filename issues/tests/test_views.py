@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.tests.factories import ResidentFactory
 from issues.models import Issue, IssueEvent, IssueParty, Kind, Patrol, Status, Visit
@@ -88,6 +89,36 @@ def test_queue_filters_are_styled_selects_that_keep_the_choice(client, world, ma
     body = client.get(reverse("issues:list"), {"grid": 999999, "q": "甲社区"}).content.decode()
     assert "甲社区的议题" not in body
     assert 'value="甲社区"' in body
+
+
+def test_queue_rows_name_their_category_places_and_assignee(client, world, make_issue, category):
+    """The rows take these names from the filter choices and a subquery, not from joins;
+    a grid archived since the issue was logged is no longer a choice but still named."""
+    from communities.models import Grid
+    from issues.services import issue_assign
+
+    issue = make_issue(title="甲社区的议题", grid=world.grid_a2, place_text="3号楼北侧")
+    issue_assign(issue=issue, actor=world.staff_a, assignee=world.head_a)
+    Grid.objects.filter(pk=world.grid_a2.pk).update(archived_at=timezone.now())
+    login(client, world.staff_a)
+    body = client.get(reverse("issues:list")).content.decode()
+    row = body[body.index(f"#{issue.pk}</td>") :].split("</tr>")[0]
+    for name in (category.name, world.compound_a1.name, world.grid_a2.name, str(world.head_a)):
+        assert name in row
+    assert "3号楼北侧" in row
+    # The archived grid is not offered as a filter.
+    grids = body[body.index('<select name="grid"') :].split("</select>")[0]
+    assert world.grid_a2.name not in grids
+    assert f'<option value="{world.grid_a1.pk}">{world.grid_a1.name}</option>' in grids
+
+
+def test_issue_page_names_its_category_places_and_reporter(client, world, make_issue, category):
+    issue = make_issue(grid=world.grid_a1, reporter_resident=world.resident_a)
+    login(client, world.staff_a)
+    body = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    place = body[body.index("issue-description") :]
+    for name in (category.name, world.compound_a1.name, world.grid_a1.name, "甲居民"):
+        assert name in place
 
 
 def test_queue_query_count_is_constant(client, world, make_issue):

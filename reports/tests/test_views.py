@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from issues.models import Status
+from issues.models import Issue, Status
 from notifications.models import Notification
 from reports.models import ReportSnapshot
 from reports.services import (
@@ -296,6 +296,34 @@ def test_staff_dashboard_shows_todays_work(client, world):
     assert reverse("issues:detail", args=[response.context["new_issues"][0].pk]) in (
         response.content.decode()
     )
+
+
+def test_staff_dashboard_rows_name_who_is_responsible_and_where(client, world):
+    """Names come as subqueries (lib.related): the organization, else the user (their
+    username when the name is blank), else the resident; the resolution's title; the new
+    issue's category and grid."""
+    _fill(world, 1)
+    resolution = ActionItem.objects.first().resolution
+    resolution.title = "楼道堆物清理决议"
+    resolution.save()
+    world.staff_a.name = ""
+    world.staff_a.save()
+    ActionItemFactory(
+        resolution=resolution,
+        community=world.community_a,
+        responsible_resident=world.resident_a,
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+        deadline=timezone.localdate() - dt.timedelta(days=3),
+    )
+    client.force_login(world.staff_a)
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    due = body[body.index('id="h-due"') : body.index('id="h-overdue"')]
+    overdue = body[body.index('id="h-overdue"') :]
+    assert "staff_a · 楼道堆物清理决议" in due
+    assert "甲物业 · 楼道堆物清理决议" in overdue and "甲居民 · 楼道堆物清理决议" in overdue
+    new = body[body.index('id="h-new"') : body.index('id="h-meetings"')]
+    issue = Issue.objects.filter(status=Status.REPORTED).select_related("category").get()
+    assert f"{issue.category.name} · " in new and world.grid_a1.name in new
 
 
 def test_staff_dashboard_query_count_does_not_grow(client, world):
