@@ -103,6 +103,9 @@ QUEUE_ROW_FIELDS = (
 )
 
 
+_ASSIGNEE_NAME = user_name_of(Issue, "assignee")
+
+
 def _overdue_q(now):
     return Q(status=Status.REPORTED, accept_deadline__lt=now) | Q(
         status__in=[s for s in OPEN_STATUSES if s not in (Status.REPORTED, Status.DEFERRED)],
@@ -205,9 +208,7 @@ def issue_list(request):
         count = sum(counts.values())
     sort = filters.get("sort") or "-reported_at"
     issues = (
-        issues.only(*QUEUE_ROW_FIELDS)
-        .annotate(assignee_name=user_name_of(Issue, "assignee"))
-        .order_by(sort, "-pk")
+        issues.only(*QUEUE_ROW_FIELDS).annotate(assignee_name=_ASSIGNEE_NAME).order_by(sort, "-pk")
     )
     # The counts per status already say how many rows the list has.
     page = CountedPaginator(issues, PER_PAGE, count=count).get_page(request.GET.get("page"))
@@ -370,22 +371,8 @@ def duplicates(request):
 
 @login_required
 def issue_detail(request, pk):
-    issue = get_issue_for_user(request.user, pk, queryset=_detail_queryset())
+    issue = get_issue_for_user(request.user, pk, queryset=_DETAIL)
     return _render_detail(request, issue)
-
-
-def _detail_queryset():
-    """The issue as its page shows it. The names of its category, places and reporter come
-    as subqueries (lib.related): joining them cost PostgreSQL more to plan than the whole
-    query took to run. The optional relations (building, unit, merged into …) are read by
-    the template only when set: a foreign key left empty costs no query."""
-    return Issue.objects.annotate(
-        **_SECTIONS,
-        category_name=name_of(Issue, "category"),
-        grid_name=name_of(Issue, "grid"),
-        compound_name=name_of(Issue, "compound"),
-        reporter_resident_name=name_of(Issue, "reporter_resident"),
-    )
 
 
 def _has(relation):
@@ -407,6 +394,20 @@ _SECTIONS = {
         "resolutions",
     )
 }
+
+
+# The issue as its page shows it, built once: making its ten expressions took longer than
+# running the query. The names of its category, places and reporter come as subqueries
+# (lib.related): joining them cost PostgreSQL more to plan than the query took to run. The
+# optional relations (building, unit, merged into …) are read by the template only when
+# set: a foreign key left empty costs no query.
+_DETAIL = Issue.objects.annotate(
+    **_SECTIONS,
+    category_name=name_of(Issue, "category"),
+    grid_name=name_of(Issue, "grid"),
+    compound_name=name_of(Issue, "compound"),
+    reporter_resident_name=name_of(Issue, "reporter_resident"),
+)
 
 
 def _if_any(issue, relation, rows):
@@ -554,7 +555,7 @@ def issue_transition(request, pk, action):
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
             return redirect("issues:detail", pk=issue.pk)
-    issue = get_issue_for_user(request.user, pk, queryset=_detail_queryset())
+    issue = get_issue_for_user(request.user, pk, queryset=_DETAIL)
     return _render_detail(request, issue, failed_action=action, failed_form=form, status=400)
 
 

@@ -105,7 +105,8 @@ def _detail_context(request, meeting, **extra):
             Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
         )
     )
-    participants = list(meeting.participants.select_related("user", "resident", "contact"))
+    # A participant carries its own name and organization: nothing to join.
+    participants = list(meeting.participants.all())
     manage = can_manage_meeting(request.user, meeting)
     recording = meeting.status in RECORDING and manage
     present = [
@@ -165,15 +166,16 @@ def _detail_context(request, meeting, **extra):
     return context
 
 
+# The meeting as its page shows it, built once (making a queryset costs about as much as
+# running this one).
+_DETAIL = Meeting.objects.annotate(
+    has_continuation=Exists(Meeting.objects.filter(continues=OuterRef("pk")))
+)
+
+
 @login_required
 def meeting_detail(request, pk):
-    meeting = get_meeting_for_user(
-        request.user,
-        pk,
-        queryset=Meeting.objects.annotate(
-            has_continuation=Exists(Meeting.objects.filter(continues=OuterRef("pk")))
-        ),
-    )
+    meeting = get_meeting_for_user(request.user, pk, queryset=_DETAIL)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
