@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -110,6 +112,25 @@ def test_queue_rows_name_their_category_places_and_assignee(client, world, make_
     grids = body[body.index('<select name="grid"') :].split("</select>")[0]
     assert world.grid_a2.name not in grids
     assert f'<option value="{world.grid_a1.pk}">{world.grid_a1.name}</option>' in grids
+
+
+def test_queue_rows_mark_what_is_overdue_or_urgent_and_escape_what_was_typed(
+    client, world, make_issue
+):
+    late = make_issue(title="<b>井盖</b>缺失", urgency="urgent")
+    on_time = make_issue(title="路灯不亮")
+    Issue.objects.filter(pk=late.pk).update(accept_deadline=timezone.now() - timedelta(hours=5))
+    login(client, world.staff_a)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("issues:list")).content.decode()
+    late_row = body[body.index(f'<tr class="table-danger"><td>#{late.pk}</td>') :].split("</tr>")[0]
+    assert "&lt;b&gt;井盖&lt;/b&gt;缺失" in late_row and "<b>" not in late_row
+    assert '<span class="badge text-bg-danger">Urgent</span>' in late_row
+    assert "5 hours overdue" in late_row
+    assert '<span class="badge text-bg-danger">Overdue</span>' in late_row
+    assert '<span class="badge status-reported text-bg-warning">Reported</span>' in late_row
+    on_time_row = body[body.index(f"<tr><td>#{on_time.pk}</td>") :].split("</tr>")[0]
+    assert "Overdue" not in on_time_row and "days left" in on_time_row
 
 
 def test_issue_page_names_its_category_places_and_reporter(client, world, make_issue, category):
