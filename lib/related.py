@@ -14,12 +14,13 @@ def name_of(model, relation, field="name"):
     """The `field` (a column name or an expression) of the row that `model.relation`, a
     foreign key, points to; NULL when the key is empty."""
     related = model._meta.get_field(relation).related_model
-    rows = related._base_manager.filter(pk=OuterRef(f"{relation}_id"))
+    # A primary key names one row: no ordering, no LIMIT to write or to plan.
+    rows = related._base_manager.filter(pk=OuterRef(f"{relation}_id")).order_by()
     if isinstance(field, str):
         rows = rows.values(field)
     else:
         rows = rows.annotate(_value=field).values("_value")
-    return Subquery(rows[:1])
+    return Subquery(rows)
 
 
 def user_name_of(model, relation):
