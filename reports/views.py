@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import CharField, Count, IntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -295,16 +296,21 @@ def dashboard(request):
         DASHBOARD_LIST,
         count=item_counts["overdue"],
     ).get_page(request.GET.get("page"))
+    due_items = items.filter(deadline__gte=today, deadline__lte=week_end).order_by(
+        "deadline", "pk"
+    )[:DASHBOARD_LIST]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL takes both lists in one query (UNION ALL of the two pages); SQLite
+        # cannot order and slice inside a UNION and reads them apart.
+        rows = list(overdue_page.object_list.union(due_items, all=True))
+        overdue_page.object_list = [item for item in rows if item.deadline < today]
+        due_items = [item for item in rows if item.deadline >= today]
     context = {
         "today": today,
         "counts": counts,
         "item_counts": item_counts,
         "new_issues": list(_NEW_ISSUE_ROWS.filter(community__in=communities)[:DASHBOARD_LIST]),
-        "due_items": list(
-            items.filter(deadline__gte=today, deadline__lte=week_end).order_by("deadline", "pk")[
-                :DASHBOARD_LIST
-            ]
-        ),
+        "due_items": list(due_items),
         "overdue_items": overdue_page,
         "page_obj": overdue_page,
         "meetings": list(
@@ -313,7 +319,9 @@ def dashboard(request):
                 archived_at__isnull=True,
                 status=Meeting.Status.PLANNED,
                 starts_at__gte=now,
-            ).order_by("starts_at")[:5]
+            )
+            .only("community_id", "title", "starts_at", "venue", "form")
+            .order_by("starts_at")[:5]
         ),
     }
     return render(request, "reports/dashboard.html", context)

@@ -326,6 +326,26 @@ def test_staff_dashboard_rows_name_who_is_responsible_and_where(client, world):
     assert f"{issue.category.name} · " in new and world.grid_a1.name in new
 
 
+def test_staff_dashboard_pages_the_overdue_items_and_keeps_the_due_ones(client, world):
+    """Both lists come from one query on PostgreSQL; each keeps its own rows and order."""
+    _fill(world, 15)
+    client.force_login(world.staff_a)
+    today = timezone.localdate()
+    first = client.get(reverse("reports:dashboard")).context
+    second = client.get(reverse("reports:dashboard"), {"page": 2}).context
+    for context in (first, second):
+        due = context["due_items"]
+        assert len(due) == 10 and all(today <= item.deadline for item in due)
+        assert [item.deadline for item in due] == sorted(item.deadline for item in due)
+    page_one, page_two = first["overdue_items"], second["overdue_items"]
+    assert len(page_one.object_list) == 10 and len(page_two.object_list) == 5
+    overdue = [*page_one.object_list, *page_two.object_list]
+    assert all(item.deadline < today for item in overdue)
+    assert [item.deadline for item in overdue] == sorted(item.deadline for item in overdue)
+    assert len({item.pk for item in overdue}) == 15
+    assert page_two.has_previous() and not page_two.has_next()
+
+
 def test_staff_dashboard_query_count_does_not_grow(client, world):
     client.force_login(world.staff_a)
     _fill(world, 10)
