@@ -95,14 +95,12 @@ def can_request_correction(user, meeting) -> bool:
 
 def get_meeting_for_user(user, pk, *, write=False, queryset=None) -> Meeting:
     """The meeting if the user may see it (else 404); with write=True, only if they may
-    also run it (else 403)."""
-    meetings = queryset if queryset is not None else Meeting.objects.all()
+    also run it (else 403). `queryset` says what to read with it (by default its community,
+    grid, compound and convener)."""
+    if queryset is None:
+        queryset = Meeting.objects.select_related("community", "grid", "compound", "convener")
     try:
-        meeting = get_visible(
-            meetings.select_related("community", "grid", "compound", "convener"),
-            meetings_visible_to(user),
-            pk=pk,
-        )
+        meeting = get_visible(queryset, meetings_visible_to(user), pk=pk)
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not can_manage_meeting(user, meeting):

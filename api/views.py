@@ -386,10 +386,12 @@ class MeetingViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
         meeting = get_meeting_for_user(
             self.request.user,
             self.kwargs["pk"],
-            queryset=Meeting.objects.annotate(
+            queryset=Meeting.objects.select_related("community", "grid", "compound", "convener")
+            .annotate(
                 participant_count=Count("participants", distinct=True),
                 agenda_item_count=Count("agenda_items", distinct=True),
-            ).prefetch_related(
+            )
+            .prefetch_related(
                 Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "pk")),
                 "participants",
             ),

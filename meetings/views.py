@@ -167,8 +167,8 @@ def _detail_context(request, meeting, **extra):
 
 
 # The meeting as its page shows it, built once (making a queryset costs about as much as
-# running this one).
-_DETAIL = Meeting.objects.annotate(
+# running this one): with the community and grid it names, and whether it was continued.
+_DETAIL = Meeting.objects.select_related("community", "grid").annotate(
     has_continuation=Exists(Meeting.objects.filter(continues=OuterRef("pk")))
 )
 
