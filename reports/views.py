@@ -273,7 +273,9 @@ def _figures(communities, now, today, week_end):
         Count("pk", filter=Q(deadline__lt=today)),
     )
     rows = {row["figures"]: row for row in issues.union(items, all=True)}
-    issue_row, item_row = rows["issues"], rows["items"]
+    # A user without communities matches nothing: Django leaves such a part out.
+    nothing = {"first": 0, "second": 0, "third": 0}
+    issue_row, item_row = rows.get("issues", nothing), rows.get("items", nothing)
     return (
         {"new": issue_row["first"], "open": issue_row["second"], "late": issue_row["third"]},
         {"due_week": item_row["first"], "overdue": item_row["second"]},

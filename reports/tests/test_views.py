@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
 from issues.models import Issue, Status
 from notifications.models import Notification
 from reports.models import ReportSnapshot
@@ -344,6 +346,15 @@ def test_staff_dashboard_pages_the_overdue_items_and_keeps_the_due_ones(client, 
     assert [item.deadline for item in overdue] == sorted(item.deadline for item in overdue)
     assert len({item.pk for item in overdue}) == 15
     assert page_two.has_previous() and not page_two.has_next()
+
+
+def test_staff_dashboard_of_staff_without_a_community_shows_zeros(client, world):
+    _fill(world, 2)
+    client.force_login(UserFactory(username="newcomer", role=Role.STAFF))
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert response.context["counts"] == {"new": 0, "open": 0, "late": 0}
+    assert response.context["item_counts"] == {"due_week": 0, "overdue": 0}
 
 
 def test_staff_dashboard_query_count_does_not_grow(client, world):
