@@ -410,6 +410,11 @@ _DETAIL = Issue.objects.annotate(
 )
 
 
+# What the timeline shows of each event; its actor's name comes as a subquery.
+_EVENT_FIELDS = ("issue_id", "kind", "from_status", "to_status", "note", "created_at")
+_ACTOR_NAME = user_name_of(IssueEvent, "actor")
+
+
 def _if_any(issue, relation, rows):
     return rows if getattr(issue, f"has_{relation}", True) else []
 
@@ -428,7 +433,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         for transition in actions_from(issue.status)
         if can_transition(user, issue, transition.action)
     ]
-    events = issue.events.select_related("actor")
+    events = issue.events.only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME)
     if not staff_view:
         events = events.exclude(kind=IssueEvent.Kind.NOTE)
     now = timezone.now()

@@ -140,6 +140,8 @@ def test_issue_page_names_its_category_places_and_reporter(client, world, make_i
     place = body[body.index("issue-description") :]
     for name in (category.name, world.compound_a1.name, world.grid_a1.name, "甲居民"):
         assert name in place
+    # The timeline names who logged it.
+    assert f" · {world.staff_a} · " in body[body.index('class="list-unstyled timeline"') :]
 
 
 def test_queue_query_count_is_constant(client, world, make_issue):
