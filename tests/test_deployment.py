@@ -109,3 +109,25 @@ def test_gunicorn_settings_are_those_the_benchmarks_measure(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "5")
     assert runpy.run_path(str(ROOT / "config" / "gunicorn.py"))["workers"] == 5
     assert "--config=config/gunicorn.py" in (ROOT / "benchmarks" / "run.py").read_text()
+
+
+def test_gunicorn_workers_freeze_what_they_load_before_serving():
+    """After a worker starts, the URL patterns (and so every view) are loaded and what is
+    loaded is out of the collector's reach: a full collection no longer walks it."""
+    import gc
+    import logging
+    import runpy
+    from types import SimpleNamespace
+
+    from django.urls import clear_url_caches, get_resolver
+
+    hook = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))["post_worker_init"]
+    clear_url_caches()
+    assert "url_patterns" not in get_resolver().__dict__
+    gc.unfreeze()
+    try:
+        hook(SimpleNamespace(log=logging.getLogger("gunicorn.test")))
+        assert gc.get_freeze_count() > 10_000
+        assert "url_patterns" in get_resolver().__dict__  # resolved, not lazily pending
+    finally:
+        gc.unfreeze()
