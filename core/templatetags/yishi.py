@@ -6,6 +6,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lib import fields
 from lib.masking import mask_phone
@@ -31,6 +32,14 @@ def masked_phone(value):
     return mask_phone(value)
 
 
+def _days_overdue(days):
+    return ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
+
+
+def _days_left(days):
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+
 @register.filter
 def time_left(deadline):
     """A short phrase for the time left before a deadline, or how long it is overdue."""
@@ -43,19 +52,22 @@ def time_left(deadline):
         delta = deadline - timezone.localdate()
         days = delta.days
         if days < 0:
-            return _("%(days)d days overdue") % {"days": -days}
+            return _days_overdue(-days)
         if days == 0:
             return _("due today")
-        return _("%(days)d days left") % {"days": days}
+        return _days_left(days)
     seconds = int(delta.total_seconds())
     hours = abs(seconds) // 3600
     if seconds < 0:
         if hours >= 24:
-            return _("%(days)d days overdue") % {"days": hours // 24}
-        return _("%(hours)d hours overdue") % {"hours": max(hours, 1)}
+            return _days_overdue(hours // 24)
+        hours = max(hours, 1)
+        return ngettext("%(hours)d hour overdue", "%(hours)d hours overdue", hours) % {
+            "hours": hours
+        }
     if hours >= 24:
-        return _("%(days)d days left") % {"days": hours // 24}
-    return _("%(hours)d hours left") % {"hours": hours}
+        return _days_left(hours // 24)
+    return ngettext("%(hours)d hour left", "%(hours)d hours left", hours) % {"hours": hours}
 
 
 @register.filter
