@@ -40,7 +40,16 @@ from access.resolutions import (
 )
 from access.scope import get_scope
 from communities.models import Community, Compound, Grid
-from issues.models import OPEN_STATUSES, Category, Channel, Issue, Kind, Status, Urgency
+from issues.models import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Issue,
+    Kind,
+    Status,
+    Urgency,
+    overdue_q,
+)
 from issues.services import issue_merge, issue_report, issue_transition
 from lib.errors import DomainError, StaleEdit
 from meetings.models import AgendaItem, Meeting
@@ -145,15 +154,6 @@ def domain_error(error: DomainError):
 class CategoryViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CategorySerializer
     queryset = Category.objects.filter(is_active=True).order_by("order", "name")
-
-
-def overdue_q(now):
-    """Past a time limit, as the work queue page counts it: the acceptance limit while
-    reported, the handling limit while worked on (a deferred issue's clock is stopped)."""
-    return Q(status=Status.REPORTED, accept_deadline__lt=now) | Q(
-        status__in=[s for s in OPEN_STATUSES if s not in (Status.REPORTED, Status.DEFERRED)],
-        handle_deadline__lt=now,
-    )
 
 
 def _flag(value) -> bool:

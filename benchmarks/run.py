@@ -450,15 +450,18 @@ def measure_pages(options, objects, cookies):
             for concurrency in options.concurrency:
                 total = max(row["page"].requests or options.requests, concurrency * 2)
                 paired = floor is not None and row is not floor
-                before = None
-                if paired and concurrency > 1:
-                    before = measure(
+                bracketed = paired and concurrency > 1
+
+                def floor_median(concurrency=concurrency, total=total):
+                    return measure(
                         options.port,
                         floor["path"],
                         floor["cookie"],
                         concurrency=concurrency,
                         total=total,
                     )["median"]
+
+                before = floor_median() if bracketed else None
                 result = measure(
                     options.port,
                     row["path"],
@@ -469,15 +472,8 @@ def measure_pages(options, objects, cookies):
                     if paired and concurrency == 1
                     else None,
                 )
-                if before is not None:
-                    after = measure(
-                        options.port,
-                        floor["path"],
-                        floor["cookie"],
-                        concurrency=concurrency,
-                        total=total,
-                    )["median"]
-                    result["floor"] = (before + after) / 2
+                if bracketed:
+                    result["floor"] = (before + floor_median()) / 2
                 row["results"][concurrency] = result
                 print(
                     f"  {row['page'].label} c{concurrency}: median {result['median']:.1f} ms, "

@@ -71,6 +71,16 @@ OPEN_STATUSES = (
     Status.DEFERRED,
 )
 
+# Worked on, the handling limit running (a deferred issue's clock is stopped).
+HANDLING_STATUSES = tuple(s for s in OPEN_STATUSES if s not in (Status.REPORTED, Status.DEFERRED))
+
+
+def overdue_q(now):
+    """Past its running time limit (Issue.running_deadline), as a filter."""
+    return Q(status=Status.REPORTED, accept_deadline__lt=now) | Q(
+        status__in=HANDLING_STATUSES, handle_deadline__lt=now
+    )
+
 
 class Handling(models.TextChoices):
     """How an accepted issue was triaged (for reports)."""
@@ -367,6 +377,21 @@ class Issue(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
+
+    @property
+    def running_deadline(self):
+        """The time limit running now: accepting it while reported, handling it while
+        worked on; none while deferred (the clock is stopped) or once it is done."""
+        if self.status == Status.REPORTED:
+            return self.accept_deadline
+        if self.status in HANDLING_STATUSES:
+            return self.handle_deadline
+        return None
+
+    def is_overdue(self, now) -> bool:
+        """Past its running time limit: what overdue_q() selects."""
+        deadline = self.running_deadline
+        return deadline is not None and deadline < now
 
     @property
     def is_private(self):

@@ -62,6 +62,7 @@ from .models import (
     Status,
     Summons,
     Visit,
+    overdue_q,
 )
 from .uploads import clean_photo, clean_photos
 from .workflow import TRANSITIONS, actions_from
@@ -104,13 +105,6 @@ QUEUE_ROW_FIELDS = (
 
 
 _ASSIGNEE_NAME = user_name_of(Issue, "assignee")
-
-
-def _overdue_q(now):
-    return Q(status=Status.REPORTED, accept_deadline__lt=now) | Q(
-        status__in=[s for s in OPEN_STATUSES if s not in (Status.REPORTED, Status.DEFERRED)],
-        handle_deadline__lt=now,
-    )
 
 
 def _queue_choices(user):
@@ -192,7 +186,7 @@ def issue_list(request):
             issues = issues.filter(**{f"{name}_id": filters[name]})
     now = timezone.now()
     if filters.get("overdue"):
-        issues = issues.filter(_overdue_q(now))
+        issues = issues.filter(overdue_q(now))
     # Counts per status, before the status filter, in one query.
     counts = dict(
         issues.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
@@ -213,8 +207,6 @@ def issue_list(request):
     # The counts per status already say how many rows the list has.
     page = CountedPaginator(issues, PER_PAGE, count=count).get_page(request.GET.get("page"))
     _name_rows(page.object_list, choices)
-    for issue in page:
-        issue.overdue = _is_overdue(issue, now)
     return render(
         request,
         "issues/list.html",
@@ -226,14 +218,6 @@ def issue_list(request):
             "can_create": can_create_issue(request.user),
         },
     )
-
-
-def _is_overdue(issue, now):
-    if issue.status == Status.REPORTED:
-        return bool(issue.accept_deadline and issue.accept_deadline < now)
-    if issue.status in OPEN_STATUSES and issue.status != Status.DEFERRED:
-        return bool(issue.handle_deadline and issue.handle_deadline < now)
-    return False
 
 
 # Intake.
@@ -475,7 +459,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         if can_edit_issue(user, issue) and issue.is_open
         else None,
         "summons_form": SummonsReportForm(),
-        "overdue": _is_overdue(issue, now),
+        "overdue": issue.is_overdue(now),
         "deadline": issue.accept_deadline
         if issue.status == Status.REPORTED
         else issue.handle_deadline,

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -36,17 +37,14 @@ _DANGER = ' class="table-danger"'
 # the largest part of the page), this a fifth of that.
 @register.simple_tag
 def queue_rows(issues):
-    """The rows of the work queue for its issues, each given by the view its `overdue` flag
-    and the names of its category, grid, compound and assignee."""
+    """The rows of the work queue for its issues, each given by the view the names of its
+    category, grid, compound and assignee."""
     overdue_badge = f' <span class="badge text-bg-danger">{escape_text(_("Overdue"))}</span>'
+    now = timezone.now()
     rows = []
     for issue in issues:
-        if issue.status == "reported":
-            deadline = issue.accept_deadline
-        elif issue.is_open and issue.status != "deferred":
-            deadline = issue.handle_deadline
-        else:
-            deadline = None
+        deadline = issue.running_deadline
+        overdue = issue.is_overdue(now)
         urgency = (
             f' <span class="badge text-bg-danger">{escape_text(issue.get_urgency_display())}</span>'
             if issue.urgency != "normal"
@@ -55,7 +53,7 @@ def queue_rows(issues):
         assignee = f" · {escape_text(issue.assignee_name)}" if issue.assignee_name else ""
         reported = stamp(localtime(issue.reported_at), "Y-m-d H:i")
         rows.append(
-            f"<tr{_DANGER if issue.overdue else ''}><td>#{issue.pk}</td>"
+            f"<tr{_DANGER if overdue else ''}><td>#{issue.pk}</td>"
             f'<td><a href="{escape_text(issue.get_absolute_url())}">{escape_text(issue.title)}</a>'
             f"{urgency}"
             f'<div class="small text-muted">{escape_text(issue.get_channel_display())} · '
@@ -65,7 +63,7 @@ def queue_rows(issues):
             f"<td>{escape_text(issue.compound_name)} {escape_text(issue.place_text)}"
             f'<div class="small text-muted">{escape_text(issue.grid_name)}</div></td>'
             f"<td>{status_badge(issue)}</td>"
-            f"<td>{escape_text(time_left(deadline))}{overdue_badge if issue.overdue else ''}</td>"
+            f"<td>{escape_text(time_left(deadline))}{overdue_badge if overdue else ''}</td>"
             "</tr>"
         )
     return mark_safe("".join(rows))

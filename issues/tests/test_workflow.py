@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from issues.models import Issue, IssueEvent, Status, TimeLimit
+from issues.models import Issue, IssueEvent, Status, TimeLimit, overdue_q
 from issues.services import TransitionNotAllowed, issue_transition
 from issues.workflow import HEAD, TRANSITIONS
 from lib.errors import DomainError, StaleEdit
@@ -168,3 +168,30 @@ def test_send_back_counts_rework(world, make_issue):
     Issue.objects.filter(pk=issue.pk).update(status=Status.AWAITING_EVALUATION)
     issue = issue_transition(issue=issue, action="send_back", actor=world.staff_a, note="未修好")
     assert issue.status == Status.EXECUTING and issue.rework_count == 1
+
+
+def test_overdue_is_one_rule_in_the_database_and_on_the_issue(make_issue):
+    """overdue_q (the queue's and the API's filter) picks exactly the issues whose
+    running_deadline has passed: the acceptance limit while reported, the handling limit
+    while worked on, none while deferred or closed."""
+    now = timezone.now()
+    past, future = now - timedelta(hours=2), now + timedelta(hours=2)
+    cases = {
+        (Status.REPORTED, past, future): True,
+        (Status.REPORTED, future, past): False,
+        (Status.ACCEPTED, future, past): True,
+        (Status.EXECUTING, past, future): False,
+        (Status.DEFERRED, past, past): False,
+        (Status.CLOSED, past, past): False,
+    }
+    issues = {}
+    for (status, accept, handle), overdue in cases.items():
+        issue = make_issue()
+        Issue.objects.filter(pk=issue.pk).update(
+            status=status, accept_deadline=accept, handle_deadline=handle
+        )
+        issues[issue.pk] = overdue
+    selected = set(Issue.objects.filter(overdue_q(now)).values_list("pk", flat=True))
+    assert selected == {pk for pk, overdue in issues.items() if overdue}
+    for issue in Issue.objects.filter(pk__in=issues):
+        assert issue.is_overdue(now) is issues[issue.pk]
