@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import CharField, Count, IntegerField, Q, Value
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -241,45 +240,21 @@ _NEW_ISSUE_ROWS = (
 
 
 def _figures(communities, now, today, week_end):
-    """The dashboard's figures in one query: its open issues (new, open, past their time
-    limit) and its open action items (due this week, overdue), counted by two aggregates
-    sent together as the two rows of a UNION ALL. Only open issues are read: by
-    (community, status), the years of closed ones stay unread."""
-
-    def counted(queryset, kind, first, second, third=None):
-        return (
-            queryset.order_by()
-            .values(figures=Value(kind, output_field=CharField()))
-            .annotate(
-                first=first,
-                second=second,
-                third=third if third is not None else Value(0, output_field=IntegerField()),
-            )
-        )
-
-    issues = counted(
-        Issue.objects.filter(
-            community__in=communities, archived_at__isnull=True, status__in=OPEN_STATUSES
-        ),
-        "issues",
-        Count("pk", filter=Q(status=Status.REPORTED)),
-        Count("pk"),
-        Count("pk", filter=Q(handle_deadline__lt=now)),
+    """The dashboard's figures: its open issues (new, open, past their time limit) and its
+    open action items (due this week, overdue). Only open issues are read: by (community,
+    status), the years of closed ones stay unread."""
+    counts = Issue.objects.filter(
+        community__in=communities, archived_at__isnull=True, status__in=OPEN_STATUSES
+    ).aggregate(
+        new=Count("pk", filter=Q(status=Status.REPORTED)),
+        open=Count("pk"),
+        late=Count("pk", filter=Q(handle_deadline__lt=now)),
     )
-    items = counted(
-        ActionItem.objects.filter(OPEN_ITEM, community__in=communities),
-        "items",
-        Count("pk", filter=Q(deadline__gte=today, deadline__lte=week_end)),
-        Count("pk", filter=Q(deadline__lt=today)),
+    item_counts = ActionItem.objects.filter(OPEN_ITEM, community__in=communities).aggregate(
+        due_week=Count("pk", filter=Q(deadline__gte=today, deadline__lte=week_end)),
+        overdue=Count("pk", filter=Q(deadline__lt=today)),
     )
-    rows = {row["figures"]: row for row in issues.union(items, all=True)}
-    # A user without communities matches nothing: Django leaves such a part out.
-    nothing = {"first": 0, "second": 0, "third": 0}
-    issue_row, item_row = rows.get("issues", nothing), rows.get("items", nothing)
-    return (
-        {"new": issue_row["first"], "open": issue_row["second"], "late": issue_row["third"]},
-        {"due_week": item_row["first"], "overdue": item_row["second"]},
-    )
+    return counts, item_counts
 
 
 @login_required
@@ -301,12 +276,6 @@ def dashboard(request):
     due_items = items.filter(deadline__gte=today, deadline__lte=week_end).order_by(
         "deadline", "pk"
     )[:DASHBOARD_LIST]
-    if connection.features.supports_slicing_ordering_in_compound:
-        # PostgreSQL takes both lists in one query (UNION ALL of the two pages); SQLite
-        # cannot order and slice inside a UNION and reads them apart.
-        rows = list(overdue_page.object_list.union(due_items, all=True))
-        overdue_page.object_list = [item for item in rows if item.deadline < today]
-        due_items = [item for item in rows if item.deadline >= today]
     context = {
         "today": today,
         "counts": counts,
