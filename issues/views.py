@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -108,32 +108,15 @@ _ASSIGNEE_NAME = user_name_of(Issue, "assignee")
 
 
 def _queue_choices(user):
-    """The work queue's filter choices, in one query: every category, and the grids and
-    compounds the user may filter by, as {"category"|"grid"|"compound": [(pk, name), …]} in
-    the order each is listed (categories by their order, grids by code, compounds by name
-    within their community)."""
+    """The work queue's filter choices: every category, and the grids and compounds the
+    user may filter by, as {"category"|"grid"|"compound": [(pk, name), …]}."""
     scope = get_scope(user)
-
-    def tagged(queryset, kind, number, text):
-        return queryset.order_by().values_list(
-            Value(kind, output_field=CharField()), "pk", "name", number, text
-        )
-
-    rows = tagged(Category.objects.all(), "category", "order", "name").union(
-        tagged(visit_grids_for(user), "grid", Value(0, output_field=IntegerField()), "code"),
-        tagged(
-            Compound.objects.filter(community__in=scope.community_ids, archived_at__isnull=True),
-            "compound",
-            "community_id",
-            "name",
-        ),
-        all=True,
-    )
-    choices = {"category": [], "grid": [], "compound": []}
-    # Sorted by (number, text, pk): each kind keeps its own order.
-    for kind, pk, name, *_sort in sorted(rows, key=lambda row: row[3:] + row[1:2]):
-        choices[kind].append((pk, name))
-    return choices
+    compounds = Compound.objects.filter(community__in=scope.community_ids, archived_at__isnull=True)
+    return {
+        "category": list(Category.objects.values_list("pk", "name")),
+        "grid": list(visit_grids_for(user).values_list("pk", "name")),
+        "compound": list(compounds.values_list("pk", "name")),
+    }
 
 
 def _name_rows(issues, choices):
