@@ -315,6 +315,10 @@ class Participant(models.Model):
         return self.name
 
 
+# Who counts as present (in the room, and as a voter): those who came, on time or late.
+PRESENT_ATTENDANCES = (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
+
+
 class Opinion(models.Model):
     """One contribution to an agenda item: a turn, a free remark, a written opinion form
     (意见征求表) or an official's answer given on the spot."""

@@ -17,6 +17,7 @@ from lib.errors import DomainError, StaleEdit
 from notifications.services import notify
 
 from .models import (
+    PRESENT_ATTENDANCES,
     RESIDENT_SIDE_ROLES,
     AgendaItem,
     FormRule,
@@ -362,9 +363,9 @@ def presence_problems(meeting) -> list[str]:
     if rule is None:
         return []
     present = list(
-        meeting.participants.filter(
-            attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
-        ).values_list("role", flat=True)
+        meeting.participants.filter(attendance__in=PRESENT_ATTENDANCES).values_list(
+            "role", flat=True
+        )
     )
     problems = []
     labels = dict(ParticipantRole.choices)
@@ -379,7 +380,7 @@ def presence_problems(meeting) -> list[str]:
         )
     if rule.all_parties_required:
         missing = meeting.participants.filter(role=ParticipantRole.PARTY).exclude(
-            attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
+            attendance__in=PRESENT_ATTENDANCES
         )
         for name in missing.values_list("name", flat=True):
             problems.append(_("Party %(name)s is not present.") % {"name": name})
@@ -387,9 +388,7 @@ def presence_problems(meeting) -> list[str]:
 
 
 def present_count(meeting) -> int:
-    return meeting.participants.filter(
-        attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
-    ).count()
+    return meeting.participants.filter(attendance__in=PRESENT_ATTENDANCES).count()
 
 
 def attendance_record(*, actor, participant, attendance, reason="") -> Participant:
@@ -402,7 +401,7 @@ def attendance_record(*, actor, participant, attendance, reason="") -> Participa
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         locked.attendance = attendance
-        if attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE):
+        if attendance in PRESENT_ATTENDANCES:
             locked.signed_in_at = locked.signed_in_at or timezone.now()
         if attendance == Participant.Attendance.ABSENT:
             locked.absence_reason = reason.strip()[:200]
