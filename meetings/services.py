@@ -1,6 +1,7 @@
 """Every write to meetings: convening, invitations, the live record, outcomes, minutes."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -275,7 +276,10 @@ def _with_accounts(participants):
 
 
 def meeting_ics(meeting, *, uid_suffix="") -> str:
-    """The meeting as an iCalendar text (one VEVENT), for invitations and downloads."""
+    """The meeting as an iCalendar text (one VEVENT), for invitations and downloads. Its
+    times are written in the site's zone (Asia/Shanghai) with that zone's VTIMEZONE, so
+    every calendar client reads the local time the meeting was convened for, whatever
+    zone the client itself is set to."""
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -287,8 +291,9 @@ def meeting_ics(meeting, *, uid_suffix="") -> str:
     event.add("uid", f"meeting-{meeting.pk}@{host}")
     event.add("summary", meeting.title)
     event.add("location", meeting.venue)
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
+    local = ZoneInfo(settings.TIME_ZONE)
+    event.add("dtstart", meeting.starts_at.astimezone(local))
+    event.add("dtend", meeting.ends_at.astimezone(local))
     event.add("dtstamp", timezone.now())
     event.add("sequence", meeting.version)
     items = [item.title for item in meeting.agenda_items.all()]
@@ -304,6 +309,9 @@ def meeting_ics(meeting, *, uid_suffix="") -> str:
     if meeting.status == Meeting.Status.CANCELLED:
         event.add("status", "CANCELLED")
     calendar.add_component(event)
+    # The zone's rules over the years meetings are held (Asia/Shanghai has kept +08:00
+    # without daylight saving since 1991): one STANDARD block.
+    calendar.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
     return calendar.to_ical().decode()
 
 

@@ -412,8 +412,8 @@ def test_attendance_htmx_brings_the_present_counts_out_of_band(client, world, ma
     body = client.post(url, {"attendance": "late"}, HTTP_HX_REQUEST="true").content.decode()
     counts = re.search(r'<small[^>]*id="present-count"[^>]*hx-swap-oob="true"[^>]*>([^<]*)<', body)
     voters = re.search(r'<span[^>]*hx-swap-oob="outerHTML:\.voters-present"[^>]*>([^<]*)<', body)
-    assert counts and counts.group(1).strip() == "2 present"
-    assert voters and voters.group(1).strip() == "2 voters present."
+    assert counts and counts.group(1).strip() == "到会 2 人"
+    assert voters and voters.group(1).strip() == "到会表决人 2 人。"
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert 'id="present-count"' in page and 'class="voters-present"' in page
 
