@@ -18,6 +18,7 @@ from lib.errors import DomainError, StaleEdit
 from notifications.services import notify
 
 from .models import (
+    NOT_OFFICIAL_ROLES,
     PRESENT_ATTENDANCES,
     RESIDENT_SIDE_ROLES,
     AgendaItem,
@@ -596,7 +597,7 @@ def opinion_add(
     speaker_name = (speaker_name or "").strip()
     if not speaker_name:
         raise DomainError(_("Choose the speaker or give a name."), field="speaker_name")
-    if kind == Opinion.Kind.ANSWER and role in RESIDENT_SIDE_ROLES:
+    if kind == Opinion.Kind.ANSWER and role in NOT_OFFICIAL_ROLES:
         raise DomainError(_("An official's answer is given by an official."), field="participant")
     if spoken_seconds < 0 or spoken_seconds > 6 * 3600:
         raise DomainError(_("Speaking time looks wrong."), field="spoken_seconds")
@@ -704,7 +705,8 @@ def agenda_item_decide(
 
 
 def speaking_time_by_role(meeting) -> list[dict]:
-    """Seconds spoken per role and the residents' share, aggregated in the database."""
+    """Seconds spoken per role, aggregated in the database, each row saying whether it is
+    the residents' side or the merchants' (who are not residents)."""
     rows = (
         Opinion.objects.filter(agenda_item__meeting=meeting)
         .values("role")
@@ -717,6 +719,7 @@ def speaking_time_by_role(meeting) -> list[dict]:
             **row,
             "label": labels.get(row["role"], row["role"]),
             "resident_side": row["role"] in RESIDENT_SIDE_ROLES,
+            "merchant_side": row["role"] == ParticipantRole.MERCHANT,
         }
         for row in rows
     ]
