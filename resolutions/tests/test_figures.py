@@ -44,3 +44,20 @@ def test_progress_and_item_counts_agree_on_every_page(client, world):
         "0 of 2 items confirmed"
     }
     assert (api["item_count"], api["done_count"]) == (2, 0)
+
+
+def test_optional_item_and_cost_share_rows_show_no_required_markers(client, world):
+    """The resolution form's extra action-item row and the cost split's party rows may stay
+    empty: their labels carry no asterisk, the resolution's own title does."""
+    issue = factories.issue(world)
+    agenda_item = factories.agenda_item(world, issue)
+    client.force_login(world.staff_a)
+    page = client.get(reverse("resolutions:create", args=[agenda_item.pk])).content.decode()
+    rows = page[page.index('name="items-TOTAL_FORMS"') :]
+    head = page[: page.index('name="items-TOTAL_FORMS"')]
+    assert "asteriskField" in head and "asteriskField" not in rows
+    resolution = factories.resolution(world)
+    item = resolution.items.get()
+    page = client.get(reverse("resolutions:cost_split", args=[item.pk])).content.decode()
+    assert "TOTAL_FORMS" in page  # the party rows are there
+    assert "asteriskField" not in page
