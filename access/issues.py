@@ -70,7 +70,8 @@ def assignees_for(issue):
     ids = _ids(User.objects.filter(role=Role.STAFF, communities=issue.community_id), "pk")
     if issue.grid_id:
         ids = ids.union(_ids(User.objects.filter(role=Role.GRID_WORKER, grids=issue.grid_id), "pk"))
-    return User.objects.filter(is_active=True, pk__in=ids)
+    # The system administrator's account is never given work, whatever its role says.
+    return User.objects.filter(is_active=True, is_superuser=False, pk__in=ids)
 
 
 def can_transition(user, issue, action) -> bool:

@@ -34,6 +34,7 @@ from access.issues import (
     visit_grids_for,
 )
 from access.scope import get_scope
+from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
 from lib.errors import DomainError, StaleEdit
 from lib.pagination import CountedPaginator
@@ -113,10 +114,11 @@ def _queue_choices(user):
     user may filter by, as {"category"|"grid"|"compound": [(pk, name), …]}."""
     scope = get_scope(user)
     compounds = Compound.objects.filter(community__in=scope.community_ids, archived_at__isnull=True)
+    several = len(scope.community_ids) > 1
     return {
         "category": list(Category.objects.values_list("pk", "name")),
-        "grid": list(visit_grids_for(user).values_list("pk", "name")),
-        "compound": list(compounds.values_list("pk", "name")),
+        "grid": place_choices(visit_grids_for(user), several=several),
+        "compound": place_choices(compounds, several=several),
     }
 
 
@@ -229,13 +231,17 @@ def issue_create(request):
         "community_ids": scope.community_ids,
         "residents": residents_visible_to(request.user),
     }
-    form = IssueForm(request.POST or None, request.FILES or None, **choices)
+    # Grid workers mostly log what they find on patrol; staff, who comes to the office.
+    channel = Channel.GRID_PATROL if scope.is_grid_worker else Channel.WALK_IN
+    form = IssueForm(
+        request.POST or None, request.FILES or None, initial={"channel": channel}, **choices
+    )
     party_forms = PartyFormSet(request.POST or None, prefix="parties", form_kwargs=choices)
     if request.method == "POST" and form.is_valid() and party_forms.is_valid():
         data = form.cleaned_data
         try:
             photos = clean_photos(request.FILES.getlist("photos"))
-            community = _community_for(request.user, data["compound"])
+            community = data["community"] or _community_for(request.user, data["compound"])
             if community is None:
                 raise DomainError(_("Choose the compound the issue is about."), field="compound")
             parties = [party for f in party_forms if (party := f.party())]
@@ -639,7 +645,7 @@ def patrol_list(request):
     _require_workers(request.user)
     grids = grids_for_patrol(request.user)
     form = PatrolStartForm(request.POST or None)
-    form.fields["grid"].queryset = grids
+    form.fields["grid"].offer(grids, get_scope(request.user).community_ids)
     only = list(grids[:2])
     if len(only) == 1:
         # Most grid workers look after one grid: it is already chosen on the phone.
@@ -785,9 +791,12 @@ def _month_start(now):
 @login_required
 def visit_list(request):
     _require_workers(request.user)
-    grids = list(visit_grids_for(request.user).order_by("name"))
+    grids = list(visit_grids_for(request.user).select_related("community").order_by("name"))
     if not grids:
         return render(request, "issues/visit_list.html", {"grids": [], "grid": None})
+    several = len({g.community_id for g in grids}) > 1
+    for g in grids:
+        g.label = with_community(g.name, g.community.name) if several else g.name
     grid_id = request.GET.get("grid")
     grid = next((g for g in grids if str(g.pk) == grid_id), grids[0])
     since = _month_start(timezone.now())

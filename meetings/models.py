@@ -45,14 +45,17 @@ class ParticipantRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Roles whose words count as the residents' side when comparing speaking time.
+# Roles whose words count as the residents' side when comparing speaking time. Merchants
+# are a side of their own: at a merchants–residents alliance (商居联盟会) they sit across the
+# table from the residents.
 RESIDENT_SIDE_ROLES = (
     ParticipantRole.REPRESENTATIVE,
     ParticipantRole.SUPERVISOR,
     ParticipantRole.RESIDENT,
     ParticipantRole.PARTY,
-    ParticipantRole.MERCHANT,
 )
+# Those who speak for themselves, not for an office: they never give an official's answer.
+NOT_OFFICIAL_ROLES = (*RESIDENT_SIDE_ROLES, ParticipantRole.MERCHANT)
 
 
 class FormRule(models.Model):
@@ -321,6 +324,10 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Who counts as present (in the room, and as a voter): those who came, on time or late.
+PRESENT_ATTENDANCES = (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
 
 
 class Opinion(models.Model):

@@ -1,6 +1,7 @@
 """Every write to meetings: convening, invitations, the live record, outcomes, minutes."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,8 @@ from lib.errors import DomainError, StaleEdit
 from notifications.services import notify
 
 from .models import (
+    NOT_OFFICIAL_ROLES,
+    PRESENT_ATTENDANCES,
     RESIDENT_SIDE_ROLES,
     AgendaItem,
     FormRule,
@@ -274,7 +277,10 @@ def _with_accounts(participants):
 
 
 def meeting_ics(meeting, *, uid_suffix="") -> str:
-    """The meeting as an iCalendar text (one VEVENT), for invitations and downloads."""
+    """The meeting as an iCalendar text (one VEVENT), for invitations and downloads. Its
+    times are written in the site's zone (Asia/Shanghai) with that zone's VTIMEZONE, so
+    every calendar client reads the local time the meeting was convened for, whatever
+    zone the client itself is set to."""
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -286,8 +292,9 @@ def meeting_ics(meeting, *, uid_suffix="") -> str:
     event.add("uid", f"meeting-{meeting.pk}@{host}")
     event.add("summary", meeting.title)
     event.add("location", meeting.venue)
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
+    local = ZoneInfo(settings.TIME_ZONE)
+    event.add("dtstart", meeting.starts_at.astimezone(local))
+    event.add("dtend", meeting.ends_at.astimezone(local))
     event.add("dtstamp", timezone.now())
     event.add("sequence", meeting.version)
     items = [item.title for item in meeting.agenda_items.all()]
@@ -303,6 +310,9 @@ def meeting_ics(meeting, *, uid_suffix="") -> str:
     if meeting.status == Meeting.Status.CANCELLED:
         event.add("status", "CANCELLED")
     calendar.add_component(event)
+    # The zone's rules over the years meetings are held (Asia/Shanghai has kept +08:00
+    # without daylight saving since 1991): one STANDARD block.
+    calendar.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
     return calendar.to_ical().decode()
 
 
@@ -362,9 +372,9 @@ def presence_problems(meeting) -> list[str]:
     if rule is None:
         return []
     present = list(
-        meeting.participants.filter(
-            attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
-        ).values_list("role", flat=True)
+        meeting.participants.filter(attendance__in=PRESENT_ATTENDANCES).values_list(
+            "role", flat=True
+        )
     )
     problems = []
     labels = dict(ParticipantRole.choices)
@@ -379,7 +389,7 @@ def presence_problems(meeting) -> list[str]:
         )
     if rule.all_parties_required:
         missing = meeting.participants.filter(role=ParticipantRole.PARTY).exclude(
-            attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
+            attendance__in=PRESENT_ATTENDANCES
         )
         for name in missing.values_list("name", flat=True):
             problems.append(_("Party %(name)s is not present.") % {"name": name})
@@ -387,9 +397,7 @@ def presence_problems(meeting) -> list[str]:
 
 
 def present_count(meeting) -> int:
-    return meeting.participants.filter(
-        attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
-    ).count()
+    return meeting.participants.filter(attendance__in=PRESENT_ATTENDANCES).count()
 
 
 def attendance_record(*, actor, participant, attendance, reason="") -> Participant:
@@ -402,7 +410,7 @@ def attendance_record(*, actor, participant, attendance, reason="") -> Participa
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         locked.attendance = attendance
-        if attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE):
+        if attendance in PRESENT_ATTENDANCES:
             locked.signed_in_at = locked.signed_in_at or timezone.now()
         if attendance == Participant.Attendance.ABSENT:
             locked.absence_reason = reason.strip()[:200]
@@ -589,7 +597,7 @@ def opinion_add(
     speaker_name = (speaker_name or "").strip()
     if not speaker_name:
         raise DomainError(_("Choose the speaker or give a name."), field="speaker_name")
-    if kind == Opinion.Kind.ANSWER and role in RESIDENT_SIDE_ROLES:
+    if kind == Opinion.Kind.ANSWER and role in NOT_OFFICIAL_ROLES:
         raise DomainError(_("An official's answer is given by an official."), field="participant")
     if spoken_seconds < 0 or spoken_seconds > 6 * 3600:
         raise DomainError(_("Speaking time looks wrong."), field="spoken_seconds")
@@ -697,7 +705,8 @@ def agenda_item_decide(
 
 
 def speaking_time_by_role(meeting) -> list[dict]:
-    """Seconds spoken per role and the residents' share, aggregated in the database."""
+    """Seconds spoken per role, aggregated in the database, each row saying whether it is
+    the residents' side or the merchants' (who are not residents)."""
     rows = (
         Opinion.objects.filter(agenda_item__meeting=meeting)
         .values("role")
@@ -710,6 +719,7 @@ def speaking_time_by_role(meeting) -> list[dict]:
             **row,
             "label": labels.get(row["role"], row["role"]),
             "resident_side": row["role"] in RESIDENT_SIDE_ROLES,
+            "merchant_side": row["role"] == ParticipantRole.MERCHANT,
         }
         for row in rows
     ]

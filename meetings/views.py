@@ -28,7 +28,14 @@ from lib.pdf import pdf_response, render_pdf
 
 from . import forms, services
 from .followups import attach_follow_ups
-from .models import AgendaItem, Meeting, MinutesCorrection, Opinion, Participant
+from .models import (
+    PRESENT_ATTENDANCES,
+    AgendaItem,
+    Meeting,
+    MinutesCorrection,
+    Opinion,
+    Participant,
+)
 from .proposals import proposed_invitees
 from .workflow import MINUTES_DRAFT, RECORDING, TRANSITIONS, actions_from
 
@@ -110,11 +117,7 @@ def _detail_context(request, meeting, **extra):
     participants = list(meeting.participants.all())
     manage = can_manage_meeting(request.user, meeting)
     recording = meeting.status in RECORDING and manage
-    present = [
-        p
-        for p in participants
-        if p.attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
-    ]
+    present = [p for p in participants if p.attendance in PRESENT_ATTENDANCES]
     attach_follow_ups(request.user, meeting, items)
     item_forms = extra.pop("item_forms", {})
     for item in items:
@@ -279,15 +282,17 @@ def attendance(request, pk, participant_pk):
     else:
         error = _("Choose an attendance.")
     if request.htmx:
+        # The row, then the present counts of the page out of band (htmx's hx-swap-oob).
         return render(
             request,
-            "meetings/partials/participant_row.html",
+            "meetings/partials/attendance.html",
             {
                 "p": participant,
                 "meeting": meeting,
                 "manage": True,
                 "error": error,
                 "attendance_choices": Participant.Attendance.choices,
+                "present_count": services.present_count(meeting),
             },
         )
     if error:
@@ -511,11 +516,7 @@ def _minutes_context(request, meeting):
     return {
         "meeting": meeting,
         "items": items,
-        "present": [
-            p
-            for p in participants
-            if p.attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
-        ],
+        "present": [p for p in participants if p.attendance in PRESENT_ATTENDANCES],
         "absent": [p for p in participants if p.attendance == Participant.Attendance.ABSENT],
         "speaking": services.speaking_time_by_role(meeting),
         "corrections": list(meeting.corrections.select_related("requested_by")),

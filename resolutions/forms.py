@@ -77,8 +77,11 @@ class ActionItemForm(forms.ModelForm):
                 communities=community, archived_at__isnull=True
             )
             self.fields["responsible_user"].queryset = (
+                # The system administrator's account runs the site and carries out no work.
                 User.objects.filter(
-                    is_active=True, role__in=[Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN]
+                    is_active=True,
+                    is_superuser=False,
+                    role__in=[Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN],
                 )
                 .filter(models_q_for_community(community))
                 .distinct()

@@ -10,13 +10,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import (
-    Avg,
-    Count,
     DateTimeField,
     Func,
     Max,
     Prefetch,
-    Q,
     Subquery,
     Value,
 )
@@ -77,6 +74,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import ITEM_OPEN_STATUSES, ActionItem, CostShare, Objection, ProgressUpdate, Resolution
+from .selectors import with_item_figures
 from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, item_actions_from
 
 PER_PAGE = 20
@@ -138,6 +136,7 @@ def _resolution_queryset():
 @login_required
 def resolution_detail(request, pk):
     resolution = get_resolution_for_user(request.user, pk, queryset=_resolution_queryset())
+    with_item_figures([resolution])
     items = _items_with_progress(resolution.items.all()).prefetch_related(
         Prefetch(
             "cost_shares",
@@ -700,32 +699,8 @@ def revisit(request, issue_pk):
 # ---------------------------------------------------------------- public board
 
 
-def _with_item_counts(resolutions):
-    """Each resolution's action items, cancelled ones left out: how many, how many done,
-    and their mean progress, in one grouped query over the resolutions shown (a page)."""
-    resolutions = list(resolutions)
-    rows = (
-        ActionItem.objects.filter(resolution__in=resolutions)
-        .exclude(status=ActionItem.Status.CANCELLED)
-        .order_by()
-        .values("resolution")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status=ActionItem.Status.DONE)),
-            mean=Avg("percent"),
-        )
-    )
-    counts = {row["resolution"]: row for row in rows}
-    for resolution in resolutions:
-        row = counts.get(resolution.pk, {})
-        resolution.item_count = row.get("total", 0)
-        resolution.done_count = row.get("done", 0)
-        resolution.progress = round(row.get("mean") or 0)
-    return resolutions
-
-
 def _counted_page(page):
-    page.object_list = _with_item_counts(page.object_list)
+    page.object_list = with_item_figures(page.object_list)
     return page
 
 
@@ -822,7 +797,7 @@ def board(request):
 
 def public_detail(request, pk):
     resolution = get_public_resolution(pk, queryset=_board_queryset())
-    _with_item_counts([resolution])
+    with_item_figures([resolution])
     private = is_private_outcome(resolution)
     items = resolution.items.exclude(status=ActionItem.Status.CANCELLED).select_related(
         "responsible_organization"

@@ -199,8 +199,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="议事 Yishi <noreply@yishi.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Absolute links in emails, notifications and QR codes.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails, notifications and QR codes. Without SITE_URL they point at the
+# port the demo is served on (bin/run-demo exports PORT to the server and the worker alike).
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 
 # SMS goes through a pluggable backend (see notifications/sms.py).
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")
