@@ -81,11 +81,19 @@ URL_OR_EMAIL = re.compile(
     r"(?:https?://|www\.)[!-~]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w/])/(?:[a-z0-9_.-]+/)+[a-z0-9_./?=&%-]*",
     re.ASCII,
 )
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+# A run of Latin letters; runs with digits or underscores are ids and codes of the data
+# (a 12345 ticket number YC2026100100871, a grid code), not words.
+LATIN_RUN = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_'’-]*(?![A-Za-z0-9_])")
 
 
 def english_words(text: str, allowed: set[str]) -> list[str]:
     """Latin words of two letters or more in a text, except the allowed ones (compared
-    case-insensitively) and URLs or emails."""
+    case-insensitively), ids, URLs and emails."""
     text = URL_OR_EMAIL.sub(" ", text)
-    return [w for w in LATIN_WORD.findall(text) if w.lower() not in allowed]
+    return [
+        word
+        for word in LATIN_RUN.findall(text)
+        if len(word) > 1
+        and not re.search(r"[\d_]", word)
+        and word.strip("'’-").lower() not in allowed
+    ]
