@@ -110,8 +110,8 @@ def _meetings_in_every_state():
 def key_urls(user) -> list[str]:
     """The pages a role's work goes through: its home, every entry of the main menu and
     the user menu, and the pages of the demo's stories."""
-    from accounts.navigation import flat_items_for
     from accounts.models import User
+    from accounts.navigation import flat_items_for
     from communities.models import Grid, Organization
     from demo.stories import TITLES
     from issues.models import Issue
