@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.urls import url_by_pk
 
@@ -343,7 +344,7 @@ class Opinion(models.Model):
     class Stance(models.TextChoices):
         FOR = "for", _("For")
         AGAINST = "against", _("Against")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("stance", "Other")
 
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("agenda item")

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access.meetings import can_convene_in, can_manage_meeting
 from core import audit
@@ -236,7 +237,12 @@ def participant_add(
             contact=contact,
             organization_name=organization_name,
         )
-        audit.record(actor=actor, obj=meeting, action="participant", note=f"{name} ({role})")
+        audit.record(
+            actor=actor,
+            obj=meeting,
+            action="participant",
+            note=_("%(name)s (%(role)s)") % {"name": name, "role": participant.get_role_display()},
+        )
     return participant
 
 
@@ -342,7 +348,13 @@ def meeting_invite(*, actor, meeting) -> int:
                 sent += 1
             participant.invited_at = now
             participant.save(update_fields=["invited_at"])
-        audit.record(actor=actor, obj=meeting, action="invite", note=str(sent))
+        audit.record(
+            actor=actor,
+            obj=meeting,
+            action="invite",
+            note=ngettext("%(count)s person invited", "%(count)s people invited", sent)
+            % {"count": sent},
+        )
     return sent
 
 
@@ -358,7 +370,11 @@ def participant_respond(*, actor, participant, response, reason="") -> Participa
         locked.absence_reason = reason.strip()[:200] if response == Participant.Response.NO else ""
         locked.save(update_fields=["response", "responded_at", "absence_reason"])
         audit.record(
-            actor=actor, obj=locked.meeting, action="respond", note=f"{locked.name}: {response}"
+            actor=actor,
+            obj=locked.meeting,
+            action="respond",
+            note=_("%(name)s: %(value)s")
+            % {"name": locked.name, "value": locked.get_response_display()},
         )
     return locked
 
@@ -419,7 +435,8 @@ def attendance_record(*, actor, participant, attendance, reason="") -> Participa
             actor=actor,
             obj=meeting,
             action="attendance",
-            note=f"{locked.name}: {locked.get_attendance_display()}",
+            note=_("%(name)s: %(value)s")
+            % {"name": locked.name, "value": locked.get_attendance_display()},
         )
     return locked
 
@@ -481,9 +498,16 @@ def meeting_transition(
                 raise DomainError(_("Answer the open correction requests first."))
             locked.minutes_finalised_at = now
             fields.append("minutes_finalised_at")
+        previous = locked.status
         locked.status = transition.target
         _bump(locked, *fields)
-        audit.record(actor=actor, obj=locked, action=action, note=note)
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action=action,
+            changes=audit.status_change(previous, locked.status),
+            note=note,
+        )
         if action == "cancel":
             _notify_cancelled(locked, note)
     return locked
@@ -680,7 +704,13 @@ def agenda_item_decide(
         locked.vote_options = vote_options
         locked.phase = AgendaItem.Phase.DONE
         locked.save()
-        audit.record(actor=actor, obj=meeting, action="decide", note=f"{locked.title}: {outcome}")
+        audit.record(
+            actor=actor,
+            obj=meeting,
+            action="decide",
+            note=_("%(name)s: %(value)s")
+            % {"name": locked.title, "value": locked.get_outcome_display()},
+        )
         if locked.issue_id:
             issue = locked.issue
             if issue.status == IssueStatus.TO_DELIBERATE:
@@ -823,7 +853,7 @@ def summary_publish(*, actor, meeting, summary, expected_version) -> Meeting:
         locked.summary = summary
         locked.summary_published_at = timezone.now()
         _bump(locked, "summary", "summary_published_at")
-        audit.record(actor=actor, obj=locked, action="publish", note="summary")
+        audit.record(actor=actor, obj=locked, action="publish_summary")
     return locked
 
 

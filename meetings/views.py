@@ -617,7 +617,7 @@ def minutes_pdf(request, pk):
     pdf = render_pdf(
         "meetings/minutes_pdf.html", _minutes_context(request, meeting), request=request
     )
-    return pdf_response(pdf, f"{meeting.title}-{_('minutes')}.pdf")
+    return pdf_response(pdf, _("%(title)s minutes.pdf") % {"title": meeting.title})
 
 
 @login_required

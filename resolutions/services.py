@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access.resolutions import (
     can_answer_objection,
@@ -356,9 +357,12 @@ def cost_split_set(
         audit.record(
             actor=actor,
             obj=locked,
-            action="update",
-            note="cost split",
-            changes={"shares": ["", str(len(shares))], "total": ["", str(total or "")]},
+            action="cost_split",
+            note=ngettext(
+                "%(count)s party shares the cost", "%(count)s parties share the cost", len(shares)
+            )
+            % {"count": len(shares)}
+            + (_(", %(total)s yuan in all") % {"total": total} if total is not None else ""),
         )
     return locked
 
@@ -429,9 +433,9 @@ def resolution_transition(
         audit.record(
             actor=actor,
             obj=locked,
-            action="transition",
-            changes={"status": [previous, locked.status]},
-            note=f"{action}: {note}" if note else action,
+            action=action,
+            changes=audit.status_change(previous, locked.status),
+            note=note,
         )
         if action in ("adopt", "approve_review"):
             _issue_to_execution(actor=actor, issue=locked.issue)
@@ -468,7 +472,7 @@ def confirmation_record(
             confirmed_at=confirmed_at or timezone.now(),
             recorded_by=actor,
         )
-        audit.record(actor=actor, obj=locked, action="update", note=f"confirmation: {confirmation}")
+        audit.record(actor=actor, obj=locked, action="confirm", note=str(confirmation))
     return confirmation
 
 
@@ -482,7 +486,7 @@ def objection_lodge(*, actor, resolution, reason: str) -> Objection:
         objection = Objection.objects.create(
             resolution=resolution, resident_id=actor.resident_id, reason=reason.strip()
         )
-        audit.record(actor=actor, obj=resolution, action="update", note="objection lodged")
+        audit.record(actor=actor, obj=resolution, action="object", note=objection.reason)
         for user in resolution.community.staff.filter(is_active=True):
             notify(
                 recipient=user,
@@ -507,7 +511,9 @@ def objection_answer(*, actor, objection, answer: str) -> Objection:
         locked.answered_by = actor
         locked.answered_at = timezone.now()
         locked.save()
-        audit.record(actor=actor, obj=locked.resolution, action="update", note="objection answered")
+        audit.record(
+            actor=actor, obj=locked.resolution, action="answer_objection", note=locked.answer
+        )
         user = getattr(locked.resident, "user", None)
         if user is not None and user.is_active:
             from django.urls import reverse
@@ -584,6 +590,8 @@ def progress_report(
             percent=percent,
             photos=photos,
         )
+        before = audit.snapshot(locked, ["percent"])
+        previous = locked.status
         locked.percent = percent
         if request_check:
             locked.status = ActionItem.Status.AWAITING_CHECK
@@ -591,7 +599,13 @@ def progress_report(
             locked.status = ActionItem.Status.IN_PROGRESS
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="update", note=f"progress {percent}%")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action="request_check" if request_check else "progress",
+            changes={**audit.diff(before, locked), **audit.status_change(previous, locked.status)},
+            note=update.text,
+        )
         grid = locked.resolution.issue.grid
         if grid is not None:
             from django.urls import reverse
@@ -625,10 +639,17 @@ def action_item_transition(
             _deny()
         if transition.needs_note and not note:
             raise DomainError(_("Please say why."), field="note")
+        previous = locked.status
         locked.status = transition.target
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="transition", note=f"{action}: {note}")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action=action,
+            changes=audit.status_change(previous, locked.status),
+            note=note,
+        )
         if action == "cancel":
             _after_item_finished(actor=actor, resolution=locked.resolution)
     return locked
@@ -652,6 +673,7 @@ def item_check(
         if not can_check_item(actor, locked) or not can_item_transition(actor, locked, action):
             _deny()
         now = timezone.now()
+        previous = locked.status
         if passed:
             locked.status = ActionItem.Status.DONE
             locked.percent = 100
@@ -675,7 +697,13 @@ def item_check(
         )
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="transition", note=f"{action}: {text}")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action=action,
+            changes=audit.status_change(previous, locked.status),
+            note=text,
+        )
         issue = locked.resolution.issue
         if passed:
             _after_item_finished(actor=actor, resolution=locked.resolution)
@@ -786,7 +814,12 @@ def evaluation_submit(*, actor, issue, rating: str, comment: str = "") -> Evalua
             comment=comment,
             round=round_,
         )
-        audit.record(actor=actor, obj=locked, action="update", note=f"evaluation: {rating}")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action="evaluate",
+            note=" ".join(filter(None, [evaluation.get_rating_display(), comment])),
+        )
         if rating == Evaluation.Rating.UNSATISFIED:
             issue_transition(
                 issue=locked,
@@ -826,7 +859,7 @@ def revisit_record(
             findings=findings.strip(),
             problem_recurred=problem_recurred,
         )
-        audit.record(actor=actor, obj=locked, action="update", note=f"revisit: {revisit.findings}")
+        audit.record(actor=actor, obj=locked, action="revisit", note=revisit.findings)
         if problem_recurred:
             issue_transition(
                 issue=locked,
@@ -847,10 +880,16 @@ def action_item_cancel_draft(*, actor, item) -> ActionItem:
             _deny()
         if locked.resolution.status != Resolution.Status.DRAFT:
             raise DomainError(_("Items can be removed only from a draft."))
+        previous = locked.status
         locked.status = ActionItem.Status.CANCELLED
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="transition", note="cancel")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action="cancel",
+            changes=audit.status_change(previous, locked.status),
+        )
     return locked
 
 

@@ -101,7 +101,7 @@ def test_xlsx_has_a_sheet_per_section_with_numbers(client, world, october):
     response = client.get(_url("community", world.community_a.pk, fmt="xlsx"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["概览", "议题", "议事会议", "比率", "逾期行动项", "12个月走势"]
+    assert book.sheetnames == ["概览", "议题", "议事会议", "比率", "逾期整改事项", "12个月走势"]
     assert book.worksheets[0]["A2"].value == "指标"
     summary = book.worksheets[0]
     assert summary.cell(row=3, column=2).value == 4
