@@ -190,3 +190,12 @@ def can_record_visit(user, household) -> bool:
             household=household, grid__in=scope.grid_ids, archived_at__isnull=True
         ).exists()
     return False
+
+
+def visible_issue_ids(user, issue_ids) -> set[int]:
+    """Those of `issue_ids` the user may open, in one query (none when there are none):
+    a page links another issue (merged duplicates, an agenda item's issue) only then."""
+    issue_ids = {pk for pk in issue_ids if pk}
+    if not issue_ids:
+        return set()
+    return set(issues_visible_to(user).filter(pk__in=issue_ids).values_list("pk", flat=True))

@@ -270,3 +270,21 @@ def get_action_item_for_user(user, pk, *, write=False, queryset=None) -> ActionI
     if write and not (can_report_progress(user, item) or can_check_item(user, item)):
         raise PermissionDenied
     return item
+
+
+def can_list_resolutions(user) -> bool:
+    """The list of resolutions is the work of those who run the community: staff, grid
+    workers and street admins. Residents and organizations follow their own action
+    items (and the public board)."""
+    return get_scope(user).works_for_community
+
+
+def visible_resolution_ids(user, resolution_ids) -> set[int]:
+    """Those of `resolution_ids` the user may open, in one query (none when there are none):
+    drafts stay with the community's staff, so a page links them only for those who may."""
+    resolution_ids = {pk for pk in resolution_ids if pk}
+    if not resolution_ids:
+        return set()
+    return set(
+        resolutions_visible_to(user).filter(pk__in=resolution_ids).values_list("pk", flat=True)
+    )

@@ -31,8 +31,11 @@ from access.issues import (
     grids_for_patrol,
     issues_visible_to,
     patrols_visible_to,
+    visible_issue_ids,
     visit_grids_for,
 )
+from access.meetings import visible_meeting_ids
+from access.resolutions import visible_resolution_ids
 from access.scope import get_scope
 from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
@@ -407,6 +410,30 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         for transition in actions_from(issue.status)
         if can_transition(user, issue, transition.action)
     ]
+    merged = list(_if_any(issue, "merged_issues", issue.merged_issues.only("pk", "title")))
+    # Where the issue went next: the meetings that discussed it and the resolutions they
+    # adopted, read through reverse relations (issues does not import them).
+    agenda_items = list(
+        _if_any(
+            issue,
+            "agenda_items",
+            issue.agenda_items.select_related("meeting")
+            .exclude(meeting__status="cancelled")
+            # Whether a resolution was drafted from the item: a reverse one-to-one, read
+            # by name so that issues imports nothing of the resolutions app.
+            .annotate(resolution_pk=F("resolution__pk"))
+            .order_by("meeting__starts_at", "pk"),
+        )
+    )
+    resolutions = list(
+        _if_any(
+            issue,
+            "resolutions",
+            issue.resolutions.exclude(status="withdrawn").order_by("pk")
+            if staff_view
+            else issue.resolutions.filter(status="published").order_by("pk"),
+        )
+    )
     events = issue.events.only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME)
     if not staff_view:
         events = events.exclude(kind=IssueEvent.Kind.NOTE)
@@ -421,26 +448,15 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         if staff_view
         else [],
         "summonses": _if_any(issue, "summonses", issue.summonses.select_related("organization")),
-        "merged_issues": _if_any(issue, "merged_issues", issue.merged_issues.only("pk", "title")),
-        # Where the issue went next: the meetings that discussed it and the resolutions
-        # they adopted, read through reverse relations (issues does not import them).
-        "agenda_items": _if_any(
-            issue,
-            "agenda_items",
-            issue.agenda_items.select_related("meeting")
-            .exclude(meeting__status="cancelled")
-            # Whether a resolution was drafted from the item: a reverse one-to-one, read
-            # by name so that issues imports nothing of the resolutions app.
-            .annotate(resolution_pk=F("resolution__pk"))
-            .order_by("meeting__starts_at", "pk"),
-        ),
-        "resolutions": _if_any(
-            issue,
-            "resolutions",
-            issue.resolutions.exclude(status="withdrawn").order_by("pk")
-            if staff_view
-            else issue.resolutions.filter(status="published").order_by("pk"),
-        ),
+        "merged_issues": merged,
+        "agenda_items": agenda_items,
+        "resolutions": resolutions,
+        # What of it the viewer may open: the page links only that (access decides).
+        "open_issues": visible_issue_ids(user, [m.pk for m in merged] + [issue.merged_into_id]),
+        "open_meetings": visible_meeting_ids(user, [item.meeting_id for item in agenda_items]),
+        "open_resolutions": visible_resolution_ids(user, [r.pk for r in resolutions])
+        if staff_view
+        else set(),
         "actions": actions,
         "may_resolve": can_resolve_in(user, issue.community_id),
         "staff_view": staff_view,

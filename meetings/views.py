@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from access.issues import issues_visible_to
 from access.meetings import (
+    agenda_item_access,
     can_convene,
     can_manage_meeting,
     can_request_correction,
@@ -120,7 +121,9 @@ def _detail_context(request, meeting, **extra):
     present = [p for p in participants if p.attendance in PRESENT_ATTENDANCES]
     attach_follow_ups(request.user, meeting, items)
     item_forms = extra.pop("item_forms", {})
+    access = agenda_item_access(request.user, items)
     for item in items:
+        item.access = access[item.pk]
         given = item_forms.get(item.pk, {})
         item.opinion_form = given.get("opinion_form") or (
             forms.OpinionForm(
@@ -511,6 +514,9 @@ def _minutes_context(request, meeting):
             Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
         )
     )
+    access = agenda_item_access(request.user, items)
+    for item in items:
+        item.access = access[item.pk]
     participants = list(meeting.participants.all())
     attach_follow_ups(request.user, meeting, items)
     return {

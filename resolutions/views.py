@@ -27,7 +27,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.issues import get_issue_for_user
+from access.issues import get_issue_for_user, visible_issue_ids
+from access.meetings import visible_meeting_ids
 from access.resolutions import (
     can_answer_objection,
     can_check_item,
@@ -35,6 +36,7 @@ from access.resolutions import (
     can_edit_draft,
     can_evaluate,
     can_item_transition,
+    can_list_resolutions,
     can_manage_resolution,
     can_object,
     can_record_revisit,
@@ -49,7 +51,6 @@ from access.resolutions import (
     public_resolutions,
     resolutions_visible_to,
 )
-from access.scope import get_scope
 from communities.models import Compound
 from issues.models import Category
 from lib.errors import DomainError
@@ -105,8 +106,7 @@ def _items_with_progress(queryset):
 
 @login_required
 def resolution_list(request):
-    scope = get_scope(request.user)
-    if not scope.works_for_community:
+    if not can_list_resolutions(request.user):
         raise PermissionDenied
     resolutions = (
         resolutions_visible_to(request.user)
@@ -168,6 +168,13 @@ def resolution_detail(request, pk):
             "actions": actions,
             "transition_form": TransitionForm(initial={"version": resolution.version}),
             "is_private": is_private_outcome(resolution),
+            # The issue and meeting are linked only for those who may open them: an
+            # organization responsible for an item was not necessarily at the meeting.
+            "open_issue": bool(visible_issue_ids(request.user, [resolution.issue_id])),
+            "open_meeting": bool(
+                resolution.agenda_item
+                and visible_meeting_ids(request.user, [resolution.agenda_item.meeting_id])
+            ),
         },
     )
 
