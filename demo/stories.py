@@ -105,6 +105,16 @@ def _people(world, *keys):
     return [world.people[k] for k in keys]
 
 
+def _representative(community, besides, world):
+    """Another resident representative of the community (the generated ones)."""
+    return (
+        community.residents.filter(is_representative=True)
+        .exclude(pk=world.people[besides].pk)
+        .order_by("pk")
+        .first()
+    )
+
+
 # ------------------------------------------------------------------ 1 金宇名庭: mediation
 
 
@@ -774,6 +784,10 @@ def story_5(world, clock):
             {"role": R.LAW_ENFORCEMENT, "contact": world.contact("enforcement_jinfeng", "张涛")},
             {"role": R.PROPERTY, "contact": world.contact("property_lanwan", "罗海燕")},
             {"role": R.GRID_WORKER, "user": grid_worker},
+            {
+                "role": R.REPRESENTATIVE,
+                "resident": _representative(community, "yang_fuqiang", world),
+            },
         ],
         agenda=[
             {
@@ -1180,13 +1194,15 @@ def story_7(world, clock):
     issues.summons_report(
         summons=enforcement,
         actor=staff,
-        arrived_at=back + timedelta(hours=20),
-        action_taken="执法队长马志军现场检测夜间噪音超标，责令商户10日内将排风扇移至楼顶。",
+        # Summoned at noon, both arrive the same afternoon (office hours, local time).
+        arrived_at=back + timedelta(hours=5),
+        action_taken="执法队长马志军当天下午到场核查，当晚22时复测夜间噪音超标，"
+        "责令商户10日内将排风扇移至楼顶。",
     )
     issues.summons_report(
         summons=property_,
         actor=staff,
-        arrived_at=back + timedelta(hours=21),
+        arrived_at=back + timedelta(hours=5, minutes=30),
         action_taken="物业同意开放楼顶安装位置并配合施工。",
     )
 
@@ -1273,7 +1289,8 @@ def story_8(world, clock):
         issues.summons_report(
             summons=summons,
             actor=staff,
-            arrived_at=escalated_at + timedelta(hours=18 + n),
+            # Whistle blown at 09:00; the departments report in that afternoon.
+            arrived_at=escalated_at + timedelta(hours=5 + n),
             action_taken=text,
         )
     day = timezone.localdate(escalated_at)
