@@ -458,7 +458,7 @@ def _councils(world, clock, key, community, to_council):
         form = Form.PARTY_MASS_COUNCIL
     closed = []
     for held, batch in batches:
-        if held < 2:
+        if held < (1 if fixed else 2):
             continue  # still waiting for the next council
         start = ago(held, 15)
         month = f"{timezone.localdate(start):%-m}"
@@ -512,6 +512,8 @@ def _councils(world, clock, key, community, to_council):
             participants=[{"role": R.REPRESENTATIVE, "resident": r} for r in reps]
             + [{"role": R.GRID_WORKER, "user": grid_worker}],
             agenda=agenda,
+            # Yesterday's council: its minutes are still a draft.
+            close=held >= 2,
             summary=f"本月议事会共议定{len(batch)}项居民关心的问题，整改责任和时限已明确，欢迎居民监督。"
             if batch
             else "本月议事会通报了上月议定事项的落实情况，居民代表无异议。",

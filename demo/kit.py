@@ -105,8 +105,9 @@ def hold_meeting(
     """Convene (a week before), invite, hold and record a meeting.
 
     `participants`: dicts for meetings.participant_add (role, name/user/resident/contact).
-    `agenda`: dicts with issue (or a title), opinions [(participant index or name, role, kind, stance,
-    text, seconds)], outcome, outcome_text, votes (for, against, abstain)."""
+    `agenda`: dicts with issue (or a title, for a standing item), opinions [(participant
+    index or name, role, kind, stance, text, seconds)], outcome, outcome_text, votes (for,
+    against, abstain)."""
     clock.at(start - timedelta(days=6))
     if continues is None:
         meeting = meetings.meeting_create(
