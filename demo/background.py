@@ -461,11 +461,14 @@ def _councils(world, clock, key, community, to_council):
         if held < (1 if fixed else 2):
             continue  # still waiting for the next council
         start = ago(held, 15)
-        month = f"{timezone.localdate(start):%-m}"
+        held_on = timezone.localdate(start)
         title = (
-            f"{community.name}{month}月“左邻右舍”议事会"
+            f"{community.name}{held_on.month}月“左邻右舍”议事会"
             if key == "zhongqiangxiang"
-            else f"{community.name}{month}月议事会"
+            else f"{community.name}{held_on.month}月议事会"
+            if fixed
+            # Councils called when matters wait: named by their day (two in a month occur).
+            else f"{community.name}{held_on.month}月{held_on.day}日党群议事会"
         )
         agenda = []
         if fixed:
@@ -628,6 +631,7 @@ def _visits(world, clock, key, community):
             .order_by("pk")[:3]
         )
         assert worker_user.role == Role.GRID_WORKER
+        _patrol(clock, worker_user, grids[0])
         for months in (3, 2, 1):
             first = (today.replace(day=1) - timedelta(days=28 * months - 1)).replace(day=1)
             for n, resident in enumerate(people):
@@ -642,6 +646,30 @@ def _visits(world, clock, key, community):
                     visited_at=visited,
                     findings=f"{resident.name}：{VISIT_NOTES[(resident.pk + months) % len(VISIT_NOTES)]}",
                 )
+
+
+PATROL_FINDINGS = [
+    "单元门口电动车乱停，已现场劝导挪走。",
+    "消防栓箱门损坏，已告知物业维修。",
+    "绿化带内有建筑垃圾，已联系物业清运。",
+]
+
+
+def _patrol(clock, worker_user, grid):
+    """The worker's last patrol of their grid, two days ago (日常巡查)."""
+    started = ago(2, 9, 30)
+    clock.at(started)
+    patrol = issues.patrol_start(
+        actor=worker_user, grid=grid, route_notes=f"{grid.name}日常巡查", started_at=started
+    )
+    clock.at(started + timedelta(minutes=40))
+    issues.finding_record(
+        actor=worker_user,
+        patrol=patrol,
+        text=PATROL_FINDINGS[worker_user.pk % len(PATROL_FINDINGS)],
+    )
+    clock.at(started + timedelta(minutes=90))
+    issues.patrol_end(actor=worker_user, patrol=patrol)
 
 
 def community_workers(community):

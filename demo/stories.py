@@ -1477,7 +1477,9 @@ def story_10(world, clock):
     fifths.sort()
     from .clock import local
 
-    last = fifths[-1]
+    # The need is found at the last visit at least two weeks back, so that the delivery
+    # and the revisit a fortnight later have happened whatever today's date.
+    last = max(day for day in fifths if day <= today - timedelta(days=15))
     for day in fifths:
         for n, resident in enumerate((ding, su)):
             visited = local(day, 9 + n, 30)
@@ -1505,6 +1507,26 @@ def story_10(world, clock):
         issue=issue,
         actor=grid_worker,
         text="已联系民生大药房王芳药剂师，每周二上午送药上门；招商银行志愿者每月5号随访。",
+    )
+    # The first delivery made, the need is met on the spot; a week later the grid worker
+    # asks 丁大爷 how it goes (回访) and records his answer.
+    issue = transition(
+        clock,
+        local(last + timedelta(days=7), 11),
+        Issue.objects.get(pk=issue.pk),
+        "handle_on_spot",
+        grid_worker,
+        note="民生大药房每周二上午送药上门，首次送药已完成，药费由丁大爷子女按月结算。",
+    )
+    revisit = local(last + timedelta(days=14), 10)
+    clock.at(revisit)
+    resolutions.revisit_record(
+        actor=grid_worker,
+        issue=issue,
+        method=Revisit.Method.PHONE,
+        findings="丁大爷说药每周二按时送到，药剂师还帮他量血压，很满意。",
+        rating=Evaluation.Rating.SATISFIED,
+        visited_at=revisit,
     )
 
 

@@ -171,7 +171,8 @@ def _check_stories():
     assert nine.status == "in_progress" and 0 < nine.percent < 100
     # 10: a visit every month; the last one found the medicine-delivery need.
     ten = _story(10)
-    assert ten.channel == "visit" and ten.kind == "special_need" and ten.status == "accepted"
+    assert ten.channel == "visit" and ten.kind == "special_need" and ten.status == "closed"
+    assert Evaluation.objects.filter(issue=ten, rating="satisfied").exists()
     assert Visit.objects.filter(visited_at__day=5).count() >= 20
     # Around them: every state, upcoming meetings, stored reports.
     statuses = set(Issue.objects.values_list("status", flat=True))
