@@ -178,6 +178,15 @@ def visit_grids_for(user):
     return grids.none()
 
 
+def can_see_grid_visits(user, grid) -> bool:
+    """The grid's household visits: its workers, and the staff and street admins of its
+    community (what visit_grids_for lists), without a query once the scope is loaded."""
+    scope = get_scope(user)
+    if scope.is_grid_worker:
+        return scope.is_worker_of_grid(grid.pk)
+    return (scope.is_staff or scope.is_street_admin) and grid.community_id in scope.community_ids
+
+
 def can_record_visit(user, household) -> bool:
     """Grid workers visit the households of their grids; staff those of their community."""
     from communities.models import Resident

@@ -245,6 +245,12 @@ class RevisitForm(forms.Form):
         label=_("What the revisit found"), widget=forms.Textarea(attrs={"rows": 4})
     )
     problem_recurred = forms.BooleanField(label=_("The problem has come back"), required=False)
+    rating = forms.ChoiceField(
+        label=_("The reporter's rating"),
+        choices=[("", _("Not asked")), *Evaluation.Rating.choices],
+        required=False,
+        help_text=_("Asked at the revisit, in person or on the phone."),
+    )
 
 
 class BoardFilterForm(forms.Form):

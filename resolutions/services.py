@@ -841,16 +841,46 @@ def revisit_record(
     findings: str,
     problem_recurred: bool = False,
     visited_at=None,
+    rating: str = "",
 ) -> Revisit:
-    """A revisit after closure (事后回访). A problem that has come back reopens the issue."""
+    """A revisit after closure (事后回访). A problem that has come back reopens the issue.
+
+    `rating` is the reporter's answer to "how satisfied are you?" asked at the revisit, as
+    the 12345 callback asks it: it is recorded as the reporter's evaluation of this round
+    (most reporters have no account and answer in person or on the phone); unsatisfied
+    reopens the issue like a problem that came back."""
     if method not in Revisit.Method.values:
         raise DomainError(_("Choose how the revisit was made."), field="method")
     if not (findings or "").strip():
         raise DomainError(_("Write down what the revisit found."), field="findings")
+    if rating and rating not in Evaluation.Rating.values:
+        raise DomainError(_("Choose how satisfied you are."), field="rating")
     with transaction.atomic():
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
         if not can_record_revisit(actor, locked):
             _deny(_("Only a closed issue of your community can be revisited."))
+        if rating:
+            if locked.reporter_resident_id is None:
+                raise DomainError(
+                    _("The reporter is not a resident on record: nobody to rate it."),
+                    field="rating",
+                )
+            if Evaluation.objects.filter(
+                issue=locked,
+                resident_id=locked.reporter_resident_id,
+                round=evaluation_round(locked),
+            ).exists():
+                raise DomainError(
+                    _("The reporter has already rated this round of work."), field="rating"
+                )
+            Evaluation.objects.create(
+                issue=locked,
+                resident_id=locked.reporter_resident_id,
+                rating=rating,
+                comment=findings.strip() if rating == Evaluation.Rating.UNSATISFIED else "",
+                round=evaluation_round(locked),
+            )
+            problem_recurred = problem_recurred or rating == Evaluation.Rating.UNSATISFIED
         revisit = Revisit.objects.create(
             issue=locked,
             visited_at=visited_at or timezone.now(),
