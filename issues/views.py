@@ -65,7 +65,7 @@ from .models import (
     overdue_q,
 )
 from .uploads import clean_photo, clean_photos
-from .workflow import TRANSITIONS, actions_from
+from .workflow import TRANSITIONS, actions_from, refusal
 
 PER_PAGE = 25
 
@@ -398,7 +398,10 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
             "form": failed_form if failed_action == transition.action else None,
         }
         for transition in actions_from(issue.status)
+        # A move another app's rule refuses now (no adopted resolution, items still
+        # open) is not offered: it happens by itself when its condition comes true.
         if can_transition(user, issue, transition.action)
+        and not refusal(issue, transition.action)
     ]
     events = issue.events.only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME)
     if not staff_view:

@@ -33,3 +33,7 @@ class ResolutionsConfig(AppConfig):
         from .proposals import register as register_invitee_source
 
         register_invitee_source()
+
+        from .issue_guards import register as register_issue_guards
+
+        register_issue_guards()
