@@ -400,8 +400,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         for transition in actions_from(issue.status)
         # A move another app's rule refuses now (no adopted resolution, items still
         # open) is not offered: it happens by itself when its condition comes true.
-        if can_transition(user, issue, transition.action)
-        and not refusal(issue, transition.action)
+        if can_transition(user, issue, transition.action) and not refusal(issue, transition.action)
     ]
     events = issue.events.only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME)
     if not staff_view:

@@ -102,9 +102,7 @@ def test_all_parties_required_for_mediation(world, make_meeting, dispute):
     assert any("王某" in p for p in services.presence_problems(meeting))
 
 
-def test_start_moves_issue_into_deliberation_and_vote_waits_for_the_resolution(
-    world, make_meeting
-):
+def test_start_moves_issue_into_deliberation_and_vote_waits_for_the_resolution(world, make_meeting):
     issue = make_issue(world)
     meeting = make_meeting(issues=[issue])
     voters = [
