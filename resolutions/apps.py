@@ -37,3 +37,9 @@ class ResolutionsConfig(AppConfig):
         from .issue_guards import register as register_issue_guards
 
         register_issue_guards()
+
+        from meetings.followups import register_follow_up_source
+
+        from .followups import resolution_follow_ups
+
+        register_follow_up_source(resolution_follow_ups)
