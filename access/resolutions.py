@@ -76,13 +76,35 @@ def my_action_items(user):
         mine |= Q(responsible_resident=scope.resident_id)
         if is_supervisor_of(user, next(iter(scope.community_ids), None)):
             # What waits for a supervisor's on-site check is on their list too.
-            mine |= Q(
-                community__in=scope.community_ids,
-                status=ActionItem.Status.AWAITING_CHECK,
-                resolution__issue__kind__in=[k for k in Kind.values if k != Kind.DISPUTE],
-            )
-    return ActionItem.objects.filter(mine, resolution__archived_at__isnull=True).exclude(
+            mine |= _awaiting_check_in(scope.community_ids)
+    return _of_agreed_resolutions(ActionItem.objects.filter(mine))
+
+
+def _awaiting_check_in(community_ids):
+    # Disputes stay between their parties: the committee neither sees nor checks them.
+    return Q(
+        community__in=community_ids,
+        status=ActionItem.Status.AWAITING_CHECK,
+        resolution__issue__kind__in=[k for k in Kind.values if k != Kind.DISPUTE],
+    )
+
+
+def _of_agreed_resolutions(items):
+    return items.filter(resolution__archived_at__isnull=True).exclude(
         resolution__status__in=(*UNAGREED, Resolution.Status.WITHDRAWN)
+    )
+
+
+def items_to_check(user):
+    """The action items waiting for this supervision-committee member's on-site check
+    (待我核查): work reported done in their community. None for anyone else, who has no
+    such list."""
+    scope = get_scope(user)
+    community_id = next(iter(scope.community_ids), None) if scope.is_authenticated else None
+    if not is_supervisor_of(user, community_id):
+        return None
+    return _of_agreed_resolutions(
+        ActionItem.objects.filter(_awaiting_check_in(scope.community_ids))
     )
 
 

@@ -34,6 +34,7 @@ from access.issues import (
     visit_grids_for,
 )
 from access.scope import get_scope
+from accounts.home_panels import home_panels
 from communities.models import Compound, Grid, Household, Resident
 from lib.errors import DomainError, StaleEdit
 from lib.pagination import CountedPaginator
@@ -629,7 +630,12 @@ def issue_mine(request):
     return render(
         request,
         "issues/mine.html",
-        {"page_obj": page, "can_report": can_report_online(request.user)},
+        {
+            "page_obj": page,
+            "can_report": can_report_online(request.user),
+            # What other apps ask of this resident (a supervisor's on-site checks).
+            "panels": home_panels(request),
+        },
     )
 
 

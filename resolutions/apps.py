@@ -30,6 +30,20 @@ class ResolutionsConfig(AppConfig):
         )
         register_home(Role.ORG_CONTACT, "resolutions:my_items")
 
+        from accounts.home_panels import HomePanel, register_home_panel
+
+        from .panels import items_to_check_panel
+
+        register_home_panel(
+            HomePanel(
+                key="items_to_check",
+                roles=frozenset([Role.RESIDENT]),
+                template="resolutions/_home_checks.html",
+                context=items_to_check_panel,
+                order=10,
+            )
+        )
+
         from .proposals import register as register_invitee_source
 
         register_invitee_source()

@@ -22,7 +22,7 @@ from access.resolutions import (
     can_resolution_transition,
 )
 from core import audit
-from issues.models import Issue
+from issues.models import Issue, Kind
 from issues.models import Status as IssueStatus
 from issues.services import issue_transition
 from lib.errors import DomainError, StaleEdit
@@ -605,7 +605,42 @@ def progress_report(
                     target=update,
                     url=reverse("resolutions:item_detail", args=[locked.pk]),
                 )
+        if request_check:
+            _ask_supervisors_to_check(locked, actor=actor, update=update)
     return update
+
+
+def _ask_supervisors_to_check(item, *, actor, update):
+    """Work reported done waits for the on-site check (现场核查): the supervision committee
+    (居监会) of the community is asked, with a link to the check itself. Each round of work
+    asks again (the step counts the rework). Disputes stay between their parties: the
+    committee does not see them."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from notifications.recipients import community_supervisor_users
+
+    if item.resolution.issue.kind == Kind.DISPUTE:
+        return
+    supervisors = community_supervisor_users([item.community_id]).get(item.community_id, set())
+    supervisors.discard(actor.pk)
+    if not supervisors:
+        return
+    url = reverse("resolutions:item_detail", args=[item.pk]) + "#check"
+    for user in get_user_model().objects.filter(pk__in=supervisors).order_by("pk"):
+        notify(
+            recipient=user,
+            kind="check_requested",
+            title=_("Please check on site: %(item)s") % {"item": item},
+            body=_(
+                "The work on “%(item)s” (%(resolution)s) is reported done: %(text)s Please "
+                "check it on site and record what you found."
+            )
+            % {"item": item, "resolution": item.resolution.title, "text": update.text},
+            target=item,
+            step=f"check-{item.rework_count}",
+            url=url,
+        )
 
 
 def action_item_transition(
