@@ -32,8 +32,17 @@ class ResolutionsConfig(AppConfig):
 
         from accounts.home_panels import HomePanel, register_home_panel
 
-        from .panels import items_to_check_panel
+        from .panels import items_to_check_panel, shares_to_confirm_panel
 
+        register_home_panel(
+            HomePanel(
+                key="shares_to_confirm",
+                roles=frozenset([Role.RESIDENT]),
+                template="resolutions/_home_shares.html",
+                context=shares_to_confirm_panel,
+                order=5,
+            ),
+        )
         register_home_panel(
             HomePanel(
                 key="items_to_check",

@@ -1,7 +1,7 @@
 """The resolutions app's panel of a resident's home page: for a member of the supervision
 committee (居监会), the work waiting for their on-site check (待我核查)."""
 
-from access.resolutions import items_to_check
+from access.resolutions import items_to_check, shares_to_confirm
 
 # Enough for a phone screen; the rest are under "My action items".
 SHOWN = 10
@@ -21,3 +21,15 @@ def items_to_check_panel(request):
     )
     count = len(rows) if len(rows) < SHOWN else items.count()
     return {"items": rows, "count": count, "more": count > len(rows)}
+
+
+def shares_to_confirm_panel(request):
+    """For a resident whose household shares an agreed cost: the agreements still waiting
+    for the household's confirmation (one query). Hidden when there are none."""
+    resolutions = shares_to_confirm(request.user)
+    if resolutions is None:
+        return None
+    rows = list(resolutions.only("pk", "title", "adopted_at").order_by("adopted_at", "pk")[:SHOWN])
+    if not rows:
+        return None
+    return {"resolutions": rows}

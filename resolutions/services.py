@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from access.resolutions import (
     can_answer_objection,
     can_check_item,
+    can_confirm_share,
     can_create_resolution,
     can_evaluate,
     can_item_transition,
@@ -466,6 +467,36 @@ def confirmation_record(
             resident=resident,
             organization=organization,
             confirmed_at=confirmed_at or timezone.now(),
+            recorded_by=actor,
+        )
+        audit.record(actor=actor, obj=locked, action="update", note=f"confirmation: {confirmation}")
+    return confirmation
+
+
+def cost_share_confirm(*, actor, resolution) -> Confirmation:
+    """A household that pays part of the agreed cost confirms the agreement itself (签字
+    确认): a resident of the household confirms for it, once. Staff record the signatures
+    of parties without an account (confirmation_record).
+
+    Raises DomainError when the user's household pays no part of an agreed item of this
+    resolution, or has already confirmed it."""
+    from communities.lookups import household_label
+
+    with transaction.atomic():
+        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        if not can_confirm_share(actor, locked):
+            _deny(_("Only a household that pays part of the agreed cost confirms it."))
+        resident = actor.resident
+        if Confirmation.objects.filter(
+            resolution=locked, resident__household=resident.household_id
+        ).exists():
+            raise DomainError(_("Your household has already confirmed this agreement."))
+        confirmation = Confirmation.objects.create(
+            resolution=locked,
+            party_name=household_label(resident.household),
+            signed_by=resident.name,
+            resident=resident,
+            confirmed_at=timezone.now(),
             recorded_by=actor,
         )
         audit.record(actor=actor, obj=locked, action="update", note=f"confirmation: {confirmation}")
