@@ -155,7 +155,10 @@ def test_four_households_share_the_cost_of_rerouting_the_drain(journey, tmp_path
     }
     click(page, page.get_by_role("button", name="添加所选"))
     click(page, page.get_by_role("button", name=re.compile("发出")))
-    assert meeting.participants.filter(invited_at__isnull=False).count() == 5
+    # The four households, the property manager, the supervisor the agenda proposes, and
+    # staff.
+    assert meeting.participants.count() == 7
+    assert not meeting.participants.filter(invited_at__isnull=True).exists()
     staff.step("households invited")
 
     # 5. The council: everyone present, an opinion, consensus.
@@ -163,7 +166,7 @@ def test_four_households_share_the_cost_of_rerouting_the_drain(journey, tmp_path
         row.locator("select[name=attendance]").select_option("present")
         row.get_by_role("button").click()
         page.wait_for_load_state("networkidle")
-    assert meeting.participants.filter(attendance=Participant.Attendance.PRESENT).count() == 5
+    assert meeting.participants.filter(attendance=Participant.Attendance.PRESENT).count() == 7
     click(page, page.get_by_role("button", name="开始"))
     opinion = page.locator("form.opinion-form").first
     opinion.locator("select[name=participant]").select_option(label=re.compile("李先生"))

@@ -18,8 +18,8 @@ Clicks from each person's home page (after logging in):
   起草决议 → 再加一项 ×2 → 保存 → 通过决议 → 公示 → <issue> (meeting and resolution
   listed) → <resolution> → <item> → 提交进度 → 记录核验; <resolution> → <meeting> →
   会议纪要 → 决议：<title> → 打印协议; 议事 (home) → 月度报表 → 查看.
-- property manager (我的整改事项): 🔔 → 会议邀请：<title> → 答复; 我的整改事项 → <item> →
-  提交进度 (with photo), twice.
+- property manager (我的整改事项): 🔔 → 会议邀请：<title> → 答复; 决议 ▸ 我的整改事项 → <item>
+  → 提交进度 (with photo), twice.
 - supervisor 赵监督 (我的议题 with 待我核查): <item> → 记录核验; the email's link → 记录核验.
 - anyone: /resolutions/board/ → <resolution>.
 """
@@ -243,7 +243,7 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
 
     # 7. The property company reports progress with photos; staff on the community's item.
     page = manager.page
-    nav_link(page, "我的整改事项")
+    menu(page, "决议", "我的整改事项")
     manager.step("my action items")
     for measure in ITEMS[:2]:
         click(page, page.get_by_role("link", name=re.compile(measure)))
@@ -255,7 +255,7 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
         )
         click(page, page.get_by_role("button", name="提交进度"))
         manager.step(f"progress on item {ITEMS.index(measure) + 1}")
-        nav_link(page, "我的整改事项")
+        menu(page, "决议", "我的整改事项")
     assert (
         ActionItem.objects.filter(
             responsible_organization=places.property_company,
