@@ -37,6 +37,7 @@ from access.issues import (
 from access.meetings import visible_meeting_ids
 from access.resolutions import visible_resolution_ids
 from access.scope import get_scope
+from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
 from lib.errors import DomainError, StaleEdit
@@ -70,7 +71,7 @@ from .models import (
     overdue_q,
 )
 from .uploads import clean_photo, clean_photos
-from .workflow import TRANSITIONS, actions_from
+from .workflow import TRANSITIONS, actions_from, refusal
 
 PER_PAGE = 25
 
@@ -408,7 +409,9 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
             "form": failed_form if failed_action == transition.action else None,
         }
         for transition in actions_from(issue.status)
-        if can_transition(user, issue, transition.action)
+        # A move another app's rule refuses now (no adopted resolution, items still
+        # open) is not offered: it happens by itself when its condition comes true.
+        if can_transition(user, issue, transition.action) and not refusal(issue, transition.action)
     ]
     merged = list(_if_any(issue, "merged_issues", issue.merged_issues.only("pk", "title")))
     # Where the issue went next: the meetings that discussed it and the resolutions they
@@ -649,7 +652,12 @@ def issue_mine(request):
     return render(
         request,
         "issues/mine.html",
-        {"page_obj": page, "can_report": can_report_online(request.user)},
+        {
+            "page_obj": page,
+            "can_report": can_report_online(request.user),
+            # What other apps ask of this resident (a supervisor's on-site checks).
+            "panels": home_panels(request),
+        },
     )
 
 

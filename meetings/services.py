@@ -655,7 +655,9 @@ def agenda_item_decide(
     vote_options=None,
 ) -> AgendaItem:
     """Record an item's outcome. A vote's counts cannot exceed the voters present.
-    Consensus or a vote resolves the issue; referred escalates it."""
+    Consensus or a vote leaves the issue in deliberation until the resolution drafted from
+    the item is adopted (an issue is 已形成决议 only with a resolution); referred escalates
+    it."""
     meeting = Meeting.objects.get(pk=item.meeting_id)
     _require_manager(actor, meeting)
     _require_recording(meeting)
@@ -717,14 +719,9 @@ def agenda_item_decide(
                 issue = issue_transition(
                     issue=issue, action="start_deliberation", actor=actor, check_role=False
                 )
+            # An agreed outcome leaves the issue in deliberation: it shows 已形成决议 when
+            # the resolution drafted from this item is adopted (resolutions' services).
             if (
-                outcome in (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE)
-                and issue.status == IssueStatus.IN_DELIBERATION
-            ):
-                issue_transition(
-                    issue=issue, action="resolve", actor=actor, check_role=False, note=outcome_text
-                )
-            elif (
                 outcome == AgendaItem.Outcome.REFERRED
                 and issue.status == IssueStatus.IN_DELIBERATION
             ):

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from access.resolutions import (
     can_answer_objection,
     can_check_item,
+    can_confirm_share,
     can_create_resolution,
     can_evaluate,
     can_item_transition,
@@ -23,7 +24,7 @@ from access.resolutions import (
     can_resolution_transition,
 )
 from core import audit
-from issues.models import Issue
+from issues.models import Issue, Kind
 from issues.models import Status as IssueStatus
 from issues.services import issue_transition
 from lib.errors import DomainError, StaleEdit
@@ -476,6 +477,36 @@ def confirmation_record(
     return confirmation
 
 
+def cost_share_confirm(*, actor, resolution) -> Confirmation:
+    """A household that pays part of the agreed cost confirms the agreement itself (签字
+    确认): a resident of the household confirms for it, once. Staff record the signatures
+    of parties without an account (confirmation_record).
+
+    Raises DomainError when the user's household pays no part of an agreed item of this
+    resolution, or has already confirmed it."""
+    from communities.lookups import household_label
+
+    with transaction.atomic():
+        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
+        if not can_confirm_share(actor, locked):
+            _deny(_("Only a household that pays part of the agreed cost confirms it."))
+        resident = actor.resident
+        if Confirmation.objects.filter(
+            resolution=locked, resident__household=resident.household_id
+        ).exists():
+            raise DomainError(_("Your household has already confirmed this agreement."))
+        confirmation = Confirmation.objects.create(
+            resolution=locked,
+            party_name=household_label(resident.household),
+            signed_by=resident.name,
+            resident=resident,
+            confirmed_at=timezone.now(),
+            recorded_by=actor,
+        )
+        audit.record(actor=actor, obj=locked, action="update", note=f"confirmation: {confirmation}")
+    return confirmation
+
+
 def objection_lodge(*, actor, resolution, reason: str) -> Objection:
     """A resident of the community objects (异议) during the publication period."""
     if not reason.strip():
@@ -619,7 +650,42 @@ def progress_report(
                     target=update,
                     url=reverse("resolutions:item_detail", args=[locked.pk]),
                 )
+        if request_check:
+            _ask_supervisors_to_check(locked, actor=actor, update=update)
     return update
+
+
+def _ask_supervisors_to_check(item, *, actor, update):
+    """Work reported done waits for the on-site check (现场核查): the supervision committee
+    (居监会) of the community is asked, with a link to the check itself. Each round of work
+    asks again (the step counts the rework). Disputes stay between their parties: the
+    committee does not see them."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from notifications.recipients import community_supervisor_users
+
+    if item.resolution.issue.kind == Kind.DISPUTE:
+        return
+    supervisors = community_supervisor_users([item.community_id]).get(item.community_id, set())
+    supervisors.discard(actor.pk)
+    if not supervisors:
+        return
+    url = reverse("resolutions:item_detail", args=[item.pk]) + "#check"
+    for user in get_user_model().objects.filter(pk__in=supervisors).order_by("pk"):
+        notify(
+            recipient=user,
+            kind="check_requested",
+            title=_("Please check on site: %(item)s") % {"item": item},
+            body=_(
+                "The work on “%(item)s” (%(resolution)s) is reported done: %(text)s Please "
+                "check it on site and record what you found."
+            )
+            % {"item": item, "resolution": item.resolution.title, "text": update.text},
+            target=item,
+            step=f"check-{item.rework_count}",
+            url=url,
+        )
 
 
 def action_item_transition(

@@ -32,6 +32,7 @@ from access.meetings import visible_meeting_ids
 from access.resolutions import (
     can_answer_objection,
     can_check_item,
+    can_confirm_share,
     can_create_resolution,
     can_edit_draft,
     can_evaluate,
@@ -147,6 +148,7 @@ def resolution_detail(request, pk):
         "cost",
     )
     manage = can_manage_resolution(request.user, resolution)
+    household_part = _household_part(request.user, resolution, items)
     actions = [
         t
         for t in RESOLUTION_TRANSITIONS.values()
@@ -175,8 +177,57 @@ def resolution_detail(request, pk):
                 resolution.agenda_item
                 and visible_meeting_ids(request.user, [resolution.agenda_item.meeting_id])
             ),
+            "household_part": household_part,
         },
     )
+
+
+def _household_part(user, resolution, items):
+    """For a resident whose household pays part of the cost: its parts, item by item, and
+    whether the household has confirmed the agreement. None for everyone else. Reads the
+    items' prefetched shares and the resolution's confirmations (one query)."""
+    household = get_scope(user).household_id if get_scope(user).is_resident else None
+    if household is None:
+        return None
+    parts = []
+    for item in items:
+        shares = list(item.cost_shares.all())
+        cost = getattr(item, "cost", None)
+        amounts = services.split_parts(cost.total if cost else None, shares)
+        for share, amount in zip(shares, amounts, strict=True):
+            if share.household_id == household and item.status != ActionItem.Status.CANCELLED:
+                parts.append({"item": item, "share": share, "amount": amount})
+    if not parts:
+        return None
+    confirmed = next(
+        (
+            c
+            for c in resolution.confirmations.select_related("resident")
+            if c.resident is not None and c.resident.household_id == household
+        ),
+        None,
+    )
+    return {
+        "parts": parts,
+        "confirmed": confirmed,
+        "can_confirm": confirmed is None and can_confirm_share(user, resolution),
+    }
+
+
+@login_required
+@require_POST
+def confirm_share(request, pk):
+    """A paying household confirms the agreement and its part of the cost."""
+    resolution = get_resolution_for_user(request.user, pk)
+    if not can_confirm_share(request.user, resolution):
+        raise PermissionDenied
+    try:
+        services.cost_share_confirm(actor=request.user, resolution=resolution)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your household's confirmation is recorded. Thank you."))
+    return redirect("resolutions:detail", resolution.pk)
 
 
 def _one_more_row(data, prefix):
@@ -320,8 +371,10 @@ def cost_split(request, pk):
             "note": cost.note if cost else "",
         },
     )
+    # "Add another party" without script: the same rows and one empty row more.
+    adding = "add_party" in request.POST
     formset = CostShareFormSet(
-        request.POST or None,
+        _one_more_row(request.POST, "shares") if adding else request.POST or None,
         prefix="shares",
         initial=[
             {
@@ -338,7 +391,7 @@ def cost_split(request, pk):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        if total_form.is_valid() and formset.is_valid():
+        if not adding and total_form.is_valid() and formset.is_valid():
             rows = [
                 {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
                 for f in formset

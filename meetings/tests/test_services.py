@@ -102,7 +102,7 @@ def test_all_parties_required_for_mediation(world, make_meeting, dispute):
     assert any("王某" in p for p in services.presence_problems(meeting))
 
 
-def test_start_moves_issue_into_deliberation_and_vote_resolves(world, make_meeting):
+def test_start_moves_issue_into_deliberation_and_vote_waits_for_the_resolution(world, make_meeting):
     issue = make_issue(world)
     meeting = make_meeting(issues=[issue])
     voters = [
@@ -139,7 +139,8 @@ def test_start_moves_issue_into_deliberation_and_vote_resolves(world, make_meeti
     item.refresh_from_db()
     issue.refresh_from_db()
     assert (item.outcome, item.votes_for, item.phase) == ("vote", 2, "done")
-    assert issue.status == Status.RESOLVED
+    # Agreed, but no resolution yet: the issue is not shown as 已形成决议.
+    assert issue.status == Status.IN_DELIBERATION
 
 
 def test_vote_with_options_counts_checked(world, make_meeting):
