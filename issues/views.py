@@ -22,6 +22,7 @@ from access.issues import (
     can_create_issue,
     can_edit_issue,
     can_edit_patrol,
+    can_record_revisit,
     can_record_visit,
     can_report_online,
     can_transition,
@@ -435,6 +436,8 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         "staff_view": staff_view,
         "can_edit": can_edit_issue(user, issue),
         "can_comment": can_comment_issue(user, issue),
+        # 事后回访: a closed issue offers its revisit form to those who may record it.
+        "can_revisit": can_record_revisit(user, issue),
         "comment_form": CommentForm(),
         "assign_form": AssignForm(
             initial={"version": issue.version, "assignee": issue.assignee_id}, issue=issue
