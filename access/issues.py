@@ -60,6 +60,13 @@ def can_resolve_in(user, community_id) -> bool:
     return get_scope(user).is_staff_of(community_id)
 
 
+def can_draft_resolution_for_issue(user, issue) -> bool:
+    """An escalated issue (吹哨报到, 干部领办, 村镇联办) is settled by what the departments
+    that reported in agreed, not by a meeting: community staff put that into a resolution
+    from the issue itself."""
+    return issue.status == Status.ESCALATED and can_resolve_in(user, issue.community_id)
+
+
 def assignees_for(issue):
     """Who may be given the issue: active staff of its community and the workers of its
     grid. A UNION of two indexed lookups: an OR across both link tables made PostgreSQL

@@ -20,6 +20,7 @@ from access.communities import residents_visible_to
 from access.issues import (
     can_comment_issue,
     can_create_issue,
+    can_draft_resolution_for_issue,
     can_edit_issue,
     can_edit_patrol,
     can_record_revisit,
@@ -406,6 +407,15 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
     if not staff_view:
         events = events.exclude(kind=IssueEvent.Kind.NOTE)
     now = timezone.now()
+    resolutions = list(
+        _if_any(
+            issue,
+            "resolutions",
+            issue.resolutions.exclude(status="withdrawn").order_by("pk")
+            if staff_view
+            else issue.resolutions.filter(status="published").order_by("pk"),
+        )
+    )
     context = {
         "issue": issue,
         "events": events,
@@ -429,13 +439,11 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
             .annotate(resolution_pk=F("resolution__pk"))
             .order_by("meeting__starts_at", "pk"),
         ),
-        "resolutions": _if_any(
-            issue,
-            "resolutions",
-            issue.resolutions.exclude(status="withdrawn").order_by("pk")
-            if staff_view
-            else issue.resolutions.filter(status="published").order_by("pk"),
-        ),
+        "resolutions": resolutions,
+        # An escalated issue agreed without a meeting is drafted from here, once: not while
+        # a draft of it waits (statuses by name: issues imports nothing of resolutions).
+        "may_draft_for_issue": can_draft_resolution_for_issue(user, issue)
+        and not any(r.status in ("draft", "awaiting_review") for r in resolutions),
         "actions": actions,
         "may_resolve": can_resolve_in(user, issue.community_id),
         "staff_view": staff_view,

@@ -125,7 +125,9 @@ def build_yonghe() -> Yonghe:
         "parent": UserFactory(
             username="zhangjianguo", name="张建国", role=Role.RESIDENT, resident=parent
         ),
-        "rider": UserFactory(username="zhoushifu", name="周师傅", role=Role.RESIDENT, resident=rider),
+        "rider": UserFactory(
+            username="zhoushifu", name="周师傅", role=Role.RESIDENT, resident=rider
+        ),
         "secretary": UserFactory(
             username="yh_shuji",
             name="王书记",
