@@ -39,22 +39,23 @@ def click_and_wait(page, link):
         link.click()
 
 
-def menu(page, label, entry=None):
-    """Open an entry of the main navigation: a plain link, or a menu and one of its
-    entries. On a phone the bar is collapsed behind its toggle first."""
+def menu(page, label):
+    """Open an entry of the main navigation by its words, as a person finds it: a link of
+    the bar, or an entry of one of its menus (opened first). On a phone the bar is
+    collapsed behind its toggle."""
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
         page.locator("#main-nav.show").wait_for()
     bar = page.locator("#main-nav")
-    top = bar.locator(".navbar-nav > li > a", has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$"))
-    if entry is None:
+    words = re.compile(f"^\\s*{re.escape(label)}\\s*$")
+    top = bar.locator(".navbar-nav > li > a.nav-link:not(.dropdown-toggle)", has_text=words)
+    if top.count():
         click_and_wait(page, top.first)
         return
-    top.first.click()
-    click_and_wait(
-        page, bar.locator(".dropdown-menu.show a", has_text=re.compile(f"^\\s*{entry}\\s*$"))
-    )
+    holder = bar.locator("li.dropdown", has=page.locator(".dropdown-item", has_text=words)).first
+    holder.locator(".dropdown-toggle").click()
+    click_and_wait(page, holder.locator(".dropdown-item", has_text=words).first)
 
 
 def open_step(page, label):
