@@ -58,6 +58,13 @@ def menu(page, label):
     click_and_wait(page, holder.locator(".dropdown-item", has_text=words).first)
 
 
+def choose(select, text):
+    """Pick the option of a select whose words contain `text` (the screen may add the
+    community or a number to the name)."""
+    option = select.locator("option", has_text=text).first
+    select.select_option(option.get_attribute("value"))
+
+
 def open_step(page, label):
     """Open a step of the issue page ("受理", "提交议事" …): its form loads when opened."""
     page.locator("summary", has_text=label).first.click()
