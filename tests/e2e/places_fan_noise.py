@@ -1,8 +1,9 @@
 """朔方社区 before story 7 starts.
 
 Story 7 of DOMAIN.md: the exhaust fans of 老马家烤肉店, on the ground floor of 朔方小区 12号楼,
-roar until late at night under 李阿姨's bedroom. The shop is a member of the community's
-merchants, the street's law-enforcement team and urban-construction office serve it.
+roar until late at night under 李阿姨's bedroom. The shop's owner has an account for the
+action items he takes on; the street's law-enforcement team and urban-construction office
+serve the community and can be summoned (吹哨报到). Grid worker 冯 looks after the grid.
 """
 
 from dataclasses import dataclass
@@ -39,8 +40,9 @@ class Shuofang:
 
 
 def build_shuofang() -> Shuofang:
+    # As the migrations seed it: a merchant's noise is a dispute (白茶), private by default.
     Category.objects.get_or_create(
-        code="noise", defaults={"name": "噪音扰民", "default_kind": "public"}
+        code="noise", defaults={"name": "噪音", "default_kind": "dispute"}
     )
     street = StreetFactory(name="鼓楼街道")
     community = CommunityFactory(street=street, name="朔方社区")

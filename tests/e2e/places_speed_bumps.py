@@ -76,9 +76,17 @@ def issue_step_form(page, action):
     return form
 
 
-def notification(page, title_part):
-    """From the bell in the bar to the page a notification leads to."""
+def open_notifications(page):
+    """The bell of the bar (behind the menu's toggle on a phone)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator("#main-nav.show").wait_for()
     click_and_wait(page, page.locator("#notification-bell"))
+
+
+def open_notification(page, title_part):
+    """Open a notification from the list: it leads to the page it is about."""
     post_and_wait(page, page.get_by_role("button", name=re.compile(re.escape(title_part))).first)
 
 

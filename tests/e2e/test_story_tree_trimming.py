@@ -196,14 +196,14 @@ def test_tree_trimming_from_a_cppcc_visit_to_work_done_the_next_day(journey):
 
     # 7. 黄主任 confirms both on site; the issue now awaits the residents' evaluation.
     page = staff.page
-    for measure in (TRAINING, PILE):
+    for label, measure in (("training", TRAINING), ("pile point", PILE)):
         menu(page, "决议")
         click_and_wait(page, page.get_by_role("link", name=RESOLUTION).first)
         click_and_wait(page, page.get_by_role("link", name=re.compile(re.escape(measure[:20]))))
         page.get_by_label("通过：已落实").check()
         page.locator("textarea[name=text]").fill("现场查看，落实到位。")
         post_and_wait(page, page.get_by_role("button", name="记录核验"))
-        staff.step("confirmed on site")
+        staff.step(f"{label} confirmed on site")
     assert set(ActionItem.objects.values_list("status", flat=True)) == {"done"}
     issue.refresh_from_db()
     assert issue.status == Status.AWAITING_EVALUATION
