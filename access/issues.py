@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from issues.models import Issue, IssueParty, Kind, Summons
+from issues.models import Issue, IssueParty, Kind, Status, Summons
 from issues.workflow import HEAD, TRANSITIONS
 
 from .scope import get_scope, get_visible
@@ -60,6 +60,13 @@ def can_resolve_in(user, community_id) -> bool:
     return get_scope(user).is_staff_of(community_id)
 
 
+def can_draft_resolution_for_issue(user, issue) -> bool:
+    """An escalated issue (吹哨报到, 干部领办, 村镇联办) is settled by what the departments
+    that reported in agreed, not by a meeting: community staff put that into a resolution
+    from the issue itself."""
+    return issue.status == Status.ESCALATED and can_resolve_in(user, issue.community_id)
+
+
 def assignees_for(issue):
     """Who may be given the issue: active staff of its community and the workers of its
     grid. A UNION of two indexed lookups: an OR across both link tables made PostgreSQL
@@ -102,6 +109,15 @@ def get_issue_for_user(user, pk, *, write=False, queryset=None) -> Issue:
     if write and not can_edit_issue(user, issue):
         raise PermissionDenied
     return issue
+
+
+def can_record_revisit(user, issue) -> bool:
+    """A revisit after closure (事后回访): staff of the community and the workers of the
+    issue's grid, on a closed issue. Asked here, with the issue, so the issue page can offer
+    the revisit form without reaching into the resolutions app that records it."""
+    if issue.status != Status.CLOSED:
+        return False
+    return can_edit_issue(user, issue)
 
 
 def can_create_issue(user) -> bool:

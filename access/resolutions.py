@@ -17,7 +17,13 @@ from resolutions.workflow import (
     RESPONSIBLE,
 )
 
-from .issues import can_resolve_in, issues_visible_to
+# The revisit rule reads only the issue: it lives with the issues' rules, and is asked
+# here too by the resolutions app that records revisits.
+from .issues import (
+    can_record_revisit,  # noqa: F401
+    can_resolve_in,
+    issues_visible_to,
+)
 from .scope import get_scope, get_visible
 
 # What people outside the community's staff never see: work not yet agreed.
@@ -285,16 +291,6 @@ def can_evaluate(user, issue) -> bool:
     if issue.kind == Kind.DISPUTE:
         return issue.parties.filter(resident=scope.resident_id).exists()
     return issue.community_id in scope.community_ids
-
-
-def can_record_revisit(user, issue) -> bool:
-    """Staff of the community and the workers of the issue's grid revisit closed issues."""
-    scope = get_scope(user)
-    if issue.status != IssueStatus.CLOSED:
-        return False
-    return scope.is_staff_of(issue.community_id) or (
-        issue.grid_id is not None and scope.is_worker_of_grid(issue.grid_id)
-    )
 
 
 def get_resolution_for_user(user, pk, *, write=False, queryset=None) -> Resolution:

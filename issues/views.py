@@ -20,8 +20,10 @@ from access.communities import residents_visible_to
 from access.issues import (
     can_comment_issue,
     can_create_issue,
+    can_draft_resolution_for_issue,
     can_edit_issue,
     can_edit_patrol,
+    can_record_revisit,
     can_record_visit,
     can_report_online,
     can_resolve_in,
@@ -441,6 +443,15 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
     if not staff_view:
         events = events.exclude(kind=IssueEvent.Kind.NOTE)
     now = timezone.now()
+    resolutions = list(
+        _if_any(
+            issue,
+            "resolutions",
+            issue.resolutions.exclude(status="withdrawn").order_by("pk")
+            if staff_view
+            else issue.resolutions.filter(status="published").order_by("pk"),
+        )
+    )
     context = {
         "issue": issue,
         "events": events,
@@ -460,11 +471,17 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         "open_resolutions": visible_resolution_ids(user, [r.pk for r in resolutions])
         if staff_view
         else set(),
+        # An escalated issue agreed without a meeting is drafted from here, once: not while
+        # a draft of it waits (statuses by name: issues imports nothing of resolutions).
+        "may_draft_for_issue": can_draft_resolution_for_issue(user, issue)
+        and not any(r.status in ("draft", "awaiting_review") for r in resolutions),
         "actions": actions,
         "may_resolve": can_resolve_in(user, issue.community_id),
         "staff_view": staff_view,
         "can_edit": can_edit_issue(user, issue),
         "can_comment": can_comment_issue(user, issue),
+        # 事后回访: a closed issue offers its revisit form to those who may record it.
+        "can_revisit": can_record_revisit(user, issue),
         "comment_form": CommentForm(),
         "assign_form": AssignForm(
             initial={"version": issue.version, "assignee": issue.assignee_id}, issue=issue

@@ -239,6 +239,7 @@ class RevisitForm(forms.Form):
     visited_at = forms.DateTimeField(
         label=_("When"),
         required=False,
+        help_text=_("Leave it empty for a revisit made just now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     findings = forms.CharField(

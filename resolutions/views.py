@@ -52,6 +52,7 @@ from access.resolutions import (
     public_resolutions,
     resolutions_visible_to,
 )
+from access.scope import get_scope
 from communities.models import Compound
 from issues.models import Category
 from lib.errors import DomainError
