@@ -244,6 +244,7 @@ def grid_detail(request, pk):
         "groups": [(label, special[f"n_{tag[3:]}"], tag) for tag, label in TAGS],
         "panels": grid_panels(request, grid),
         "can_manage": access.can_manage_community(request.user, grid.community_id),
+        "can_add_residents": access.can_create_residents(request.user),
         "is_my_grid": get_scope(request.user).is_worker_of_grid(grid.pk),
     }
     return render(request, "communities/grid_detail.html", context)
