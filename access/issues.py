@@ -77,7 +77,8 @@ def assignees_for(issue):
     ids = _ids(User.objects.filter(role=Role.STAFF, communities=issue.community_id), "pk")
     if issue.grid_id:
         ids = ids.union(_ids(User.objects.filter(role=Role.GRID_WORKER, grids=issue.grid_id), "pk"))
-    return User.objects.filter(is_active=True, pk__in=ids)
+    # The system administrator's account is never given work, whatever its role says.
+    return User.objects.filter(is_active=True, is_superuser=False, pk__in=ids)
 
 
 def can_transition(user, issue, action) -> bool:
@@ -193,6 +194,15 @@ def visit_grids_for(user):
     return grids.none()
 
 
+def can_see_grid_visits(user, grid) -> bool:
+    """The grid's household visits: its workers, and the staff and street admins of its
+    community (what visit_grids_for lists), without a query once the scope is loaded."""
+    scope = get_scope(user)
+    if scope.is_grid_worker:
+        return scope.is_worker_of_grid(grid.pk)
+    return (scope.is_staff or scope.is_street_admin) and grid.community_id in scope.community_ids
+
+
 def can_record_visit(user, household) -> bool:
     """Grid workers visit the households of their grids; staff those of their community."""
     from communities.models import Resident
@@ -205,3 +215,12 @@ def can_record_visit(user, household) -> bool:
             household=household, grid__in=scope.grid_ids, archived_at__isnull=True
         ).exists()
     return False
+
+
+def visible_issue_ids(user, issue_ids) -> set[int]:
+    """Those of `issue_ids` the user may open, in one query (none when there are none):
+    a page links another issue (merged duplicates, an agenda item's issue) only then."""
+    issue_ids = {pk for pk in issue_ids if pk}
+    if not issue_ids:
+        return set()
+    return set(issues_visible_to(user).filter(pk__in=issue_ids).values_list("pk", flat=True))

@@ -106,7 +106,7 @@ def action_item_deadlines(*, today=None) -> int:
             def compose(r, title=title, step=step):
                 return (
                     step,
-                    f"{title}: {r['measure'][:80]}",
+                    _("%(title)s: %(subject)s") % {"title": title, "subject": r["measure"][:80]},
                     _("%(measure)s — deadline %(deadline)s (%(resolution)s).")
                     % {
                         "measure": r["measure"],
