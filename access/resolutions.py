@@ -12,6 +12,7 @@ from resolutions.models import ActionItem, Resolution
 from resolutions.workflow import (
     CHECKER,
     ITEM_TRANSITIONS,
+    LEGAL_ADVISER,
     MANAGER,
     RESOLUTION_TRANSITIONS,
     RESPONSIBLE,
@@ -27,7 +28,8 @@ UNAGREED = (Resolution.Status.DRAFT, Resolution.Status.AWAITING_REVIEW)
 def resolutions_visible_to(user):
     """Resolutions the user may open. Staff of the community see all, drafts included;
     others see agreed resolutions of issues they may see, and those naming them as
-    responsible for an item or as paying part of its cost."""
+    responsible for an item or as paying part of its cost. The legal adviser also sees
+    the resolutions of his communities that were sent to him for legal review."""
     scope = get_scope(user)
     resolutions = Resolution.objects.filter(archived_at__isnull=True)
     if not scope.is_authenticated:
@@ -55,7 +57,41 @@ def resolutions_visible_to(user):
         # The supervision committee (居监会) follows and checks the community's work on
         # site; disputes stay between the parties.
         seen |= Q(community__in=scope.community_ids) & ~Q(issue__kind=Kind.DISPUTE)
+    if scope.is_legal_adviser:
+        # Once sent for review the agreement is his to read, before and after adoption.
+        return resolutions.filter(
+            (~Q(status__in=UNAGREED) & seen) | _for_legal_review(scope)
+        )
     return agreed.filter(seen)
+
+
+def _for_legal_review(scope):
+    return (
+        Q(community__in=scope.community_ids, legal_review_required=True)
+        & ~Q(status=Resolution.Status.DRAFT)
+    )
+
+
+def resolutions_awaiting_my_review(user):
+    """待我审查: what waits for the legal adviser's review in the communities his firm
+    serves, oldest first."""
+    scope = get_scope(user)
+    if not scope.is_legal_adviser:
+        return Resolution.objects.none()
+    return Resolution.objects.filter(
+        community__in=scope.community_ids,
+        legal_review_required=True,
+        status=Resolution.Status.AWAITING_REVIEW,
+        archived_at__isnull=True,
+    ).order_by("updated_at", "pk")
+
+
+def can_review_legally(user, resolution) -> bool:
+    """The legal adviser of the resolution's community writes its legal review; staff
+    send it to him and read what he wrote."""
+    return resolution.legal_review_required and get_scope(user).is_legal_adviser_of(
+        resolution.community_id
+    )
 
 
 def action_items_visible_to(user):
@@ -156,7 +192,10 @@ def can_resolution_transition(user, resolution, action) -> bool:
     transition = RESOLUTION_TRANSITIONS.get(action)
     if transition is None or resolution.status not in transition.sources:
         return False
-    return MANAGER in transition.actors and can_manage_resolution(user, resolution)
+    actors = transition.actors
+    return (MANAGER in actors and can_manage_resolution(user, resolution)) or (
+        LEGAL_ADVISER in actors and can_review_legally(user, resolution)
+    )
 
 
 def may_act_on_item(user, item, action) -> bool:
