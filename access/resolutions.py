@@ -59,16 +59,13 @@ def resolutions_visible_to(user):
         seen |= Q(community__in=scope.community_ids) & ~Q(issue__kind=Kind.DISPUTE)
     if scope.is_legal_adviser:
         # Once sent for review the agreement is his to read, before and after adoption.
-        return resolutions.filter(
-            (~Q(status__in=UNAGREED) & seen) | _for_legal_review(scope)
-        )
+        return resolutions.filter((~Q(status__in=UNAGREED) & seen) | _for_legal_review(scope))
     return agreed.filter(seen)
 
 
 def _for_legal_review(scope):
-    return (
-        Q(community__in=scope.community_ids, legal_review_required=True)
-        & ~Q(status=Resolution.Status.DRAFT)
+    return Q(community__in=scope.community_ids, legal_review_required=True) & ~Q(
+        status=Resolution.Status.DRAFT
     )
 
 

@@ -670,9 +670,7 @@ def my_items(request):
             "page_obj": _page(request, items),
             "show": show,
             # 待我审查: the legal adviser's agreements to review, all of them (a handful).
-            "to_review": resolutions_awaiting_my_review(request.user).select_related(
-                "community"
-            ),
+            "to_review": resolutions_awaiting_my_review(request.user).select_related("community"),
         },
     )
 

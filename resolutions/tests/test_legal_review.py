@@ -26,9 +26,7 @@ def _lawyer(communities, username="lawyer"):
         name=f"{username}律师事务所", kind=Organization.Kind.LEGAL, communities=communities
     )
     contact = OrganizationContactFactory(organization=firm, name="杜律师")
-    return UserFactory(
-        username=username, role=Role.ORG_CONTACT, organization=firm, contact=contact
-    )
+    return UserFactory(username=username, role=Role.ORG_CONTACT, organization=firm, contact=contact)
 
 
 def _sent_for_review(world, title="楼上楼下漏水和解协议"):
@@ -134,7 +132,11 @@ def test_he_writes_the_review_on_the_resolution_page(client, world, lawyer):
     assert reverse("issues:detail", args=[resolution.issue_id]) not in page.text
     response = client.post(
         reverse("resolutions:legal_review", args=[resolution.pk]),
-        {"note": "协议内容合法，系双方真实意思表示。", "version": resolution.version, "approve": "1"},
+        {
+            "note": "协议内容合法，系双方真实意思表示。",
+            "version": resolution.version,
+            "approve": "1",
+        },
     )
     assert response.status_code == 302
     resolution.refresh_from_db()
