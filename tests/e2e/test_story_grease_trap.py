@@ -74,7 +74,7 @@ def record_opinion(page, speaker, text):
 
 
 def test_grease_trap_agreed_at_the_second_alliance_meeting(journey):
-    places = build_yayuan()
+    build_yayuan()
     today = timezone.localdate()
 
     # 1. The resident upstairs reports the blocked drain from her home page.
