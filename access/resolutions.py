@@ -83,6 +83,21 @@ def resolutions_awaiting_my_review(user):
     ).order_by("updated_at", "pk")
 
 
+def legal_advisers_of(community_id):
+    """The accounts of the lawyers whose firms serve the community: they are told when an
+    agreement is sent to them for review."""
+    from accounts.models import Role, User
+    from communities.models import Organization
+
+    return User.objects.filter(
+        is_active=True,
+        role=Role.ORG_CONTACT,
+        organization__kind=Organization.Kind.LEGAL,
+        organization__communities=community_id,
+        organization__archived_at__isnull=True,
+    )
+
+
 def can_review_legally(user, resolution) -> bool:
     """The legal adviser of the resolution's community writes its legal review; staff
     send it to him and read what he wrote."""

@@ -59,6 +59,17 @@ def test_the_legal_adviser_approves_and_is_recorded_as_reviewer(world, lawyer):
     assert resolution.legal_reviewed_at is not None
 
 
+def test_sending_for_review_tells_the_lawyer_with_a_link(world, lawyer):
+    from notifications.models import Notification
+
+    other = _lawyer([world.community_b], username="other_lawyer")
+    resolution = _sent_for_review(world)
+    note = Notification.objects.get(recipient=lawyer)
+    assert note.kind == "legal_review_requested"
+    assert reverse("resolutions:detail", args=[resolution.pk]) in note.url
+    assert not Notification.objects.filter(recipient=other).exists()
+
+
 def test_staff_cannot_write_the_legal_review_for_him(world, lawyer):
     resolution = _sent_for_review(world)
     for action in ("approve_review", "return_review"):

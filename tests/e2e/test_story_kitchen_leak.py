@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from issues.models import Channel, Issue, Kind, Patrol, Status
 from meetings.models import AgendaItem, Meeting
+from notifications.models import Notification
 from resolutions.models import Resolution
 
 from .places_kitchen_leak import build_jinyu
@@ -198,6 +199,9 @@ def test_kitchen_leak_from_patrol_to_signed_settlement(journey):
     click(page, page.get_by_role("button", name="送法律审查"))
     resolution.refresh_from_db()
     assert resolution.status == Resolution.Status.AWAITING_REVIEW
+    assert Notification.objects.filter(
+        recipient__username="lawyer_du", kind="legal_review_requested"
+    ).exists()
     # Staff cannot write the lawyer's review for him.
     assert page.get_by_role("button", name=re.compile("通过：合法")).count() == 0
     staff.step("sent for legal review")
