@@ -146,6 +146,23 @@ def can_edit_patrol(user, patrol) -> bool:
     return scope.is_worker_of_grid(patrol.grid_id) and patrol.worker_id == scope.user_id
 
 
+def running_patrol_of(user, issue):
+    """The patrol the user is walking now whose finding became this issue, or None: after
+    turning a finding into an issue the grid worker goes straight back to the patrol. One
+    query, and only for an issue that came from a patrol and a grid worker who may walk it."""
+    from issues.models import Channel, Patrol
+
+    scope = get_scope(user)
+    if not scope.is_grid_worker or issue.channel != Channel.GRID_PATROL:
+        return None
+    return Patrol.objects.filter(
+        findings__issue=issue,
+        ended_at__isnull=True,
+        worker_id=scope.user_id,
+        grid__in=scope.grid_ids,
+    ).first()
+
+
 def get_patrol_for_user(user, pk, *, write=False):
     from issues.models import Patrol
 

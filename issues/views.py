@@ -30,6 +30,7 @@ from access.issues import (
     grids_for_patrol,
     issues_visible_to,
     patrols_visible_to,
+    running_patrol_of,
     visit_grids_for,
 )
 from access.scope import get_scope
@@ -447,6 +448,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         if issue.status == Status.REPORTED
         else issue.handle_deadline,
         "is_open": issue.is_open,
+        "running_patrol": running_patrol_of(user, issue),
     }
     return render(request, "issues/detail.html", context, status=status)
 
