@@ -7,9 +7,9 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
+        from access.api import can_use_api
         from accounts.models import Role
         from accounts.navigation import MenuEntry, NavEntry, register, register_user_menu
-        from access.api import can_use_api
 
         register(
             NavEntry(
