@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install messages compilemessages lint format check e2e clean bench seed-scale
+.PHONY: run test test-setup install messages compilemessages lint format check e2e clean bench seed-scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ install: $(VENV)/.installed
 compilemessages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
+# Debian's chromium and fonts, axe-core, PostgreSQL and Redis running: installed or started
+# when missing, or one line saying which command to run.
+test-setup:
+	bin/test-setup
+
 # Serve the demo on http://127.0.0.1:$(PORT) with a Celery worker and beat (SQLite and a
 # filesystem broker unless DATABASE_URL and REDIS_URL are set).
 run: install
@@ -26,11 +31,11 @@ run: install
 
 # The whole suite, against PostgreSQL and Redis (DATABASE_URL, REDIS_URL override the
 # defaults postgres://postgres@127.0.0.1:5432/yishi and redis://127.0.0.1:6379/1).
-test: compilemessages
+test: test-setup compilemessages
 	$(BIN)/python -m pytest -n 2
 
 # Only the browser journeys (Playwright + Debian chromium); screenshots in tests/e2e/screenshots/.
-e2e: compilemessages
+e2e: test-setup compilemessages
 	$(BIN)/python -m pytest tests/e2e
 
 # Extract new strings into every catalogue (the project's and each app's).

@@ -55,6 +55,11 @@ def can_edit_issue(user, issue) -> bool:
     )
 
 
+def can_resolve_in(user, community_id) -> bool:
+    """Community staff put what a meeting decided on an issue into a resolution."""
+    return get_scope(user).is_staff_of(community_id)
+
+
 def assignees_for(issue):
     """Who may be given the issue: active staff of its community and the workers of its
     grid. A UNION of two indexed lookups: an OR across both link tables made PostgreSQL

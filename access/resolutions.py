@@ -17,7 +17,7 @@ from resolutions.workflow import (
     RESPONSIBLE,
 )
 
-from .issues import issues_visible_to
+from .issues import can_resolve_in, issues_visible_to
 from .scope import get_scope, get_visible
 
 # What people outside the community's staff never see: work not yet agreed.
@@ -103,7 +103,11 @@ def can_manage_resolution(user, resolution) -> bool:
 
 
 def can_create_resolution(user, issue) -> bool:
-    return get_scope(user).is_staff_of(issue.community_id)
+    return can_create_resolution_in(user, issue.community_id)
+
+
+def can_create_resolution_in(user, community_id) -> bool:
+    return can_resolve_in(user, community_id)
 
 
 def can_edit_draft(user, resolution) -> bool:

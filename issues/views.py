@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from access.issues import (
     can_edit_patrol,
     can_record_visit,
     can_report_online,
+    can_resolve_in,
     can_transition,
     get_issue_for_user,
     get_patrol_for_user,
@@ -423,6 +424,9 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
             "agenda_items",
             issue.agenda_items.select_related("meeting")
             .exclude(meeting__status="cancelled")
+            # Whether a resolution was drafted from the item: a reverse one-to-one, read
+            # by name so that issues imports nothing of the resolutions app.
+            .annotate(resolution_pk=F("resolution__pk"))
             .order_by("meeting__starts_at", "pk"),
         ),
         "resolutions": _if_any(
@@ -433,6 +437,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
             else issue.resolutions.filter(status="published").order_by("pk"),
         ),
         "actions": actions,
+        "may_resolve": can_resolve_in(user, issue.community_id),
         "staff_view": staff_view,
         "can_edit": can_edit_issue(user, issue),
         "can_comment": can_comment_issue(user, issue),

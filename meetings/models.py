@@ -232,6 +232,14 @@ class AgendaItem(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def is_agreed(self) -> bool:
+        """Consensus or a vote: something was decided that a resolution can put in writing."""
+        return self.outcome in AGREED_OUTCOMES
+
+
+AGREED_OUTCOMES = (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE)
+
 
 class Participant(models.Model):
     """Someone invited to a meeting, in a role: a user (staff, grid worker, an

@@ -27,6 +27,7 @@ from lib.errors import DomainError
 from lib.pdf import pdf_response, render_pdf
 
 from . import forms, services
+from .followups import attach_follow_ups
 from .models import AgendaItem, Meeting, MinutesCorrection, Opinion, Participant
 from .proposals import proposed_invitees
 from .workflow import MINUTES_DRAFT, RECORDING, TRANSITIONS, actions_from
@@ -114,6 +115,7 @@ def _detail_context(request, meeting, **extra):
         for p in participants
         if p.attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
     ]
+    attach_follow_ups(request.user, meeting, items)
     item_forms = extra.pop("item_forms", {})
     for item in items:
         given = item_forms.get(item.pk, {})
@@ -505,6 +507,7 @@ def _minutes_context(request, meeting):
         )
     )
     participants = list(meeting.participants.all())
+    attach_follow_ups(request.user, meeting, items)
     return {
         "meeting": meeting,
         "items": items,
@@ -516,6 +519,7 @@ def _minutes_context(request, meeting):
         "absent": [p for p in participants if p.attendance == Participant.Attendance.ABSENT],
         "speaking": services.speaking_time_by_role(meeting),
         "corrections": list(meeting.corrections.select_related("requested_by")),
+        "followed_items": [item for item in items if item.follow_ups],
     }
 
 

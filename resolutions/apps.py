@@ -33,3 +33,9 @@ class ResolutionsConfig(AppConfig):
         from .proposals import register as register_invitee_source
 
         register_invitee_source()
+
+        from meetings.followups import register_follow_up_source
+
+        from .followups import resolution_follow_ups
+
+        register_follow_up_source(resolution_follow_ups)

@@ -173,6 +173,16 @@ def resolution_detail(request, pk):
     )
 
 
+def _one_more_row(data, prefix):
+    """The submitted formset with one more empty row: "Add another item" without script
+    keeps what was typed and offers a new row."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    if str(data.get(key, "")).isdigit():
+        data[key] = str(int(data[key]) + 1)
+    return data
+
+
 @login_required
 def resolution_create(request, agenda_item_pk=None, issue_pk=None):
     agenda_item = None
@@ -198,10 +208,13 @@ def resolution_create(request, agenda_item_pk=None, issue_pk=None):
         "legal_review_required": issue.is_private,
     }
     form = ResolutionForm(request.POST or None, initial=initial)
+    adding = "add_item" in request.POST
     formset = ActionItemFormSet(
-        request.POST or None, prefix="items", form_kwargs={"community": issue.community}
+        _one_more_row(request.POST, "items") if adding else request.POST or None,
+        prefix="items",
+        form_kwargs={"community": issue.community},
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if request.method == "POST" and not adding and form.is_valid() and formset.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         items = [
             {k: v for k, v in f.cleaned_data.items() if k not in ("item_id", "DELETE")}
@@ -231,17 +244,23 @@ def resolution_edit(request, pk):
     form = ResolutionForm(request.POST or None, instance=resolution)
     items = list(resolution.items.exclude(status=ActionItem.Status.CANCELLED))
     formset = None
+    adding = draft and "add_item" in request.POST
     if draft:
         initial = [
             {**{f: getattr(i, f) for f in services.ITEM_FIELDS}, "item_id": i.pk} for i in items
         ]
         formset = ActionItemFormSet(
-            request.POST or None,
+            _one_more_row(request.POST, "items") if adding else request.POST or None,
             prefix="items",
             initial=initial,
             form_kwargs={"community": resolution.community},
         )
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+    if (
+        request.method == "POST"
+        and not adding
+        and form.is_valid()
+        and (formset is None or formset.is_valid())
+    ):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         by_id = {i.pk: i for i in items}
         try:

@@ -28,6 +28,36 @@
     }
   });
 
+  // "Add another row" of a formset: <button data-formset-add="PREFIX"> copies
+  // <template data-formset-template="PREFIX"> (the formset's empty form, __prefix__ in its
+  // names) before itself and counts it in PREFIX-TOTAL_FORMS. Without script the button
+  // submits and the server answers with one more row.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-formset-add]");
+    if (!button) {
+      return;
+    }
+    var prefix = button.getAttribute("data-formset-add");
+    var template = document.querySelector('template[data-formset-template="' + prefix + '"]');
+    var total = document.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
+    if (!template || !total) {
+      return;
+    }
+    event.preventDefault();
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index))
+      .replace(/__number__/g, String(index + 1));
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var row = holder.firstElementChild;
+    button.closest("[data-formset-rows]").insertBefore(row, button.closest("[data-formset-actions]"));
+    total.value = String(index + 1);
+    var first = row.querySelector("input, select, textarea");
+    if (first) {
+      first.focus();
+    }
+  });
+
   // htmx sends the CSRF token from the <meta> tag.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -22,6 +22,9 @@ PASSWORD = "Correct-Horse-2026"
 
 SURVEY = bool(os.environ.get("E2E_AXE_SURVEY"))
 
+# The only addresses a person types: the login page and the public outcomes board.
+TYPED = ("/accounts/login/", "/resolutions/board/")
+
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1366, "height": 900}
 
@@ -78,7 +81,17 @@ class Journey:
             ),
         )
 
-    def go(self, path):
+    def go(self, path, *, sent=False, boundary=False):
+        """Type a URL into the address bar. People type only the login page and the public
+        board; everything else is reached by clicking. A link the product sends (an email,
+        an SMS, a QR code's target) is opened with sent=True; a test of access boundaries
+        types forbidden URLs on purpose with boundary=True."""
+        if path.startswith(self.base):
+            path = path[len(self.base) :]
+        if not (sent or boundary or path.startswith(TYPED)):
+            raise AssertionError(
+                f"{path}: a journey reaches this page by clicking, not by typing its URL"
+            )
         self.page.goto(self.base + path)
         return self.page
 
