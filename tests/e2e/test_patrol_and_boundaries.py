@@ -141,11 +141,14 @@ def test_a_resident_of_another_community_reaches_none_of_it(journey, live_server
         f"/resolutions/items/{resolution.items.get().pk}/",
         f"/resolutions/issues/{issue.pk}/evaluate/",
     ):
+        # Typed on purpose (a boundary test): the status of each answer is what is tested.
         response = sun.page.goto(live_server.url + path)
         assert response.status in (403, 404), path
     sun.step("not found page")
 
-    sun.go("/issues/mine/")
+    # Home again by the brand link: a resident's home is their own issues.
+    click_and_wait(sun.page, sun.page.locator("a.navbar-brand"))
+    assert sun.page.url.endswith("/issues/mine/")
     assert sun.page.get_by_text("北门消防通道").count() == 0
     sun.step("own issues only")
 
