@@ -60,6 +60,12 @@ def can_resolve_in(user, community_id) -> bool:
     return get_scope(user).is_staff_of(community_id)
 
 
+def can_answer_hotline(user, issue) -> bool:
+    """Those who work the issue answer its 12345 callers: staff of the community and the
+    workers of its grid."""
+    return can_edit_issue(user, issue)
+
+
 def assignees_for(issue):
     """Who may be given the issue: active staff of its community and the workers of its
     grid. A UNION of two indexed lookups: an OR across both link tables made PostgreSQL
