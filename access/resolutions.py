@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from issues.models import Kind
 from issues.models import Status as IssueStatus
-from resolutions.models import ActionItem, Resolution
+from resolutions.models import ActionItem, Confirmation, CostShare, Resolution
 from resolutions.workflow import (
     CHECKER,
     ITEM_TRANSITIONS,
@@ -17,11 +17,19 @@ from resolutions.workflow import (
     RESPONSIBLE,
 )
 
-from .issues import can_resolve_in, issues_visible_to
+# The revisit rule reads only the issue: it lives with the issues' rules, and is asked
+# here too by the resolutions app that records revisits.
+from .issues import (
+    can_record_revisit,  # noqa: F401
+    can_resolve_in,
+    issues_visible_to,
+)
 from .scope import get_scope, get_visible
 
 # What people outside the community's staff never see: work not yet agreed.
 UNAGREED = (Resolution.Status.DRAFT, Resolution.Status.AWAITING_REVIEW)
+# Agreed and being carried out.
+IN_FORCE = (Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED)
 
 
 def resolutions_visible_to(user):
@@ -76,13 +84,35 @@ def my_action_items(user):
         mine |= Q(responsible_resident=scope.resident_id)
         if is_supervisor_of(user, next(iter(scope.community_ids), None)):
             # What waits for a supervisor's on-site check is on their list too.
-            mine |= Q(
-                community__in=scope.community_ids,
-                status=ActionItem.Status.AWAITING_CHECK,
-                resolution__issue__kind__in=[k for k in Kind.values if k != Kind.DISPUTE],
-            )
-    return ActionItem.objects.filter(mine, resolution__archived_at__isnull=True).exclude(
+            mine |= _awaiting_check_in(scope.community_ids)
+    return _of_agreed_resolutions(ActionItem.objects.filter(mine))
+
+
+def _awaiting_check_in(community_ids):
+    # Disputes stay between their parties: the committee neither sees nor checks them.
+    return Q(
+        community__in=community_ids,
+        status=ActionItem.Status.AWAITING_CHECK,
+        resolution__issue__kind__in=[k for k in Kind.values if k != Kind.DISPUTE],
+    )
+
+
+def _of_agreed_resolutions(items):
+    return items.filter(resolution__archived_at__isnull=True).exclude(
         resolution__status__in=(*UNAGREED, Resolution.Status.WITHDRAWN)
+    )
+
+
+def items_to_check(user):
+    """The action items waiting for this supervision-committee member's on-site check
+    (待我核查): work reported done in their community. None for anyone else, who has no
+    such list."""
+    scope = get_scope(user)
+    community_id = next(iter(scope.community_ids), None) if scope.is_authenticated else None
+    if not is_supervisor_of(user, community_id):
+        return None
+    return _of_agreed_resolutions(
+        ActionItem.objects.filter(_awaiting_check_in(scope.community_ids))
     )
 
 
@@ -206,6 +236,44 @@ def can_object(user, resolution) -> bool:
     return resolution.publication_ends is None or today <= resolution.publication_ends
 
 
+def _paying_household(user):
+    """The household of a resident user, or None."""
+    scope = get_scope(user)
+    if not (scope.is_authenticated and scope.is_resident and scope.household_id):
+        return None
+    return scope.household_id
+
+
+def can_confirm_share(user, resolution) -> bool:
+    """A resident of a household that pays part of an agreed item's cost confirms the
+    agreement for the household (签字确认), once the resolution is adopted or published."""
+    household = _paying_household(user)
+    if household is None or resolution.status not in IN_FORCE:
+        return False
+    return (
+        CostShare.objects.filter(item__resolution=resolution.pk, household=household)
+        .exclude(item__status=ActionItem.Status.CANCELLED)
+        .exists()
+    )
+
+
+def shares_to_confirm(user):
+    """The agreed resolutions whose cost the user's household shares and that nobody of
+    the household has confirmed yet; None for users without a household."""
+    household = _paying_household(user)
+    if household is None:
+        return None
+    return Resolution.objects.filter(
+        status__in=IN_FORCE,
+        archived_at__isnull=True,
+        pk__in=CostShare.objects.filter(household=household)
+        .exclude(item__status=ActionItem.Status.CANCELLED)
+        .values("item__resolution"),
+    ).exclude(
+        pk__in=Confirmation.objects.filter(resident__household=household).values("resolution")
+    )
+
+
 def can_answer_objection(user, objection) -> bool:
     return can_manage_resolution(user, objection.resolution)
 
@@ -223,16 +291,6 @@ def can_evaluate(user, issue) -> bool:
     if issue.kind == Kind.DISPUTE:
         return issue.parties.filter(resident=scope.resident_id).exists()
     return issue.community_id in scope.community_ids
-
-
-def can_record_revisit(user, issue) -> bool:
-    """Staff of the community and the workers of the issue's grid revisit closed issues."""
-    scope = get_scope(user)
-    if issue.status != IssueStatus.CLOSED:
-        return False
-    return scope.is_staff_of(issue.community_id) or (
-        issue.grid_id is not None and scope.is_worker_of_grid(issue.grid_id)
-    )
 
 
 def get_resolution_for_user(user, pk, *, write=False, queryset=None) -> Resolution:
@@ -270,3 +328,21 @@ def get_action_item_for_user(user, pk, *, write=False, queryset=None) -> ActionI
     if write and not (can_report_progress(user, item) or can_check_item(user, item)):
         raise PermissionDenied
     return item
+
+
+def can_list_resolutions(user) -> bool:
+    """The list of resolutions is the work of those who run the community: staff, grid
+    workers and street admins. Residents and organizations follow their own action
+    items (and the public board)."""
+    return get_scope(user).works_for_community
+
+
+def visible_resolution_ids(user, resolution_ids) -> set[int]:
+    """Those of `resolution_ids` the user may open, in one query (none when there are none):
+    drafts stay with the community's staff, so a page links them only for those who may."""
+    resolution_ids = {pk for pk in resolution_ids if pk}
+    if not resolution_ids:
+        return set()
+    return set(
+        resolutions_visible_to(user).filter(pk__in=resolution_ids).values_list("pk", flat=True)
+    )

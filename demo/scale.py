@@ -691,6 +691,8 @@ class Builder:
             return Status.MERGED
         if rng.random() < 0.03:
             return Status.REJECTED
+        # No issue rests at 已形成决议 (resolved): it is resolved only by adopting a
+        # resolution, which starts its execution at once (resolutions' services).
         if age > 60:
             table = [
                 (Status.CLOSED, 90),
@@ -698,8 +700,7 @@ class Builder:
                 (Status.EXECUTING, 3),
                 (Status.AWAITING_EVALUATION, 2),
                 (Status.ESCALATED, 1),
-                (Status.RESOLVED, 1),
-                (Status.IN_DELIBERATION, 1),
+                (Status.IN_DELIBERATION, 2),
             ]
         elif age > 14:
             table = [
@@ -707,10 +708,9 @@ class Builder:
                 (Status.EXECUTING, 15),
                 (Status.AWAITING_EVALUATION, 8),
                 (Status.TO_DELIBERATE, 5),
-                (Status.IN_DELIBERATION, 4),
+                (Status.IN_DELIBERATION, 7),
                 (Status.ESCALATED, 4),
                 (Status.DEFERRED, 3),
-                (Status.RESOLVED, 3),
                 (Status.ACCEPTED, 3),
             ]
         else:
@@ -721,8 +721,7 @@ class Builder:
                 (Status.IN_DELIBERATION, 8),
                 (Status.EXECUTING, 10),
                 (Status.ESCALATED, 5),
-                (Status.RESOLVED, 2),
-                (Status.CLOSED, 15),
+                (Status.CLOSED, 17),
             ]
         return _weighted(rng, table)()
 

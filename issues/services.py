@@ -19,7 +19,7 @@ from .models import (
     Status,
     TimeLimit,
 )
-from .workflow import TRANSITIONS
+from .workflow import TRANSITIONS, refusal
 
 
 class TransitionNotAllowed(DomainError):
@@ -74,8 +74,9 @@ def issue_transition(
     `deliberation_level` for send_to_deliberation). `check_role=False` is for the services
     of higher apps that have checked their own rule (a resolution adopted by a meeting).
 
-    Raises TransitionNotAllowed for a move the state or role does not allow, StaleEdit when
-    `expected_version` no longer matches.
+    Raises TransitionNotAllowed for a move the state or role does not allow or that a
+    guard of issues.workflow refuses (no adopted resolution yet, action items still
+    open), StaleEdit when `expected_version` no longer matches.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -105,6 +106,11 @@ def issue_transition(
             )
         if transition.needs_note and not note:
             raise DomainError(_("Please say why, or what was done."), field="note")
+        # What other apps know (a resolution adopted, its action items finished) holds
+        # for everyone, services of higher apps included: check_role skips only the role.
+        reason = refusal(locked, action)
+        if reason:
+            raise TransitionNotAllowed(reason)
         previous = locked.status
         fields = _apply(locked, action, actor=actor, note=note, **changes)
         locked.status = target

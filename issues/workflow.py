@@ -133,3 +133,32 @@ TRANSITIONS = {
 def actions_from(status) -> list[Transition]:
     """The transitions that start from a status, in table order."""
     return [t for t in TRANSITIONS.values() if status in t.sources]
+
+
+# Conditions a move needs beyond state and role, held by the apps that know the facts: an
+# issue shows 已形成决议 only once a resolution is adopted, and its work is confirmed
+# complete only when no action item of that resolution is still open. The resolutions app
+# registers them from its AppConfig.ready(), so issues imports nothing above it. A guard
+# is `guard(issue) -> str | None`: the translated reason the move is refused, or None.
+_GUARDS: dict[str, list] = {}
+
+
+def register_guard(action: str, guard) -> None:
+    guards = _GUARDS.setdefault(action, [])
+    if guard not in guards:
+        guards.append(guard)
+
+
+def unregister_guard(action: str, guard) -> None:
+    if guard in _GUARDS.get(action, []):
+        _GUARDS[action].remove(guard)
+
+
+def refusal(issue, action: str) -> str | None:
+    """Why `action` may not be taken on the issue now, or None when every guard allows
+    it. Each guard of the action runs one query at most; other actions run none."""
+    for guard in _GUARDS.get(action, ()):
+        reason = guard(issue)
+        if reason:
+            return str(reason)
+    return None

@@ -78,6 +78,21 @@ def grid_representative_users(grid_ids) -> dict[int, set[int]]:
     return result
 
 
+def community_supervisor_users(community_ids) -> dict[int, set[int]]:
+    """The accounts of the supervision-committee members (居监会) of each community, who
+    confirm on site that agreed work was really done."""
+    result = defaultdict(set)
+    rows = _active_users().filter(
+        role="resident",
+        resident__community__in=set(community_ids),
+        resident__is_supervisor=True,
+        resident__archived_at__isnull=True,
+    )
+    for community_id, user_id in rows.values_list("resident__community", "pk"):
+        result[community_id].add(user_id)
+    return result
+
+
 def contact_users(contact_ids) -> dict[int, int]:
     """The account of each organization contact who has one."""
     rows = _active_users().filter(contact__in=set(contact_ids))

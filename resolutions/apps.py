@@ -30,9 +30,36 @@ class ResolutionsConfig(AppConfig):
         )
         register_home(Role.ORG_CONTACT, "resolutions:my_items")
 
+        from accounts.home_panels import HomePanel, register_home_panel
+
+        from .panels import items_to_check_panel, shares_to_confirm_panel
+
+        register_home_panel(
+            HomePanel(
+                key="shares_to_confirm",
+                roles=frozenset([Role.RESIDENT]),
+                template="resolutions/_home_shares.html",
+                context=shares_to_confirm_panel,
+                order=5,
+            ),
+        )
+        register_home_panel(
+            HomePanel(
+                key="items_to_check",
+                roles=frozenset([Role.RESIDENT]),
+                template="resolutions/_home_checks.html",
+                context=items_to_check_panel,
+                order=10,
+            )
+        )
+
         from .proposals import register as register_invitee_source
 
         register_invitee_source()
+
+        from .issue_guards import register as register_issue_guards
+
+        register_issue_guards()
 
         from meetings.followups import register_follow_up_source
 

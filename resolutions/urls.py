@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/do/<slug:action>/", views.resolution_transition, name="transition"),
     path("<int:pk>/legal-review/", views.legal_review, name="legal_review"),
     path("<int:pk>/confirmations/", views.confirmations, name="confirm"),
+    path("<int:pk>/confirm-share/", views.confirm_share, name="confirm_share"),
     path("<int:pk>/print/", views.print_agreement, name="print"),
     path("<int:pk>/poster/", views.poster, name="poster"),
     path("<int:pk>/object/", views.objection_create, name="object"),

@@ -10,13 +10,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import (
-    Avg,
-    Count,
     DateTimeField,
     Func,
     Max,
     Prefetch,
-    Q,
     Subquery,
     Value,
 )
@@ -30,14 +27,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.issues import get_issue_for_user
+from access.issues import get_issue_for_user, visible_issue_ids
+from access.meetings import visible_meeting_ids
 from access.resolutions import (
     can_answer_objection,
     can_check_item,
+    can_confirm_share,
     can_create_resolution,
     can_edit_draft,
     can_evaluate,
     can_item_transition,
+    can_list_resolutions,
     can_manage_resolution,
     can_object,
     can_record_revisit,
@@ -77,6 +77,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import ITEM_OPEN_STATUSES, ActionItem, CostShare, Objection, ProgressUpdate, Resolution
+from .selectors import with_item_figures
 from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, item_actions_from
 
 PER_PAGE = 20
@@ -107,8 +108,7 @@ def _items_with_progress(queryset):
 
 @login_required
 def resolution_list(request):
-    scope = get_scope(request.user)
-    if not scope.works_for_community:
+    if not can_list_resolutions(request.user):
         raise PermissionDenied
     resolutions = (
         resolutions_visible_to(request.user)
@@ -138,6 +138,7 @@ def _resolution_queryset():
 @login_required
 def resolution_detail(request, pk):
     resolution = get_resolution_for_user(request.user, pk, queryset=_resolution_queryset())
+    with_item_figures([resolution])
     items = _items_with_progress(resolution.items.all()).prefetch_related(
         Prefetch(
             "cost_shares",
@@ -148,6 +149,7 @@ def resolution_detail(request, pk):
         "cost",
     )
     manage = can_manage_resolution(request.user, resolution)
+    household_part = _household_part(request.user, resolution, items)
     actions = [
         t
         for t in RESOLUTION_TRANSITIONS.values()
@@ -169,8 +171,64 @@ def resolution_detail(request, pk):
             "actions": actions,
             "transition_form": TransitionForm(initial={"version": resolution.version}),
             "is_private": is_private_outcome(resolution),
+            # The issue and meeting are linked only for those who may open them: an
+            # organization responsible for an item was not necessarily at the meeting.
+            "open_issue": bool(visible_issue_ids(request.user, [resolution.issue_id])),
+            "open_meeting": bool(
+                resolution.agenda_item
+                and visible_meeting_ids(request.user, [resolution.agenda_item.meeting_id])
+            ),
+            "household_part": household_part,
         },
     )
+
+
+def _household_part(user, resolution, items):
+    """For a resident whose household pays part of the cost: its parts, item by item, and
+    whether the household has confirmed the agreement. None for everyone else. Reads the
+    items' prefetched shares and the resolution's confirmations (one query)."""
+    household = get_scope(user).household_id if get_scope(user).is_resident else None
+    if household is None:
+        return None
+    parts = []
+    for item in items:
+        shares = list(item.cost_shares.all())
+        cost = getattr(item, "cost", None)
+        amounts = services.split_parts(cost.total if cost else None, shares)
+        for share, amount in zip(shares, amounts, strict=True):
+            if share.household_id == household and item.status != ActionItem.Status.CANCELLED:
+                parts.append({"item": item, "share": share, "amount": amount})
+    if not parts:
+        return None
+    confirmed = next(
+        (
+            c
+            for c in resolution.confirmations.select_related("resident")
+            if c.resident is not None and c.resident.household_id == household
+        ),
+        None,
+    )
+    return {
+        "parts": parts,
+        "confirmed": confirmed,
+        "can_confirm": confirmed is None and can_confirm_share(user, resolution),
+    }
+
+
+@login_required
+@require_POST
+def confirm_share(request, pk):
+    """A paying household confirms the agreement and its part of the cost."""
+    resolution = get_resolution_for_user(request.user, pk)
+    if not can_confirm_share(request.user, resolution):
+        raise PermissionDenied
+    try:
+        services.cost_share_confirm(actor=request.user, resolution=resolution)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your household's confirmation is recorded. Thank you."))
+    return redirect("resolutions:detail", resolution.pk)
 
 
 def _one_more_row(data, prefix):
@@ -314,8 +372,10 @@ def cost_split(request, pk):
             "note": cost.note if cost else "",
         },
     )
+    # "Add another party" without script: the same rows and one empty row more.
+    adding = "add_party" in request.POST
     formset = CostShareFormSet(
-        request.POST or None,
+        _one_more_row(request.POST, "shares") if adding else request.POST or None,
         prefix="shares",
         initial=[
             {
@@ -332,7 +392,7 @@ def cost_split(request, pk):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        if total_form.is_valid() and formset.is_valid():
+        if not adding and total_form.is_valid() and formset.is_valid():
             rows = [
                 {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
                 for f in formset
@@ -700,32 +760,8 @@ def revisit(request, issue_pk):
 # ---------------------------------------------------------------- public board
 
 
-def _with_item_counts(resolutions):
-    """Each resolution's action items, cancelled ones left out: how many, how many done,
-    and their mean progress, in one grouped query over the resolutions shown (a page)."""
-    resolutions = list(resolutions)
-    rows = (
-        ActionItem.objects.filter(resolution__in=resolutions)
-        .exclude(status=ActionItem.Status.CANCELLED)
-        .order_by()
-        .values("resolution")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status=ActionItem.Status.DONE)),
-            mean=Avg("percent"),
-        )
-    )
-    counts = {row["resolution"]: row for row in rows}
-    for resolution in resolutions:
-        row = counts.get(resolution.pk, {})
-        resolution.item_count = row.get("total", 0)
-        resolution.done_count = row.get("done", 0)
-        resolution.progress = round(row.get("mean") or 0)
-    return resolutions
-
-
 def _counted_page(page):
-    page.object_list = _with_item_counts(page.object_list)
+    page.object_list = with_item_figures(page.object_list)
     return page
 
 
@@ -822,7 +858,7 @@ def board(request):
 
 def public_detail(request, pk):
     resolution = get_public_resolution(pk, queryset=_board_queryset())
-    _with_item_counts([resolution])
+    with_item_figures([resolution])
     private = is_private_outcome(resolution)
     items = resolution.items.exclude(status=ActionItem.Status.CANCELLED).select_related(
         "responsible_organization"

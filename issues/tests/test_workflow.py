@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from issues.models import Issue, IssueEvent, Status, TimeLimit, overdue_q
 from issues.services import TransitionNotAllowed, issue_transition
-from issues.workflow import HEAD, TRANSITIONS
+from issues.workflow import HEAD, TRANSITIONS, register_guard, unregister_guard
 from lib.errors import DomainError, StaleEdit
 from lib.worktime import TZ
 
@@ -30,6 +30,14 @@ def _changes(action, make_issue):
     return CHANGES.get(action, {})
 
 
+@pytest.fixture
+def table_only(monkeypatch):
+    """The table alone: the conditions higher apps register on a move (a resolution
+    adopted, its items finished) are tested with those apps."""
+    monkeypatch.setattr("issues.workflow._GUARDS", {})
+
+
+@pytest.mark.usefixtures("table_only")
 @pytest.mark.parametrize(("action", "status"), CASES)
 def test_transition_allowed_only_from_its_sources(world, make_issue, action, status):
     transition = TRANSITIONS[action]
@@ -74,6 +82,7 @@ ROLE_CASES = [
 ]
 
 
+@pytest.mark.usefixtures("table_only")
 @pytest.mark.parametrize(("action", "username"), ROLE_CASES)
 def test_transition_roles(world, make_issue, action, username):
     transition = TRANSITIONS[action]
@@ -195,3 +204,43 @@ def test_overdue_is_one_rule_in_the_database_and_on_the_issue(make_issue):
     assert selected == {pk for pk, overdue in issues.items() if overdue}
     for issue in Issue.objects.filter(pk__in=issues):
         assert issue.is_overdue(now) is issues[issue.pk]
+
+
+def test_a_registered_guard_refuses_the_move_for_every_caller(world, make_issue, client):
+    """A condition another app holds (no adopted resolution yet) refuses the move for staff
+    and for the services that skip the role check alike, and the issue page does not offer
+    it."""
+    issue = make_issue()
+    _put_in(issue, Status.ACCEPTED)
+
+    def not_yet(candidate):
+        assert candidate.pk == issue.pk
+        return "还没有满足条件"
+
+    register_guard("send_to_deliberation", not_yet)
+    try:
+        for check_role in (True, False):
+            with pytest.raises(TransitionNotAllowed, match="还没有满足条件"):
+                issue_transition(
+                    issue=issue,
+                    action="send_to_deliberation",
+                    actor=world.staff_a,
+                    check_role=check_role,
+                    deliberation_level="compound",
+                )
+        issue.refresh_from_db()
+        assert issue.status == Status.ACCEPTED
+        assert not IssueEvent.objects.filter(issue=issue, action="send_to_deliberation").exists()
+        client.force_login(world.staff_a)
+        page = client.get(f"/issues/{issue.pk}/").content.decode()
+        assert "/do/send_to_deliberation/" not in page
+        assert "/do/handle_on_spot/" in page
+    finally:
+        unregister_guard("send_to_deliberation", not_yet)
+    moved = issue_transition(
+        issue=issue,
+        action="send_to_deliberation",
+        actor=world.staff_a,
+        deliberation_level="compound",
+    )
+    assert moved.status == Status.TO_DELIBERATE

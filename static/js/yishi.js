@@ -52,6 +52,10 @@
     var row = holder.firstElementChild;
     button.closest("[data-formset-rows]").insertBefore(row, button.closest("[data-formset-actions]"));
     total.value = String(index + 1);
+    // A lookup field of the new row (a household typed by name) searches as the others do.
+    if (window.htmx) {
+      window.htmx.process(row);
+    }
     var first = row.querySelector("input, select, textarea");
     if (first) {
       first.focus();
