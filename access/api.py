@@ -23,6 +23,16 @@ def can_report_in(user, community) -> bool:
     )
 
 
+def can_use_api(user) -> bool:
+    """Whose user menu offers the API token and documentation: the people who connect other
+    systems to their work — community staff, grid workers, street admins, and the
+    organizations that report progress on their action items from their own systems.
+    Residents use the pages; the token page still opens for any signed-in user, since
+    Open311 clients send their users there (open311.discovery's key_service)."""
+    scope = get_scope(user)
+    return scope.works_for_community or scope.is_org_contact
+
+
 def can_import_hotline(user) -> bool:
     """Community staff and street admins import the 12345 platform's daily export."""
     scope = get_scope(user)

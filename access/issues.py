@@ -60,6 +60,12 @@ def can_resolve_in(user, community_id) -> bool:
     return get_scope(user).is_staff_of(community_id)
 
 
+def can_answer_hotline(user, issue) -> bool:
+    """Those who work the issue answer its 12345 callers: staff of the community and the
+    workers of its grid."""
+    return can_edit_issue(user, issue)
+
+
 def can_draft_resolution_for_issue(user, issue) -> bool:
     """An escalated issue (吹哨报到, 干部领办, 村镇联办) is settled by what the departments
     that reported in agreed, not by a meeting: community staff put that into a resolution
@@ -166,6 +172,23 @@ def can_edit_patrol(user, patrol) -> bool:
     """Only the worker who walks the patrol records it."""
     scope = get_scope(user)
     return scope.is_worker_of_grid(patrol.grid_id) and patrol.worker_id == scope.user_id
+
+
+def running_patrol_of(user, issue):
+    """The patrol the user is walking now whose finding became this issue, or None: after
+    turning a finding into an issue the grid worker goes straight back to the patrol. One
+    query, and only for an issue that came from a patrol and a grid worker who may walk it."""
+    from issues.models import Channel, Patrol
+
+    scope = get_scope(user)
+    if not scope.is_grid_worker or issue.channel != Channel.GRID_PATROL:
+        return None
+    return Patrol.objects.filter(
+        findings__issue=issue,
+        ended_at__isnull=True,
+        worker_id=scope.user_id,
+        grid__in=scope.grid_ids,
+    ).first()
 
 
 def get_patrol_for_user(user, pk, *, write=False):

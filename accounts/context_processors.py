@@ -1,4 +1,4 @@
-from .navigation import flat_items_for, items_for
+from .navigation import flat_items_for, items_for, user_menu_for
 
 
 def navigation(request):
@@ -10,6 +10,7 @@ def navigation(request):
     return {
         "nav_items": items_for(user, request.path),
         "nav_flat": flat_items_for(user, request.path),
+        "user_menu": user_menu_for(user),
         "unread_notifications": unread,
         "large_text": user.large_text,
     }

@@ -41,6 +41,38 @@ def register(*entries: NavEntry) -> None:
     NAVIGATION.sort(key=lambda e: e.order)
 
 
+@dataclass(frozen=True)
+class MenuEntry:
+    """An entry of the user menu (under the user's name): pages about the user's own
+    account. `allowed(user)` is a rule of the access package."""
+
+    label: str
+    url_name: str
+    icon: str
+    allowed: object
+    order: int = 100
+
+
+USER_MENU: list[MenuEntry] = []
+
+
+def register_user_menu(*entries: MenuEntry) -> None:
+    for entry in entries:
+        if all(e.url_name != entry.url_name for e in USER_MENU):
+            USER_MENU.append(entry)
+    USER_MENU.sort(key=lambda e: e.order)
+
+
+def user_menu_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    return [
+        {"label": e.label, "url": reverse(e.url_name), "icon": e.icon}
+        for e in USER_MENU
+        if e.allowed(user)
+    ]
+
+
 def register_home(role: str, url_name: str) -> None:
     ROLE_HOME[role] = url_name
 

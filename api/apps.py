@@ -7,8 +7,9 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
+        from access.api import can_use_api
         from accounts.models import Role
-        from accounts.navigation import NavEntry, register
+        from accounts.navigation import MenuEntry, NavEntry, register, register_user_menu
 
         register(
             NavEntry(
@@ -18,4 +19,8 @@ class ApiConfig(AppConfig):
                 frozenset([Role.STAFF, Role.STREET_ADMIN]),
                 order=80,
             )
+        )
+        register_user_menu(
+            MenuEntry(_("API token"), "api:token", "key", can_use_api, order=10),
+            MenuEntry(_("API documentation"), "api:docs", "book", can_use_api, order=11),
         )

@@ -240,6 +240,14 @@ class CommentForm(forms.Form):
     text = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class HotlineAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("answer to the callers"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was done, as told to the 12345 callers."),
+    )
+
+
 class SummonsReportForm(forms.Form):
     arrived_at = forms.DateTimeField(
         label=_("arrived at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})

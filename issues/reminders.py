@@ -8,6 +8,7 @@ Recipients are looked up only through `notifications.recipients`."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,8 @@ from django.utils.translation import override
 from notifications import recipients
 from notifications.services import notify_bulk
 
-from .models import OPEN_STATUSES, Issue, Status
+from .models import OPEN_STATUSES, Issue, IssueEvent, Status
+from .services import HOTLINE_ANSWER
 
 KIND_ACCEPT_DUE = "issue_accept_due"
 KIND_HANDLE_DUE = "issue_handle_due"
@@ -37,14 +39,15 @@ def _issue_recipients(rows) -> dict[int, set[int]]:
     }
 
 
-def _sweep(*, kind, field, statuses, lead, title, now):
-    rows = list(
-        Issue.objects.filter(
-            status__in=statuses,
-            archived_at__isnull=True,
-            **{f"{field}__gt": now, f"{field}__lte": now + lead},
-        ).values("pk", "title", "community_id", "assignee_id", field)
+def _sweep(*, kind, field, statuses, lead, title, now, unless=None):
+    due = Issue.objects.filter(
+        status__in=statuses,
+        archived_at__isnull=True,
+        **{f"{field}__gt": now, f"{field}__lte": now + lead},
     )
+    if unless is not None:
+        due = due.exclude(unless)
+    rows = list(due.values("pk", "title", "community_id", "assignee_id", field))
     who = _issue_recipients(rows)
     messages = []
     for r in rows:
@@ -89,6 +92,8 @@ def issue_deadlines(*, now=None) -> int:
             lead=HOTLINE_LEAD,
             title=_("Hotline ticket to answer soon"),
             now=now,
+            # A ticket already answered (issues.services.hotline_answer) needs no reminder.
+            unless=Exists(IssueEvent.objects.filter(issue=OuterRef("pk"), action=HOTLINE_ANSWER)),
         )
     return sent
 

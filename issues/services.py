@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.issues import can_transition
+from access.issues import can_answer_hotline, can_transition
 from lib.errors import DomainError, StaleEdit
 from lib.worktime import add_working_hours
 
@@ -322,6 +322,57 @@ def issue_comment(*, issue: Issue, actor, text: str) -> IssueEvent:
     if not text:
         raise DomainError(_("Write a comment first."), field="text")
     return _record(issue, kind=IssueEvent.Kind.COMMENT, actor=actor, note=text)
+
+
+# The timeline action that records the answer given to a 12345 caller (答复).
+HOTLINE_ANSWER = "hotline_answer"
+
+
+def hotline_tickets_of(issue: Issue):
+    """The 12345 tickets an issue answers for: its own, and those of the hotline issues
+    merged into it (12345 calls about the same ground locks arrive many times). Each is
+    annotated with `answered_at`, the time of its answer, or None."""
+    from django.db.models import OuterRef, Subquery
+
+    answered = (
+        IssueEvent.objects.filter(issue=OuterRef("pk"), action=HOTLINE_ANSWER)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        Issue.objects.filter(Q(pk=issue.pk) | Q(merged_into=issue.pk), channel="hotline")
+        .only("pk", "title", "hotline_ticket", "hotline_answer_by", "reporter_phone")
+        .annotate(answered_at=Subquery(answered))
+        .order_by("reported_at", "pk")
+    )
+
+
+def hotline_answer(*, issue: Issue, actor, answer: str) -> list[Issue]:
+    """Answer the 12345 callers (答复): every ticket of the issue not yet answered — its own
+    and those merged into it — gets the answer on its timeline, which is what the hotline's
+    answer-by reminder looks for. The first unit that received a case answers for it
+    (首接负责). Tickets already answered are left as they are. Returns the tickets answered
+    now. Raises DomainError without an answer or when no ticket waits for one."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise DomainError(_("Write the answer given to the callers."), field="answer")
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if not can_answer_hotline(actor, locked):
+            raise DomainError(_("Only those who work on this issue answer its callers."))
+        waiting = [t for t in hotline_tickets_of(locked) if t.answered_at is None]
+        if not waiting:
+            raise DomainError(_("Every 12345 ticket of this issue has been answered."))
+        for ticket in waiting:
+            _record(
+                ticket,
+                kind=IssueEvent.Kind.COMMENT,
+                actor=actor,
+                action=HOTLINE_ANSWER,
+                note=_("Answered the 12345 caller: %(answer)s") % {"answer": answer},
+                data={"ticket": ticket.hotline_ticket, "answered_for": locked.pk},
+            )
+    return waiting
 
 
 def issue_set_version_checked(*, issue: Issue, expected_version: int) -> Issue:

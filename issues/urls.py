@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/comment/", views.issue_comment, name="comment"),
     path("<int:pk>/assign/", views.issue_assign, name="assign"),
     path("<int:pk>/photos/", views.issue_photos, name="photos"),
+    path("<int:pk>/hotline-answer/", views.hotline_answer, name="hotline_answer"),
     path("summons/<int:pk>/report/", views.summons_report, name="summons_report"),
     path("new/", views.issue_create, name="create"),
     path("new/duplicates/", views.duplicates, name="duplicates"),

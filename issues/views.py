@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from access.communities import residents_visible_to
 from access.issues import (
+    can_answer_hotline,
     can_comment_issue,
     can_create_issue,
     can_draft_resolution_for_issue,
@@ -33,6 +34,7 @@ from access.issues import (
     grids_for_patrol,
     issues_visible_to,
     patrols_visible_to,
+    running_patrol_of,
     visible_issue_ids,
     visit_grids_for,
 )
@@ -52,6 +54,7 @@ from .forms import (
     CommentForm,
     FindingForm,
     FindingToIssueForm,
+    HotlineAnswerForm,
     IssueForm,
     PartyFormSet,
     PatrolStartForm,
@@ -443,14 +446,13 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
     if not staff_view:
         events = events.exclude(kind=IssueEvent.Kind.NOTE)
     now = timezone.now()
-    resolutions = list(
-        _if_any(
-            issue,
-            "resolutions",
-            issue.resolutions.exclude(status="withdrawn").order_by("pk")
-            if staff_view
-            else issue.resolutions.filter(status="published").order_by("pk"),
-        )
+    # The 12345 tickets it answers for (its own and those merged into it), for those who
+    # work on it: one query, only for hotline issues and issues with merged duplicates.
+    hotline_tickets = (
+        list(services.hotline_tickets_of(issue))
+        if staff_view
+        and (issue.channel == Channel.HOTLINE or getattr(issue, "has_merged_issues", True))
+        else []
     )
     context = {
         "issue": issue,
@@ -494,6 +496,13 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         if issue.status == Status.REPORTED
         else issue.handle_deadline,
         "is_open": issue.is_open,
+        "running_patrol": running_patrol_of(user, issue),
+        # The 12345 tickets it answers for (its own and those merged into it), for those
+        # who work on it: one query, for hotline issues and issues with merged duplicates.
+        "hotline_tickets": hotline_tickets,
+        "hotline_waiting": any(t.answered_at is None for t in hotline_tickets),
+        "can_answer_hotline": can_answer_hotline(user, issue),
+        "hotline_answer_form": HotlineAnswerForm(),
     }
     return render(request, "issues/detail.html", context, status=status)
 
@@ -606,6 +615,32 @@ def issue_photos(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Photos added."))
+    return redirect("issues:detail", pk=issue.pk)
+
+
+@login_required
+@require_POST
+def hotline_answer(request, pk):
+    """Record the answer given to the issue's 12345 callers (答复)."""
+    issue = get_issue_for_user(request.user, pk)
+    if not can_answer_hotline(request.user, issue):
+        raise PermissionDenied
+    form = HotlineAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer given to the callers."))
+        return redirect("issues:detail", pk=issue.pk)
+    try:
+        answered = services.hotline_answer(
+            issue=issue, actor=request.user, answer=form.cleaned_data["answer"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The answer is recorded for %(tickets)s.")
+            % {"tickets": "、".join(t.hotline_ticket for t in answered)},
+        )
     return redirect("issues:detail", pk=issue.pk)
 
 

@@ -187,3 +187,20 @@ def test_docs_and_schema_served(client):
     schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
     assert "/api/v1/issues/" in schema.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user", "offered"),
+    [
+        ("staff_a", True),
+        ("worker_a1", True),
+        ("street_admin", True),
+        ("org_contact", True),
+        ("resident_user_a", False),
+    ],
+)
+def test_user_menu_offers_the_api_pages_to_those_who_connect_systems(client, world, user, offered):
+    client.force_login(getattr(world, user))
+    body = client.get(reverse("accounts:preferences")).content.decode()
+    assert (f'href="{reverse("api:token")}"' in body) is offered
+    assert (f'href="{reverse("api:docs")}"' in body) is offered

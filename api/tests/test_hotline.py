@@ -101,6 +101,9 @@ def test_page_upload_and_file_pending(client, world, category):
     assert b'data-count="left">1<' in page.content
     pending = HotlineTicket.objects.get(ticket_number="GD030")
     assert b"GD030" in page.content
+    # The ticket filed at once leads to its issue from the report.
+    filed = Issue.objects.get(hotline_ticket="GD031")
+    assert f'href="{reverse("issues:detail", args=[filed.pk])}">GD031<'.encode() in page.content
     # Staff of the same street see the waiting ticket; a resident does not.
     client.force_login(world.staff_b)
     assert client.get(reverse("api:hotline_ticket", args=[pending.pk])).status_code == 200

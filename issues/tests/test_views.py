@@ -450,6 +450,27 @@ def test_patrol_finding_becomes_issue(client, world, category):
     assert client.post(reverse("issues:patrol_end", args=[patrol.pk])).status_code == 403
 
 
+def test_issue_from_a_finding_leads_back_to_the_running_patrol(client, world, category):
+    patrol = patrol_start(actor=world.worker_a1, grid=world.grid_a1)
+    finding = finding_record(actor=world.worker_a1, patrol=patrol, text="楼道堆放纸箱")
+    login(client, world.worker_a1)
+    response = client.post(
+        reverse("issues:finding_to_issue", args=[patrol.pk, finding.pk]),
+        {"category": category.pk, "urgency": "normal", "title": "楼道堆物"},
+        follow=True,
+    )
+    back = f'href="{reverse("issues:patrol_detail", args=[patrol.pk])}"'
+    assert back in response.content.decode()
+    issue = Issue.objects.get()
+    # Staff open the same issue without a patrol to go back to.
+    login(client, world.staff_a)
+    assert back not in client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    # Once the patrol has ended there is nothing running to go back to.
+    login(client, world.worker_a1)
+    client.post(reverse("issues:patrol_end", args=[patrol.pk]))
+    assert back not in client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+
+
 def test_patrol_list_query_count(client, world):
     login(client, world.worker_a1)
 

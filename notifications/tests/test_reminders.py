@@ -268,3 +268,21 @@ def test_monthly_council_and_quarterly_party_building(world):
             ("staff_b", "2027Q1", world.community_b.pk),
         ]
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_answered_hotline_ticket_is_not_reminded(world):
+    from issues.services import hotline_answer
+
+    hotline = make_issue(
+        world,
+        status=Status.ACCEPTED,
+        channel="hotline",
+        hotline_ticket="GD2026112000124",
+        hotline_type="complaint",
+        assignee=world.users["staff_a"],
+        hotline_answer_by=NOW + dt.timedelta(hours=3),
+    )
+    hotline_answer(issue=hotline, actor=world.users["staff_a"], answer="已电话答复来电人。")
+    issue_reminders.issue_deadlines()
+    assert sent("hotline_answer_due") == []

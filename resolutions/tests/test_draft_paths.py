@@ -183,3 +183,26 @@ def test_meeting_page_reads_its_resolutions_in_constant_queries(client, world):
     few = _count(client, url)
     decide(12)
     assert _count(client, url) == few
+
+
+def test_an_escalated_issue_leads_staff_to_draft_its_resolution(client, world):
+    """吹哨报到 agrees without a meeting: the issue page itself offers the draft."""
+    escalated = factories.issue(world, status="escalated")
+    url = reverse("issues:detail", args=[escalated.pk])
+    draft = reverse("resolutions:create_for_issue", args=[escalated.pk])
+
+    client.force_login(world.staff_a)
+    assert draft in client.get(url).content.decode()
+    client.force_login(world.worker_a1)
+    assert draft not in client.get(url).content.decode()
+
+    factories.resolution(world, the_issue=escalated)
+    client.force_login(world.staff_a)
+    assert draft not in client.get(url).content.decode()
+
+
+def test_no_draft_from_the_issue_page_before_escalation(client, world):
+    accepted = factories.issue(world, status="accepted")
+    client.force_login(world.staff_a)
+    body = client.get(reverse("issues:detail", args=[accepted.pk])).content.decode()
+    assert reverse("resolutions:create_for_issue", args=[accepted.pk]) not in body

@@ -1,11 +1,14 @@
 """Staff log a walk-in issue and name the reporting resident by typing: the browser suggests
 the community's residents as they type, and the issue records the one chosen."""
 
+import re
+
 import pytest
 
 from communities.tests.factories import BuildingFactory, CompoundFactory
 from issues.models import Issue
 
+from .menus import click_and_wait, open_menu
 from .places import build_places
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,8 +20,10 @@ def test_staff_pick_the_reporting_resident_by_typing(journey):
     BuildingFactory(compound=other, name="8号楼")
     staff = journey("staff")
     staff.login("lizhuren")
-    staff.go("/issues/new/")
     page = staff.page
+    # From the dashboard: 议题 → 议题工作台 → 登记议题.
+    open_menu(page, "议题", "议题")
+    click_and_wait(page, page.get_by_role("link", name="登记议题").first)
     page.locator("select[name=category]").select_option(label="消防通道")
     page.locator("input[name=title]").fill("3号楼门口消防通道被占")
     page.locator("textarea[name=description]").fill("晚上有车停在通道口。")
@@ -33,8 +38,8 @@ def test_staff_pick_the_reporting_resident_by_typing(journey):
     assert page.locator("datalist#id_reporter_resident-options option").count() == 1  # not 孙女士
     staff.step("resident suggested")
     page.locator("input[name=reporter_resident]").fill(label)
-    with page.expect_navigation():
-        page.get_by_role("button", name="提交登记").click()
+    click_and_wait(page, page.get_by_role("button", name="提交登记"))
     issue = Issue.objects.get(title="3号楼门口消防通道被占")
+    assert page.get_by_role("heading", name=re.compile("3号楼门口消防通道被占")).is_visible()
     assert issue.reporter_resident.name == "刘先生"
     assert issue.community == places.community

@@ -1,5 +1,6 @@
-"""A grid worker's patrol on a phone, and a resident of another community who reaches
-nothing of 澳海熙园's fire-lane case."""
+"""A grid worker's patrol on a phone, by taps only, and a resident of another community who
+reaches nothing of 澳海熙园's fire-lane case (that part types URLs on purpose: it tests the
+boundaries)."""
 
 import re
 
@@ -11,34 +12,37 @@ from issues.services import issue_report, issue_transition
 from meetings.services import agenda_item_add, meeting_create
 from resolutions.services import resolution_create
 
+from .menus import click_and_wait, open_menu
 from .places import build_places, photo_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_grid_worker_patrols_on_a_phone_and_turns_a_finding_into_an_issue(journey, tmp_path):
+    """Only taps from the worker's home page: 议题 → 巡查 → 开始巡查 → 保存发现 → 转为议题 →
+    生成议题 → 返回巡查 → 结束巡查."""
     build_places()
     worker = journey("worker", phone=True)
     worker.login("liuhongli")
     worker.step("worker home")
     page = worker.page
 
-    worker.go("/issues/patrols/")
+    open_menu(page, "议题", "巡查")
     worker.step("patrol list")
-    page.locator("textarea[name=route_notes]").fill("北门—3号楼—地下车库入口")
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("开始")).click()
+    page.get_by_label("巡查路线").fill("北门—3号楼—地下车库入口")
+    click_and_wait(page, page.get_by_role("button", name=re.compile("开始")))
     patrol = Patrol.objects.get()
+    assert patrol.ended_at is None
     worker.step("patrol started")
 
     page.locator("textarea[name=text]").fill("3号楼1单元楼道堆放纸箱和旧家具，堵住通道。")
     page.locator("select[name=compound]").select_option(label="澳海熙园")
     page.locator("input[name=place_text]").fill("3号楼1单元一楼")
     page.locator("input[name=photo]").set_input_files(photo_file(tmp_path))
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("保存")).click()
+    click_and_wait(page, page.get_by_role("button", name=re.compile("保存")))
     finding = patrol.findings.get()
     assert finding.photo
+    assert page.get_by_text("3号楼1单元楼道堆放纸箱").is_visible()
     worker.step("finding recorded")
 
     # Everything a worker taps on the phone is at least 44 px high.
@@ -49,24 +53,29 @@ def test_grid_worker_patrols_on_a_phone_and_turns_a_finding_into_an_issue(journe
     )
     assert small == []
 
-    page.locator("details summary").first.click()
+    page.locator("summary", has_text="转为议题").click()
     worker.step("turn into an issue")
     form = page.locator(f"form[action$='/findings/{finding.pk}/issue/']")
     form.locator("select[name=category]").select_option(label="楼道堆物")
     form.locator("input[name=title]").fill("3号楼1单元楼道堆物")
-    with page.expect_navigation():
-        form.get_by_role("button").click()
+    click_and_wait(page, form.get_by_role("button", name="生成议题"))
     issue = Issue.objects.get()
     assert issue.channel == Channel.GRID_PATROL
     assert issue.grid.name == "澳海熙园网格"
+    assert page.get_by_role("heading", name=re.compile("3号楼1单元楼道堆物")).is_visible()
+    back = page.get_by_role("link", name="返回巡查")
+    assert back.is_visible()
+    assert back.bounding_box()["height"] >= 44
     worker.step("finding became an issue")
 
-    worker.go(f"/issues/patrols/{patrol.pk}/")
-    assert page.get_by_role("link", name=re.compile(f"#{issue.pk}|3号楼1单元楼道堆物")).count()
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("结束")).click()
+    # One tap back to the patrol, which is still running and shows the new issue.
+    click_and_wait(page, back)
+    assert page.get_by_role("link", name=re.compile(f"#{issue.pk}")).is_visible()
+    worker.step("back on the patrol")
+    click_and_wait(page, page.get_by_role("button", name=re.compile("结束巡查")))
     patrol.refresh_from_db()
     assert patrol.ended_at is not None
+    assert page.get_by_role("button", name=re.compile("结束巡查")).count() == 0
     worker.step("patrol ended")
 
 
@@ -132,11 +141,14 @@ def test_a_resident_of_another_community_reaches_none_of_it(journey, live_server
         f"/resolutions/items/{resolution.items.get().pk}/",
         f"/resolutions/issues/{issue.pk}/evaluate/",
     ):
+        # Typed on purpose (a boundary test): the status of each answer is what is tested.
         response = sun.page.goto(live_server.url + path)
         assert response.status in (403, 404), path
     sun.step("not found page")
 
-    sun.go("/issues/mine/")
+    # Home again by the brand link: a resident's home is their own issues.
+    click_and_wait(sun.page, sun.page.locator("a.navbar-brand"))
+    assert sun.page.url.endswith("/issues/mine/")
     assert sun.page.get_by_text("北门消防通道").count() == 0
     sun.step("own issues only")
 

@@ -523,6 +523,22 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda o: {"pk": o["issue"].pk},
         method="post",
     ),
+    # Answering the 12345 callers: those who work the issue; a resident of the community
+    # sees the issue but may not answer for it. The matrix issue is no hotline ticket: the
+    # service refuses with a message and the page redirects back.
+    "issues:hotline_answer": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["issue"].pk},
+        method="post",
+        data={"answer": "已答复"},
+    ),
     "issues:create": Case(expect("ok", anonymous="login", org_contact=403, street_admin=403)),
     "issues:detail": Case(
         expect("ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404),
