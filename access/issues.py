@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from issues.models import Issue, IssueParty, Kind, Summons
+from issues.models import Issue, IssueParty, Kind, Status, Summons
 from issues.workflow import HEAD, TRANSITIONS
 
 from .scope import get_scope, get_visible
@@ -60,6 +60,13 @@ def can_resolve_in(user, community_id) -> bool:
     return get_scope(user).is_staff_of(community_id)
 
 
+def can_draft_resolution_for_issue(user, issue) -> bool:
+    """An escalated issue (吹哨报到, 干部领办, 村镇联办) is settled by what the departments
+    that reported in agreed, not by a meeting: community staff put that into a resolution
+    from the issue itself."""
+    return issue.status == Status.ESCALATED and can_resolve_in(user, issue.community_id)
+
+
 def assignees_for(issue):
     """Who may be given the issue: active staff of its community and the workers of its
     grid. A UNION of two indexed lookups: an OR across both link tables made PostgreSQL
@@ -70,7 +77,8 @@ def assignees_for(issue):
     ids = _ids(User.objects.filter(role=Role.STAFF, communities=issue.community_id), "pk")
     if issue.grid_id:
         ids = ids.union(_ids(User.objects.filter(role=Role.GRID_WORKER, grids=issue.grid_id), "pk"))
-    return User.objects.filter(is_active=True, pk__in=ids)
+    # The system administrator's account is never given work, whatever its role says.
+    return User.objects.filter(is_active=True, is_superuser=False, pk__in=ids)
 
 
 def can_transition(user, issue, action) -> bool:
@@ -101,6 +109,15 @@ def get_issue_for_user(user, pk, *, write=False, queryset=None) -> Issue:
     if write and not can_edit_issue(user, issue):
         raise PermissionDenied
     return issue
+
+
+def can_record_revisit(user, issue) -> bool:
+    """A revisit after closure (事后回访): staff of the community and the workers of the
+    issue's grid, on a closed issue. Asked here, with the issue, so the issue page can offer
+    the revisit form without reaching into the resolutions app that records it."""
+    if issue.status != Status.CLOSED:
+        return False
+    return can_edit_issue(user, issue)
 
 
 def can_create_issue(user) -> bool:
@@ -177,6 +194,15 @@ def visit_grids_for(user):
     return grids.none()
 
 
+def can_see_grid_visits(user, grid) -> bool:
+    """The grid's household visits: its workers, and the staff and street admins of its
+    community (what visit_grids_for lists), without a query once the scope is loaded."""
+    scope = get_scope(user)
+    if scope.is_grid_worker:
+        return scope.is_worker_of_grid(grid.pk)
+    return (scope.is_staff or scope.is_street_admin) and grid.community_id in scope.community_ids
+
+
 def can_record_visit(user, household) -> bool:
     """Grid workers visit the households of their grids; staff those of their community."""
     from communities.models import Resident
@@ -189,3 +215,12 @@ def can_record_visit(user, household) -> bool:
             household=household, grid__in=scope.grid_ids, archived_at__isnull=True
         ).exists()
     return False
+
+
+def visible_issue_ids(user, issue_ids) -> set[int]:
+    """Those of `issue_ids` the user may open, in one query (none when there are none):
+    a page links another issue (merged duplicates, an agenda item's issue) only then."""
+    issue_ids = {pk for pk in issue_ids if pk}
+    if not issue_ids:
+        return set()
+    return set(issues_visible_to(user).filter(pk__in=issue_ids).values_list("pk", flat=True))

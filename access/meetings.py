@@ -7,12 +7,16 @@ mediations are seen only by the community's staff, the workers of the grid and t
 parties (participants of the meeting).
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from issues.models import Issue, Kind
 from meetings.models import Meeting
 
+from .issues import visible_issue_ids
 from .scope import get_scope, get_visible
 
 
@@ -106,3 +110,43 @@ def get_meeting_for_user(user, pk, *, write=False, queryset=None) -> Meeting:
     if write and not can_manage_meeting(user, meeting):
         raise PermissionDenied
     return meeting
+
+
+def visible_meeting_ids(user, meeting_ids) -> set[int]:
+    """Those of `meeting_ids` the user may open, in one query (none when there are none):
+    pages of issues and resolutions link the meetings that took them up only then."""
+    meeting_ids = {pk for pk in meeting_ids if pk}
+    if not meeting_ids:
+        return set()
+    return set(meetings_visible_to(user).filter(pk__in=meeting_ids).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class AgendaItemAccess:
+    """What a viewer of a meeting may see of one agenda item: `open_issue` whether the
+    item links to its issue, `withheld` whether its title, opinions and outcome are
+    replaced by 不公开事项 (a dispute, 白茶, whose issue the viewer may not open)."""
+
+    open_issue: bool
+    withheld: bool
+
+
+def agenda_item_access(user, items) -> dict[int, AgendaItemAccess]:
+    """`AgendaItemAccess` of each of a meeting's agenda items, by item pk, in at most two
+    queries (the issues among them the user may open, the disputes among the others):
+    a council held in the open may take up a neighbours' dispute that only the
+    community's staff, the grid's workers and the parties may read."""
+    issue_ids = {item.issue_id for item in items if item.issue_id}
+    visible = visible_issue_ids(user, issue_ids)
+    hidden = issue_ids - visible
+    private = set()
+    if hidden:
+        private = set(
+            Issue.objects.filter(pk__in=hidden, kind=Kind.DISPUTE).values_list("pk", flat=True)
+        )
+    return {
+        item.pk: AgendaItemAccess(
+            open_issue=item.issue_id in visible, withheld=item.issue_id in private
+        )
+        for item in items
+    }

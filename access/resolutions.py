@@ -17,7 +17,13 @@ from resolutions.workflow import (
     RESPONSIBLE,
 )
 
-from .issues import can_resolve_in, issues_visible_to
+# The revisit rule reads only the issue: it lives with the issues' rules, and is asked
+# here too by the resolutions app that records revisits.
+from .issues import (
+    can_record_revisit,  # noqa: F401
+    can_resolve_in,
+    issues_visible_to,
+)
 from .scope import get_scope, get_visible
 
 # What people outside the community's staff never see: work not yet agreed.
@@ -287,16 +293,6 @@ def can_evaluate(user, issue) -> bool:
     return issue.community_id in scope.community_ids
 
 
-def can_record_revisit(user, issue) -> bool:
-    """Staff of the community and the workers of the issue's grid revisit closed issues."""
-    scope = get_scope(user)
-    if issue.status != IssueStatus.CLOSED:
-        return False
-    return scope.is_staff_of(issue.community_id) or (
-        issue.grid_id is not None and scope.is_worker_of_grid(issue.grid_id)
-    )
-
-
 def get_resolution_for_user(user, pk, *, write=False, queryset=None) -> Resolution:
     """The resolution if the user may see it (else 404); with write=True only if they may
     manage it (else 403)."""
@@ -332,3 +328,21 @@ def get_action_item_for_user(user, pk, *, write=False, queryset=None) -> ActionI
     if write and not (can_report_progress(user, item) or can_check_item(user, item)):
         raise PermissionDenied
     return item
+
+
+def can_list_resolutions(user) -> bool:
+    """The list of resolutions is the work of those who run the community: staff, grid
+    workers and street admins. Residents and organizations follow their own action
+    items (and the public board)."""
+    return get_scope(user).works_for_community
+
+
+def visible_resolution_ids(user, resolution_ids) -> set[int]:
+    """Those of `resolution_ids` the user may open, in one query (none when there are none):
+    drafts stay with the community's staff, so a page links them only for those who may."""
+    resolution_ids = {pk for pk in resolution_ids if pk}
+    if not resolution_ids:
+        return set()
+    return set(
+        resolutions_visible_to(user).filter(pk__in=resolution_ids).values_list("pk", flat=True)
+    )

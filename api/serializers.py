@@ -285,6 +285,7 @@ class ResolutionSerializer(serializers.ModelSerializer):
     )
     item_count = serializers.IntegerField(read_only=True)
     done_count = serializers.IntegerField(read_only=True)
+    progress = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Resolution
@@ -303,6 +304,7 @@ class ResolutionSerializer(serializers.ModelSerializer):
             "evaluation_due",
             "item_count",
             "done_count",
+            "progress",
             "version",
         ]
         read_only_fields = fields

@@ -55,6 +55,7 @@ from lib.errors import DomainError, StaleEdit
 from meetings.models import AgendaItem, Meeting
 from meetings.services import meeting_ics
 from resolutions.models import ActionItem, ProgressUpdate, Resolution
+from resolutions.selectors import item_figures
 from resolutions.services import progress_report
 
 from .serializers import (
@@ -432,10 +433,7 @@ class MeetingViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def _resolutions_annotated(queryset):
-    return queryset.annotate(
-        item_count=Count("items", filter=~Q(items__status=ActionItem.Status.CANCELLED)),
-        done_count=Count("items", filter=Q(items__status=ActionItem.Status.DONE)),
-    )
+    return queryset.annotate(**item_figures("items__"))
 
 
 def _items_related(queryset):

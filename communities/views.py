@@ -225,8 +225,11 @@ def grid_detail(request, pk):
         .select_related("grid", "household__unit__building__compound", "household__compound")
         .order_by("name")
     )
-    page = _page(request, residents)
-    for resident in page:
+    is_my_grid = get_scope(request.user).is_worker_of_grid(grid.pk)
+    # A worker's own grid is their home: its work, not a directory of its residents (the
+    # search and the special-group counts lead there).
+    page = None if is_my_grid else _page(request, residents)
+    for resident in page or ():
         resident.shown_phone, resident.shown_id = access.resident_numbers(request.user, resident)
     special = Resident.objects.filter(grid=grid, archived_at__isnull=True).aggregate(
         total=Count("pk"),
@@ -244,7 +247,7 @@ def grid_detail(request, pk):
         "groups": [(label, special[f"n_{tag[3:]}"], tag) for tag, label in TAGS],
         "panels": grid_panels(request, grid),
         "can_manage": access.can_manage_community(request.user, grid.community_id),
-        "is_my_grid": get_scope(request.user).is_worker_of_grid(grid.pk),
+        "is_my_grid": is_my_grid,
     }
     return render(request, "communities/grid_detail.html", context)
 

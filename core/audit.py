@@ -44,6 +44,9 @@ def _community_id(obj):
 
 
 def record(*, actor, obj, action, changes=None, note="", community=None) -> AuditEntry:
+    """Write one row of the trail. `action` is one of AuditEntry.Action, so the trail can
+    name every row in the reader's language; an unknown code raises ValueError."""
+    action = AuditEntry.Action(action)
     return AuditEntry.objects.create(
         community_id=community.pk if community is not None else _community_id(obj),
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -54,3 +57,8 @@ def record(*, actor, obj, action, changes=None, note="", community=None) -> Audi
         changes=changes or {},
         note=note,
     )
+
+
+def status_change(before: str, after: str) -> dict[str, list[str]]:
+    """The `changes` of a lifecycle move, as status codes the trail shows as labels."""
+    return {"status": [before, after]} if before != after else {}

@@ -62,6 +62,10 @@ class Clock:
         self.marks.append((timezone.now(), when))
         return when
 
+    def moved(self, value):
+        """Where `value`, a timestamp written during the build, will be moved to."""
+        return self._target(value)
+
     def _target(self, value):
         # The last mark at or before the value decides (marks are in real order).
         chosen = None
@@ -104,11 +108,11 @@ class Clock:
         from issues.services import _deadline, time_limit_for
         from resolutions.models import ActionItem, Resolution
 
-        issues = list(
-            Issue.objects.filter(
-                pk__gte=self.first_issue, accepted_at__isnull=False
-            ).select_related("category")
-        )
+        # Deadlines are counted from the moved moments: acceptance from the report, handling
+        # from the acceptance. (The services counted them from the real moment, and a
+        # deadline in the real future would otherwise follow the last mark of the build,
+        # not the step that set it: an issue could be overdue before it was reported.)
+        issues = list(Issue.objects.filter(pk__gte=self.first_issue).select_related("category"))
         limits = {}
         for issue in issues:
             key = (issue.category_id, issue.urgency)
@@ -117,10 +121,15 @@ class Clock:
             limit = limits[key]
             if limit is None:
                 continue
+            issue.accept_deadline = _deadline(issue.reported_at, limit.accept_within, limit.unit)
+            if issue.accepted_at is None:
+                continue
             issue.handle_deadline = _deadline(issue.accepted_at, limit.handle_within, limit.unit)
             if issue.closed_at:
                 issue.closed_on_time = issue.closed_at <= issue.handle_deadline
-        Issue.objects.bulk_update(issues, ["handle_deadline", "closed_on_time"], batch_size=500)
+        Issue.objects.bulk_update(
+            issues, ["accept_deadline", "handle_deadline", "closed_on_time"], batch_size=500
+        )
 
         items = list(
             ActionItem.objects.filter(

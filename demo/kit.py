@@ -22,6 +22,7 @@ HEADS = {
     "shuofang": "yangshan",
     "zhonghua": "wangyangyang",
     "minsheng": "denglei",
+    "xihu": "luoyin",
 }
 WORKERS = {
     "jinyu": "liuhongli",
@@ -34,6 +35,7 @@ WORKERS = {
     "shuofang": "majuan",
     "zhonghua": "jinxia",
     "minsheng": "naxiaomei",
+    "xihu": "mahaiyan",
 }
 
 _categories = {}
@@ -103,8 +105,9 @@ def hold_meeting(
     """Convene (a week before), invite, hold and record a meeting.
 
     `participants`: dicts for meetings.participant_add (role, name/user/resident/contact).
-    `agenda`: dicts with issue, opinions [(participant index or name, role, kind, stance,
-    text, seconds)], outcome, outcome_text, votes (for, against, abstain)."""
+    `agenda`: dicts with issue (or a title, for a standing item), opinions [(participant
+    index or name, role, kind, stance, text, seconds)], outcome, outcome_text, votes (for,
+    against, abstain)."""
     clock.at(start - timedelta(days=6))
     if continues is None:
         meeting = meetings.meeting_create(
@@ -118,8 +121,12 @@ def hold_meeting(
             grid=grid,
             compound=compound,
             is_private=private,
-            issues=[a["issue"] for a in agenda if a.get("issue")],
         )
+        # In the order given: issues and standing items (a title without an issue).
+        for spec in agenda:
+            meetings.agenda_item_add(
+                actor=actor, meeting=meeting, issue=spec.get("issue"), title=spec.get("title", "")
+            )
     else:
         meeting = meetings.meeting_continue(
             actor=actor,
@@ -144,18 +151,19 @@ def hold_meeting(
         meetings.attendance_record(
             actor=actor, participant=person, attendance=Participant.Attendance.PRESENT
         )
-    meeting = meetings.meeting_transition(
-        actor=actor,
-        meeting=meeting,
-        action="start",
-        note="到会人员经召集人确认",
-        override_presence=True,
-    )
+    # The form's presence rule is met (world.PRESENCE_RULES): no override.
+    meeting = meetings.meeting_transition(actor=actor, meeting=meeting, action="start")
     items = list(meeting.agenda_items.order_by("order"))
     minute = 5
     for item, spec in zip(items, agenda, strict=False):
+        # 西湖's order: everyone speaks in turn, then free discussion; written opinion
+        # forms (意见征求表) are handed in at the end. Officials answer in either phase.
         meetings.agenda_item_set_phase(actor=actor, item=item, phase=AgendaItem.Phase.IN_TURN)
+        phase = AgendaItem.Phase.IN_TURN
         for who, role, kind, stance, text, seconds in spec.get("opinions", []):
+            if kind in (FREE, WRITTEN) and phase == AgendaItem.Phase.IN_TURN:
+                phase = AgendaItem.Phase.FREE
+                meetings.agenda_item_set_phase(actor=actor, item=item, phase=phase)
             clock.at(start + timedelta(minutes=minute))
             minute += max(1, seconds // 60)
             participant = people[who] if isinstance(who, int) else None

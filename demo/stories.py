@@ -105,6 +105,16 @@ def _people(world, *keys):
     return [world.people[k] for k in keys]
 
 
+def _representative(community, besides, world):
+    """Another resident representative of the community (the generated ones)."""
+    return (
+        community.residents.filter(is_representative=True)
+        .exclude(pk=world.people[besides].pk)
+        .order_by("pk")
+        .first()
+    )
+
+
 # ------------------------------------------------------------------ 1 金宇名庭: mediation
 
 
@@ -774,6 +784,10 @@ def story_5(world, clock):
             {"role": R.LAW_ENFORCEMENT, "contact": world.contact("enforcement_jinfeng", "张涛")},
             {"role": R.PROPERTY, "contact": world.contact("property_lanwan", "罗海燕")},
             {"role": R.GRID_WORKER, "user": grid_worker},
+            {
+                "role": R.REPRESENTATIVE,
+                "resident": _representative(community, "yang_fuqiang", world),
+            },
         ],
         agenda=[
             {
@@ -1180,13 +1194,15 @@ def story_7(world, clock):
     issues.summons_report(
         summons=enforcement,
         actor=staff,
-        arrived_at=back + timedelta(hours=20),
-        action_taken="执法队长马志军现场检测夜间噪音超标，责令商户10日内将排风扇移至楼顶。",
+        # Summoned at noon, both arrive the same afternoon (office hours, local time).
+        arrived_at=back + timedelta(hours=5),
+        action_taken="执法队长马志军当天下午到场核查，当晚22时复测夜间噪音超标，"
+        "责令商户10日内将排风扇移至楼顶。",
     )
     issues.summons_report(
         summons=property_,
         actor=staff,
-        arrived_at=back + timedelta(hours=21),
+        arrived_at=back + timedelta(hours=5, minutes=30),
         action_taken="物业同意开放楼顶安装位置并配合施工。",
     )
 
@@ -1273,7 +1289,8 @@ def story_8(world, clock):
         issues.summons_report(
             summons=summons,
             actor=staff,
-            arrived_at=escalated_at + timedelta(hours=18 + n),
+            # Whistle blown at 09:00; the departments report in that afternoon.
+            arrived_at=escalated_at + timedelta(hours=5 + n),
             action_taken=text,
         )
     day = timezone.localdate(escalated_at)
@@ -1460,7 +1477,9 @@ def story_10(world, clock):
     fifths.sort()
     from .clock import local
 
-    last = fifths[-1]
+    # The need is found at the last visit at least two weeks back, so that the delivery
+    # and the revisit a fortnight later have happened whatever today's date.
+    last = max(day for day in fifths if day <= today - timedelta(days=15))
     for day in fifths:
         for n, resident in enumerate((ding, su)):
             visited = local(day, 9 + n, 30)
@@ -1488,6 +1507,26 @@ def story_10(world, clock):
         issue=issue,
         actor=grid_worker,
         text="已联系民生大药房王芳药剂师，每周二上午送药上门；招商银行志愿者每月5号随访。",
+    )
+    # The first delivery made, the need is met on the spot; a week later the grid worker
+    # asks 丁大爷 how it goes (回访) and records his answer.
+    issue = transition(
+        clock,
+        local(last + timedelta(days=7), 11),
+        Issue.objects.get(pk=issue.pk),
+        "handle_on_spot",
+        grid_worker,
+        note="民生大药房每周二上午送药上门，首次送药已完成，药费由丁大爷子女按月结算。",
+    )
+    revisit = local(last + timedelta(days=14), 10)
+    clock.at(revisit)
+    resolutions.revisit_record(
+        actor=grid_worker,
+        issue=issue,
+        method=Revisit.Method.PHONE,
+        findings="丁大爷说药每周二按时送到，药剂师还帮他量血压，很满意。",
+        rating=Evaluation.Rating.SATISFIED,
+        visited_at=revisit,
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, User
 from communities.models import (
@@ -26,6 +27,8 @@ from communities.models import (
     Street,
     Unit,
 )
+from meetings.models import Form, FormRule
+from meetings.models import ParticipantRole as R
 
 DEMO_PASSWORD = "Yishi-2026"
 
@@ -111,6 +114,27 @@ STREETS = [
                 ],
                 grids=3,
                 phone="0951-5012303",
+            ),
+        ],
+    ),
+    StreetSpec(
+        "贺兰山中路街道",
+        "640106003000",
+        "银川市金凤区",
+        [
+            # 西湖社区: the practice of the source article (依次发言、自由发言、意见征求表;
+            # the quarterly party-building joint meeting; 一书三单).
+            CommunitySpec(
+                "xihu",
+                "西湖社区",
+                "640106003007",
+                "金凤区贺兰山中路西湖苑南门",
+                [
+                    CompoundSpec("阅海万家F3区", _numbered(1, 8), floors=18, built=2012),
+                    CompoundSpec("西湖苑", _numbered(1, 10), floors=11, built=2016),
+                ],
+                grids=4,
+                phone="0951-5063307",
             ),
         ],
     ),
@@ -273,6 +297,45 @@ class PersonSpec:
 
 
 PEOPLE = [
+    # 西湖社区: the old party member of 西湖苑 and two resident representatives.
+    PersonSpec(
+        "na_hongming",
+        "纳洪明",
+        "xihu",
+        "西湖苑",
+        "3号楼",
+        "1单元",
+        "502",
+        "13895063502",
+        "m",
+        date(1952, 7, 1),
+        ("party", "representative"),
+    ),
+    PersonSpec(
+        "ma_guihua",
+        "马桂花",
+        "xihu",
+        "西湖苑",
+        "6号楼",
+        "2单元",
+        "301",
+        "13995066301",
+        "f",
+        tags=("representative",),
+    ),
+    PersonSpec(
+        "zhang_zhiyuan",
+        "张志远",
+        "xihu",
+        "阅海万家F3区",
+        "2号楼",
+        "1单元",
+        "1101",
+        "13709562110",
+        "m",
+        tags=("representative", "supervisor"),
+        skills="退休教师",
+    ),
     # Story 1 (金宇名庭): the upstairs and downstairs kitchens.
     PersonSpec(
         "zhang_guoqiang",
@@ -595,8 +658,8 @@ PEOPLE = [
         "su_guilan",
         "苏桂兰",
         "minsheng",
-        "康乐小区",
-        "5号楼",
+        "幸福里",
+        "2号楼",
         "2单元",
         "201",
         "13309535201",
@@ -646,6 +709,47 @@ class OrgSpec:
 
 
 ORGANIZATIONS = [
+    OrgSpec(
+        "property_yuehai",
+        Kind.PROPERTY,
+        "银川阅海物业服务有限公司",
+        ["xihu"],
+        ["阅海万家F3区", "西湖苑"],
+        "0951-5066688",
+        contacts=[("郝建军", "项目经理", "13895066688")],
+    ),
+    OrgSpec(
+        "cobuild_housing_yinchuan",
+        Kind.CO_BUILDING,
+        "银川市住房保障中心",
+        ["xihu"],
+        phone="0951-6888123",
+        contacts=[("马晓东", "中心主任", "13995068123")],
+    ),
+    OrgSpec(
+        "cobuild_huanghe_bank",
+        Kind.CO_BUILDING,
+        "宁夏黄河农村商业银行贺兰山中路支行",
+        ["xihu"],
+        phone="0951-5069966",
+        contacts=[("王丽", "支行行长", "13709569966")],
+    ),
+    OrgSpec(
+        "cobuild_ningxia_bank",
+        Kind.CO_BUILDING,
+        "宁夏银行西湖支行",
+        ["xihu"],
+        phone="0951-5067788",
+        contacts=[("李娜", "党建联络员", "13519567788")],
+    ),
+    OrgSpec(
+        "cobuild_szs_bank",
+        Kind.CO_BUILDING,
+        "石嘴山银行金凤支行",
+        ["xihu"],
+        phone="0951-5065599",
+        contacts=[("杨帆", "客户经理", "13209565599")],
+    ),
     OrgSpec(
         "police_changcheng",
         Kind.POLICE,
@@ -923,6 +1027,7 @@ ORGANIZATIONS = [
 
 # Users: (username, name, role, title, is_head, scope keys)
 STAFF = [
+    ("luoyin", "罗银", "xihu", "社区党委书记", True),
     ("huangyaru", "黄雅茹", "jinyu", "社区党支部书记", True),
     ("zhaojing", "赵静", "jinyu", "社区居委会委员", False),
     ("tanyanhong", "谭彦红", "fenglinwan", "社区居委会副主任", False),
@@ -941,6 +1046,7 @@ STAFF = [
 
 # (username, name, community key, grid number, is grid head)
 GRID_WORKERS = [
+    ("mahaiyan", "马海燕", "xihu", 1),
     ("liuhongli", "刘红丽", "jinyu", 1),
     ("chenxia", "陈霞", "jinyu", 2),
     ("maxiaoyan", "马晓燕", "fenglinwan", 1),
@@ -952,7 +1058,8 @@ GRID_WORKERS = [
     ("hujing", "胡静", "huanghelou", 1),
     ("majuan", "马娟", "shuofang", 1),
     ("jinxia", "金霞", "zhonghua", 1),
-    ("naxiaomei", "纳小梅", "minsheng", 1),
+    # 纳小梅's grid (幸福里1—3号楼) holds the elderly she visits on the 5th (story 10).
+    ("naxiaomei", "纳小梅", "minsheng", 5),
     ("huqiang", "虎强", "minsheng", 2),
 ]
 
@@ -1095,7 +1202,30 @@ def build(stdout=None) -> World:
     _build_organizations(world)
     _build_users(world)
     _build_agreements(world)
+    _build_presence_rules()
     return world
+
+
+# The presence rule of each meeting form that needs one (configurable in the admin): who
+# must be there before the convener may start, so that no meeting starts with nobody of
+# the side it is about. A heart-to-heart talk has no rule.
+PRESENCE_RULES = {
+    # A dispute needs both parties (调解: 双方当事人到场).
+    Form.ONSITE_MEDIATION: {"all_parties_required": True},
+    Form.BUILDING_COUNCIL: {"required_roles": [R.RESIDENT]},
+    Form.COURTYARD_COUNCIL: {"required_roles": [R.PROPERTY], "min_representatives": 2},
+    Form.PARTY_MASS_COUNCIL: {"min_representatives": 2},
+    Form.MONTHLY_COUNCIL: {"min_representatives": 3},
+    Form.MERCHANT_ALLIANCE: {"required_roles": [R.MERCHANT], "min_representatives": 1},
+    Form.PARTY_BUILDING_JOINT: {"required_roles": [R.CO_BUILDING]},
+    Form.PROPERTY_JOINT: {"required_roles": [R.PROPERTY]},
+    Form.CPPCC_CONSULTATION: {"required_roles": [R.CPPCC_NPC]},
+}
+
+
+def _build_presence_rules():
+    for form, rule in PRESENCE_RULES.items():
+        FormRule.objects.get_or_create(form=form, defaults=rule)
 
 
 def _build_community(world, street, spec: CommunitySpec, rng):
@@ -1191,7 +1321,7 @@ def _populate(community, buildings_in_order, grid_of_building, rng):
         Household.objects.filter(community=community).select_related("unit__building")
     )
     residents = []
-    today = date.today()
+    today = timezone.localdate()
     for household in households:
         # About one flat in eight stands empty or is let without registration.
         if rng.random() < 0.12:
@@ -1456,7 +1586,7 @@ def _build_agreements(world):
             "cobuild_bank_yongning",
             "yonghe",
             "永和社区与中国银行永宁支行共驻共建协议书",
-            date(date.today().year, 3, 15),
+            date(timezone.localdate().year, 3, 15),
             {
                 AgreementEntry.ListKind.RESOURCE: [
                     "金融知识宣讲团（6人）",
@@ -1479,7 +1609,7 @@ def _build_agreements(world):
             "cobuild_cmb_wuzhong",
             "minsheng",
             "民生社区与招商银行吴忠分行党建共建协议书",
-            date(date.today().year, 4, 10),
+            date(timezone.localdate().year, 4, 10),
             {
                 AgreementEntry.ListKind.RESOURCE: [
                     "党员志愿者20名",
@@ -1499,6 +1629,52 @@ def _build_agreements(world):
             },
         ),
     ]
+    this_year = timezone.localdate().year
+    done, under_way = AgreementEntry.Status.DONE, AgreementEntry.Status.IN_PROGRESS
+    agreements += [
+        (
+            "cobuild_housing_yinchuan",
+            "xihu",
+            "西湖社区与银川市住房保障中心党建共建协议书",
+            date(this_year, 2, 16),
+            {
+                AgreementEntry.ListKind.RESOURCE: [
+                    ("住房保障政策宣讲员3名", done),
+                    ("在职党员“双报到”志愿者15名", under_way),
+                ],
+                AgreementEntry.ListKind.NEED: [
+                    ("西湖苑村改居居民住房保障政策咨询", done),
+                    ("西湖苑二期公共设施维修", under_way),
+                ],
+                AgreementEntry.ListKind.PROJECT: [
+                    ("住房保障政策每季度进社区", under_way),
+                    ("协调西湖苑二期楼道照明和单元门维修", done),
+                    ("在职党员认领居民“微心愿”", under_way),
+                ],
+            },
+        ),
+        (
+            "cobuild_huanghe_bank",
+            "xihu",
+            "西湖社区与宁夏黄河农村商业银行贺兰山中路支行共建协议书",
+            date(this_year, 2, 16),
+            {
+                AgreementEntry.ListKind.RESOURCE: [
+                    ("低保户家庭爱心包裹", done),
+                    ("金融知识宣讲志愿者", under_way),
+                ],
+                AgreementEntry.ListKind.NEED: [
+                    ("失地农民、失业人员及创业青年、妇女的绿色信用贷款", under_way),
+                    ("微型党建服务角的饮水机和微波炉", done),
+                ],
+                AgreementEntry.ListKind.PROJECT: [
+                    ("为新就业群体打造微型党建服务角（饮水、如厕、歇脚、餐食加热）", done),
+                    ("绿色信用贷款进社区，每月第二个周三现场受理", under_way),
+                    ("老年人防范电信诈骗讲座（每季度）", "open"),
+                ],
+            },
+        ),
+    ]
     for org_key, community_key, title, signed, lists in agreements:
         agreement, created = CoBuildingAgreement.objects.get_or_create(
             organization=world.organizations[org_key],
@@ -1513,8 +1689,13 @@ def _build_agreements(world):
         if created:
             AgreementEntry.objects.bulk_create(
                 [
-                    AgreementEntry(agreement=agreement, list_kind=kind, description=text)
-                    for kind, texts in lists.items()
-                    for text in texts
+                    AgreementEntry(
+                        agreement=agreement,
+                        list_kind=kind,
+                        description=entry if isinstance(entry, str) else entry[0],
+                        status=AgreementEntry.Status.OPEN if isinstance(entry, str) else entry[1],
+                    )
+                    for kind, entries in lists.items()
+                    for entry in entries
                 ]
             )

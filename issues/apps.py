@@ -41,3 +41,23 @@ class IssuesConfig(AppConfig):
             ),
         )
         register_home(Role.RESIDENT, "issues:mine")
+
+        # The grid page is the grid worker's home: their work comes first.
+        from communities.panels import GridPanel, register_grid_panel
+
+        from . import panels
+
+        for panel in (
+            GridPanel("patrol", _("Patrol"), "issues/panels/patrol.html", panels.patrol, 10),
+            GridPanel(
+                "work_queue",
+                _("Work queue"),
+                "issues/panels/work_queue.html",
+                panels.work_queue,
+                20,
+            ),
+            GridPanel(
+                "visits", _("Household visits"), "issues/panels/visits.html", panels.visits, 30
+            ),
+        ):
+            register_grid_panel(panel)

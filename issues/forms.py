@@ -2,8 +2,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from communities.labels import PlaceChoiceField
 from communities.lookups import resident_field
-from communities.models import Building, Compound, Organization, Resident, Unit
+from communities.models import Building, Community, Compound, Organization, Resident, Unit
 from lib.widgets import ParentedSelect, QuickSelect
 
 from .models import (
@@ -47,6 +48,11 @@ def _offer_people(
 
 class IssueForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    # Chosen by staff of several communities; the only one of everyone else, preselected.
+    # Without it the compound's community is taken.
+    community = forms.ModelChoiceField(
+        label=_("community"), queryset=Community.objects.none(), required=False
+    )
     hotline_type = forms.ChoiceField(
         label=_("hotline request type"),
         choices=[("", "—"), *HotlineType.choices],
@@ -64,8 +70,11 @@ class IssueForm(forms.Form):
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
-    compound = forms.ModelChoiceField(
-        label=_("compound"), queryset=Compound.objects.none(), required=False
+    compound = PlaceChoiceField(
+        label=_("compound"),
+        queryset=Compound.objects.none(),
+        required=False,
+        widget=ParentedSelect(parent_of=lambda compound: compound.community_id),
     )
     building = forms.ModelChoiceField(
         label=_("building"),
@@ -92,8 +101,15 @@ class IssueForm(forms.Form):
     def __init__(self, *args, community_ids, residents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        community = self.fields["community"]
+        community.queryset = Community.objects.filter(
+            pk__in=community_ids, archived_at__isnull=True
+        )
+        if len(community_ids) == 1:
+            community.initial = next(iter(community_ids))
+            community.empty_label = None
         compounds = Compound.objects.filter(community__in=community_ids, archived_at__isnull=True)
-        self.fields["compound"].queryset = compounds
+        self.fields["compound"].offer(compounds, community_ids)
         self.fields["building"].queryset = Building.objects.filter(
             compound__in=compounds
         ).select_related("compound")
@@ -112,6 +128,9 @@ class IssueForm(forms.Form):
         data = super().clean()
         if data.get("channel") == Channel.HOTLINE and not data.get("hotline_ticket", "").strip():
             self.add_error("hotline_ticket", _("A 12345 hotline issue needs its ticket number."))
+        community, compound = data.get("community"), data.get("compound")
+        if community is not None and compound is not None and compound.community_id != community.pk:
+            self.add_error("compound", _("Choose a compound of the chosen community."))
         return data
 
 
@@ -203,7 +222,8 @@ class TransitionForm(forms.Form):
             self.fields["organizations"].queryset = Organization.objects.filter(
                 communities=issue.community_id, archived_at__isnull=True
             )
-        cadres = get_user_model().objects.filter(is_active=True)
+        # The system administrator's account runs the site and leads no work.
+        cadres = get_user_model().objects.filter(is_active=True, is_superuser=False)
         if issue is not None:
             # The cadres who may lead it: the community's staff and its street's admins
             # (not every cadre of the district).
@@ -286,7 +306,7 @@ class QueueFilterForm(forms.Form):
 
 
 class PatrolStartForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("grid"), queryset=None)
+    grid = PlaceChoiceField(label=_("grid"), queryset=None)
     route_notes = forms.CharField(
         label=_("route notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -55,7 +55,7 @@ def _sweep(*, kind, field, statuses, lead, title, now):
                     user_id,
                     Issue(pk=r["pk"]),
                     f"{field}-{due.isoformat(timespec='minutes')}",
-                    f"{title}: {r['title'][:100]}",
+                    _("%(title)s: %(subject)s") % {"title": title, "subject": r["title"][:100]},
                     _("Due by %(when)s.") % {"when": due.strftime("%Y-%m-%d %H:%M")},
                     reverse("issues:detail", args=[r["pk"]]),
                 )

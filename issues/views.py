@@ -20,8 +20,10 @@ from access.communities import residents_visible_to
 from access.issues import (
     can_comment_issue,
     can_create_issue,
+    can_draft_resolution_for_issue,
     can_edit_issue,
     can_edit_patrol,
+    can_record_revisit,
     can_record_visit,
     can_report_online,
     can_resolve_in,
@@ -31,10 +33,14 @@ from access.issues import (
     grids_for_patrol,
     issues_visible_to,
     patrols_visible_to,
+    visible_issue_ids,
     visit_grids_for,
 )
+from access.meetings import visible_meeting_ids
+from access.resolutions import visible_resolution_ids
 from access.scope import get_scope
 from accounts.home_panels import home_panels
+from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
 from lib.errors import DomainError, StaleEdit
 from lib.pagination import CountedPaginator
@@ -114,10 +120,11 @@ def _queue_choices(user):
     user may filter by, as {"category"|"grid"|"compound": [(pk, name), …]}."""
     scope = get_scope(user)
     compounds = Compound.objects.filter(community__in=scope.community_ids, archived_at__isnull=True)
+    several = len(scope.community_ids) > 1
     return {
         "category": list(Category.objects.values_list("pk", "name")),
-        "grid": list(visit_grids_for(user).values_list("pk", "name")),
-        "compound": list(compounds.values_list("pk", "name")),
+        "grid": place_choices(visit_grids_for(user), several=several),
+        "compound": place_choices(compounds, several=several),
     }
 
 
@@ -230,13 +237,17 @@ def issue_create(request):
         "community_ids": scope.community_ids,
         "residents": residents_visible_to(request.user),
     }
-    form = IssueForm(request.POST or None, request.FILES or None, **choices)
+    # Grid workers mostly log what they find on patrol; staff, who comes to the office.
+    channel = Channel.GRID_PATROL if scope.is_grid_worker else Channel.WALK_IN
+    form = IssueForm(
+        request.POST or None, request.FILES or None, initial={"channel": channel}, **choices
+    )
     party_forms = PartyFormSet(request.POST or None, prefix="parties", form_kwargs=choices)
     if request.method == "POST" and form.is_valid() and party_forms.is_valid():
         data = form.cleaned_data
         try:
             photos = clean_photos(request.FILES.getlist("photos"))
-            community = _community_for(request.user, data["compound"])
+            community = data["community"] or _community_for(request.user, data["compound"])
             if community is None:
                 raise DomainError(_("Choose the compound the issue is about."), field="compound")
             parties = [party for f in party_forms if (party := f.party())]
@@ -404,10 +415,43 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         # open) is not offered: it happens by itself when its condition comes true.
         if can_transition(user, issue, transition.action) and not refusal(issue, transition.action)
     ]
+    merged = list(_if_any(issue, "merged_issues", issue.merged_issues.only("pk", "title")))
+    # Where the issue went next: the meetings that discussed it and the resolutions they
+    # adopted, read through reverse relations (issues does not import them).
+    agenda_items = list(
+        _if_any(
+            issue,
+            "agenda_items",
+            issue.agenda_items.select_related("meeting")
+            .exclude(meeting__status="cancelled")
+            # Whether a resolution was drafted from the item: a reverse one-to-one, read
+            # by name so that issues imports nothing of the resolutions app.
+            .annotate(resolution_pk=F("resolution__pk"))
+            .order_by("meeting__starts_at", "pk"),
+        )
+    )
+    resolutions = list(
+        _if_any(
+            issue,
+            "resolutions",
+            issue.resolutions.exclude(status="withdrawn").order_by("pk")
+            if staff_view
+            else issue.resolutions.filter(status="published").order_by("pk"),
+        )
+    )
     events = issue.events.only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME)
     if not staff_view:
         events = events.exclude(kind=IssueEvent.Kind.NOTE)
     now = timezone.now()
+    resolutions = list(
+        _if_any(
+            issue,
+            "resolutions",
+            issue.resolutions.exclude(status="withdrawn").order_by("pk")
+            if staff_view
+            else issue.resolutions.filter(status="published").order_by("pk"),
+        )
+    )
     context = {
         "issue": issue,
         "events": events,
@@ -418,31 +462,26 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         if staff_view
         else [],
         "summonses": _if_any(issue, "summonses", issue.summonses.select_related("organization")),
-        "merged_issues": _if_any(issue, "merged_issues", issue.merged_issues.only("pk", "title")),
-        # Where the issue went next: the meetings that discussed it and the resolutions
-        # they adopted, read through reverse relations (issues does not import them).
-        "agenda_items": _if_any(
-            issue,
-            "agenda_items",
-            issue.agenda_items.select_related("meeting")
-            .exclude(meeting__status="cancelled")
-            # Whether a resolution was drafted from the item: a reverse one-to-one, read
-            # by name so that issues imports nothing of the resolutions app.
-            .annotate(resolution_pk=F("resolution__pk"))
-            .order_by("meeting__starts_at", "pk"),
-        ),
-        "resolutions": _if_any(
-            issue,
-            "resolutions",
-            issue.resolutions.exclude(status="withdrawn").order_by("pk")
-            if staff_view
-            else issue.resolutions.filter(status="published").order_by("pk"),
-        ),
+        "merged_issues": merged,
+        "agenda_items": agenda_items,
+        "resolutions": resolutions,
+        # What of it the viewer may open: the page links only that (access decides).
+        "open_issues": visible_issue_ids(user, [m.pk for m in merged] + [issue.merged_into_id]),
+        "open_meetings": visible_meeting_ids(user, [item.meeting_id for item in agenda_items]),
+        "open_resolutions": visible_resolution_ids(user, [r.pk for r in resolutions])
+        if staff_view
+        else set(),
+        # An escalated issue agreed without a meeting is drafted from here, once: not while
+        # a draft of it waits (statuses by name: issues imports nothing of resolutions).
+        "may_draft_for_issue": can_draft_resolution_for_issue(user, issue)
+        and not any(r.status in ("draft", "awaiting_review") for r in resolutions),
         "actions": actions,
         "may_resolve": can_resolve_in(user, issue.community_id),
         "staff_view": staff_view,
         "can_edit": can_edit_issue(user, issue),
         "can_comment": can_comment_issue(user, issue),
+        # 事后回访: a closed issue offers its revisit form to those who may record it.
+        "can_revisit": can_record_revisit(user, issue),
         "comment_form": CommentForm(),
         "assign_form": AssignForm(
             initial={"version": issue.version, "assignee": issue.assignee_id}, issue=issue
@@ -647,7 +686,7 @@ def patrol_list(request):
     _require_workers(request.user)
     grids = grids_for_patrol(request.user)
     form = PatrolStartForm(request.POST or None)
-    form.fields["grid"].queryset = grids
+    form.fields["grid"].offer(grids, get_scope(request.user).community_ids)
     only = list(grids[:2])
     if len(only) == 1:
         # Most grid workers look after one grid: it is already chosen on the phone.
@@ -793,9 +832,12 @@ def _month_start(now):
 @login_required
 def visit_list(request):
     _require_workers(request.user)
-    grids = list(visit_grids_for(request.user).order_by("name"))
+    grids = list(visit_grids_for(request.user).select_related("community").order_by("name"))
     if not grids:
         return render(request, "issues/visit_list.html", {"grids": [], "grid": None})
+    several = len({g.community_id for g in grids}) > 1
+    for g in grids:
+        g.label = with_community(g.name, g.community.name) if several else g.name
     grid_id = request.GET.get("grid")
     grid = next((g for g in grids if str(g.pk) == grid_id), grids[0])
     since = _month_start(timezone.now())

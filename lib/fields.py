@@ -48,6 +48,16 @@ def _add_classes(widget, *names):
     widget.attrs["class"] = css
 
 
+def _marked_required(field) -> bool:
+    """Whether the label carries the required marker. An extra row of a formset (a form
+    that may stay empty) is optional as a whole: its fields are required only once the row
+    is filled in, so they carry no marker until then."""
+    form = field.form
+    if form.empty_permitted and not (form.is_bound and form.has_changed()):
+        return False
+    return field.field.required
+
+
 def quick_field(field):
     if field.is_hidden:
         return mark_safe(str(field))
@@ -62,7 +72,7 @@ def quick_field(field):
         wrapper += f" {extra}"
     parts = [f'<div id="div_{escape(field.auto_id or "")}" class="{escape(wrapper)}">']
     if field.label:
-        required = field.field.required
+        required = _marked_required(field)
         target = f'for="{escape(field.id_for_label)}" ' if field.id_for_label else ""
         parts.append(
             f'<label {target}class="form-label{" requiredField" if required else ""}">'

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.labels import PlaceChoiceField
 from communities.lookups import resident_field
 from communities.models import Community, Compound, Grid
 from issues.models import Issue
@@ -13,8 +14,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class MeetingForm(forms.Form):
     community = forms.ModelChoiceField(Community.objects.none(), label=_("community"))
-    grid = forms.ModelChoiceField(Grid.objects.none(), label=_("grid"), required=False)
-    compound = forms.ModelChoiceField(Compound.objects.none(), label=_("compound"), required=False)
+    grid = PlaceChoiceField(Grid.objects.none(), label=_("grid"), required=False)
+    compound = PlaceChoiceField(Compound.objects.none(), label=_("compound"), required=False)
     form = forms.ChoiceField(choices=Form.choices, label=_("form"))
     title = forms.CharField(label=_("title"), max_length=200)
     venue = forms.CharField(label=_("venue"), max_length=200)
@@ -39,9 +40,10 @@ class MeetingForm(forms.Form):
         if scope.is_grid_worker:
             grids = grids.filter(pk__in=scope.grid_ids)
             self.fields["grid"].required = True
-        self.fields["grid"].queryset = grids
-        self.fields["compound"].queryset = Compound.objects.filter(
-            community__in=scope.community_ids, archived_at__isnull=True
+        self.fields["grid"].offer(grids, scope.community_ids)
+        self.fields["compound"].offer(
+            Compound.objects.filter(community__in=scope.community_ids, archived_at__isnull=True),
+            scope.community_ids,
         )
         self.fields["issues"].queryset = issues.filter(
             status__in=[IssueStatus.TO_DELIBERATE, IssueStatus.IN_DELIBERATION]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.urls import url_by_pk
 
@@ -45,14 +46,17 @@ class ParticipantRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Roles whose words count as the residents' side when comparing speaking time.
+# Roles whose words count as the residents' side when comparing speaking time. Merchants
+# are a side of their own: at a merchants–residents alliance (商居联盟会) they sit across the
+# table from the residents.
 RESIDENT_SIDE_ROLES = (
     ParticipantRole.REPRESENTATIVE,
     ParticipantRole.SUPERVISOR,
     ParticipantRole.RESIDENT,
     ParticipantRole.PARTY,
-    ParticipantRole.MERCHANT,
 )
+# Those who speak for themselves, not for an office: they never give an official's answer.
+NOT_OFFICIAL_ROLES = (*RESIDENT_SIDE_ROLES, ParticipantRole.MERCHANT)
 
 
 class FormRule(models.Model):
@@ -323,6 +327,10 @@ class Participant(models.Model):
         return self.name
 
 
+# Who counts as present (in the room, and as a voter): those who came, on time or late.
+PRESENT_ATTENDANCES = (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
+
+
 class Opinion(models.Model):
     """One contribution to an agenda item: a turn, a free remark, a written opinion form
     (意见征求表) or an official's answer given on the spot."""
@@ -336,7 +344,7 @@ class Opinion(models.Model):
     class Stance(models.TextChoices):
         FOR = "for", _("For")
         AGAINST = "against", _("Against")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("stance", "Other")
 
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("agenda item")

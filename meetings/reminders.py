@@ -68,7 +68,8 @@ def meeting_reminders(*, now=None) -> int:
                         users[r["pk"]],
                         Meeting(pk=r["meeting_id"]),
                         f"{step}-{starts.isoformat(timespec='minutes')}",
-                        f"{title}: {r['meeting__title'][:100]}",
+                        _("%(title)s: %(subject)s")
+                        % {"title": title, "subject": r["meeting__title"][:100]},
                         _("%(when)s at %(venue)s.")
                         % {"when": starts.strftime("%Y-%m-%d %H:%M"), "venue": r["meeting__venue"]},
                         reverse("meetings:detail", args=[r["meeting_id"]]),

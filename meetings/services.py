@@ -1,6 +1,7 @@
 """Every write to meetings: convening, invitations, the live record, outcomes, minutes."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access.meetings import can_convene_in, can_manage_meeting
 from core import audit
@@ -17,6 +19,8 @@ from lib.errors import DomainError, StaleEdit
 from notifications.services import notify
 
 from .models import (
+    NOT_OFFICIAL_ROLES,
+    PRESENT_ATTENDANCES,
     RESIDENT_SIDE_ROLES,
     AgendaItem,
     FormRule,
@@ -233,7 +237,12 @@ def participant_add(
             contact=contact,
             organization_name=organization_name,
         )
-        audit.record(actor=actor, obj=meeting, action="participant", note=f"{name} ({role})")
+        audit.record(
+            actor=actor,
+            obj=meeting,
+            action="participant",
+            note=_("%(name)s (%(role)s)") % {"name": name, "role": participant.get_role_display()},
+        )
     return participant
 
 
@@ -274,7 +283,10 @@ def _with_accounts(participants):
 
 
 def meeting_ics(meeting, *, uid_suffix="") -> str:
-    """The meeting as an iCalendar text (one VEVENT), for invitations and downloads."""
+    """The meeting as an iCalendar text (one VEVENT), for invitations and downloads. Its
+    times are written in the site's zone (Asia/Shanghai) with that zone's VTIMEZONE, so
+    every calendar client reads the local time the meeting was convened for, whatever
+    zone the client itself is set to."""
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -286,8 +298,9 @@ def meeting_ics(meeting, *, uid_suffix="") -> str:
     event.add("uid", f"meeting-{meeting.pk}@{host}")
     event.add("summary", meeting.title)
     event.add("location", meeting.venue)
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
+    local = ZoneInfo(settings.TIME_ZONE)
+    event.add("dtstart", meeting.starts_at.astimezone(local))
+    event.add("dtend", meeting.ends_at.astimezone(local))
     event.add("dtstamp", timezone.now())
     event.add("sequence", meeting.version)
     items = [item.title for item in meeting.agenda_items.all()]
@@ -303,6 +316,9 @@ def meeting_ics(meeting, *, uid_suffix="") -> str:
     if meeting.status == Meeting.Status.CANCELLED:
         event.add("status", "CANCELLED")
     calendar.add_component(event)
+    # The zone's rules over the years meetings are held (Asia/Shanghai has kept +08:00
+    # without daylight saving since 1991): one STANDARD block.
+    calendar.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
     return calendar.to_ical().decode()
 
 
@@ -332,7 +348,13 @@ def meeting_invite(*, actor, meeting) -> int:
                 sent += 1
             participant.invited_at = now
             participant.save(update_fields=["invited_at"])
-        audit.record(actor=actor, obj=meeting, action="invite", note=str(sent))
+        audit.record(
+            actor=actor,
+            obj=meeting,
+            action="invite",
+            note=ngettext("%(count)s person invited", "%(count)s people invited", sent)
+            % {"count": sent},
+        )
     return sent
 
 
@@ -348,7 +370,11 @@ def participant_respond(*, actor, participant, response, reason="") -> Participa
         locked.absence_reason = reason.strip()[:200] if response == Participant.Response.NO else ""
         locked.save(update_fields=["response", "responded_at", "absence_reason"])
         audit.record(
-            actor=actor, obj=locked.meeting, action="respond", note=f"{locked.name}: {response}"
+            actor=actor,
+            obj=locked.meeting,
+            action="respond",
+            note=_("%(name)s: %(value)s")
+            % {"name": locked.name, "value": locked.get_response_display()},
         )
     return locked
 
@@ -362,9 +388,9 @@ def presence_problems(meeting) -> list[str]:
     if rule is None:
         return []
     present = list(
-        meeting.participants.filter(
-            attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
-        ).values_list("role", flat=True)
+        meeting.participants.filter(attendance__in=PRESENT_ATTENDANCES).values_list(
+            "role", flat=True
+        )
     )
     problems = []
     labels = dict(ParticipantRole.choices)
@@ -379,7 +405,7 @@ def presence_problems(meeting) -> list[str]:
         )
     if rule.all_parties_required:
         missing = meeting.participants.filter(role=ParticipantRole.PARTY).exclude(
-            attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
+            attendance__in=PRESENT_ATTENDANCES
         )
         for name in missing.values_list("name", flat=True):
             problems.append(_("Party %(name)s is not present.") % {"name": name})
@@ -387,9 +413,7 @@ def presence_problems(meeting) -> list[str]:
 
 
 def present_count(meeting) -> int:
-    return meeting.participants.filter(
-        attendance__in=[Participant.Attendance.PRESENT, Participant.Attendance.LATE]
-    ).count()
+    return meeting.participants.filter(attendance__in=PRESENT_ATTENDANCES).count()
 
 
 def attendance_record(*, actor, participant, attendance, reason="") -> Participant:
@@ -402,7 +426,7 @@ def attendance_record(*, actor, participant, attendance, reason="") -> Participa
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         locked.attendance = attendance
-        if attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE):
+        if attendance in PRESENT_ATTENDANCES:
             locked.signed_in_at = locked.signed_in_at or timezone.now()
         if attendance == Participant.Attendance.ABSENT:
             locked.absence_reason = reason.strip()[:200]
@@ -411,7 +435,8 @@ def attendance_record(*, actor, participant, attendance, reason="") -> Participa
             actor=actor,
             obj=meeting,
             action="attendance",
-            note=f"{locked.name}: {locked.get_attendance_display()}",
+            note=_("%(name)s: %(value)s")
+            % {"name": locked.name, "value": locked.get_attendance_display()},
         )
     return locked
 
@@ -473,9 +498,16 @@ def meeting_transition(
                 raise DomainError(_("Answer the open correction requests first."))
             locked.minutes_finalised_at = now
             fields.append("minutes_finalised_at")
+        previous = locked.status
         locked.status = transition.target
         _bump(locked, *fields)
-        audit.record(actor=actor, obj=locked, action=action, note=note)
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action=action,
+            changes=audit.status_change(previous, locked.status),
+            note=note,
+        )
         if action == "cancel":
             _notify_cancelled(locked, note)
     return locked
@@ -589,7 +621,7 @@ def opinion_add(
     speaker_name = (speaker_name or "").strip()
     if not speaker_name:
         raise DomainError(_("Choose the speaker or give a name."), field="speaker_name")
-    if kind == Opinion.Kind.ANSWER and role in RESIDENT_SIDE_ROLES:
+    if kind == Opinion.Kind.ANSWER and role in NOT_OFFICIAL_ROLES:
         raise DomainError(_("An official's answer is given by an official."), field="participant")
     if spoken_seconds < 0 or spoken_seconds > 6 * 3600:
         raise DomainError(_("Speaking time looks wrong."), field="spoken_seconds")
@@ -674,7 +706,13 @@ def agenda_item_decide(
         locked.vote_options = vote_options
         locked.phase = AgendaItem.Phase.DONE
         locked.save()
-        audit.record(actor=actor, obj=meeting, action="decide", note=f"{locked.title}: {outcome}")
+        audit.record(
+            actor=actor,
+            obj=meeting,
+            action="decide",
+            note=_("%(name)s: %(value)s")
+            % {"name": locked.title, "value": locked.get_outcome_display()},
+        )
         if locked.issue_id:
             issue = locked.issue
             if issue.status == IssueStatus.TO_DELIBERATE:
@@ -694,7 +732,8 @@ def agenda_item_decide(
 
 
 def speaking_time_by_role(meeting) -> list[dict]:
-    """Seconds spoken per role and the residents' share, aggregated in the database."""
+    """Seconds spoken per role, aggregated in the database, each row saying whether it is
+    the residents' side or the merchants' (who are not residents)."""
     rows = (
         Opinion.objects.filter(agenda_item__meeting=meeting)
         .values("role")
@@ -707,6 +746,7 @@ def speaking_time_by_role(meeting) -> list[dict]:
             **row,
             "label": labels.get(row["role"], row["role"]),
             "resident_side": row["role"] in RESIDENT_SIDE_ROLES,
+            "merchant_side": row["role"] == ParticipantRole.MERCHANT,
         }
         for row in rows
     ]
@@ -810,7 +850,7 @@ def summary_publish(*, actor, meeting, summary, expected_version) -> Meeting:
         locked.summary = summary
         locked.summary_published_at = timezone.now()
         _bump(locked, "summary", "summary_published_at")
-        audit.record(actor=actor, obj=locked, action="publish", note="summary")
+        audit.record(actor=actor, obj=locked, action="publish_summary")
     return locked
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from access.issues import issues_visible_to
 from access.meetings import (
+    agenda_item_access,
     can_convene,
     can_manage_meeting,
     can_request_correction,
@@ -28,7 +29,14 @@ from lib.pdf import pdf_response, render_pdf
 
 from . import forms, services
 from .followups import attach_follow_ups
-from .models import AgendaItem, Meeting, MinutesCorrection, Opinion, Participant
+from .models import (
+    PRESENT_ATTENDANCES,
+    AgendaItem,
+    Meeting,
+    MinutesCorrection,
+    Opinion,
+    Participant,
+)
 from .proposals import proposed_invitees
 from .workflow import MINUTES_DRAFT, RECORDING, TRANSITIONS, actions_from
 
@@ -110,14 +118,12 @@ def _detail_context(request, meeting, **extra):
     participants = list(meeting.participants.all())
     manage = can_manage_meeting(request.user, meeting)
     recording = meeting.status in RECORDING and manage
-    present = [
-        p
-        for p in participants
-        if p.attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
-    ]
+    present = [p for p in participants if p.attendance in PRESENT_ATTENDANCES]
     attach_follow_ups(request.user, meeting, items)
     item_forms = extra.pop("item_forms", {})
+    access = agenda_item_access(request.user, items)
     for item in items:
+        item.access = access[item.pk]
         given = item_forms.get(item.pk, {})
         item.opinion_form = given.get("opinion_form") or (
             forms.OpinionForm(
@@ -279,15 +285,17 @@ def attendance(request, pk, participant_pk):
     else:
         error = _("Choose an attendance.")
     if request.htmx:
+        # The row, then the present counts of the page out of band (htmx's hx-swap-oob).
         return render(
             request,
-            "meetings/partials/participant_row.html",
+            "meetings/partials/attendance.html",
             {
                 "p": participant,
                 "meeting": meeting,
                 "manage": True,
                 "error": error,
                 "attendance_choices": Participant.Attendance.choices,
+                "present_count": services.present_count(meeting),
             },
         )
     if error:
@@ -506,16 +514,15 @@ def _minutes_context(request, meeting):
             Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
         )
     )
+    access = agenda_item_access(request.user, items)
+    for item in items:
+        item.access = access[item.pk]
     participants = list(meeting.participants.all())
     attach_follow_ups(request.user, meeting, items)
     return {
         "meeting": meeting,
         "items": items,
-        "present": [
-            p
-            for p in participants
-            if p.attendance in (Participant.Attendance.PRESENT, Participant.Attendance.LATE)
-        ],
+        "present": [p for p in participants if p.attendance in PRESENT_ATTENDANCES],
         "absent": [p for p in participants if p.attendance == Participant.Attendance.ABSENT],
         "speaking": services.speaking_time_by_role(meeting),
         "corrections": list(meeting.corrections.select_related("requested_by")),
@@ -616,7 +623,7 @@ def minutes_pdf(request, pk):
     pdf = render_pdf(
         "meetings/minutes_pdf.html", _minutes_context(request, meeting), request=request
     )
-    return pdf_response(pdf, f"{meeting.title}-{_('minutes')}.pdf")
+    return pdf_response(pdf, _("%(title)s minutes.pdf") % {"title": meeting.title})
 
 
 @login_required

@@ -19,7 +19,7 @@ class ReportChoiceForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [
-            (f"street:{street.pk}", f"{street.name}（{_('whole street')}）")
+            (f"street:{street.pk}", _("%(street)s (whole street)") % {"street": street.name})
             for street in report_streets_visible_to(user)
         ]
         choices += [

@@ -115,7 +115,7 @@ def report_snapshot_compute(*, actor, target, year: int, month: int, now=None) -
             actor=actor,
             obj=snapshot,
             action="recompute" if existing else "compute",
-            changes={"month": f"{year:04d}-{month:02d}"},
+            note=f"{year:04d}-{month:02d}",
         )
     return snapshot
 

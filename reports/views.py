@@ -27,7 +27,7 @@ from access.reports import (
 )
 from access.scope import get_scope
 from communities.models import Street
-from issues.models import OPEN_STATUSES, Issue, Status
+from issues.models import OPEN_STATUSES, Issue, Status, overdue_q
 from lib.errors import DomainError
 from lib.pagination import CountedPaginator
 from lib.related import name_of, user_name_of
@@ -248,7 +248,8 @@ def _figures(communities, now, today, week_end):
     ).aggregate(
         new=Count("pk", filter=Q(status=Status.REPORTED)),
         open=Count("pk"),
-        late=Count("pk", filter=Q(handle_deadline__lt=now)),
+        # Past the time limit running now, as the work queue's "overdue only" counts it.
+        late=Count("pk", filter=overdue_q(now)),
     )
     item_counts = ActionItem.objects.filter(OPEN_ITEM, community__in=communities).aggregate(
         due_week=Count("pk", filter=Q(deadline__gte=today, deadline__lte=week_end)),
@@ -313,7 +314,7 @@ def street_dashboard(request):
         .values("community")
         .annotate(
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            late=Count("pk", filter=Q(status__in=OPEN_STATUSES, handle_deadline__lt=now)),
+            late=Count("pk", filter=overdue_q(now)),
             received=Count("pk", filter=Q(reported_at__gte=start, reported_at__lt=end)),
             closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
         )

@@ -77,8 +77,11 @@ class ActionItemForm(forms.ModelForm):
                 communities=community, archived_at__isnull=True
             )
             self.fields["responsible_user"].queryset = (
+                # The system administrator's account runs the site and carries out no work.
                 User.objects.filter(
-                    is_active=True, role__in=[Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN]
+                    is_active=True,
+                    is_superuser=False,
+                    role__in=[Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN],
                 )
                 .filter(models_q_for_community(community))
                 .distinct()
@@ -236,12 +239,19 @@ class RevisitForm(forms.Form):
     visited_at = forms.DateTimeField(
         label=_("When"),
         required=False,
+        help_text=_("Leave it empty for a revisit made just now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     findings = forms.CharField(
         label=_("What the revisit found"), widget=forms.Textarea(attrs={"rows": 4})
     )
     problem_recurred = forms.BooleanField(label=_("The problem has come back"), required=False)
+    rating = forms.ChoiceField(
+        label=_("The reporter's rating"),
+        choices=[("", _("Not asked")), *Evaluation.Rating.choices],
+        required=False,
+        help_text=_("Asked at the revisit, in person or on the phone."),
+    )
 
 
 class BoardFilterForm(forms.Form):

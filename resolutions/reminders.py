@@ -106,7 +106,7 @@ def action_item_deadlines(*, today=None) -> int:
             def compose(r, title=title, step=step):
                 return (
                     step,
-                    f"{title}: {r['measure'][:80]}",
+                    _("%(title)s: %(subject)s") % {"title": title, "subject": r["measure"][:80]},
                     _("%(measure)s — deadline %(deadline)s (%(resolution)s).")
                     % {
                         "measure": r["measure"],
@@ -302,7 +302,8 @@ def revisits_due(*, today=None) -> int:
                         _("Revisit due: %(title)s") % {"title": r["title"][:100]},
                         _("“%(title)s” was closed %(days)d days ago. Visit and record a revisit.")
                         % {"title": r["title"], "days": after},
-                        reverse("issues:detail", args=[r["pk"]]),
+                        # Straight to the revisit form, which leads back to the issue.
+                        reverse("resolutions:revisit", args=[r["pk"]]),
                     )
                 )
     return notify_bulk(kind=KIND_REVISIT_DUE, messages=messages)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access.resolutions import (
     can_answer_objection,
@@ -357,9 +358,12 @@ def cost_split_set(
         audit.record(
             actor=actor,
             obj=locked,
-            action="update",
-            note="cost split",
-            changes={"shares": ["", str(len(shares))], "total": ["", str(total or "")]},
+            action="cost_split",
+            note=ngettext(
+                "%(count)s party shares the cost", "%(count)s parties share the cost", len(shares)
+            )
+            % {"count": len(shares)}
+            + (_(", %(total)s yuan in all") % {"total": total} if total is not None else ""),
         )
     return locked
 
@@ -430,9 +434,9 @@ def resolution_transition(
         audit.record(
             actor=actor,
             obj=locked,
-            action="transition",
-            changes={"status": [previous, locked.status]},
-            note=f"{action}: {note}" if note else action,
+            action=action,
+            changes=audit.status_change(previous, locked.status),
+            note=note,
         )
         if action in ("adopt", "approve_review"):
             _issue_to_execution(actor=actor, issue=locked.issue)
@@ -469,7 +473,7 @@ def confirmation_record(
             confirmed_at=confirmed_at or timezone.now(),
             recorded_by=actor,
         )
-        audit.record(actor=actor, obj=locked, action="update", note=f"confirmation: {confirmation}")
+        audit.record(actor=actor, obj=locked, action="confirm", note=str(confirmation))
     return confirmation
 
 
@@ -513,7 +517,7 @@ def objection_lodge(*, actor, resolution, reason: str) -> Objection:
         objection = Objection.objects.create(
             resolution=resolution, resident_id=actor.resident_id, reason=reason.strip()
         )
-        audit.record(actor=actor, obj=resolution, action="update", note="objection lodged")
+        audit.record(actor=actor, obj=resolution, action="object", note=objection.reason)
         for user in resolution.community.staff.filter(is_active=True):
             notify(
                 recipient=user,
@@ -538,7 +542,9 @@ def objection_answer(*, actor, objection, answer: str) -> Objection:
         locked.answered_by = actor
         locked.answered_at = timezone.now()
         locked.save()
-        audit.record(actor=actor, obj=locked.resolution, action="update", note="objection answered")
+        audit.record(
+            actor=actor, obj=locked.resolution, action="answer_objection", note=locked.answer
+        )
         user = getattr(locked.resident, "user", None)
         if user is not None and user.is_active:
             from django.urls import reverse
@@ -615,6 +621,8 @@ def progress_report(
             percent=percent,
             photos=photos,
         )
+        before = audit.snapshot(locked, ["percent"])
+        previous = locked.status
         locked.percent = percent
         if request_check:
             locked.status = ActionItem.Status.AWAITING_CHECK
@@ -622,7 +630,13 @@ def progress_report(
             locked.status = ActionItem.Status.IN_PROGRESS
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="update", note=f"progress {percent}%")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action="request_check" if request_check else "progress",
+            changes={**audit.diff(before, locked), **audit.status_change(previous, locked.status)},
+            note=update.text,
+        )
         grid = locked.resolution.issue.grid
         if grid is not None:
             from django.urls import reverse
@@ -691,10 +705,17 @@ def action_item_transition(
             _deny()
         if transition.needs_note and not note:
             raise DomainError(_("Please say why."), field="note")
+        previous = locked.status
         locked.status = transition.target
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="transition", note=f"{action}: {note}")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action=action,
+            changes=audit.status_change(previous, locked.status),
+            note=note,
+        )
         if action == "cancel":
             _after_item_finished(actor=actor, resolution=locked.resolution)
     return locked
@@ -718,6 +739,7 @@ def item_check(
         if not can_check_item(actor, locked) or not can_item_transition(actor, locked, action):
             _deny()
         now = timezone.now()
+        previous = locked.status
         if passed:
             locked.status = ActionItem.Status.DONE
             locked.percent = 100
@@ -741,7 +763,13 @@ def item_check(
         )
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="transition", note=f"{action}: {text}")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action=action,
+            changes=audit.status_change(previous, locked.status),
+            note=text,
+        )
         issue = locked.resolution.issue
         if passed:
             _after_item_finished(actor=actor, resolution=locked.resolution)
@@ -852,7 +880,12 @@ def evaluation_submit(*, actor, issue, rating: str, comment: str = "") -> Evalua
             comment=comment,
             round=round_,
         )
-        audit.record(actor=actor, obj=locked, action="update", note=f"evaluation: {rating}")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action="evaluate",
+            note=" ".join(filter(None, [evaluation.get_rating_display(), comment])),
+        )
         if rating == Evaluation.Rating.UNSATISFIED:
             issue_transition(
                 issue=locked,
@@ -874,16 +907,46 @@ def revisit_record(
     findings: str,
     problem_recurred: bool = False,
     visited_at=None,
+    rating: str = "",
 ) -> Revisit:
-    """A revisit after closure (事后回访). A problem that has come back reopens the issue."""
+    """A revisit after closure (事后回访). A problem that has come back reopens the issue.
+
+    `rating` is the reporter's answer to "how satisfied are you?" asked at the revisit, as
+    the 12345 callback asks it: it is recorded as the reporter's evaluation of this round
+    (most reporters have no account and answer in person or on the phone); unsatisfied
+    reopens the issue like a problem that came back."""
     if method not in Revisit.Method.values:
         raise DomainError(_("Choose how the revisit was made."), field="method")
     if not (findings or "").strip():
         raise DomainError(_("Write down what the revisit found."), field="findings")
+    if rating and rating not in Evaluation.Rating.values:
+        raise DomainError(_("Choose how satisfied you are."), field="rating")
     with transaction.atomic():
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
         if not can_record_revisit(actor, locked):
             _deny(_("Only a closed issue of your community can be revisited."))
+        if rating:
+            if locked.reporter_resident_id is None:
+                raise DomainError(
+                    _("The reporter is not a resident on record: nobody to rate it."),
+                    field="rating",
+                )
+            if Evaluation.objects.filter(
+                issue=locked,
+                resident_id=locked.reporter_resident_id,
+                round=evaluation_round(locked),
+            ).exists():
+                raise DomainError(
+                    _("The reporter has already rated this round of work."), field="rating"
+                )
+            Evaluation.objects.create(
+                issue=locked,
+                resident_id=locked.reporter_resident_id,
+                rating=rating,
+                comment=findings.strip() if rating == Evaluation.Rating.UNSATISFIED else "",
+                round=evaluation_round(locked),
+            )
+            problem_recurred = problem_recurred or rating == Evaluation.Rating.UNSATISFIED
         revisit = Revisit.objects.create(
             issue=locked,
             visited_at=visited_at or timezone.now(),
@@ -892,7 +955,7 @@ def revisit_record(
             findings=findings.strip(),
             problem_recurred=problem_recurred,
         )
-        audit.record(actor=actor, obj=locked, action="update", note=f"revisit: {revisit.findings}")
+        audit.record(actor=actor, obj=locked, action="revisit", note=revisit.findings)
         if problem_recurred:
             issue_transition(
                 issue=locked,
@@ -913,10 +976,16 @@ def action_item_cancel_draft(*, actor, item) -> ActionItem:
             _deny()
         if locked.resolution.status != Resolution.Status.DRAFT:
             raise DomainError(_("Items can be removed only from a draft."))
+        previous = locked.status
         locked.status = ActionItem.Status.CANCELLED
         locked.version += 1
         locked.save()
-        audit.record(actor=actor, obj=locked, action="transition", note="cancel")
+        audit.record(
+            actor=actor,
+            obj=locked,
+            action="cancel",
+            changes=audit.status_change(previous, locked.status),
+        )
     return locked
 
 

@@ -10,13 +10,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import (
-    Avg,
-    Count,
     DateTimeField,
     Func,
     Max,
     Prefetch,
-    Q,
     Subquery,
     Value,
 )
@@ -30,7 +27,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.issues import get_issue_for_user
+from access.issues import get_issue_for_user, visible_issue_ids
+from access.meetings import visible_meeting_ids
 from access.resolutions import (
     can_answer_objection,
     can_check_item,
@@ -39,6 +37,7 @@ from access.resolutions import (
     can_edit_draft,
     can_evaluate,
     can_item_transition,
+    can_list_resolutions,
     can_manage_resolution,
     can_object,
     can_record_revisit,
@@ -78,6 +77,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import ITEM_OPEN_STATUSES, ActionItem, CostShare, Objection, ProgressUpdate, Resolution
+from .selectors import with_item_figures
 from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, item_actions_from
 
 PER_PAGE = 20
@@ -108,8 +108,7 @@ def _items_with_progress(queryset):
 
 @login_required
 def resolution_list(request):
-    scope = get_scope(request.user)
-    if not scope.works_for_community:
+    if not can_list_resolutions(request.user):
         raise PermissionDenied
     resolutions = (
         resolutions_visible_to(request.user)
@@ -139,6 +138,7 @@ def _resolution_queryset():
 @login_required
 def resolution_detail(request, pk):
     resolution = get_resolution_for_user(request.user, pk, queryset=_resolution_queryset())
+    with_item_figures([resolution])
     items = _items_with_progress(resolution.items.all()).prefetch_related(
         Prefetch(
             "cost_shares",
@@ -171,6 +171,13 @@ def resolution_detail(request, pk):
             "actions": actions,
             "transition_form": TransitionForm(initial={"version": resolution.version}),
             "is_private": is_private_outcome(resolution),
+            # The issue and meeting are linked only for those who may open them: an
+            # organization responsible for an item was not necessarily at the meeting.
+            "open_issue": bool(visible_issue_ids(request.user, [resolution.issue_id])),
+            "open_meeting": bool(
+                resolution.agenda_item
+                and visible_meeting_ids(request.user, [resolution.agenda_item.meeting_id])
+            ),
             "household_part": household_part,
         },
     )
@@ -763,32 +770,8 @@ def revisit(request, issue_pk):
 # ---------------------------------------------------------------- public board
 
 
-def _with_item_counts(resolutions):
-    """Each resolution's action items, cancelled ones left out: how many, how many done,
-    and their mean progress, in one grouped query over the resolutions shown (a page)."""
-    resolutions = list(resolutions)
-    rows = (
-        ActionItem.objects.filter(resolution__in=resolutions)
-        .exclude(status=ActionItem.Status.CANCELLED)
-        .order_by()
-        .values("resolution")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status=ActionItem.Status.DONE)),
-            mean=Avg("percent"),
-        )
-    )
-    counts = {row["resolution"]: row for row in rows}
-    for resolution in resolutions:
-        row = counts.get(resolution.pk, {})
-        resolution.item_count = row.get("total", 0)
-        resolution.done_count = row.get("done", 0)
-        resolution.progress = round(row.get("mean") or 0)
-    return resolutions
-
-
 def _counted_page(page):
-    page.object_list = _with_item_counts(page.object_list)
+    page.object_list = with_item_figures(page.object_list)
     return page
 
 
@@ -885,7 +868,7 @@ def board(request):
 
 def public_detail(request, pk):
     resolution = get_public_resolution(pk, queryset=_board_queryset())
-    _with_item_counts([resolution])
+    with_item_figures([resolution])
     private = is_private_outcome(resolution)
     items = resolution.items.exclude(status=ActionItem.Status.CANCELLED).select_related(
         "responsible_organization"

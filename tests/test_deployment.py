@@ -131,3 +131,35 @@ def test_gunicorn_workers_freeze_what_they_load_before_serving():
         assert "url_patterns" in get_resolver().__dict__  # resolved, not lazily pending
     finally:
         gc.unfreeze()
+
+
+def _site_url(**environment):
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.local", **environment)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings;"
+            " print(settings.SITE_URL)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_links_in_emails_use_the_port_the_demo_is_served_on():
+    assert _site_url() == "http://127.0.0.1:8000"
+    assert _site_url(PORT="8123") == "http://127.0.0.1:8123"
+    assert _site_url(PORT="8123", SITE_URL="https://yishi.example.cn/") == (
+        "https://yishi.example.cn"
+    )
+    # The demo script hands its port to the server and to the worker that sends the emails.
+    script = (ROOT / "bin" / "run-demo").read_text()
+    exported = script.index("export PORT=${PORT:-8000}")
+    assert exported < script.index("celery -A config worker")
+    assert exported < script.index("manage.py runserver")

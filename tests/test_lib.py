@@ -139,6 +139,28 @@ def test_quick_field_writes_what_crispy_forms_writes():
     assert "评论&lt;b&gt;" in rendered
 
 
+def test_optional_formset_rows_carry_no_required_marker_until_filled_in():
+    from django import forms
+
+    from lib.fields import quick_field
+
+    class Row(forms.Form):
+        measure = forms.CharField(label="measure")
+        note = forms.CharField(label="note", required=False)
+
+    Rows = forms.formset_factory(Row, extra=1)
+    extra = Rows(initial=[{"measure": "清理"}])  # one row given, one extra
+    given, empty = extra.forms
+    assert "asteriskField" in quick_field(given["measure"])
+    assert "asteriskField" not in quick_field(empty["measure"])
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0"}
+    untouched = Rows(data).forms[0]
+    assert "asteriskField" not in quick_field(untouched["measure"])
+    started = Rows({**data, "form-0-note": "先看现场"}).forms[0]
+    started.is_valid()
+    assert "asteriskField" in quick_field(started["measure"])  # now it must be given
+
+
 def test_quick_field_renders_each_time_the_same():
     from lib.fields import quick_field
 

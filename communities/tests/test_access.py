@@ -48,9 +48,16 @@ def test_community_of_another_is_not_found(client, world):
 
 def test_grid_page_and_my_grid(client, world):
     url = reverse("communities:grid_detail", args=[world.grid_a1.pk])
+    # Staff read the grid's residents on its page; for its worker the page is their
+    # home, with the grid's work instead of a directory (residents are a search away).
+    assert "甲居民" in get(client, world.staff_a, url).content.decode()
     response = get(client, world.worker_a1, url)
     assert response.status_code == 200
-    assert "甲居民" in response.content.decode()
+    assert "甲居民" not in response.content.decode()
+    assert (
+        "甲居民"
+        in get(client, world.worker_a1, reverse("communities:resident_list")).content.decode()
+    )
     assert get(client, world.staff_b, url).status_code == 404
     assert home_url_name(world.worker_a1) == "communities:my_grid"
     response = get(client, world.worker_a1, reverse("communities:my_grid"))

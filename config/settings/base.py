@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+]
+PROJECT_APPS = [
     "communities",
     "accounts",
     "core",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "api",
     "demo",
 ]
+INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -132,7 +135,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Language and time: Chinese first, English on request.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues come first. Django merges an installed app's catalogue under those of
+# the apps listed before it, so django.contrib.admin's "Filter" (过滤器) and
+# django_celery_beat's "Name" (任务名) and "Minutes" (分钟) would win over ours; catalogues
+# in LOCALE_PATHS win over every app's.
+LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in PROJECT_APPS)]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -199,8 +206,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="议事 Yishi <noreply@yishi.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Absolute links in emails, notifications and QR codes.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails, notifications and QR codes. Without SITE_URL they point at the
+# port the demo is served on (bin/run-demo exports PORT to the server and the worker alike).
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 
 # SMS goes through a pluggable backend (see notifications/sms.py).
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")

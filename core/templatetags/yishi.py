@@ -79,13 +79,27 @@ def percent_of(part, whole):
 
 
 @register.filter
-def audit_field_label(entry, name):
-    """The verbose name of a changed field of an audit entry's record."""
+def audit_changes(entry):
+    """(label, before, after) for each change of an audit entry, in the reader's language:
+    a field's verbose name, and a choice code (a status) shown as its label."""
     model = entry.content_type.model_class()
-    try:
-        return capfirst(model._meta.get_field(name).verbose_name)
-    except (AttributeError, LookupError, FieldDoesNotExist):
-        return name
+    rows = []
+    for name, values in (entry.changes or {}).items():
+        before, after = ("", values) if isinstance(values, str) else [*values, "", ""][:2]
+        try:
+            field = model._meta.get_field(name)
+        except (AttributeError, LookupError, FieldDoesNotExist):
+            rows.append((name, before, after))
+            continue
+        labels = {str(code): label for code, label in field.flatchoices} if field.choices else {}
+        rows.append(
+            (
+                capfirst(field.verbose_name),
+                labels.get(str(before), before),
+                labels.get(str(after), after),
+            )
+        )
+    return rows
 
 
 # `{{ form.field|quick_field }}` and `{{ form|quick_form }}`: what `|as_crispy_field` and

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from core.audit import diff, record, snapshot
 from core.models import AuditEntry
+from tests.visible_text import visible_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,77 @@ def _queries_for(client, count, world):
 def test_the_trail_renders_in_constant_queries(client, world):
     client.force_login(world.street_admin)
     assert _queries_for(client, 10, world) == _queries_for(client, 100, world)
+
+
+def test_every_action_a_service_writes_has_a_label():
+    """Each code of the meetings' and resolutions' lifecycles is an action the trail names."""
+    from meetings.workflow import TRANSITIONS
+    from resolutions.workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS
+
+    codes = {*TRANSITIONS, *RESOLUTION_TRANSITIONS, *ITEM_TRANSITIONS}
+
+    assert codes <= set(AuditEntry.Action.values)
+
+
+def test_an_unknown_action_is_refused(world):
+    with pytest.raises(ValueError):
+        record(actor=world.staff_a, obj=world.resident_a, action="frobnicate")
+
+
+def test_the_trail_names_a_meeting_adjourned_with_its_status_from_and_to(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import services as meetings
+
+    start = timezone.now() + timedelta(days=1)
+    meeting = meetings.meeting_create(
+        actor=world.staff_a,
+        community=world.community_a,
+        grid=world.grid_a1,
+        compound=world.compound_a1,
+        form="building_council",
+        title="一号楼议事会",
+        venue="社区活动室",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    party = meetings.participant_add(
+        actor=world.staff_a, meeting=meeting, role="party", name="当事人甲"
+    )
+    meetings.participant_respond(actor=world.staff_a, participant=party, response="yes")
+    meetings.attendance_record(actor=world.staff_a, participant=party, attendance="present")
+    meetings.meeting_transition(actor=world.staff_a, meeting=meeting, action="start")
+    meetings.meeting_transition(
+        actor=world.staff_a, meeting=meeting, action="adjourn", note="商户不同意分摊费用"
+    )
+    client.force_login(world.street_admin)
+
+    response = client.get(reverse("audit"))
+
+    body = response.content.decode()
+    row = body[body.index("休会") :]
+    assert "进行中</del> → <ins>已休会" in row
+    assert "商户不同意分摊费用" in row
+    for label in [
+        "添加参会人员",
+        "当事人甲（纠纷当事人）",
+        "答复会议邀请",
+        "当事人甲：参加",
+        "登记签到",
+    ]:
+        assert label in body
+    # No code of the services shows: only words.
+    visible = " ".join(visible_texts(body))
+    for code in ["adjourn", "in_progress", "adjourned", "participant", "party", "respond", "yes"]:
+        assert code not in visible
+
+
+def test_the_action_filter_offers_every_action_by_its_label(client, world):
+    client.force_login(world.street_admin)
+
+    body = client.get(reverse("audit"), {"action": "adjourn"}).content.decode()
+
+    assert '<option value="adjourn" selected>休会</option>' in body
+    assert '<option value="pass_check">现场核验通过</option>' in body

@@ -1,19 +1,30 @@
 """The demo end to end: the world, the ten stories at their stage, a second run that
 creates nothing, and every demo login landing on pages that answer."""
 
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.navigation import flat_items_for
-from communities.models import Community, Grid, Household, Organization, Resident
+from communities.models import (
+    AgreementEntry,
+    Community,
+    Grid,
+    Household,
+    Organization,
+    Resident,
+)
+from communities.services import grid_for_household
 from core.models import AuditEntry
 from demo.stories import TITLES
-from issues.models import Issue, IssueEvent, Summons, Visit
-from meetings.models import AgendaItem, Meeting
+from issues.models import Issue, IssueEvent, Summons, Visit, overdue_q
+from meetings.models import AgendaItem, Form, FormRule, Meeting
+from meetings.services import presence_problems
 from notifications.models import Notification
 from reports.models import ReportSnapshot
 from resolutions.models import (
@@ -49,6 +60,8 @@ DEMO_LOGINS = [
     "aohai_sunli",
     "police_wangjianjun",
     "lawyer_du",
+    "luoyin",
+    "mahaiyan",
 ]
 
 MODELS = (
@@ -158,7 +171,8 @@ def _check_stories():
     assert nine.status == "in_progress" and 0 < nine.percent < 100
     # 10: a visit every month; the last one found the medicine-delivery need.
     ten = _story(10)
-    assert ten.channel == "visit" and ten.kind == "special_need" and ten.status == "accepted"
+    assert ten.channel == "visit" and ten.kind == "special_need" and ten.status == "closed"
+    assert Evaluation.objects.filter(issue=ten, rating="satisfied").exists()
     assert Visit.objects.filter(visited_at__day=5).count() >= 20
     # Around them: every state, upcoming meetings, stored reports.
     statuses = set(Issue.objects.values_list("status", flat=True))
@@ -184,6 +198,130 @@ def _check_pages(client):
     assert client.get("/resolutions/board/").status_code == 200
 
 
+def _check_deadlines_follow_reports():
+    # No demo issue is overdue before it was reported: every limit runs from the report.
+    assert not Issue.objects.filter(accept_deadline__lt=F("reported_at")).exists()
+    assert not Issue.objects.filter(handle_deadline__lt=F("reported_at")).exists()
+    assert not Issue.objects.filter(accepted_at__lt=F("reported_at")).exists()
+
+
+def _check_no_issue_forgotten():
+    # Nothing waits 已受理 for months; only a few cases per community are overdue on
+    # purpose (the stories' and one or two of the background's).
+    month_ago = timezone.now() - timedelta(days=30)
+    assert not Issue.objects.filter(status="accepted", accepted_at__lt=month_ago).exists()
+    overdue = (
+        Issue.objects.filter(overdue_q(timezone.now()), status="accepted")
+        .values("community")
+        .annotate(n=Count("pk"))
+    )
+    assert all(row["n"] <= 2 for row in overdue), list(overdue)
+
+
+def _check_summonses_in_office_hours():
+    # 吹哨报到: the departments arrive after the whistle, in office hours, local time, and
+    # before their report is written into the timeline.
+    summonses = list(Summons.objects.filter(arrived_at__isnull=False))
+    assert len(summonses) >= 5
+    for summons in summonses:
+        arrived = timezone.localtime(summons.arrived_at)
+        assert 8 <= arrived.hour < 18, arrived
+        assert summons.summoned_at <= summons.arrived_at
+        report = IssueEvent.objects.get(kind="summons", data__summons=summons.pk)
+        assert summons.arrived_at <= report.created_at
+
+
+def _check_visits_in_own_grid(client):
+    # Each grid worker visits households of their own grid, and the visits show on the
+    # grid page, their home.
+    visits = list(Visit.objects.select_related("household__unit", "worker"))
+    assert len(visits) >= 60
+    grids_of = {}
+    for visit in visits:
+        if visit.worker_id not in grids_of:
+            grids_of[visit.worker_id] = set(visit.worker.grids.values_list("pk", flat=True))
+        grid = grid_for_household(visit.household)
+        assert grid is not None and grid.pk in grids_of[visit.worker_id], visit
+    workers = User.objects.filter(role=Role.GRID_WORKER, visits__isnull=False).distinct()
+    assert workers.count() >= 8
+    for user in workers:
+        client.force_login(user)
+        content = client.get("/", follow=True).content.decode()
+        latest = Visit.objects.filter(worker=user).order_by("-visited_at", "-pk").first()
+        assert latest.findings[:20] in content, user.username
+        client.logout()
+
+
+def _check_satisfaction_is_a_figure():
+    closed = Issue.objects.filter(status="closed")
+    rated = closed.filter(evaluations__isnull=False).distinct().count()
+    assert closed.count() >= 100
+    assert rated / closed.count() >= 0.8, (rated, closed.count())
+
+
+def _check_monthly_councils_on_their_day():
+    today = timezone.localdate()
+    communities = Community.objects.exclude(monthly_council_day=None)
+    assert communities.count() >= 2
+    for community in communities:
+        held = {
+            timezone.localdate(start)
+            for start in Meeting.objects.filter(
+                community=community, form="monthly_council", status__in=["ended", "closed"]
+            ).values_list("starts_at", flat=True)
+        }
+        day = community.monthly_council_day
+        year, month = today.year, today.month
+        for _ in range(12):
+            council_day = date(year, month, day)
+            if council_day < today:
+                assert council_day in held, (community.name, council_day)
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        assert all(d.day == day for d in held), community.name
+        # The next one is convened for its day too.
+        upcoming = Meeting.objects.get(
+            community=community, status="planned", form="monthly_council"
+        )
+        assert timezone.localdate(upcoming.starts_at).day == day
+
+
+def _check_presence_rules():
+    # Every form that needs a presence rule has one, and every demo meeting that started
+    # met it without the convener overriding it.
+    ruled = set(FormRule.objects.values_list("form", flat=True))
+    assert set(Form.values) - ruled == {Form.HEART_TO_HEART}
+    started = Meeting.objects.filter(started_at__isnull=False)
+    assert started.count() >= 30
+    for meeting in started:
+        assert presence_problems(meeting) == [], meeting.title
+
+
+def _check_xihu_practice():
+    xihu = Community.objects.get(name="西湖社区")
+    today = timezone.localdate()
+    # The quarterly party-building joint meeting, on an agenda, with the co-building units.
+    joint = Meeting.objects.filter(community=xihu, form=Form.PARTY_BUILDING_JOINT)
+    held = joint.filter(status="closed", starts_at__gte=timezone.now() - timedelta(days=380))
+    assert held.count() >= 4
+    assert len({(timezone.localdate(m.starts_at).month - 1) // 3 for m in held}) >= 4
+    for meeting in held:
+        assert meeting.agenda_items.count() >= 1
+        assert meeting.participants.filter(role="co_building", attendance="present").exists()
+    upcoming = joint.get(status="planned")
+    assert timezone.localdate(upcoming.starts_at) > today
+    assert upcoming.agenda_items.count() >= 2
+    # Speak in turn, then freely, then the written opinion forms (意见征求表).
+    items = AgendaItem.objects.filter(meeting__community=xihu, meeting__status="closed")
+    assert items.filter(opinions__kind="written").distinct().count() >= 5
+    for item in items.prefetch_related("opinions"):
+        kinds = [o.kind for o in item.opinions.all() if o.kind != "answer"]
+        assert kinds == sorted(kinds, key=["in_turn", "free", "written"].index), item
+    # 一书三单 with entries under way and done.
+    entries = AgreementEntry.objects.filter(agreement__community=xihu)
+    assert {"resource", "need", "project"} <= set(entries.values_list("list_kind", flat=True))
+    assert {"in_progress", "done"} <= set(entries.values_list("status", flat=True))
+
+
 def test_load_demo_builds_the_stories_once_and_every_login_works(client):
     call_command("load_demo", stdout=StringIO())
     first = _counts()
@@ -193,3 +331,11 @@ def test_load_demo_builds_the_stories_once_and_every_login_works(client):
     _check_world()
     _check_stories()
     _check_pages(client)
+    _check_deadlines_follow_reports()
+    _check_no_issue_forgotten()
+    _check_summonses_in_office_hours()
+    _check_visits_in_own_grid(client)
+    _check_satisfaction_is_a_figure()
+    _check_monthly_councils_on_their_day()
+    _check_presence_rules()
+    _check_xihu_practice()

@@ -17,6 +17,7 @@ from issues.services import (
     patrol_start,
     visit_record,
 )
+from tests.html import links
 
 from .conftest import image_bytes
 
@@ -441,7 +442,7 @@ def test_patrol_finding_becomes_issue(client, world, category):
     assert issue.channel == "grid_patrol" and issue.grid == world.grid_a1
     assert issue.photos.count() == 1
     body = client.get(reverse("issues:patrol_detail", args=[patrol.pk])).content.decode()
-    assert f"#{issue.pk}" in body
+    assert reverse("issues:detail", args=[issue.pk]) in links(body)  # the finding links it
     login(client, world.worker_a2)
     assert client.get(reverse("issues:patrol_detail", args=[patrol.pk])).status_code == 404
     login(client, world.staff_a)

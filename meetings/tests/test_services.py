@@ -335,6 +335,38 @@ def test_opinions_and_speaking_time_by_role(world, make_meeting):
     assert Opinion.objects.filter(stance="for").count() == 1
 
 
+def test_merchants_speak_as_merchants_not_as_residents(world, make_meeting):
+    """At a merchants–residents alliance the two sides sit across the table: a merchant's
+    speaking time is the merchants', never counted on the residents' side."""
+    meeting = make_meeting(issues=[make_issue(world)], form="merchant_alliance")
+    merchant = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="merchant", name="马福贵"
+    )
+    resident = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", name="甲"
+    )
+    _start(meeting, world.staff_a, present=[merchant, resident])
+    item = meeting.agenda_items.get()
+    for who, seconds in ((merchant, 120), (resident, 60)):
+        services.opinion_add(
+            actor=world.staff_a,
+            item=item,
+            kind="in_turn",
+            text="意见",
+            participant=who,
+            spoken_seconds=seconds,
+        )
+    rows = {r["role"]: r for r in services.speaking_time_by_role(meeting)}
+    assert (rows["merchant"]["seconds"], str(rows["merchant"]["label"])) == (120, "商户")
+    assert (rows["merchant"]["resident_side"], rows["merchant"]["merchant_side"]) == (False, True)
+    assert (rows["resident"]["resident_side"], rows["resident"]["merchant_side"]) == (True, False)
+    # A merchant speaks for the shop, not for an office.
+    with pytest.raises(DomainError):
+        services.opinion_add(
+            actor=world.staff_a, item=item, kind="answer", text="x", participant=merchant
+        )
+
+
 def test_minutes_stale_edit_and_finalise_locks(world, make_meeting):
     meeting = make_meeting(issues=[make_issue(world)])
     _start(meeting, world.staff_a)

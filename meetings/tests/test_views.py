@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -394,6 +395,27 @@ def test_attendance_htmx_returns_the_row(client, world, make_meeting):
     assert p.attendance == "present" and p.signed_in_at
     client.force_login(world.worker_a2)
     assert client.post(url, {"attendance": "absent"}).status_code == 403
+
+
+def test_attendance_htmx_brings_the_present_counts_out_of_band(client, world, make_meeting):
+    """Signing one person in changes "N present" in the participants' heading and "N voters
+    present" above each outcome form: the answer carries both, swapped out of band."""
+    meeting = make_meeting(issues=[make_issue(world)])
+    first, second = (
+        services.participant_add(actor=world.staff_a, meeting=meeting, role="resident", name=n)
+        for n in ("赵大姐", "钱大爷")
+    )
+    services.meeting_transition(actor=world.staff_a, meeting=meeting, action="start")
+    client.force_login(world.staff_a)
+    services.attendance_record(actor=world.staff_a, participant=first, attendance="present")
+    url = reverse("meetings:attendance", args=[meeting.pk, second.pk])
+    body = client.post(url, {"attendance": "late"}, HTTP_HX_REQUEST="true").content.decode()
+    counts = re.search(r'<small[^>]*id="present-count"[^>]*hx-swap-oob="true"[^>]*>([^<]*)<', body)
+    voters = re.search(r'<span[^>]*hx-swap-oob="outerHTML:\.voters-present"[^>]*>([^<]*)<', body)
+    assert counts and counts.group(1).strip() == "到会 2 人"
+    assert voters and voters.group(1).strip() == "到会表决人 2 人。"
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert 'id="present-count"' in page and 'class="voters-present"' in page
 
 
 def test_vote_between_options_from_the_page(client, world, make_meeting):

@@ -101,7 +101,7 @@ def test_xlsx_has_a_sheet_per_section_with_numbers(client, world, october):
     response = client.get(_url("community", world.community_a.pk, fmt="xlsx"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["概览", "议题", "议事会议", "比率", "逾期行动项", "12个月走势"]
+    assert book.sheetnames == ["概览", "议题", "议事会议", "比率", "逾期整改事项", "12个月走势"]
     assert book.worksheets[0]["A2"].value == "指标"
     summary = book.worksheets[0]
     assert summary.cell(row=3, column=2).value == 4
@@ -454,3 +454,30 @@ def test_live_figures_due_again_are_counted_by_one_viewer(client, world, october
         counted = client.get(url).context
         assert counted["data"] != first
         assert counted["counted_at"] == timezone.now()
+
+
+def test_staff_dashboard_counts_overdue_issues_as_the_queue_does(client, world):
+    """One rule (issues.models.overdue_q): an issue is overdue when the time limit running
+    now has passed: accepting it while reported, handling it while worked on; a deferred
+    issue's clock is stopped."""
+    now = timezone.now()
+    past, future = now - dt.timedelta(hours=3), now + dt.timedelta(days=3)
+    a = world.community_a
+    for status, accept_deadline, handle_deadline in (
+        (Status.REPORTED, past, future),  # not accepted in time: overdue
+        (Status.REPORTED, future, past),  # still within the time to accept
+        (Status.ACCEPTED, past, past),  # handling late: overdue
+        (Status.EXECUTING, None, future),
+        (Status.DEFERRED, past, past),  # the clock is stopped
+    ):
+        IssueFactory(
+            community=a,
+            status=status,
+            accept_deadline=accept_deadline,
+            handle_deadline=handle_deadline,
+        )
+    client.force_login(world.staff_a)
+    dashboard = client.get(reverse("reports:dashboard"))
+    queue = client.get(reverse("issues:list") + "?overdue=on")
+    assert dashboard.context["counts"]["late"] == queue.context["page_obj"].paginator.count == 2
+    assert 'data-figure="late" href="/issues/?overdue=on"' in dashboard.content.decode()

@@ -371,6 +371,68 @@ def test_revisit_reopens_when_problem_came_back(world, published):
     assert issue.revisits.count() == 2
 
 
+def _closed_on_the_spot(world, reporter):
+    from issues.models import Category
+    from issues.services import issue_report, issue_transition
+
+    issue = issue_report(
+        actor=world.staff_a,
+        community=world.community_a,
+        category=Category.objects.get(code="drainage"),
+        title="雨水井堵塞",
+        description="下雨后单元门口积水。",
+        channel="phone",
+        compound=world.compound_a1,
+        reporter_resident=reporter,
+    )
+    issue = issue_transition(issue=issue, action="accept", actor=world.staff_a)
+    return issue_transition(
+        issue=issue, action="handle_on_spot", actor=world.staff_a, note="已疏通"
+    )
+
+
+def test_rating_asked_at_the_revisit_is_the_reporters_evaluation(world):
+    issue = _closed_on_the_spot(world, world.resident_a)
+    services.revisit_record(
+        actor=world.worker_a1, issue=issue, method="phone", findings="已疏通", rating="satisfied"
+    )
+    evaluation = Evaluation.objects.get(issue=issue)
+    assert (evaluation.resident, evaluation.rating, evaluation.round) == (
+        world.resident_a,
+        "satisfied",
+        0,
+    )
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.CLOSED
+    # Once a round: the reporter's answer is not recorded twice.
+    with pytest.raises(DomainError) as error:
+        services.revisit_record(
+            actor=world.staff_a, issue=issue, method="visit", findings="再问", rating="basic"
+        )
+    assert error.value.field == "rating"
+    assert Evaluation.objects.filter(issue=issue).count() == 1
+
+
+def test_unsatisfied_at_the_revisit_reopens_and_needs_a_reporter(world):
+    anonymous = _closed_on_the_spot(world, None)
+    with pytest.raises(DomainError) as error:
+        services.revisit_record(
+            actor=world.staff_a, issue=anonymous, method="phone", findings="好", rating="basic"
+        )
+    assert error.value.field == "rating"
+    issue = _closed_on_the_spot(world, world.resident_a)
+    services.revisit_record(
+        actor=world.staff_a,
+        issue=issue,
+        method="phone",
+        findings="下雨又积水",
+        rating="unsatisfied",
+    )
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ACCEPTED and issue.reopen_count == 1
+    assert Evaluation.objects.get(issue=issue).comment == "下雨又积水"
+
+
 # ---------------------------------------------------------------- objections
 
 

@@ -11,10 +11,30 @@ import re
 import pytest
 
 from .places import build_places
+from .places_speed_bumps import click_and_wait, menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-RESIDENT_PAGES = ["/issues/mine/", "/issues/new/", "/resolutions/board/", "/accounts/preferences/"]
+
+def _report_form(page):
+    menu(page, "我的议题")
+    click_and_wait(page, page.get_by_role("link", name="反映问题").first)
+
+
+# A resident's pages, each reached from the menu as the resident would (a phone's menu is
+# opened from its toggle first): where it leads and the address it must land on.
+RESIDENT_PAGES = [
+    ("/issues/mine/", lambda page: menu(page, "我的议题")),
+    ("/issues/new/", _report_form),
+    ("/resolutions/board/", lambda page: menu(page, "结果公示栏")),
+    ("/accounts/preferences/", lambda page: menu(page, "个人设置")),
+]
+
+
+def visit(page, path, reach):
+    reach(page)
+    assert page.url.endswith(path), (page.url, path)
+
 
 MEASURE = """() => {
     const body = parseFloat(getComputedStyle(document.body).fontSize);
@@ -49,8 +69,8 @@ def test_residents_pages_read_well_in_both_modes_and_large_text_persists(journey
     resident.login("liu")
     page = resident.page
 
-    for path in RESIDENT_PAGES:
-        resident.go(path)
+    for path, reach in RESIDENT_PAGES:
+        visit(page, path, reach)
         resident.step(f"standard {path}")
         assert_readable(page, large=False)
 
@@ -59,15 +79,15 @@ def test_residents_pages_read_well_in_both_modes_and_large_text_persists(journey
     places.liu.refresh_from_db()
     assert places.liu.large_text is True
 
-    for path in RESIDENT_PAGES:
-        resident.go(path)
+    for path, reach in RESIDENT_PAGES:
+        visit(page, path, reach)
         resident.step(f"large {path}")
         assert_readable(page, large=True)
 
     # The choice belongs to the user: a fresh browser shows large text after signing in.
     again = journey("resident-again", phone=True)
     again.login("liu")
-    again.go("/issues/mine/")
+    visit(again.page, "/issues/mine/", lambda page: menu(page, "我的议题"))
     assert again.page.evaluate("document.body.classList.contains('large-text')")
     assert_readable(again.page, large=True)
 
@@ -79,6 +99,7 @@ def test_a_visitor_without_account_keeps_large_text_in_a_cookie(journey):
     visitor.step("board standard")
     with visitor.page.expect_navigation():
         visitor.page.get_by_role("button", name="大字体").first.click()
+    # Typed again, as a visitor without an account comes back to the board.
     visitor.go("/resolutions/board/")
     assert visitor.page.evaluate("document.body.classList.contains('large-text')")
     assert any(c["name"] == "large_text" and c["value"] == "1" for c in visitor.context.cookies())
@@ -90,8 +111,8 @@ def test_forms_work_with_the_keyboard_and_errors_are_tied_to_fields(journey):
     build_places()
     resident = journey("keyboard")
     resident.login("liu")
-    resident.go("/issues/new/")
     page = resident.page
+    _report_form(page)
 
     # The skip link comes first and leads to the content.
     page.keyboard.press("Tab")

@@ -13,9 +13,10 @@
   toggle();
 })();
 
-// Intake form: offer only the buildings of the chosen compound and the units of the chosen
-// building (each option names its parent in data-parent). Options are removed rather than
-// hidden: some mobile browsers show hidden options anyway.
+// Intake form: offer only the compounds of the chosen community, the buildings of the chosen
+// compound and the units of the chosen building (each option names its parent in
+// data-parent). Options are removed rather than hidden: some mobile browsers show hidden
+// options anyway.
 (function () {
   "use strict";
   function narrow(parentId, childId) {
@@ -46,6 +47,7 @@
     parent.addEventListener("change", apply);
     apply();
   }
+  narrow("id_community", "id_compound");
   narrow("id_compound", "id_building");
   narrow("id_building", "id_unit");
 })();
