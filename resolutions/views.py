@@ -544,9 +544,8 @@ def confirmations(request, pk):
 
 
 def _print_context(resolution):
-    return {
-        "resolution": resolution,
-        "items": _items_with_progress(
+    items = list(
+        _items_with_progress(
             resolution.items.exclude(status=ActionItem.Status.CANCELLED)
         ).prefetch_related(
             Prefetch(
@@ -556,7 +555,18 @@ def _print_context(resolution):
                 ),
             ),
             "cost",
-        ),
+        )
+    )
+    # Each party signs for a sum in yuan: a share of the total is printed as its amount.
+    for item in items:
+        shares = list(item.cost_shares.all())
+        cost = getattr(item, "cost", None)
+        item.share_parts = list(
+            zip(shares, services.split_parts(cost.total if cost else None, shares), strict=True)
+        )
+    return {
+        "resolution": resolution,
+        "items": items,
         "confirmations": resolution.confirmations.all(),
     }
 
