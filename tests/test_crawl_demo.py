@@ -1,9 +1,10 @@
 """No dead links: every demo role, starting from their home page, follows every link to
 this site on every page they reach, and none answers 4xx or 5xx.
 
-The demo is loaded once for the module (about a minute on PostgreSQL, three under a busy
-machine) inside a transaction that is rolled back at the end, so the rest of the suite
-never sees it. Pages of one URL pattern are sampled (tests/crawl.py); every pattern a page
+Loading the demo is the heavy part (33 s of CPU on PostgreSQL; three minutes of wall
+time, seven under a machine shared with other runs): it is loaded once, for this one test
+of every role, inside a transaction rolled back at the end, so the rest of the suite never
+sees it. Pages of one URL pattern are sampled (tests/crawl.py); every pattern a page
 links to is visited at least once per role.
 """
 
