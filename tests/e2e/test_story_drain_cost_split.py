@@ -148,8 +148,7 @@ def test_four_households_share_the_cost_of_rerouting_the_drain(journey, tmp_path
     for household, (_room, name) in zip(places.households, PAYERS, strict=True):
         add.locator("select[name=role]").select_option("resident")
         add.locator("input[name=resident]").fill(f"{name} · {household_label(household)}")
-        # The form's one button ("Add"; a third-party catalogue still shows 增加).
-        click(page, add.get_by_role("button"))
+        click(page, add.get_by_role("button", name="添加"))
     assert set(meeting.participants.values_list("resident__name", flat=True)) >= {
         name for _room, name in PAYERS
     }

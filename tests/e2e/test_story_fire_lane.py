@@ -145,8 +145,7 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     add = page.locator("form[action$='/participants/']", has=page.locator("input[name=resident]"))
     add.locator("select[name=role]").select_option("resident")
     add.locator("input[name=resident]").fill("刘先生 · 澳海熙园 3号楼 1单元 302")
-    # The form's one button ("Add"; a third-party catalogue still shows 增加).
-    click(page, add.get_by_role("button"))
+    click(page, add.get_by_role("button", name="添加"))
     assert meeting.participants.filter(resident=places.liu.resident).exists()
     click(page, page.get_by_role("button", name="添加所选"))
     staff.step("invitees added")
@@ -316,8 +315,7 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     # Printable documents: the minutes and the agreement, as they come out of a printer.
     click(page, page.get_by_role("link", name=RESOLUTION))
     click(page, page.get_by_role("link", name=MEETING))
-    # The meeting's minutes (a third-party catalogue still labels the link 分钟).
-    click(page, page.locator("main a[href$='/minutes/']").first)
+    click(page, page.get_by_role("link", name="会议纪要").first)
     staff.step("minutes")
     page.emulate_media(media="print")
     staff.step("minutes print", audit=False)

@@ -814,6 +814,19 @@ MATRIX: dict[str, Case] = {
         ),
         kwargs=lambda o: {"pk": o["resolution"].pk},
     ),
+    # Only a resident whose household pays part of the cost confirms it: resident A's
+    # household shares the matrix's item.
+    "resolutions:confirm_share": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_here="redirect",
+            resident_elsewhere=404,
+            staff_elsewhere=404,
+        ),
+        kwargs=lambda o: {"pk": o["resolution"].pk},
+        method="post",
+    ),
     "resolutions:cost_split": Case(
         expect(
             403, anonymous="login", resident_elsewhere=404, staff_here="ok", staff_elsewhere=404
