@@ -12,6 +12,7 @@ from resolutions.models import ActionItem, Confirmation, CostShare, Resolution
 from resolutions.workflow import (
     CHECKER,
     ITEM_TRANSITIONS,
+    LEGAL_ADVISER,
     MANAGER,
     RESOLUTION_TRANSITIONS,
     RESPONSIBLE,
@@ -35,7 +36,8 @@ IN_FORCE = (Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED)
 def resolutions_visible_to(user):
     """Resolutions the user may open. Staff of the community see all, drafts included;
     others see agreed resolutions of issues they may see, and those naming them as
-    responsible for an item or as paying part of its cost."""
+    responsible for an item or as paying part of its cost. The legal adviser also sees
+    the resolutions of his communities that were sent to him for legal review."""
     scope = get_scope(user)
     resolutions = Resolution.objects.filter(archived_at__isnull=True)
     if not scope.is_authenticated:
@@ -63,7 +65,53 @@ def resolutions_visible_to(user):
         # The supervision committee (居监会) follows and checks the community's work on
         # site; disputes stay between the parties.
         seen |= Q(community__in=scope.community_ids) & ~Q(issue__kind=Kind.DISPUTE)
+    if scope.is_legal_adviser:
+        # Once sent for review the agreement is his to read, before and after adoption.
+        return resolutions.filter((~Q(status__in=UNAGREED) & seen) | _for_legal_review(scope))
     return agreed.filter(seen)
+
+
+def _for_legal_review(scope):
+    return Q(community__in=scope.community_ids, legal_review_required=True) & ~Q(
+        status=Resolution.Status.DRAFT
+    )
+
+
+def resolutions_awaiting_my_review(user):
+    """待我审查: what waits for the legal adviser's review in the communities his firm
+    serves, oldest first."""
+    scope = get_scope(user)
+    if not scope.is_legal_adviser:
+        return Resolution.objects.none()
+    return Resolution.objects.filter(
+        community__in=scope.community_ids,
+        legal_review_required=True,
+        status=Resolution.Status.AWAITING_REVIEW,
+        archived_at__isnull=True,
+    ).order_by("updated_at", "pk")
+
+
+def legal_advisers_of(community_id):
+    """The accounts of the lawyers whose firms serve the community: they are told when an
+    agreement is sent to them for review."""
+    from accounts.models import Role, User
+    from communities.models import Organization
+
+    return User.objects.filter(
+        is_active=True,
+        role=Role.ORG_CONTACT,
+        organization__kind=Organization.Kind.LEGAL,
+        organization__communities=community_id,
+        organization__archived_at__isnull=True,
+    )
+
+
+def can_review_legally(user, resolution) -> bool:
+    """The legal adviser of the resolution's community writes its legal review; staff
+    send it to him and read what he wrote."""
+    return resolution.legal_review_required and get_scope(user).is_legal_adviser_of(
+        resolution.community_id
+    )
 
 
 def action_items_visible_to(user):
@@ -190,7 +238,10 @@ def can_resolution_transition(user, resolution, action) -> bool:
     transition = RESOLUTION_TRANSITIONS.get(action)
     if transition is None or resolution.status not in transition.sources:
         return False
-    return MANAGER in transition.actors and can_manage_resolution(user, resolution)
+    actors = transition.actors
+    return (MANAGER in actors and can_manage_resolution(user, resolution)) or (
+        LEGAL_ADVISER in actors and can_review_legally(user, resolution)
+    )
 
 
 def may_act_on_item(user, item, action) -> bool:

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
 from accounts.models import Role
-from communities.models import Community, Grid, Resident
+from communities.models import Community, Grid, Organization, Resident
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class Scope:
     resident_id: int | None = None
     household_id: int | None = None
     organization_id: int | None = None
+    # The kind of the contact's organization: a law firm's contact is the community's
+    # legal adviser (法律顾问), who reviews agreements.
+    organization_kind: str = ""
 
     @property
     def is_authenticated(self):
@@ -41,6 +44,14 @@ class Scope:
     @property
     def is_org_contact(self):
         return self.role == Role.ORG_CONTACT
+
+    @property
+    def is_legal_adviser(self):
+        """The contact of a law firm serving communities: their legal adviser."""
+        return self.is_org_contact and self.organization_kind == Organization.Kind.LEGAL
+
+    def is_legal_adviser_of(self, community_id):
+        return self.is_legal_adviser and community_id in self.community_ids
 
     @property
     def works_for_community(self):
@@ -122,16 +133,19 @@ def _load_scope(user) -> Scope:
             street_ids=frozenset([street]),
         )
     if user.role == Role.ORG_CONTACT and user.organization_id:
+        # values_list reuses the join of the filter: each row carries the kind of the
+        # user's own organization, so the kind costs no second query.
         rows = list(
             Community.objects.filter(organizations=user.organization_id).values_list(
-                "pk", "street_id"
+                "pk", "street_id", "organizations__kind"
             )
         )
         return Scope(
             **base,
             organization_id=user.organization_id,
-            community_ids=frozenset(pk for pk, _ in rows),
-            street_ids=frozenset(street for _, street in rows),
+            organization_kind=rows[0][2] if rows else "",
+            community_ids=frozenset(row[0] for row in rows),
+            street_ids=frozenset(row[1] for row in rows),
         )
     return Scope(**base)
 

@@ -248,6 +248,7 @@ def grid_detail(request, pk):
         "panels": grid_panels(request, grid),
         "can_manage": access.can_manage_community(request.user, grid.community_id),
         "is_my_grid": is_my_grid,
+        "can_add_residents": access.can_create_residents(request.user),
     }
     return render(request, "communities/grid_detail.html", context)
 

@@ -628,7 +628,8 @@ def _visits(world, clock, key, community):
                 | Q(is_very_old=True)
             )
             .exclude(household__isnull=True)
-            .order_by("pk")[:3]
+            # The elderly first: the monthly visits are above all theirs.
+            .order_by("-is_elderly_alone", "-is_very_old", "pk")[:3]
         )
         assert worker_user.role == Role.GRID_WORKER
         _patrol(clock, worker_user, grids[0])

@@ -22,13 +22,16 @@ SKIP = {("reports", "reportsnapshot")}
 
 
 def local(day, hour=9, minute=0):
-    """An aware datetime on `day` (a date) at the given local time."""
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+    """An aware datetime on `day` (a date) at the given time of the project's zone
+    (Asia/Shanghai), whatever zone happens to be active."""
+    return timezone.make_aware(
+        datetime.combine(day, time(hour, minute)), timezone.get_default_timezone()
+    )
 
 
 def ago(days, hour=9, minute=0):
     """`days` before today at a local time; never later than an hour ago."""
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
     when = local(today - timedelta(days=days), hour, minute)
     latest = timezone.now() - timedelta(hours=1)
     return min(when, latest)

@@ -212,6 +212,18 @@ def agenda_item(meeting, issue) -> AgendaItem:
     return meeting.agenda_items.get(issue=issue)
 
 
+def legal_adviser(community):
+    """The account of the legal adviser (law firm contact) serving the community."""
+    from accounts.models import Role, User
+    from communities.models import Organization
+
+    return User.objects.get(
+        role=Role.ORG_CONTACT,
+        organization__kind=Organization.Kind.LEGAL,
+        organization__communities=community,
+    )
+
+
 def adopt(
     clock,
     when,
@@ -242,8 +254,12 @@ def adopt(
             actor=actor, resolution=resolution, action="submit_review"
         )
         clock.at(when + timedelta(hours=20))
+        # The community's legal adviser writes the review himself.
         resolution = resolutions.resolution_transition(
-            actor=actor, resolution=resolution, action="approve_review", note=review_note
+            actor=legal_adviser(resolution.community),
+            resolution=resolution,
+            action="approve_review",
+            note=review_note,
         )
     else:
         resolution = resolutions.resolution_transition(

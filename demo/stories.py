@@ -266,7 +266,7 @@ def story_1(world, clock):
     )
     clock.at(meeting_day + timedelta(hours=20))
     resolution = resolutions.resolution_transition(
-        actor=staff,
+        actor=world.users["lawyer_du"],
         resolution=resolution,
         action="approve_review",
         note="法律顾问杜明远审核：协议内容合法，系双方真实意思表示。",

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -108,6 +108,27 @@ def meeting_create(request):
     return render(request, "meetings/form.html", {"form": form})
 
 
+def _sessions(user, meeting):
+    """The earlier meeting this one continues and its continuation (续会), those the user
+    may open, in one query: the pages link both ways."""
+    linked = Q(continues=meeting.pk)
+    if meeting.continues_id:
+        linked |= Q(pk=meeting.continues_id)
+    earlier = continuation = None
+    for other in (
+        meetings_visible_to(user)
+        .filter(linked)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .only("pk", "title", "starts_at", "continues_id")
+        .order_by("starts_at", "pk")
+    ):
+        if other.pk == meeting.continues_id:
+            earlier = other
+        else:
+            continuation = other
+    return {"earlier_session": earlier, "continuation": continuation}
+
+
 def _detail_context(request, meeting, **extra):
     items = list(
         meeting.agenda_items.prefetch_related(
@@ -167,17 +188,21 @@ def _detail_context(request, meeting, **extra):
         "mine": participant_for(request.user, meeting, among=participants),
         "has_continuation": meeting.has_continuation
         if hasattr(meeting, "has_continuation")
-        else meeting.continuations.exists(),
+        else meeting.continuations.exclude(status=Meeting.Status.CANCELLED).exists(),
         "uninvited": sum(1 for p in participants if p.invited_at is None),
+        **_sessions(request.user, meeting),
     }
     context.update(extra)
     return context
 
 
 # The meeting as its page shows it, built once (making a queryset costs about as much as
-# running this one): with the community and grid it names, and whether it was continued.
+# running this one): with the community and grid it names, and whether it was continued
+# (a cancelled continuation may be convened again).
 _DETAIL = Meeting.objects.select_related("community", "grid").annotate(
-    has_continuation=Exists(Meeting.objects.filter(continues=OuterRef("pk")))
+    has_continuation=Exists(
+        Meeting.objects.filter(continues=OuterRef("pk")).exclude(status=Meeting.Status.CANCELLED)
+    )
 )
 
 
@@ -527,6 +552,7 @@ def _minutes_context(request, meeting):
         "speaking": services.speaking_time_by_role(meeting),
         "corrections": list(meeting.corrections.select_related("requested_by")),
         "followed_items": [item for item in items if item.follow_ups],
+        **_sessions(request.user, meeting),
     }
 
 

@@ -22,6 +22,7 @@ from access.resolutions import (
     can_record_revisit,
     can_report_progress,
     can_resolution_transition,
+    legal_advisers_of,
 )
 from core import audit
 from issues.models import Issue, Kind
@@ -440,6 +441,20 @@ def resolution_transition(
         )
         if action in ("adopt", "approve_review"):
             _issue_to_execution(actor=actor, issue=locked.issue)
+        if action == "submit_review":
+            from django.urls import reverse
+
+            # Each sending (again after a return) is its own request to the lawyer.
+            for lawyer in legal_advisers_of(locked.community_id):
+                notify(
+                    recipient=lawyer,
+                    kind="legal_review_requested",
+                    title=_("Legal review requested: “%(title)s”") % {"title": locked.title},
+                    body=_("The community asks for your legal review of this agreement."),
+                    target=locked,
+                    step=f"v{locked.version}",
+                    url=reverse("resolutions:detail", args=[locked.pk]) + "#legal-review",
+                )
     return locked
 
 

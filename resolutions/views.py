@@ -43,6 +43,7 @@ from access.resolutions import (
     can_record_revisit,
     can_report_progress,
     can_resolution_transition,
+    can_review_legally,
     get_action_item_for_user,
     get_public_resolution,
     get_resolution_for_user,
@@ -50,6 +51,7 @@ from access.resolutions import (
     may_act_on_item,
     my_action_items,
     public_resolutions,
+    resolutions_awaiting_my_review,
     resolutions_visible_to,
 )
 from access.scope import get_scope
@@ -78,7 +80,7 @@ from .forms import (
 )
 from .models import ITEM_OPEN_STATUSES, ActionItem, CostShare, Objection, ProgressUpdate, Resolution
 from .selectors import with_item_figures
-from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, item_actions_from
+from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, REVIEW_ACTIONS, item_actions_from
 
 PER_PAGE = 20
 
@@ -150,11 +152,16 @@ def resolution_detail(request, pk):
     )
     manage = can_manage_resolution(request.user, resolution)
     household_part = _household_part(request.user, resolution, items)
+    # The legal review has its own form (below), not a button among the next steps.
     actions = [
         t
         for t in RESOLUTION_TRANSITIONS.values()
-        if can_resolution_transition(request.user, resolution, t.action)
+        if t.action not in REVIEW_ACTIONS
+        and can_resolution_transition(request.user, resolution, t.action)
     ]
+    review = can_review_legally(request.user, resolution) and (
+        resolution.status == Resolution.Status.AWAITING_REVIEW
+    )
     return render(
         request,
         "resolutions/detail.html",
@@ -171,6 +178,7 @@ def resolution_detail(request, pk):
             "actions": actions,
             "transition_form": TransitionForm(initial={"version": resolution.version}),
             "is_private": is_private_outcome(resolution),
+            "review_form": _review_form(resolution) if review else None,
             # The issue and meeting are linked only for those who may open them: an
             # organization responsible for an item was not necessarily at the meeting.
             "open_issue": bool(visible_issue_ids(request.user, [resolution.issue_id])),
@@ -463,14 +471,24 @@ def resolution_transition(request, pk, action):
     return redirect("resolutions:detail", resolution.pk)
 
 
-@login_required
-def legal_review(request, pk):
-    resolution = get_resolution_for_user(
-        request.user, pk, write=True, queryset=_resolution_queryset()
-    )
-    form = TransitionForm(request.POST or None, initial={"version": resolution.version})
+def _review_form(resolution, data=None):
+    form = TransitionForm(data, initial={"version": resolution.version})
     form.fields["note"].label = _("Legal review")
     form.fields["note"].required = True
+    return form
+
+
+@login_required
+def legal_review(request, pk):
+    """The legal adviser writes his review here (or on the resolution's page); staff of
+    the community read it."""
+    resolution = get_resolution_for_user(request.user, pk, queryset=_resolution_queryset())
+    reviewer = can_review_legally(request.user, resolution)
+    if not (reviewer or can_manage_resolution(request.user, resolution)):
+        raise PermissionDenied
+    if request.method == "POST" and not reviewer:
+        raise PermissionDenied
+    form = _review_form(resolution, request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = "approve_review" if "approve" in request.POST else "return_review"
         try:
@@ -493,7 +511,9 @@ def legal_review(request, pk):
             "resolution": resolution,
             "form": form,
             "items": _items_with_progress(resolution.items.all()),
-            "reviewable": resolution.status == Resolution.Status.AWAITING_REVIEW,
+            "reviewer": reviewer,
+            "reviewable": reviewer and resolution.status == Resolution.Status.AWAITING_REVIEW,
+            "awaiting": resolution.status == Resolution.Status.AWAITING_REVIEW,
         },
     )
 
@@ -524,9 +544,8 @@ def confirmations(request, pk):
 
 
 def _print_context(resolution):
-    return {
-        "resolution": resolution,
-        "items": _items_with_progress(
+    items = list(
+        _items_with_progress(
             resolution.items.exclude(status=ActionItem.Status.CANCELLED)
         ).prefetch_related(
             Prefetch(
@@ -536,7 +555,18 @@ def _print_context(resolution):
                 ),
             ),
             "cost",
-        ),
+        )
+    )
+    # Each party signs for a sum in yuan: a share of the total is printed as its amount.
+    for item in items:
+        shares = list(item.cost_shares.all())
+        cost = getattr(item, "cost", None)
+        item.share_parts = list(
+            zip(shares, services.split_parts(cost.total if cost else None, shares), strict=True)
+        )
+    return {
+        "resolution": resolution,
+        "items": items,
         "confirmations": resolution.confirmations.all(),
     }
 
@@ -712,7 +742,14 @@ def my_items(request):
     if show != "all":
         items = items.filter(status__in=ITEM_OPEN_STATUSES)
     return render(
-        request, "resolutions/my_items.html", {"page_obj": _page(request, items), "show": show}
+        request,
+        "resolutions/my_items.html",
+        {
+            "page_obj": _page(request, items),
+            "show": show,
+            # 待我审查: the legal adviser's agreements to review, all of them (a handful).
+            "to_review": resolutions_awaiting_my_review(request.user).select_related("community"),
+        },
     )
 
 

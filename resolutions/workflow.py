@@ -18,6 +18,9 @@ A = ActionItem.Status
 MANAGER = "manager"
 RESPONSIBLE = "responsible"
 CHECKER = "checker"
+# The community's legal adviser (法律顾问): the contact of a law firm serving it. The
+# review is his own professional opinion, so staff cannot record it for him.
+LEGAL_ADVISER = "legal_adviser"
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ RESOLUTION_TRANSITIONS = {
             _("Approve after legal review"),
             [R.AWAITING_REVIEW],
             R.ADOPTED,
-            [MANAGER],
+            [LEGAL_ADVISER],
             needs_note=True,
         ),
         _t(
@@ -52,7 +55,7 @@ RESOLUTION_TRANSITIONS = {
             _("Return for changes"),
             [R.AWAITING_REVIEW],
             R.DRAFT,
-            [MANAGER],
+            [LEGAL_ADVISER],
             needs_note=True,
         ),
         _t("adopt", _("Adopt resolution"), [R.DRAFT], R.ADOPTED, [MANAGER]),
@@ -103,6 +106,8 @@ ITEM_TRANSITIONS = {
 
 # Items that are finished for the closure rule.
 FINISHED_ITEM_STATUSES = (A.DONE, A.CANCELLED)
+# The moves that are the legal review itself, made on the review form.
+REVIEW_ACTIONS = ("approve_review", "return_review")
 # Resolutions whose items are being carried out.
 IN_FORCE = (R.ADOPTED, R.PUBLISHED)
 

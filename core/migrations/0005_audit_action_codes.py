@@ -1,7 +1,8 @@
 """Rows written before every audited action had its own code: resolutions and action
 items stored "transition" or "update" with the code in the note ("adopt: …",
 "progress 40%", "evaluation: satisfied"), a meeting's summary "publish" with the note
-"summary". Give them the codes the trail now names, and keep only the human part of the
+"summary"; meetings kept participants' roles, answers and outcomes as codes in the note.
+Give them the codes the trail now names, and keep only the human part of the
 note. Monthly reports kept their month as a change; it becomes the note."""
 
 import re
@@ -21,12 +22,54 @@ TRANSITION_CODES = {
     "fail_check",
     "cancel",
 }
-# The labels the rating had when these rows were written (resolutions.Evaluation.Rating).
+# The labels the codes had when these rows were written (resolutions.Evaluation.Rating,
+# meetings.ParticipantRole, Participant.Response, AgendaItem.Outcome), in the language of
+# the interface: a migration may not import the apps whose rows these are.
 RATINGS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+ROLES = {
+    "party_committee": "社区党组织",
+    "residents_committee": "居委会",
+    "staff": "社区工作人员",
+    "grid_worker": "网格员",
+    "property": "物业公司",
+    "owners_committee": "业主委员会",
+    "representative": "居民代表",
+    "supervisor": "居务监督委员会",
+    "resident": "居民",
+    "party": "纠纷当事人",
+    "merchant": "商户",
+    "police": "民警",
+    "legal": "法律顾问",
+    "law_enforcement": "综合执法",
+    "government": "政府部门",
+    "co_building": "共建单位",
+    "cppcc_npc": "政协委员/人大代表",
+    "other": "其他",
+}
+ANSWERS = {"pending": "未回复", "yes": "参加", "no": "不参加"}
+OUTCOMES = {
+    "pending": "尚未讨论",
+    "consensus": "达成共识",
+    "vote": "表决通过",
+    "no_agreement": "暂未达成一致",
+    "referred": "提交上级",
+}
 
 
 def _recode(action, note):
     """The (action, note) an old row should have, or None to leave it as it is."""
+    # Meetings wrote "name (role)", "name: yes" and "title: consensus" with the codes.
+    if action == "participant":
+        match = re.fullmatch(r"(.*) \((\w+)\)", note)
+        if match and match.group(2) in ROLES:
+            return action, f"{match.group(1)}（{ROLES[match.group(2)]}）"
+        return None
+    if action in ("respond", "decide"):
+        labels = ANSWERS if action == "respond" else OUTCOMES
+        name, _sep, code = note.rpartition(": ")
+        if name and code in labels:
+            return action, f"{name}：{labels[code]}"
+        return None
     if action == "transition":
         code, _sep, rest = note.partition(":")
         if code.strip() in TRANSITION_CODES:
@@ -57,7 +100,9 @@ def _recode(action, note):
 
 def forwards(apps, schema_editor):
     AuditEntry = apps.get_model("core", "AuditEntry")
-    old = AuditEntry.objects.filter(action__in=["transition", "update", "publish"]).only(
+    old = AuditEntry.objects.filter(
+        action__in=["transition", "update", "publish", "participant", "respond", "decide"]
+    ).only(
         "action", "note", "changes"
     )
     changed = []

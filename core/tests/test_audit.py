@@ -163,3 +163,29 @@ def test_the_action_filter_offers_every_action_by_its_label(client, world):
 
     assert '<option value="adjourn" selected>休会</option>' in body
     assert '<option value="pass_check">现场核验通过</option>' in body
+
+
+@pytest.mark.parametrize(
+    ("action", "note", "recoded"),
+    [
+        ("transition", "adopt: 同意", ("adopt", "同意")),
+        ("transition", "pass_check: 现场核查，已落实。", ("pass_check", "现场核查，已落实。")),
+        ("transition", "cancel", ("cancel", "")),
+        ("update", "progress 40%", ("progress", "40%")),
+        ("update", "evaluation: satisfied", ("evaluate", "满意")),
+        ("update", "revisit: 无渗漏", ("revisit", "无渗漏")),
+        ("update", "objection lodged", ("object", "")),
+        ("publish", "summary", ("publish_summary", "")),
+        ("participant", "刘建华 (representative)", ("participant", "刘建华（居民代表）")),
+        ("respond", "赵云: yes", ("respond", "赵云：参加")),
+        ("decide", "减速带: vote", ("decide", "减速带：表决通过")),
+        ("update", "", None),
+        ("publish", "", None),
+    ],
+)
+def test_old_rows_get_the_codes_and_words_the_trail_shows(action, note, recoded):
+    import importlib
+
+    migration = importlib.import_module("core.migrations.0005_audit_action_codes")
+
+    assert migration._recode(action, note) == recoded

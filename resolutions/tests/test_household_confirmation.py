@@ -44,7 +44,7 @@ def test_paying_household_confirms_its_part_from_its_home_page(world, shared, cl
     assert "Cost shares to confirm" in home
     assert f'href="/resolutions/{shared.pk}/#household-part"' in home
     page = client.get(f"/resolutions/{shared.pk}/").content.decode()
-    assert "Your household&#x27;s part of the cost" in page
+    assert "Your household's part of the cost" in page
     assert "600.00 yuan" in page
     assert f'action="/resolutions/{shared.pk}/confirm-share/"' in page
 

@@ -161,14 +161,12 @@ def test_dispute_needs_legal_review(world):
     res = services.resolution_transition(
         actor=world.staff_a, resolution=res, action="submit_review"
     )
+    # Only the community's legal adviser writes the review (test_legal_review.py).
     with pytest.raises(DomainError):
-        services.resolution_transition(actor=world.staff_a, resolution=res, action="approve_review")
-    res = services.resolution_transition(
-        actor=world.staff_a, resolution=res, action="approve_review", note="合法有效"
-    )
-    assert res.status == Resolution.Status.ADOPTED
-    assert res.legal_reviewer == world.staff_a
-    assert res.legal_review_note == "合法有效"
+        services.resolution_transition(
+            actor=world.staff_a, resolution=res, action="approve_review", note="合法有效"
+        )
+    assert res.status == Resolution.Status.AWAITING_REVIEW
 
 
 def test_publication_sets_default_period(world, settings):

@@ -164,12 +164,13 @@ def test_four_households_share_the_cost_of_rerouting_the_drain(journey, tmp_path
     # 5. The council: everyone present, an opinion, consensus.
     for row in page.locator("form.attendance-form").all():
         row.locator("select[name=attendance]").select_option("present")
-        row.get_by_role("button").click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_response(lambda response: "/attendance/" in response.url):
+            row.get_by_role("button").click()
     assert meeting.participants.filter(attendance=Participant.Attendance.PRESENT).count() == 7
     click(page, page.get_by_role("button", name="开始"))
     opinion = page.locator("form.opinion-form").first
-    opinion.locator("select[name=participant]").select_option(label=re.compile("李先生"))
+    speaker = opinion.locator("select[name=participant] option", has_text="李先生")
+    opinion.locator("select[name=participant]").select_option(speaker.get_attribute("value"))
     opinion.locator("textarea[name=text]").fill("同意改管，费用四户平摊，谁家也别多出。")
     opinion.get_by_role("button", name="记录").click()
     page.get_by_text("谁家也别多出").wait_for()

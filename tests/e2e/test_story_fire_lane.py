@@ -172,8 +172,8 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     page = staff.page
     for row in page.locator("form.attendance-form").all():
         row.locator("select[name=attendance]").select_option("present")
-        row.get_by_role("button").click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_response(lambda response: "/attendance/" in response.url):
+            row.get_by_role("button").click()
     staff.step("attendance signed")
     click(page, page.get_by_role("button", name="开始"))
     meeting.refresh_from_db()

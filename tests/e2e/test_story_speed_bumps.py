@@ -110,7 +110,7 @@ def test_speed_bumps_decided_by_the_council_by_vote(journey):
     add = page.locator("form", has=page.get_by_role("heading", name="添加参会人"))
     add.locator("select[name=role]").select_option("resident")
     add.locator("input[name=name]").fill("张建国")
-    post_and_wait(page, add.get_by_role("button", name="增加"))
+    post_and_wait(page, add.get_by_role("button", name="添加", exact=True))
     assert {"周师傅", "钱阿姨", "孙老师", "张建国"} <= set(
         meeting.participants.values_list("name", flat=True)
     )

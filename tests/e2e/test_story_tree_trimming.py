@@ -112,7 +112,7 @@ def test_tree_trimming_from_a_cppcc_visit_to_work_done_the_next_day(journey):
         add.locator("select[name=role]").select_option(role)
         add.locator("input[name=name]").fill(name)
         add.locator("input[name=organization_name]").fill(organization)
-        post_and_wait(page, add.get_by_role("button", name="增加"))
+        post_and_wait(page, add.get_by_role("button", name="添加", exact=True))
     names = set(meeting.participants.values_list("name", flat=True))
     assert {"赵委员", "住建局刘科长", "街道城建科王科长", "吴大姐", "郑大爷"} <= names
     assert meeting.participants.filter(name__contains="孙经理").exists()
