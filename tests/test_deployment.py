@@ -1,6 +1,7 @@
 """The production settings and the docker-compose stack agree with what the code needs."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -163,3 +164,13 @@ def test_links_in_emails_use_the_port_the_demo_is_served_on():
     exported = script.index("export PORT=${PORT:-8000}")
     assert exported < script.index("celery -A config worker")
     assert exported < script.index("manage.py runserver")
+
+
+def test_the_demo_logins_the_tests_walk_are_those_the_readme_lists():
+    from tests.demo_logins import DEMO_LOGINS
+
+    table = (ROOT / "README.md").read_text().split("## The demo", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(
+        r"`([a-z_]+)`", "\n".join(line for line in table.splitlines() if line.startswith("| "))
+    )
+    assert listed == DEMO_LOGINS

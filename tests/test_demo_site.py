@@ -1,11 +1,14 @@
-"""No dead links: every demo role, starting from their home page, follows every link to
-this site on every page they reach, and none answers 4xx or 5xx.
+"""The demo as every one of its logins meets it:
 
-Loading the demo is the heavy part (33 s of CPU on PostgreSQL; three minutes of wall
-time, seven under a machine shared with other runs): it is loaded once, for this one test
-of every role, inside a transaction rolled back at the end, so the rest of the suite never
-sees it. Pages of one URL pattern are sampled (tests/crawl.py); every pattern a page
-links to is visited at least once per role.
+- no dead links: starting from their home page, each follows every link to this site on
+  every page they reach, and none answers 4xx or 5xx. Pages of one URL pattern are
+  sampled (tests/crawl.py); every pattern a page links to is visited at least once per role;
+- correct Chinese: each reads its key pages in zh-hans, with no English left and none of the
+  known mistranslations (tests/terminology.py).
+
+Loading the demo is the heavy part (33 s of CPU on PostgreSQL): it is loaded once for this
+module, inside a transaction rolled back at the end, so the rest of the suite never sees
+it. Both tests run in one module so that the demo is built once.
 """
 
 from io import StringIO
@@ -18,30 +21,9 @@ from django.test import Client
 
 from accounts.models import User
 from tests.crawl import Crawler
+from tests.demo_logins import DEMO_LOGINS
+from tests.terminology import meetings_in_every_state, read_pages
 
-# README.md's demo table, and a visitor without an account.
-DEMO_LOGINS = [
-    "changcheng",
-    "shengli",
-    "admin",
-    "tanyanhong",
-    "lixin",
-    "wangyangyang",
-    "huangyaru",
-    "zhaojing",
-    "xulili",
-    "liuhongli",
-    "chenxia",
-    "naxiaomei",
-    "wangpeng",
-    "liujianhua",
-    "maihongmei",
-    "chenjingfang",
-    "wangdefu",
-    "aohai_sunli",
-    "police_wangjianjun",
-    "lawyer_du",
-]
 ANONYMOUS = "(anonymous visitor)"
 
 # Pages a visitor opens without a link: the home page, and the public board that
@@ -92,3 +74,18 @@ def test_every_demo_role_meets_no_dead_link(demo):
     assert {"resolutions:item_detail", "resolutions:detail"} <= reached["aohai_sunli"]
     assert {"issues:detail", "resolutions:public_detail"} <= reached["liujianhua"]
     assert "resolutions:public_detail" in reached[ANONYMOUS]
+
+
+@pytest.mark.django_db
+def test_every_key_page_of_every_demo_login_reads_in_chinese(demo, client):
+    meetings_in_every_state()
+    found = {}
+    for username in [*DEMO_LOGINS, None]:
+        user = User.objects.get(username=username) if username else None
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for url, problems in read_pages(client, user).items():
+            found[f"{username or 'anonymous'} {url}"] = problems
+
+    assert found == {}
