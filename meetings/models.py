@@ -243,6 +243,8 @@ class AgendaItem(models.Model):
 
 
 AGREED_OUTCOMES = (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE)
+# What a continuation carries over: items not discussed, or discussed without agreement.
+OPEN_OUTCOMES = (AgendaItem.Outcome.PENDING, AgendaItem.Outcome.NO_AGREEMENT)
 
 
 class Participant(models.Model):

@@ -20,6 +20,7 @@ from notifications.services import notify
 
 from .models import (
     NOT_OFFICIAL_ROLES,
+    OPEN_OUTCOMES,
     PRESENT_ATTENDANCES,
     RESIDENT_SIDE_ROLES,
     AgendaItem,
@@ -540,9 +541,7 @@ def meeting_continue(*, actor, meeting, starts_at, ends_at, venue="") -> Meeting
         Meeting.Status.CLOSED,
     ):
         raise DomainError(_("Only an adjourned or ended meeting is continued."))
-    if not meeting.agenda_items.filter(
-        outcome__in=[AgendaItem.Outcome.PENDING, AgendaItem.Outcome.NO_AGREEMENT]
-    ).exists():
+    if not meeting.agenda_items.filter(outcome__in=OPEN_OUTCOMES).exists():
         raise DomainError(_("Every item of this meeting has an outcome: nothing to carry over."))
     if meeting.continuations.exclude(status=Meeting.Status.CANCELLED).exists():
         raise DomainError(_("This meeting already has a continuation."))

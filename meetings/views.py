@@ -30,6 +30,7 @@ from lib.pdf import pdf_response, render_pdf
 from . import forms, services
 from .followups import attach_follow_ups
 from .models import (
+    OPEN_OUTCOMES,
     PRESENT_ATTENDANCES,
     AgendaItem,
     Meeting,
@@ -190,6 +191,8 @@ def _detail_context(request, meeting, **extra):
         if hasattr(meeting, "has_continuation")
         else meeting.continuations.exclude(status=Meeting.Status.CANCELLED).exists(),
         "uninvited": sum(1 for p in participants if p.invited_at is None),
+        # A continuation carries over what is still open; with nothing open none is offered.
+        "has_open_items": any(item.outcome in OPEN_OUTCOMES for item in items),
         **_sessions(request.user, meeting),
     }
     context.update(extra)

@@ -96,6 +96,18 @@ def test_continuation_is_offered_until_one_is_convened(client, world, make_meeti
     assert convene not in client.get(url).content.decode()
 
 
+def test_no_continuation_is_offered_when_every_item_was_agreed(client, world, make_meeting):
+    meeting = make_meeting(issues=[make_issue(world, title="已议")])
+    services.meeting_transition(actor=world.staff_a, meeting=meeting, action="start")
+    meeting.agenda_items.update(outcome="consensus", outcome_text="同意")
+    services.meeting_transition(actor=world.staff_a, meeting=meeting, action="end")
+    client.force_login(world.staff_a)
+
+    body = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+
+    assert reverse("meetings:continue", args=[meeting.pk]) not in body
+
+
 def test_list_and_create_need_a_worker(client, world):
     client.force_login(world.resident_user_a)
     assert client.get(reverse("meetings:create")).status_code == 403

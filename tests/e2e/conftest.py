@@ -45,7 +45,10 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            executable_path=CHROMIUM,
+            headless=True,
+            # zh-CN: date and time fields show 年/月/日 as a Chinese user's browser does.
+            args=["--no-sandbox", "--disable-gpu", "--lang=zh-CN"],
         )
         yield browser
         browser.close()
