@@ -442,6 +442,11 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
             else issue.resolutions.filter(status="published").order_by("pk"),
         )
     )
+    summonses = list(_if_any(issue, "summonses", issue.summonses.select_related("organization")))
+    for summons in summonses:
+        # A form per department, its fields' ids its own: labels must not point at the
+        # field of another department's form.
+        summons.report_form = SummonsReportForm(auto_id=f"summons{summons.pk}_%s")
     events = issue.events.only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME)
     if not staff_view:
         events = events.exclude(kind=IssueEvent.Kind.NOTE)
@@ -463,7 +468,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         )
         if staff_view
         else [],
-        "summonses": _if_any(issue, "summonses", issue.summonses.select_related("organization")),
+        "summonses": summonses,
         "merged_issues": merged,
         "agenda_items": agenda_items,
         "resolutions": resolutions,
@@ -490,7 +495,6 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         )
         if can_edit_issue(user, issue) and issue.is_open
         else None,
-        "summons_form": SummonsReportForm(),
         "overdue": issue.is_overdue(now),
         "deadline": issue.accept_deadline
         if issue.status == Status.REPORTED
