@@ -17,6 +17,15 @@ def test_login_page_speaks_chinese_by_default_whatever_the_browser_asks(client):
     assert "登录" in response.content.decode()
 
 
+def test_login_page_leads_visitors_to_the_outcomes_board(client):
+    from tests.html import links, visible_text
+
+    html = client.get(reverse("accounts:login")).content.decode()
+
+    assert reverse("resolutions:board") in links(html)
+    assert "查看结果公示栏" in visible_text(html)
+
+
 def test_staff_logs_in_and_lands_on_the_home_page(client):
     UserFactory(username="tan", name="谭彦红", role=Role.STAFF)
 
