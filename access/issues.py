@@ -226,6 +226,13 @@ def can_see_grid_visits(user, grid) -> bool:
     return (scope.is_staff or scope.is_street_admin) and grid.community_id in scope.community_ids
 
 
+def can_record_visits_in(user, grid) -> bool:
+    """Whether the user records visits to the households of a grid they look at: its
+    workers and the community's staff (street admins oversee, they do not visit)."""
+    scope = get_scope(user)
+    return scope.is_staff_of(grid.community_id) or scope.is_worker_of_grid(grid.pk)
+
+
 def can_record_visit(user, household) -> bool:
     """Grid workers visit the households of their grids; staff those of their community."""
     from communities.models import Resident

@@ -26,6 +26,7 @@ from access.issues import (
     can_edit_patrol,
     can_record_revisit,
     can_record_visit,
+    can_record_visits_in,
     can_report_online,
     can_resolve_in,
     can_transition,
@@ -919,7 +920,14 @@ def visit_list(request):
     return render(
         request,
         "issues/visit_list.html",
-        {"grids": grids, "grid": grid, "page_obj": page, "recent": recent, "since": since},
+        {
+            "grids": grids,
+            "grid": grid,
+            "page_obj": page,
+            "recent": recent,
+            "since": since,
+            "may_record": can_record_visits_in(request.user, grid),
+        },
     )
 
 

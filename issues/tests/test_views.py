@@ -533,6 +533,24 @@ def test_visit_this_month_is_marked(client, world):
     assert "一切正常" in body
 
 
+def test_visit_list_offers_recording_only_to_those_who_visit(client, world):
+    from tests.html import links
+
+    ResidentFactory(household=world.household_a1, grid=world.grid_a1, is_elderly_alone=True)
+    record = reverse("issues:visit_create", args=[world.household_a1.pk])
+    url = reverse("issues:visit_list") + f"?grid={world.grid_a1.pk}"
+    for user, offered in (
+        (world.worker_a1, True),
+        (world.staff_a, True),
+        (world.street_admin, False),
+    ):
+        login(client, user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert (record in links(response.content.decode())) is offered, user.username
+        assert (client.get(record).status_code == 200) is offered, user.username
+
+
 def test_assign_and_filter_by_assignee(client, world, make_issue):
     issue = make_issue(title="分派给网格员")
     make_issue(title="没有分派")
