@@ -36,6 +36,7 @@ from meetings.models import Meeting
 from resolutions.models import ActionItem, Resolution
 
 from .places import build_places, photo_file
+from .steps import open_details
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,10 +54,6 @@ def click(page, target):
     """Click a link or a button that loads a new page, and wait for it."""
     with page.expect_navigation():
         target.click()
-
-
-def open_details(page, summary_text):
-    page.locator("summary", has_text=summary_text).first.click()
 
 
 def menu(page, label, entry):

@@ -18,17 +18,12 @@ from meetings.models import AgendaItem, Meeting
 from resolutions.models import ActionItem, Resolution
 
 from .places_grease_trap import RESTAURANTS, build_yayuan
+from .steps import click, open_details, pick_resident, record_opinion
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "2号楼下水道被餐馆油污堵塞，返臭冒水"
 MEETING = "雅苑餐饮油污堵塞下水道商居联盟会"
-
-
-def click(page, target):
-    """Click a link or button that loads a new page, and wait for it."""
-    with page.expect_navigation():
-        target.first.click()
 
 
 def nav(page, *labels):
@@ -44,33 +39,11 @@ def nav(page, *labels):
     click(page, scope.get_by_role("link", name=labels[-1], exact=True).first)
 
 
-def open_details(page, summary_text):
-    page.locator("summary", has_text=summary_text).first.click()
-
-
-def pick_resident(form, name):
-    """A resident field suggests people as one types; take the first suggestion."""
-    field = form.locator("input[name=resident]")
-    field.press_sequentially(name[0], delay=50)
-    suggestion = form.locator(f"datalist option[value*='{name}']").first
-    suggestion.wait_for(state="attached")
-    field.fill(suggestion.get_attribute("value"))
-
-
 def sign_everyone_in(page):
     for row in page.locator("form.attendance-form").all():
         row.locator("select[name=attendance]").select_option("present")
         row.get_by_role("button").click()
         page.wait_for_load_state("networkidle")
-
-
-def record_opinion(page, speaker, text):
-    opinion = page.locator("form.opinion-form").first
-    select = opinion.locator("select[name=participant]")
-    select.select_option(select.locator("option", has_text=speaker).first.get_attribute("value"))
-    opinion.locator("textarea[name=text]").fill(text)
-    opinion.get_by_role("button", name="记录").click()
-    page.get_by_text(text[:8]).first.wait_for()
 
 
 def test_grease_trap_agreed_at_the_second_alliance_meeting(journey):
