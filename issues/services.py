@@ -532,8 +532,6 @@ def summons_report(*, summons, actor, arrived_at, action_taken: str):
         raise DomainError(_("Say when the department arrived."), field="arrived_at")
     if not action_taken:
         raise DomainError(_("Say what the department did."), field="action_taken")
-    if arrived_at > timezone.now():
-        raise DomainError(_("An arrival is recorded once it happened."), field="arrived_at")
     with transaction.atomic():
         locked = Summons.objects.select_for_update().get(pk=summons.pk)
         if arrived_at < locked.summoned_at:
