@@ -22,7 +22,7 @@ from communities.models import (
 from communities.services import grid_for_household
 from core.models import AuditEntry
 from demo.stories import TITLES
-from issues.models import Issue, IssueEvent, Summons, Visit, overdue_q
+from issues.models import Issue, IssueEvent, Patrol, Summons, Visit, overdue_q
 from meetings.models import AgendaItem, Form, FormRule, Meeting
 from meetings.services import presence_problems
 from notifications.models import Notification
@@ -249,6 +249,9 @@ def _check_visits_in_own_grid(client):
         content = client.get("/", follow=True).content.decode()
         latest = Visit.objects.filter(worker=user).order_by("-visited_at", "-pk").first()
         assert latest.findings[:20] in content, user.username
+        # Their grid page opens with their last patrol: every worker patrolled this week.
+        week = timezone.now() - timedelta(days=7)
+        assert Patrol.objects.filter(worker=user, started_at__gte=week).exists(), user.username
         client.logout()
 
 
