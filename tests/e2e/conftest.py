@@ -95,7 +95,8 @@ class Journey:
             raise AssertionError(
                 f"{path}: a journey reaches this page by clicking, not by typing its URL"
             )
-        self.page.goto(self.base + path)
+        # The answer to the typed address: a boundary test reads its status.
+        self.response = self.page.goto(self.base + path)
         return self.page
 
     def login(self, username, password=PASSWORD):

@@ -51,3 +51,11 @@ def record_opinion(page, speaker, text):
     opinion.locator("textarea[name=text]").fill(text)
     opinion.get_by_role("button", name="记录").click()
     page.get_by_text(text[:8]).first.wait_for()
+
+
+def sign_everyone_in(page):
+    """Mark every participant present, row by row, each waiting for its answer."""
+    for row in page.locator("form.attendance-form").all():
+        row.locator("select[name=attendance]").select_option("present")
+        with page.expect_response(lambda response: "/attendance/" in response.url):
+            row.get_by_role("button").click()

@@ -20,7 +20,7 @@ from meetings.models import AgendaItem, Meeting
 from resolutions.models import ActionItem, Resolution
 
 from .places_cardboard import build_jinyulanwan
-from .steps import add_participant, click, nav, open_details, record_opinion
+from .steps import add_participant, click, nav, open_details, record_opinion, sign_everyone_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,10 +98,7 @@ def test_cardboard_staged_measures_supervised_on_site(journey):
     staff.step("council invited")
 
     # 4. The council: views on every side, then staged measures agreed by vote.
-    for row in page.locator("form.attendance-form").all():
-        row.locator("select[name=attendance]").select_option("present")
-        row.get_by_role("button").click()
-        page.wait_for_load_state("networkidle")
+    sign_everyone_in(page)
     click(page, page.get_by_role("button", name="开始会议"))
     record_opinion(page, "陈建华", "纸箱堆到二楼拐角，晚上下楼都绊脚，出了火谁负责？")
     record_opinion(page, "李警官", "楼道堆物是消防隐患，我们每周到小区讲一次消防安全。")

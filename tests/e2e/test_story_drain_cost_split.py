@@ -36,6 +36,7 @@ from resolutions.services import split_parts
 
 from .places import photo_file
 from .places_drain_cost_split import PAYERS, build_drain_places, household_label
+from .steps import sign_everyone_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -161,10 +162,7 @@ def test_four_households_share_the_cost_of_rerouting_the_drain(journey, tmp_path
     staff.step("households invited")
 
     # 5. The council: everyone present, an opinion, consensus.
-    for row in page.locator("form.attendance-form").all():
-        row.locator("select[name=attendance]").select_option("present")
-        with page.expect_response(lambda response: "/attendance/" in response.url):
-            row.get_by_role("button").click()
+    sign_everyone_in(page)
     assert meeting.participants.filter(attendance=Participant.Attendance.PRESENT).count() == 7
     click(page, page.get_by_role("button", name="开始"))
     opinion = page.locator("form.opinion-form").first

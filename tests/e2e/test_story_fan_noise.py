@@ -35,6 +35,7 @@ from .places_speed_bumps import (
     open_step,
     post_and_wait,
 )
+from .steps import sign_everyone_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -150,10 +151,7 @@ def test_fan_noise_fixed_recurs_reopened_by_the_revisit_and_escalated_to_the_roo
         add.locator("input[name=name]").fill(name)
         add.locator("input[name=organization_name]").fill(organization)
         post_and_wait(page, add.get_by_role("button", name="添加", exact=True))
-    for row in page.locator("form.attendance-form").all():
-        row.locator("select[name=attendance]").select_option("present")
-        row.get_by_role("button").click()
-        page.wait_for_load_state("networkidle")
+    sign_everyone_in(page)
     post_and_wait(page, page.get_by_role("button", name="开始会议"))
     opinion = page.locator(f"#item-{item.pk} form.opinion-form")
     opinion.locator("select[name$=participant]").select_option(label="马老板")

@@ -36,7 +36,7 @@ from meetings.models import Meeting
 from resolutions.models import ActionItem, Resolution
 
 from .places import build_places, photo_file
-from .steps import open_details
+from .steps import open_details, sign_everyone_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -166,10 +166,7 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
 
     # 5. The meeting: attendance signed, started, an opinion, a vote.
     page = staff.page
-    for row in page.locator("form.attendance-form").all():
-        row.locator("select[name=attendance]").select_option("present")
-        with page.expect_response(lambda response: "/attendance/" in response.url):
-            row.get_by_role("button").click()
+    sign_everyone_in(page)
     staff.step("attendance signed")
     click(page, page.get_by_role("button", name="开始"))
     meeting.refresh_from_db()

@@ -18,7 +18,7 @@ from meetings.models import AgendaItem, Meeting
 from resolutions.models import ActionItem, Resolution
 
 from .places_grease_trap import RESTAURANTS, build_yayuan
-from .steps import click, open_details, pick_resident, record_opinion
+from .steps import click, open_details, pick_resident, record_opinion, sign_everyone_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,13 +37,6 @@ def nav(page, *labels):
         scope.get_by_role("button", name=label, exact=True).first.click()
         scope = bar.locator(".dropdown-menu.show")
     click(page, scope.get_by_role("link", name=labels[-1], exact=True).first)
-
-
-def sign_everyone_in(page):
-    for row in page.locator("form.attendance-form").all():
-        row.locator("select[name=attendance]").select_option("present")
-        row.get_by_role("button").click()
-        page.wait_for_load_state("networkidle")
 
 
 def test_grease_trap_agreed_at_the_second_alliance_meeting(journey):

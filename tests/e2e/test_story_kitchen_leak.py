@@ -19,7 +19,7 @@ from notifications.models import Notification
 from resolutions.models import Resolution
 
 from .places_kitchen_leak import build_jinyu
-from .steps import add_participant, click, nav, open_details, record_opinion
+from .steps import add_participant, click, nav, open_details, record_opinion, sign_everyone_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,10 +108,7 @@ def test_kitchen_leak_from_patrol_to_signed_settlement(journey):
     staff.step("mediation invitations sent")
 
     # 4. The mediation: both sides, the property's finding, the lawyer's advice; settled.
-    for row in page.locator("form.attendance-form").all():
-        row.locator("select[name=attendance]").select_option("present")
-        row.get_by_role("button").click()
-        page.wait_for_load_state("networkidle")
+    sign_everyone_in(page)
     click(page, page.get_by_role("button", name="开始会议"))
     record_opinion(page, "张国强", "我家厨房没漏，开墙的钱不该我出。")
     record_opinion(page, "赵丽萍", "天花板已经发霉，楼上必须修，还要赔偿。")

@@ -26,6 +26,7 @@ from .places_speed_bumps import (
     open_step,
     post_and_wait,
 )
+from .steps import sign_everyone_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,10 +121,7 @@ def test_speed_bumps_decided_by_the_council_by_vote(journey):
     staff.step("invitations sent")
 
     # 4. The evening of the council: everyone signs in, the meeting starts.
-    for row in page.locator("form.attendance-form").all():
-        row.locator("select[name=attendance]").select_option("present")
-        row.get_by_role("button").click()
-        page.wait_for_load_state("networkidle")
+    sign_everyone_in(page)
     post_and_wait(page, page.get_by_role("button", name="开始会议"))
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.IN_PROGRESS

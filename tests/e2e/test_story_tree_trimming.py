@@ -27,6 +27,7 @@ from .places_speed_bumps import (
     post_and_wait,
 )
 from .places_tree_trimming import build_huanghelou
+from .steps import sign_everyone_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,10 +122,7 @@ def test_tree_trimming_from_a_cppcc_visit_to_work_done_the_next_day(journey):
     staff.step("invitations sent")
 
     # 4. The consultation: everyone present, the residents' and the members' words, consensus.
-    for row in page.locator("form.attendance-form").all():
-        row.locator("select[name=attendance]").select_option("present")
-        row.get_by_role("button").click()
-        page.wait_for_load_state("networkidle")
+    sign_everyone_in(page)
     post_and_wait(page, page.get_by_role("button", name="开始会议"))
     opinion = page.locator(f"#item-{item.pk} form.opinion-form")
     opinion.locator("select[name$=participant]").select_option(label="吴大姐")
