@@ -254,3 +254,13 @@ def visible_issue_ids(user, issue_ids) -> set[int]:
     if not issue_ids:
         return set()
     return set(issues_visible_to(user).filter(pk__in=issue_ids).values_list("pk", flat=True))
+
+
+# Rows of an issue's timeline that only those who work on it read: working notes (photos
+# added, departments summoned) and what residents told staff at evaluations and revisits.
+WORKING_TIMELINE_ACTIONS = ("note", "summon", "evaluate", "revisit")
+
+
+def timeline_visible_to(user, issue, rows, *, works_on_it: bool):
+    """The rows of the issue's timeline the user may read."""
+    return rows if works_on_it else rows.exclude(action__in=WORKING_TIMELINE_ACTIONS)

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from issues.models import Issue, Kind
 from meetings.models import Meeting
+from meetings.workflow import MANAGER, TRANSITIONS
 
 from .issues import visible_issue_ids
 from .scope import get_scope, get_visible
@@ -50,6 +51,14 @@ def can_manage_meeting(user, meeting) -> bool:
     scope = get_scope(user)
     return scope.is_staff_of(meeting.community_id) or (
         meeting.grid_id is not None and scope.is_worker_of_grid(meeting.grid_id)
+    )
+
+
+def can_meeting_transition(user, meeting, action) -> bool:
+    """Every move of a meeting's lifecycle is its managers' (meetings.workflow.MEETING)."""
+    transition = TRANSITIONS.get(action)
+    return (
+        transition is not None and MANAGER in transition.roles and can_manage_meeting(user, meeting)
     )
 
 

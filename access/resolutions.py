@@ -11,6 +11,8 @@ from issues.models import Status as IssueStatus
 from resolutions.models import ActionItem, Confirmation, CostShare, Resolution
 from resolutions.workflow import (
     CHECKER,
+    DRAFTER,
+    IN_FORCE,
     ITEM_TRANSITIONS,
     LEGAL_ADVISER,
     MANAGER,
@@ -29,8 +31,6 @@ from .scope import get_scope, get_visible
 
 # What people outside the community's staff never see: work not yet agreed.
 UNAGREED = (Resolution.Status.DRAFT, Resolution.Status.AWAITING_REVIEW)
-# Agreed and being carried out.
-IN_FORCE = (Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED)
 
 
 def resolutions_visible_to(user):
@@ -223,7 +223,7 @@ def can_check_item(user, item) -> bool:
 
 def can_report_progress(user, item) -> bool:
     """The responsible party, the community's staff and the workers of the issue's grid."""
-    if item.resolution.status not in (Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED):
+    if item.resolution.status not in IN_FORCE:
         return False
     scope = get_scope(user)
     grid_id = item.resolution.issue.grid_id
@@ -238,7 +238,7 @@ def can_resolution_transition(user, resolution, action) -> bool:
     transition = RESOLUTION_TRANSITIONS.get(action)
     if transition is None or resolution.status not in transition.sources:
         return False
-    actors = transition.actors
+    actors = transition.roles
     return (MANAGER in actors and can_manage_resolution(user, resolution)) or (
         LEGAL_ADVISER in actors and can_review_legally(user, resolution)
     )
@@ -251,7 +251,7 @@ def may_act_on_item(user, item, action) -> bool:
     transition = ITEM_TRANSITIONS.get(action)
     if transition is None:
         return False
-    actors = transition.actors
+    actors = transition.roles
     return (
         (MANAGER in actors and can_manage_resolution(user, item.resolution))
         or (RESPONSIBLE in actors and can_report_progress(user, item))
@@ -263,9 +263,12 @@ def can_item_transition(user, item, action) -> bool:
     transition = ITEM_TRANSITIONS.get(action)
     if transition is None or item.status not in transition.sources:
         return False
-    if item.resolution.status not in (Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED):
+    if DRAFTER in transition.roles:
+        # Whether the resolution is still a draft is the lifecycle's guard to say.
+        return can_manage_resolution(user, item.resolution)
+    if item.resolution.status not in IN_FORCE:
         return False
-    actors = transition.actors
+    actors = transition.roles
     return (
         (MANAGER in actors and can_manage_resolution(user, item.resolution))
         or (RESPONSIBLE in actors and can_report_progress(user, item))

@@ -26,13 +26,15 @@ import django
 
 django.setup()
 
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from communities.models import Community, Grid, Street  # noqa: E402
-from issues.models import Category, Issue, IssueEvent  # noqa: E402
+from core.models import AuditEntry  # noqa: E402
+from issues.models import Category, Issue  # noqa: E402
 from reports.metrics import SHANGHAI, add_months, compute_report  # noqa: E402
 from reports.services import report_data, report_snapshot_compute  # noqa: E402
 
@@ -98,13 +100,22 @@ def fill(count: int) -> Street:
             print(f"  {n + 1} issues", flush=True)
     if batch:
         Issue.objects.bulk_create(batch)
-    closed_ids = list(
-        Issue.objects.filter(community__street=street, closed_at__isnull=False).values_list(
-            "pk", "closed_at"
-        )
+    closed = Issue.objects.filter(community__street=street, closed_at__isnull=False).values_list(
+        "pk", "title", "community_id"
     )
-    events = [IssueEvent(issue_id=pk, kind="transition", action="close") for pk, _ in closed_ids]
-    IssueEvent.objects.bulk_create(events, batch_size=5000)
+    issue_type = ContentType.objects.get_for_model(Issue).pk
+    events = [
+        AuditEntry(
+            content_type_id=issue_type,
+            object_id=pk,
+            object_repr=title,
+            community_id=community_id,
+            action="close",
+            to_status="closed",
+        )
+        for pk, title, community_id in closed
+    ]
+    AuditEntry.objects.bulk_create(events, batch_size=5000)
     return street
 
 

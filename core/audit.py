@@ -1,4 +1,5 @@
-"""Recording changes for the audit trail. Services call these inside their transaction."""
+"""Writing the one timeline (core.models.AuditEntry). Services call these inside their
+transaction; lifecycle moves are written by lib.lifecycle.Lifecycle.apply through `record`."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -43,22 +44,61 @@ def _community_id(obj):
     return None
 
 
-def record(*, actor, obj, action, changes=None, note="", community=None) -> AuditEntry:
-    """Write one row of the trail. `action` is one of AuditEntry.Action, so the trail can
-    name every row in the reader's language; an unknown code raises ValueError."""
+def entry(
+    *,
+    actor,
+    obj,
+    action,
+    changes=None,
+    note="",
+    community=None,
+    from_status="",
+    to_status="",
+    data=None,
+) -> AuditEntry:
+    """An unsaved row of the timeline, for `record` and for bulk writers (the demo at
+    scale). `action` is one of AuditEntry.Action, so every row can be named in the
+    reader's language and found by the trail's filter: an unknown code raises ValueError."""
     action = AuditEntry.Action(action)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         community_id=community.pk if community is not None else _community_id(obj),
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
         object_repr=str(obj)[:200],
         action=action,
+        from_status=from_status or "",
+        to_status=to_status or "",
         changes=changes or {},
         note=note,
+        data=data or {},
     )
 
 
-def status_change(before: str, after: str) -> dict[str, list[str]]:
-    """The `changes` of a lifecycle move, as status codes the trail shows as labels."""
-    return {"status": [before, after]} if before != after else {}
+def record(**kwargs) -> AuditEntry:
+    """Write one row of the timeline (see `entry` for the arguments)."""
+    row = entry(**kwargs)
+    row.save(force_insert=True)
+    return row
+
+
+def timeline_of(obj):
+    """The rows about one record, oldest first (the index audit_target serves it)."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
+    ).order_by("created_at", "pk")
+
+
+def about(model):
+    """The rows about records of one model (issues, meetings...), to filter further."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=True)
+    )
+
+
+def history_of(obj):
+    """`timeline_of` with each row's actor name, for pages that show a record's history."""
+    from lib.related import user_name_of
+
+    return timeline_of(obj).annotate(actor_name=user_name_of(AuditEntry, "actor"))

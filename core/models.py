@@ -7,9 +7,11 @@ from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
-    """Who changed what, and when, on residents, organizations, meetings, resolutions and
-    action items. Issues keep their own timeline (issues.IssueEvent), which users read and
-    admins audit: one table each, never two for the same record."""
+    """The one timeline: every change to an issue, a meeting, a resolution, an action item,
+    a resident or an organization, who made it and when. An issue's history, a meeting's
+    record, an action item's history and the admins' audit trail are all read from here.
+    Rows are written through `core.audit.record` (lifecycle moves through
+    `lib.lifecycle.Lifecycle.apply`), which rejects an action this list does not name."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")
@@ -18,7 +20,37 @@ class AuditEntry(models.Model):
         ARCHIVE = "archive", _("Archived")
         RESTORE = "restore", _("Restored")
         IMPORT = "import", _("Imported")
-        # Meetings (meetings.services, meetings.workflow.TRANSITIONS).
+        # Issues (issues.services, issues.workflow.ISSUE).
+        REPORT = "report", pgettext_lazy("audit action", "Reported")
+        ACCEPT = "accept", pgettext_lazy("audit action", "Accepted")
+        REJECT = "reject", pgettext_lazy("audit action", "Rejected")
+        HANDLE_ON_SPOT = "handle_on_spot", pgettext_lazy("audit action", "Handled on the spot")
+        SEND_TO_DELIBERATION = (
+            "send_to_deliberation",
+            pgettext_lazy("audit action", "Sent to deliberation"),
+        )
+        START_DELIBERATION = (
+            "start_deliberation",
+            pgettext_lazy("audit action", "Deliberation started"),
+        )
+        ESCALATE = "escalate", pgettext_lazy("audit action", "Escalated")
+        RESOLVE = "resolve", pgettext_lazy("audit action", "Resolution recorded")
+        START_EXECUTION = "start_execution", pgettext_lazy("audit action", "Execution started")
+        COMPLETE = "complete", pgettext_lazy("audit action", "Completion confirmed")
+        SEND_BACK = "send_back", pgettext_lazy("audit action", "Sent back to execution")
+        CLOSE = "close", pgettext_lazy("audit action", "Closed")
+        REOPEN = "reopen", pgettext_lazy("audit action", "Reopened")
+        MERGE = "merge", pgettext_lazy("audit action", "Merged into another issue")
+        ABSORB = "absorb", pgettext_lazy("audit action", "Duplicate merged in")
+        DEFER = "defer", pgettext_lazy("audit action", "Deferred")
+        RESUME = "resume", pgettext_lazy("audit action", "Resumed")
+        ASSIGN = "assign", pgettext_lazy("audit action", "Assigned")
+        COMMENT = "comment", pgettext_lazy("audit action", "Comment")
+        NOTE = "note", pgettext_lazy("audit action", "Note")
+        SUMMON = "summon", pgettext_lazy("audit action", "Department summoned")
+        SUMMONS = "summons", pgettext_lazy("audit action", "Department reported in")
+        HOTLINE_ANSWER = "hotline_answer", pgettext_lazy("audit action", "Caller answered")
+        # Meetings (meetings.services, meetings.workflow.MEETING).
         AGENDA = "agenda", pgettext_lazy("audit action", "Agenda item added")
         PARTICIPANT = "participant", pgettext_lazy("audit action", "Participant added")
         INVITE = "invite", pgettext_lazy("audit action", "Invitations sent")
@@ -27,7 +59,7 @@ class AuditEntry(models.Model):
         START = "start", pgettext_lazy("audit action", "Started")
         ADJOURN = "adjourn", pgettext_lazy("audit action", "Adjourned")
         END = "end", pgettext_lazy("audit action", "Ended")
-        CLOSE = "close", pgettext_lazy("audit action", "Minutes finalised")
+        FINALISE = "finalise", pgettext_lazy("audit action", "Minutes finalised")
         CANCEL = "cancel", pgettext_lazy("audit action", "Cancelled")
         DECIDE = "decide", pgettext_lazy("audit action", "Outcome recorded")
         EDIT_MINUTES = "edit_minutes", pgettext_lazy("audit action", "Minutes edited")
@@ -43,6 +75,7 @@ class AuditEntry(models.Model):
         OBJECT = "object", pgettext_lazy("audit action", "Objection lodged")
         ANSWER_OBJECTION = "answer_objection", pgettext_lazy("audit action", "Objection answered")
         COST_SPLIT = "cost_split", pgettext_lazy("audit action", "Cost split")
+        CANCEL_DRAFT = "cancel_draft", pgettext_lazy("audit action", "Removed from the draft")
         PROGRESS = "progress", pgettext_lazy("audit action", "Progress reported")
         REQUEST_CHECK = "request_check", pgettext_lazy("audit action", "Reported done")
         PASS_CHECK = "pass_check", pgettext_lazy("audit action", "Confirmed on site")
@@ -81,10 +114,16 @@ class AuditEntry(models.Model):
         db_index=False,
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    # {"field": [old, new]}: values as displayed strings, or a field's choice codes (a
-    # status: ["in_progress", "adjourned"]), which the trail shows as their labels.
+    # A lifecycle move: the status codes before and after, shown as the record's labels.
+    from_status = models.CharField(_("from"), max_length=25, blank=True)
+    to_status = models.CharField(_("to"), max_length=25, blank=True)
+    # {"field": [old, new]}: values as displayed strings, or a field's choice codes, which
+    # the trail shows as their labels.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Structured detail for code that reads the timeline: the issue a duplicate was merged
+    # into, the 12345 ticket answered, the summons reported on.
+    data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -98,3 +137,22 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
+
+    def _status_label(self, code):
+        # The content type's cache: no query per row.
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class() if code else None
+        if model is None:
+            return code
+        try:
+            choices = model._meta.get_field("status").flatchoices
+        except LookupError:
+            return code
+        return str(dict(choices).get(code, code))
+
+    @property
+    def from_label(self):
+        return self._status_label(self.from_status)
+
+    @property
+    def to_label(self):
+        return self._status_label(self.to_status)

@@ -31,6 +31,7 @@ from communities.models import (
     Street,
     Unit,
 )
+from core.models import AuditEntry
 from issues.models import (
     Category,
     Channel,
@@ -39,7 +40,6 @@ from issues.models import (
     Handling,
     HotlineType,
     Issue,
-    IssueEvent,
     Kind,
     Status,
     Urgency,
@@ -768,19 +768,26 @@ class Builder:
         issue.updated_at = issue.closed_at or issue.resolved_at or issue.accepted_at
 
     def _timelines(self):
+        issue_type = ContentType.objects.get_for_model(Issue).pk
         events = []
+
+        def entry(issue, action, source, target, actor, when, data=None):
+            return AuditEntry(
+                content_type_id=issue_type,
+                object_id=issue.pk,
+                object_repr=issue.title[:200],
+                community_id=issue.community_id,
+                action=action,
+                from_status=source,
+                to_status=target,
+                actor_id=actor,
+                created_at=when,
+                data=data or {},
+            )
+
         for issue in self.issues:
             actor = issue.created_by_id
-            events.append(
-                IssueEvent(
-                    issue_id=issue.pk,
-                    kind=IssueEvent.Kind.TRANSITION,
-                    action="report",
-                    to_status=Status.REPORTED,
-                    actor_id=actor,
-                    created_at=issue.reported_at,
-                )
-            )
+            events.append(entry(issue, "report", "", Status.REPORTED, actor, issue.reported_at))
             steps = []
             if issue.status == Status.REJECTED:
                 steps.append(("reject", Status.REPORTED, Status.REJECTED, issue.reported_at))
@@ -790,7 +797,12 @@ class Builder:
                 steps.append(("accept", Status.REPORTED, Status.ACCEPTED, issue.accepted_at))
             if issue.handling == Handling.DELIBERATION:
                 steps.append(
-                    ("to_deliberate", Status.ACCEPTED, Status.TO_DELIBERATE, issue.accepted_at)
+                    (
+                        "send_to_deliberation",
+                        Status.ACCEPTED,
+                        Status.TO_DELIBERATE,
+                        issue.accepted_at,
+                    )
                 )
             if issue.deferred_at:
                 steps.append(("defer", Status.EXECUTING, Status.DEFERRED, issue.deferred_at))
@@ -802,21 +814,18 @@ class Builder:
                 steps.append(("close", Status.AWAITING_EVALUATION, Status.CLOSED, issue.closed_at))
             for action, source, target, when in steps:
                 events.append(
-                    IssueEvent(
-                        issue_id=issue.pk,
-                        kind=IssueEvent.Kind.MERGE
-                        if action == "merge"
-                        else IssueEvent.Kind.TRANSITION,
-                        action=action,
-                        from_status=source,
-                        to_status=target,
-                        actor_id=issue.assignee_id or actor,
-                        created_at=when,
-                        data={"merged_into": issue.merged_into_id} if action == "merge" else {},
+                    entry(
+                        issue,
+                        action,
+                        source,
+                        target,
+                        issue.assignee_id or actor,
+                        when,
+                        {"into": issue.merged_into_id} if action == "merge" else None,
                     )
                 )
-        with _keep_given_dates(IssueEvent):
-            self._bulk(IssueEvent, events)
+        with _keep_given_dates(AuditEntry):
+            self._bulk(AuditEntry, events)
 
     def _meetings(self):
         plan, rng = self.plan, self.rng

@@ -22,17 +22,6 @@ class TimeLimitAdmin(admin.ModelAdmin):
     list_filter = ["urgency", "unit"]
 
 
-class EventInline(admin.TabularInline):
-    model = models.IssueEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["created_at", "kind", "action", "from_status", "to_status", "actor", "note"]
-    fields = readonly_fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(models.Issue)
 class IssueAdmin(admin.ModelAdmin):
     list_display = ["title", "community", "category", "kind", "status", "channel", "reported_at"]
@@ -54,20 +43,6 @@ class IssueAdmin(admin.ModelAdmin):
     ]
     # The lifecycle moves only through the services; the admin shows it.
     readonly_fields = ["status", "version"]
-    inlines = [EventInline]
-
-
-@admin.register(models.IssueEvent)
-class IssueEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "issue", "kind", "action", "from_status", "to_status", "actor"]
-    list_filter = ["kind", "action"]
-    raw_id_fields = ["issue", "actor"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Summons)

@@ -468,59 +468,6 @@ class IssuePhoto(models.Model):
         return self.caption or self.image.name
 
 
-class IssueEvent(models.Model):
-    """The issue's timeline: transitions, comments and edits. Users read it as the history;
-    admins read it as the audit trail of the issue."""
-
-    class Kind(models.TextChoices):
-        TRANSITION = "transition", _("Status change")
-        COMMENT = "comment", _("Comment")
-        EDIT = "edit", _("Edit")
-        SUMMONS = "summons", _("Department reported in")
-        MERGE = "merge", _("Merged issue")
-        NOTE = "note", _("Note")
-
-    issue = models.ForeignKey(
-        Issue,
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("issue"),
-        db_index=False,
-    )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    action = models.CharField(_("action"), max_length=40, blank=True)
-    from_status = models.CharField(_("from"), max_length=25, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=25, choices=Status.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    # Structured detail: changed fields, the related issue of a merge or recurrence, etc.
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("timeline entry")
-        verbose_name_plural = _("timeline entries")
-        ordering = ["created_at", "pk"]
-        indexes = [
-            models.Index(fields=["issue", "created_at"], name="issueevent_issue"),
-            # The monthly report counts reopenings and verifications by month: read from
-            # the index alone.
-            models.Index(
-                fields=["created_at"], include=["action", "issue"], name="issueevent_month"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.issue_id} {self.action or self.kind}"
-
-
 class Summons(models.Model):
     """A department summoned when the whistle is blown (吹哨报到): when it was called, when
     it arrived and what it did."""

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core import audit
 from notifications import recipients
 from notifications.services import notify_bulk
 
-from .models import OPEN_STATUSES, Issue, IssueEvent, Status
+from .models import OPEN_STATUSES, Issue, Status
 from .services import HOTLINE_ANSWER
 
 KIND_ACCEPT_DUE = "issue_accept_due"
@@ -93,7 +94,9 @@ def issue_deadlines(*, now=None) -> int:
             title=_("Hotline ticket to answer soon"),
             now=now,
             # A ticket already answered (issues.services.hotline_answer) needs no reminder.
-            unless=Exists(IssueEvent.objects.filter(issue=OuterRef("pk"), action=HOTLINE_ANSWER)),
+            unless=Exists(
+                audit.about(Issue).filter(object_id=OuterRef("pk"), action=HOTLINE_ANSWER)
+            ),
         )
     return sent
 

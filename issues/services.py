@@ -7,23 +7,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.issues import can_answer_hotline, can_transition
+from access.issues import can_answer_hotline
+from core import audit
+from core.models import AuditEntry
 from lib.errors import DomainError, StaleEdit
+from lib.lifecycle import TransitionNotAllowed
 from lib.worktime import add_working_hours
 
 from .models import (
     Handling,
     Issue,
-    IssueEvent,
     LimitUnit,
     Status,
     TimeLimit,
 )
-from .workflow import TRANSITIONS, refusal
+from .workflow import ISSUE
 
-
-class TransitionNotAllowed(DomainError):
-    pass
+__all__ = ["TransitionNotAllowed"]
 
 
 def time_limit_for(*, category, urgency) -> TimeLimit | None:
@@ -43,16 +43,10 @@ def _deadline(start, amount, unit):
     return add_working_hours(start, amount)
 
 
-def _record(issue, *, kind, actor, action="", from_status="", to_status="", note="", data=None):
-    return IssueEvent.objects.create(
-        issue=issue,
-        kind=kind,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        note=note,
-        data=data or {},
+def _record(issue, *, action, actor, note="", data=None, to_status=""):
+    """A row on the issue's timeline that is not a lifecycle move (a comment, a summons)."""
+    return audit.record(
+        actor=actor, obj=issue, action=action, note=note, data=data, to_status=to_status
     )
 
 
@@ -66,71 +60,32 @@ def issue_transition(
     check_role: bool = True,
     **changes,
 ) -> Issue:
-    """Move an issue along its lifecycle (see issues.workflow.TRANSITIONS).
+    """Move an issue along its lifecycle (issues.workflow.ISSUE, applied by lib.lifecycle).
 
-    Locks the row, checks the current state and the actor's role, applies the action's
-    own field changes, writes the timeline entry and returns the fresh issue. Asking for
-    the state that already holds is a no-op. `changes` carries the action's data (e.g.
-    `deliberation_level` for send_to_deliberation). `check_role=False` is for the services
-    of higher apps that have checked their own rule (a resolution adopted by a meeting).
+    `changes` carries the action's data (e.g. `deliberation_level` for
+    send_to_deliberation). `check_role=False` is for the services of higher apps that have
+    checked their own rule (a resolution adopted by a meeting).
 
     Raises TransitionNotAllowed for a move the state or role does not allow or that a
-    guard of issues.workflow refuses (no adopted resolution yet, action items still
-    open), StaleEdit when `expected_version` no longer matches.
+    guard refuses (no adopted resolution yet, action items still open), StaleEdit when
+    `expected_version` no longer matches.
     """
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise TransitionNotAllowed(_("Unknown action."))
-    note = (note or "").strip()
-    with transaction.atomic():
-        locked = Issue.objects.select_for_update().get(pk=issue.pk)
-        target = transition.target or locked.status_before_deferral
-        if locked.status == target and locked.status not in transition.sources:
-            return locked
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleEdit(
-                _(
-                    "Someone else changed this issue while you were working on it. "
-                    "Check the timeline below, then try again."
-                )
-            )
-        if locked.status not in transition.sources:
-            raise TransitionNotAllowed(
-                _("An issue that is “%(status)s” cannot be sent to “%(action)s”.")
-                % {"status": locked.get_status_display(), "action": transition.label}
-            )
-        if check_role and not can_transition(actor, locked, action):
-            raise TransitionNotAllowed(
-                _("Your role does not allow “%(action)s” for this issue.")
-                % {"action": transition.label}
-            )
-        if transition.needs_note and not note:
-            raise DomainError(_("Please say why, or what was done."), field="note")
-        # What other apps know (a resolution adopted, its action items finished) holds
-        # for everyone, services of higher apps included: check_role skips only the role.
-        reason = refusal(locked, action)
-        if reason:
-            raise TransitionNotAllowed(reason)
-        previous = locked.status
-        fields = _apply(locked, action, actor=actor, note=note, **changes)
-        locked.status = target
-        locked.version += 1
-        locked.save(update_fields=[*fields, "status", "version", "updated_at"])
-        _record(
-            locked,
-            kind=IssueEvent.Kind.TRANSITION,
-            actor=actor,
-            action=action,
-            from_status=previous,
-            to_status=target,
-            note=note,
-            data={k: str(v) for k, v in changes.items()},
-        )
-        _notify_reporter(locked, transition)
-    return locked
+    return ISSUE.apply(
+        issue,
+        action,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        check_actor=check_role,
+        data=changes,
+    )
 
 
-def _notify_reporter(issue: Issue, transition) -> None:
+# ---------------------------------------------------------------- what each move does
+
+
+@ISSUE.follow(*ISSUE.table)
+def _notify_reporter(issue: Issue, move) -> None:
     """Tell the resident who reported the issue that it moved on."""
     from django.contrib.auth import get_user_model
     from django.urls import reverse
@@ -147,82 +102,109 @@ def _notify_reporter(issue: Issue, transition) -> None:
             kind="issue_status",
             title=_("Your issue “%(title)s”: %(status)s")
             % {"title": issue.title, "status": issue.get_status_display()},
-            body=str(transition.label),
+            body=str(move.transition.label),
             target=issue,
-            step=f"{transition.action}-{issue.version}",
+            step=f"{move.action}-{issue.version}",
             url=reverse("issues:detail", args=[issue.pk]),
         )
 
 
-def _apply(issue: Issue, action: str, *, actor, note: str, **changes) -> list[str]:
-    """The field changes that come with each action. Returns the fields changed."""
-    now = timezone.now()
-    if action == "accept":
-        issue.accepted_at = now
-        limit = time_limit_for(category=issue.category, urgency=issue.urgency)
-        issue.handle_deadline = (
-            _deadline(now, limit.handle_within, limit.unit) if limit is not None else None
-        )
-        return ["accepted_at", "handle_deadline"]
-    if action == "handle_on_spot":
-        issue.handling = Handling.ON_SPOT
-        issue.resolution_note = note
-        return ["handling", "resolution_note", *_close(issue, now)]
-    if action == "send_to_deliberation":
-        level = changes.get("deliberation_level")
-        if not level:
-            raise DomainError(_("Choose the level of deliberation."), field="deliberation_level")
-        issue.handling = Handling.DELIBERATION
-        issue.deliberation_level = level
-        return ["handling", "deliberation_level"]
-    if action == "escalate":
-        issue.handling = Handling.ESCALATED
-        issue.escalation_mode = changes.get("escalation_mode") or issue.escalation_mode or "whistle"
-        fields = ["handling", "escalation_mode"]
-        if changes.get("lead_cadre") is not None:
-            issue.lead_cadre = changes["lead_cadre"]
-            fields.append("lead_cadre")
-        return fields
-    if action == "resolve":
-        issue.resolved_at = now
-        return ["resolved_at"]
-    if action == "send_back":
-        issue.rework_count += 1
-        return ["rework_count"]
-    if action == "close":
-        return _close(issue, now)
-    if action == "reopen":
-        issue.reopen_count += 1
-        issue.closed_at = None
-        issue.closed_on_time = None
-        return ["reopen_count", "closed_at", "closed_on_time"]
-    if action == "merge":
-        into = changes.get("into")
-        if into is None or into.pk == issue.pk:
-            raise DomainError(_("Choose the issue to merge into."), field="into")
-        issue.merged_into = into
-        return ["merged_into"]
-    if action == "defer":
-        issue.status_before_deferral = issue.status
-        issue.deferred_at = now
-        issue.was_deferred = True
-        return ["status_before_deferral", "deferred_at", "was_deferred"]
-    if action == "resume":
-        fields = ["status_before_deferral", "deferred_at"]
-        # The clock stood still while deferred: push the handling deadline on.
-        if issue.handle_deadline and issue.deferred_at:
-            issue.handle_deadline += now - issue.deferred_at
-            fields.append("handle_deadline")
-        issue.status_before_deferral = ""
-        issue.deferred_at = None
-        return fields
-    return []
+@ISSUE.effect("accept")
+def _accept(issue: Issue, move) -> list[str]:
+    issue.accepted_at = move.now
+    limit = time_limit_for(category=issue.category, urgency=issue.urgency)
+    issue.handle_deadline = (
+        _deadline(move.now, limit.handle_within, limit.unit) if limit is not None else None
+    )
+    return ["accepted_at", "handle_deadline"]
 
 
-def _close(issue: Issue, now) -> list[str]:
-    issue.closed_at = now
-    issue.closed_on_time = issue.handle_deadline is None or now <= issue.handle_deadline
+@ISSUE.effect("handle_on_spot")
+def _handle_on_spot(issue: Issue, move) -> list[str]:
+    issue.handling = Handling.ON_SPOT
+    issue.resolution_note = move.note
+    return ["handling", "resolution_note", *_close(issue, move)]
+
+
+@ISSUE.effect("send_to_deliberation")
+def _send_to_deliberation(issue: Issue, move) -> list[str]:
+    level = move.data.get("deliberation_level")
+    if not level:
+        raise DomainError(_("Choose the level of deliberation."), field="deliberation_level")
+    issue.handling = Handling.DELIBERATION
+    issue.deliberation_level = level
+    move.timeline_data["deliberation_level"] = str(level)
+    return ["handling", "deliberation_level"]
+
+
+@ISSUE.effect("escalate")
+def _escalate(issue: Issue, move) -> list[str]:
+    issue.handling = Handling.ESCALATED
+    issue.escalation_mode = move.data.get("escalation_mode") or issue.escalation_mode or "whistle"
+    move.timeline_data["escalation_mode"] = str(issue.escalation_mode)
+    fields = ["handling", "escalation_mode"]
+    if move.data.get("lead_cadre") is not None:
+        issue.lead_cadre = move.data["lead_cadre"]
+        move.timeline_data["lead_cadre"] = issue.lead_cadre.pk
+        fields.append("lead_cadre")
+    return fields
+
+
+@ISSUE.effect("resolve")
+def _resolve(issue: Issue, move) -> list[str]:
+    issue.resolved_at = move.now
+    return ["resolved_at"]
+
+
+@ISSUE.effect("send_back")
+def _send_back(issue: Issue, move) -> list[str]:
+    issue.rework_count += 1
+    return ["rework_count"]
+
+
+@ISSUE.effect("close")
+def _close(issue: Issue, move) -> list[str]:
+    issue.closed_at = move.now
+    issue.closed_on_time = issue.handle_deadline is None or move.now <= issue.handle_deadline
     return ["closed_at", "closed_on_time"]
+
+
+@ISSUE.effect("reopen")
+def _reopen(issue: Issue, move) -> list[str]:
+    issue.reopen_count += 1
+    issue.closed_at = None
+    issue.closed_on_time = None
+    return ["reopen_count", "closed_at", "closed_on_time"]
+
+
+@ISSUE.effect("merge")
+def _merge(issue: Issue, move) -> list[str]:
+    into = move.data.get("into")
+    if into is None or into.pk == issue.pk:
+        raise DomainError(_("Choose the issue to merge into."), field="into")
+    issue.merged_into = into
+    move.timeline_data["into"] = into.pk
+    return ["merged_into"]
+
+
+@ISSUE.effect("defer")
+def _defer(issue: Issue, move) -> list[str]:
+    issue.status_before_deferral = issue.status
+    issue.deferred_at = move.now
+    issue.was_deferred = True
+    return ["status_before_deferral", "deferred_at", "was_deferred"]
+
+
+@ISSUE.effect("resume")
+def _resume(issue: Issue, move) -> list[str]:
+    fields = ["status_before_deferral", "deferred_at"]
+    # The clock stood still while deferred: push the handling deadline on.
+    if issue.handle_deadline and issue.deferred_at:
+        issue.handle_deadline += move.now - issue.deferred_at
+        fields.append("handle_deadline")
+    issue.status_before_deferral = ""
+    issue.deferred_at = None
+    return fields
 
 
 def grid_for_place(*, community, compound=None, building=None):
@@ -308,24 +290,23 @@ def issue_report(
         issue.save()
         _record(
             issue,
-            kind=IssueEvent.Kind.TRANSITION,
             actor=actor,
-            action="report",
+            action=AuditEntry.Action.REPORT,
             to_status=Status.REPORTED,
             note=issue.get_channel_display(),
         )
     return issue
 
 
-def issue_comment(*, issue: Issue, actor, text: str) -> IssueEvent:
+def issue_comment(*, issue: Issue, actor, text: str) -> AuditEntry:
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Write a comment first."), field="text")
-    return _record(issue, kind=IssueEvent.Kind.COMMENT, actor=actor, note=text)
+    return _record(issue, action=AuditEntry.Action.COMMENT, actor=actor, note=text)
 
 
 # The timeline action that records the answer given to a 12345 caller (答复).
-HOTLINE_ANSWER = "hotline_answer"
+HOTLINE_ANSWER = AuditEntry.Action.HOTLINE_ANSWER
 
 
 def hotline_tickets_of(issue: Issue):
@@ -335,7 +316,8 @@ def hotline_tickets_of(issue: Issue):
     from django.db.models import OuterRef, Subquery
 
     answered = (
-        IssueEvent.objects.filter(issue=OuterRef("pk"), action=HOTLINE_ANSWER)
+        audit.about(Issue)
+        .filter(object_id=OuterRef("pk"), action=HOTLINE_ANSWER)
         .order_by("created_at")
         .values("created_at")[:1]
     )
@@ -366,7 +348,6 @@ def hotline_answer(*, issue: Issue, actor, answer: str) -> list[Issue]:
         for ticket in waiting:
             _record(
                 ticket,
-                kind=IssueEvent.Kind.COMMENT,
                 actor=actor,
                 action=HOTLINE_ANSWER,
                 note=_("Answered the 12345 caller: %(answer)s") % {"answer": answer},
@@ -416,7 +397,7 @@ def issue_add_photos(*, issue: Issue, actor, photos) -> list:
         ]
         _record(
             issue,
-            kind=IssueEvent.Kind.NOTE,
+            action=AuditEntry.Action.NOTE,
             actor=actor,
             note=_("%(count)d photos added.") % {"count": len(added)},
         )
@@ -454,9 +435,8 @@ def issue_merge(*, issue: Issue, into: Issue, actor, note: str = "", expected_ve
             )
         _record(
             into,
-            kind=IssueEvent.Kind.MERGE,
             actor=actor,
-            action="merge",
+            action=AuditEntry.Action.ABSORB,
             note=note or merged.title,
             data={"merged_issue": merged.pk, "title": merged.title},
         )
@@ -515,7 +495,7 @@ def summons_create(*, issue: Issue, actor, organization, summoned_at=None):
     )
     _record(
         issue,
-        kind=IssueEvent.Kind.NOTE,
+        action=AuditEntry.Action.SUMMON,
         actor=actor,
         note=_("Summoned: %(organization)s") % {"organization": organization},
         data={"summons": summons.pk},
@@ -543,7 +523,7 @@ def summons_report(*, summons, actor, arrived_at, action_taken: str):
         locked.save(update_fields=["arrived_at", "action_taken"])
         _record(
             locked.issue,
-            kind=IssueEvent.Kind.SUMMONS,
+            action=AuditEntry.Action.SUMMONS,
             actor=actor,
             note=f"{locked.organization}: {action_taken}",
             data={"summons": locked.pk, "arrived_at": arrived_at.isoformat()},
@@ -763,9 +743,8 @@ def issue_assign(*, issue: Issue, actor, assignee, expected_version: int | None 
         locked.save(update_fields=["assignee", "version", "updated_at"])
         _record(
             locked,
-            kind=IssueEvent.Kind.EDIT,
             actor=actor,
-            action="assign",
+            action=AuditEntry.Action.ASSIGN,
             note=_("Assigned to %(name)s") % {"name": assignee} if assignee else _("Unassigned"),
             data={"assignee": assignee.pk if assignee else None},
         )

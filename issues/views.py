@@ -36,6 +36,7 @@ from access.issues import (
     issues_visible_to,
     patrols_visible_to,
     running_patrol_of,
+    timeline_visible_to,
     visible_issue_ids,
     visit_grids_for,
 )
@@ -45,6 +46,8 @@ from access.scope import get_scope
 from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
+from core import audit
+from core.models import AuditEntry
 from lib.errors import DomainError, StaleEdit
 from lib.pagination import CountedPaginator
 from lib.related import name_of, user_name_of
@@ -70,7 +73,6 @@ from .models import (
     Category,
     Channel,
     Issue,
-    IssueEvent,
     Status,
     Summons,
     Visit,
@@ -395,8 +397,16 @@ _DETAIL = Issue.objects.annotate(
 
 
 # What the timeline shows of each event; its actor's name comes as a subquery.
-_EVENT_FIELDS = ("issue_id", "kind", "from_status", "to_status", "note", "created_at")
-_ACTOR_NAME = user_name_of(IssueEvent, "actor")
+_EVENT_FIELDS = (
+    "content_type_id",
+    "object_id",
+    "action",
+    "from_status",
+    "to_status",
+    "note",
+    "created_at",
+)
+_ACTOR_NAME = user_name_of(AuditEntry, "actor")
 
 
 def _if_any(issue, relation, rows):
@@ -448,9 +458,12 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         # A form per department, its fields' ids its own: labels must not point at the
         # field of another department's form.
         summons.report_form = SummonsReportForm(auto_id=f"summons{summons.pk}_%s")
-    events = issue.events.only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME)
-    if not staff_view:
-        events = events.exclude(kind=IssueEvent.Kind.NOTE)
+    events = timeline_visible_to(
+        user,
+        issue,
+        audit.timeline_of(issue).only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME),
+        works_on_it=staff_view,
+    )
     now = timezone.now()
     # The 12345 tickets it answers for (its own and those merged into it), for those who
     # work on it: one query, only for hotline issues and issues with merged duplicates.

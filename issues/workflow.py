@@ -1,37 +1,21 @@
 """The issue lifecycle as data: which action moves an issue from which states to which,
-and which roles may take it. `issues.services.issue_transition` is the one function that
-applies it; `access.issues.can_transition` asks it who may."""
-
-from dataclasses import dataclass
+and which roles may take it. `lib.lifecycle` applies it (through
+`issues.services.issue_transition`); `access.issues.can_transition` asks it who may."""
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core import audit
+from lib.lifecycle import Lifecycle, Messages
+from lib.lifecycle import transition as _t
 
-from .models import Status
+from .models import Issue, Status
 
 STAFF = Role.STAFF
 GRID = Role.GRID_WORKER
 STREET = Role.STREET_ADMIN
 # Not a role of its own: community staff with is_head (书记/主任), who approves deferrals.
 HEAD = "head"
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset
-    # None: back to the state the issue had before it was deferred.
-    target: str | None
-    roles: frozenset
-    # The user must say why (a reason, what was done).
-    needs_note: bool = False
-
-
-def _t(action, label, sources, target, roles, needs_note=False):
-    return Transition(action, label, frozenset(sources), target, frozenset(roles), needs_note)
-
 
 WORKING = (
     Status.ACCEPTED,
@@ -41,9 +25,9 @@ WORKING = (
     Status.EXECUTING,
 )
 
-TRANSITIONS = {
-    t.action: t
-    for t in [
+ISSUE = Lifecycle(
+    model=Issue,
+    transitions=[
         # Triage (受理 or 不予受理).
         _t("accept", _("Accept"), [Status.REPORTED], Status.ACCEPTED, [STAFF]),
         _t("reject", _("Reject"), [Status.REPORTED], Status.REJECTED, [STAFF], needs_note=True),
@@ -126,13 +110,23 @@ TRANSITIONS = {
         # 缓办: approved by the community head; stops the handling clock.
         _t("defer", _("Defer"), WORKING, Status.DEFERRED, [HEAD], needs_note=True),
         _t("resume", _("Resume"), [Status.DEFERRED], None, [STAFF]),
-    ]
-}
-
-
-def actions_from(status) -> list[Transition]:
-    """The transitions that start from a status, in table order."""
-    return [t for t in TRANSITIONS.values() if status in t.sources]
+    ],
+    # Resuming returns to the state the issue had before it was deferred.
+    target_of=lambda issue, transition: issue.status_before_deferral,
+    permission="access.issues.can_transition",
+    record=audit.record,
+    messages=Messages(
+        impossible=_("An issue that is “%(status)s” cannot be sent to “%(action)s”."),
+        stale=_(
+            "Someone else changed this issue while you were working on it. "
+            "Check the timeline below, then try again."
+        ),
+        denied=_("Your role does not allow “%(action)s” for this issue."),
+        needs_note=_("Please say why, or what was done."),
+    ),
+)
+TRANSITIONS = ISSUE.table
+actions_from = ISSUE.actions_from
 
 
 # Conditions a move needs beyond state and role, held by the apps that know the facts: an
@@ -140,25 +134,6 @@ def actions_from(status) -> list[Transition]:
 # complete only when no action item of that resolution is still open. The resolutions app
 # registers them from its AppConfig.ready(), so issues imports nothing above it. A guard
 # is `guard(issue) -> str | None`: the translated reason the move is refused, or None.
-_GUARDS: dict[str, list] = {}
-
-
-def register_guard(action: str, guard) -> None:
-    guards = _GUARDS.setdefault(action, [])
-    if guard not in guards:
-        guards.append(guard)
-
-
-def unregister_guard(action: str, guard) -> None:
-    if guard in _GUARDS.get(action, []):
-        _GUARDS[action].remove(guard)
-
-
-def refusal(issue, action: str) -> str | None:
-    """Why `action` may not be taken on the issue now, or None when every guard allows
-    it. Each guard of the action runs one query at most; other actions run none."""
-    for guard in _GUARDS.get(action, ()):
-        reason = guard(issue)
-        if reason:
-            return str(reason)
-    return None
+register_guard = ISSUE.guard
+unregister_guard = ISSUE.unguard
+refusal = ISSUE.refusal

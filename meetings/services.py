@@ -31,7 +31,7 @@ from .models import (
     Participant,
     ParticipantRole,
 )
-from .workflow import MINUTES_DRAFT, RECORDING, TRANSITIONS
+from .workflow import MEETING, MINUTES_DRAFT, RECORDING
 
 INVITATION_KIND = "meeting_invitation"
 
@@ -445,73 +445,64 @@ def attendance_record(*, actor, participant, attendance, reason="") -> Participa
 def meeting_transition(
     *, actor, meeting, action, note="", expected_version=None, override_presence=False
 ) -> Meeting:
-    """Move a meeting along its lifecycle (see meetings.workflow.TRANSITIONS).
+    """Move a meeting along its lifecycle (meetings.workflow.MEETING, applied by
+    lib.lifecycle).
 
     Starting checks the form's presence rule (a manager may override it by saying why) and
     moves every agenda issue that waits for deliberation into deliberation. Adjourning
     creates nothing by itself: `meeting_continue` convenes the continuation."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise DomainError(_("Unknown action."))
-    _require_manager(actor, meeting)
-    note = (note or "").strip()
-    with transaction.atomic():
-        locked = _lock(meeting, expected_version)
-        if locked.status not in transition.sources:
-            raise DomainError(
-                _("A meeting that is “%(status)s” cannot “%(action)s”.")
-                % {"status": locked.get_status_display(), "action": transition.label}
-            )
-        if transition.needs_note and not note:
-            raise DomainError(_("Please say why."), field="note")
-        now = timezone.now()
-        fields = ["status"]
-        if action == "start":
-            problems = presence_problems(locked)
-            if problems and not (override_presence and note):
-                raise DomainError(
-                    _("The presence rule is not met: %(problems)s")
-                    % {"problems": " ".join(problems)},
-                    field="note",
-                )
-            locked.started_at = now
-            fields.append("started_at")
-            for item in locked.agenda_items.select_related("issue"):
-                if item.issue and item.issue.status == IssueStatus.TO_DELIBERATE:
-                    issue_transition(
-                        issue=item.issue,
-                        action="start_deliberation",
-                        actor=actor,
-                        check_role=False,
-                    )
-        elif action in ("end", "adjourn"):
-            locked.ended_at = now
-            fields.append("ended_at")
-            locked.agenda_items.exclude(phase=AgendaItem.Phase.DONE).update(
-                phase=AgendaItem.Phase.DONE
-            )
-            if action == "adjourn":
-                locked.adjourn_reason = note
-                fields.append("adjourn_reason")
-        elif action == "close":
-            open_corrections = locked.corrections.filter(status=MinutesCorrection.Status.OPEN)
-            if open_corrections.exists():
-                raise DomainError(_("Answer the open correction requests first."))
-            locked.minutes_finalised_at = now
-            fields.append("minutes_finalised_at")
-        previous = locked.status
-        locked.status = transition.target
-        _bump(locked, *fields)
-        audit.record(
-            actor=actor,
-            obj=locked,
-            action=action,
-            changes=audit.status_change(previous, locked.status),
-            note=note,
+    return MEETING.apply(
+        meeting,
+        action,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        data={"override_presence": override_presence},
+    )
+
+
+@MEETING.effect("start")
+def _start(meeting, move) -> list[str]:
+    problems = presence_problems(meeting)
+    if problems and not (move.data.get("override_presence") and move.note):
+        raise DomainError(
+            _("The presence rule is not met: %(problems)s") % {"problems": " ".join(problems)},
+            field="note",
         )
-        if action == "cancel":
-            _notify_cancelled(locked, note)
-    return locked
+    meeting.started_at = move.now
+    return ["started_at"]
+
+
+@MEETING.follow("start")
+def _deliberate_agenda_issues(meeting, move) -> None:
+    for item in meeting.agenda_items.select_related("issue"):
+        if item.issue and item.issue.status == IssueStatus.TO_DELIBERATE:
+            issue_transition(
+                issue=item.issue, action="start_deliberation", actor=move.actor, check_role=False
+            )
+
+
+@MEETING.effect("end", "adjourn")
+def _end(meeting, move) -> list[str]:
+    meeting.ended_at = move.now
+    meeting.agenda_items.exclude(phase=AgendaItem.Phase.DONE).update(phase=AgendaItem.Phase.DONE)
+    if move.action == "adjourn":
+        meeting.adjourn_reason = move.note
+        return ["ended_at", "adjourn_reason"]
+    return ["ended_at"]
+
+
+@MEETING.effect("close")
+def _finalise_minutes(meeting, move) -> list[str]:
+    if meeting.corrections.filter(status=MinutesCorrection.Status.OPEN).exists():
+        raise DomainError(_("Answer the open correction requests first."))
+    meeting.minutes_finalised_at = move.now
+    return ["minutes_finalised_at"]
+
+
+@MEETING.follow("cancel")
+def _cancelled(meeting, move) -> None:
+    _notify_cancelled(meeting, move.note)
 
 
 def _notify_cancelled(meeting, note):

@@ -24,6 +24,7 @@ from access.meetings import (
     participant_for,
 )
 from access.scope import get_scope
+from core import audit
 from lib.errors import DomainError
 from lib.pdf import pdf_response, render_pdf
 
@@ -187,6 +188,8 @@ def _detail_context(request, meeting, **extra):
         if manage and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS)
         else None,
         "mine": participant_for(request.user, meeting, among=participants),
+        # The meeting's record of who did what, for those who run it.
+        "history": list(audit.history_of(meeting)) if manage else [],
         "has_continuation": meeting.has_continuation
         if hasattr(meeting, "has_continuation")
         else meeting.continuations.exclude(status=Meeting.Status.CANCELLED).exists(),

@@ -25,7 +25,8 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from issues.models import Handling, Issue, IssueEvent, Status
+from core import audit
+from issues.models import Handling, Issue, Status
 from meetings.models import Meeting, Participant
 from resolutions.models import ActionItem, Evaluation, Resolution
 
@@ -141,12 +142,19 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
     issues = Issue.objects.filter(community__in=community_ids, archived_at__isnull=True)
     received = issues.filter(reported_at__gte=start, reported_at__lt=end)
     closed = issues.filter(closed_at__gte=start, closed_at__lt=end)
-    events = IssueEvent.objects.filter(
-        action__in=["reopen", "send_back", "close"],
-        issue__community__in=community_ids,
-        issue__archived_at__isnull=True,
-        created_at__gte=start,
-        created_at__lt=end,
+    events = (
+        audit.about(Issue)
+        .filter(
+            action__in=["reopen", "send_back", "close"],
+            community__in=community_ids,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(
+            object_id__in=Issue.objects.filter(
+                community__in=community_ids, archived_at__isnull=False
+            ).values("pk")
+        )
     )
 
     counts = received.aggregate(
@@ -163,7 +171,7 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
         ),
     )
     event_counts = events.aggregate(
-        reopened=Count("issue", distinct=True, filter=Q(action="reopen")),
+        reopened=Count("object_id", distinct=True, filter=Q(action="reopen")),
         sent_back=Count("pk", filter=Q(action="send_back")),
         verified=Count("pk", filter=Q(action__in=["send_back", "close"])),
     )

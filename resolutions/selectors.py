@@ -38,3 +38,36 @@ def with_item_figures(resolutions):
         resolution.done_count = row.get("done_count", 0)
         resolution.progress = row.get("progress", 0)
     return resolutions
+
+
+def item_history(item) -> list:
+    """The action item's history from the one timeline, oldest first: each move (started,
+    progress, reported done, checked, cancelled) with who made it, and the progress
+    report it wrote, photos included. Reports older than the timeline's link to them are
+    shown on their own. Three queries, however long the history."""
+    from core import audit
+    from core.models import AuditEntry
+    from lib.related import user_name_of
+
+    rows = list(
+        audit.timeline_of(item)
+        .exclude(action__in=["create", "update"])
+        .annotate(actor_name=user_name_of(AuditEntry, "actor"))
+    )
+    updates = {
+        update.pk: update
+        for update in item.updates.select_related("author").prefetch_related("photos")
+    }
+    for row in rows:
+        row.update = updates.pop((row.data or {}).get("update"), None)
+    for update in updates.values():
+        rows.append(
+            AuditEntry(
+                action=AuditEntry.Action.PROGRESS,
+                created_at=update.created_at,
+                note=update.text,
+            )
+        )
+        rows[-1].actor_name = str(update.author) if update.author_id else ""
+        rows[-1].update = update
+    return sorted(rows, key=lambda row: row.created_at)

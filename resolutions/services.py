@@ -12,16 +12,12 @@ from django.utils.translation import ngettext
 
 from access.resolutions import (
     can_answer_objection,
-    can_check_item,
     can_confirm_share,
     can_create_resolution,
     can_evaluate,
-    can_item_transition,
     can_manage_resolution,
     can_object,
     can_record_revisit,
-    can_report_progress,
-    can_resolution_transition,
     legal_advisers_of,
 )
 from core import audit
@@ -43,7 +39,7 @@ from .models import (
     Resolution,
     Revisit,
 )
-from .workflow import FINISHED_ITEM_STATUSES, ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS
+from .workflow import FINISHED_ITEM_STATUSES, ITEM, RESOLUTION, REVIEW_ACTIONS
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -197,7 +193,7 @@ def resolution_update(*, actor, resolution, expected_version=None, **changes) ->
             setattr(locked, name, value)
         _validate_resolution({f: getattr(locked, f) for f in RESOLUTION_FIELDS})
         locked.version += 1
-        locked.save()
+        locked.save(update_fields=[*changes, "version", "updated_at"])
         audit.record(actor=actor, obj=locked, action="update", changes=audit.diff(before, locked))
     return locked
 
@@ -236,7 +232,14 @@ def action_item_update(*, actor, item, expected_version=None, **changes) -> Acti
         locked.repeat = locked.repeat or ""
         _validate_item({name: getattr(locked, name) for name in ITEM_FIELDS})
         locked.version += 1
-        locked.save()
+        locked.save(
+            update_fields=[
+                *(n for n in ITEM_FIELDS if n in changes),
+                "repeat",
+                "version",
+                "updated_at",
+            ]
+        )
         audit.record(actor=actor, obj=locked, action="update", changes=audit.diff(before, locked))
     return locked
 
@@ -381,81 +384,71 @@ def _issue_to_execution(*, actor, issue):
 def resolution_transition(
     *, actor, resolution, action, note: str = "", expected_version=None
 ) -> Resolution:
-    """Move a resolution along its lifecycle (workflow.RESOLUTION_TRANSITIONS)."""
-    transition = RESOLUTION_TRANSITIONS.get(action)
-    if transition is None:
-        raise DomainError(_("Unknown action."))
-    note = (note or "").strip()
-    with transaction.atomic():
-        locked = Resolution.objects.select_for_update().get(pk=resolution.pk)
-        _check_version(
-            locked,
-            expected_version,
-            _("Someone else changed this resolution while you were working on it. Reload it."),
-        )
-        if locked.status not in transition.sources:
-            raise DomainError(
-                _("A resolution that is “%(status)s” cannot be sent to “%(action)s”.")
-                % {"status": locked.get_status_display(), "action": transition.label}
-            )
-        if not can_resolution_transition(actor, locked, action):
-            _deny()
-        if transition.needs_note and not note:
-            raise DomainError(_("Please say why, or what was found."), field="note")
-        now = timezone.now()
-        if action == "adopt" and locked.legal_review_required:
-            raise DomainError(_("This resolution needs legal review before it is adopted."))
-        if (
-            action in ("adopt", "submit_review")
-            and not locked.items.exclude(status=ActionItem.Status.CANCELLED).exists()
-        ):
-            raise DomainError(_("Add at least one action item first."))
-        if action in ("approve_review", "return_review"):
-            locked.legal_reviewer = actor
-            locked.legal_review_note = note
-            locked.legal_reviewed_at = now
-        if action in ("adopt", "approve_review"):
-            locked.adopted_at = now
-        if action == "publish":
-            today = timezone.localdate()
-            if not locked.publication_starts or locked.publication_starts < today:
-                locked.publication_starts = today
-            if not locked.publication_ends:
-                locked.publication_ends = locked.publication_starts + timedelta(
-                    days=settings.YISHI["PUBLICATION_DAYS"]
-                )
-            if locked.publication_ends < locked.publication_starts:
-                raise DomainError(
-                    _("The publication cannot end before it starts."), field="publication_ends"
-                )
-        previous = locked.status
-        locked.status = transition.target
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            obj=locked,
-            action=action,
-            changes=audit.status_change(previous, locked.status),
-            note=note,
-        )
-        if action in ("adopt", "approve_review"):
-            _issue_to_execution(actor=actor, issue=locked.issue)
-        if action == "submit_review":
-            from django.urls import reverse
+    """Move a resolution along its lifecycle (workflow.RESOLUTION, applied by lib.lifecycle)."""
+    return RESOLUTION.apply(
+        resolution, action, actor=actor, note=note, expected_version=expected_version
+    )
 
-            # Each sending (again after a return) is its own request to the lawyer.
-            for lawyer in legal_advisers_of(locked.community_id):
-                notify(
-                    recipient=lawyer,
-                    kind="legal_review_requested",
-                    title=_("Legal review requested: “%(title)s”") % {"title": locked.title},
-                    body=_("The community asks for your legal review of this agreement."),
-                    target=locked,
-                    step=f"v{locked.version}",
-                    url=reverse("resolutions:detail", args=[locked.pk]) + "#legal-review",
-                )
-    return locked
+
+@RESOLUTION.effect("adopt", "submit_review")
+def _has_items(resolution, move) -> list[str]:
+    if move.action == "adopt" and resolution.legal_review_required:
+        raise DomainError(_("This resolution needs legal review before it is adopted."))
+    if not resolution.items.exclude(status=ActionItem.Status.CANCELLED).exists():
+        raise DomainError(_("Add at least one action item first."))
+    return []
+
+
+@RESOLUTION.effect(*REVIEW_ACTIONS)
+def _legal_review(resolution, move) -> list[str]:
+    resolution.legal_reviewer = move.actor
+    resolution.legal_review_note = move.note
+    resolution.legal_reviewed_at = move.now
+    return ["legal_reviewer", "legal_review_note", "legal_reviewed_at"]
+
+
+@RESOLUTION.effect("adopt", "approve_review")
+def _adopted(resolution, move) -> list[str]:
+    resolution.adopted_at = move.now
+    return ["adopted_at"]
+
+
+@RESOLUTION.effect("publish")
+def _publication(resolution, move) -> list[str]:
+    today = timezone.localdate()
+    if not resolution.publication_starts or resolution.publication_starts < today:
+        resolution.publication_starts = today
+    if not resolution.publication_ends:
+        resolution.publication_ends = resolution.publication_starts + timedelta(
+            days=settings.YISHI["PUBLICATION_DAYS"]
+        )
+    if resolution.publication_ends < resolution.publication_starts:
+        raise DomainError(
+            _("The publication cannot end before it starts."), field="publication_ends"
+        )
+    return ["publication_starts", "publication_ends"]
+
+
+@RESOLUTION.follow("adopt", "approve_review")
+def _execute(resolution, move) -> None:
+    _issue_to_execution(actor=move.actor, issue=resolution.issue)
+
+
+@RESOLUTION.follow("submit_review")
+def _ask_legal_advisers(resolution, move) -> None:
+    from django.urls import reverse
+
+    # Each sending (again after a return) is its own request to the lawyer.
+    for lawyer in legal_advisers_of(resolution.community_id):
+        notify(
+            recipient=lawyer,
+            kind="legal_review_requested",
+            title=_("Legal review requested: “%(title)s”") % {"title": resolution.title},
+            body=_("The community asks for your legal review of this agreement."),
+            target=resolution,
+            step=f"v{resolution.version}",
+            url=reverse("resolutions:detail", args=[resolution.pk]) + "#legal-review",
+        )
 
 
 def confirmation_record(
@@ -556,7 +549,7 @@ def objection_answer(*, actor, objection, answer: str) -> Objection:
         locked.answer = answer.strip()
         locked.answered_by = actor
         locked.answered_at = timezone.now()
-        locked.save()
+        locked.save(update_fields=["answer", "answered_by", "answered_at"])
         audit.record(
             actor=actor, obj=locked.resolution, action="answer_objection", note=locked.answer
         )
@@ -584,14 +577,6 @@ def _add_update(item, *, actor, kind, text, percent, photos):
     return update
 
 
-def _lock_item(item):
-    return (
-        ActionItem.objects.select_for_update(of=("self",))
-        .select_related("resolution__issue")
-        .get(pk=item.pk)
-    )
-
-
 def progress_report(
     *,
     actor,
@@ -603,71 +588,77 @@ def progress_report(
     expected_version=None,
 ) -> ProgressUpdate:
     """The responsible party (or staff, a grid worker) reports progress with photos;
-    `request_check` says the work is done and asks for the on-site check."""
+    `request_check` says the work is done and asks for the on-site check. Both are moves
+    of the item's lifecycle (workflow.ITEM: "progress", "request_check")."""
     if not text.strip():
         raise DomainError(_("Say what has been done."), field="text")
     if percent is None or not 0 <= percent <= 100:
         raise DomainError(_("Progress is between 0 and 100 %."), field="percent")
-    with transaction.atomic():
-        locked = _lock_item(item)
-        if not can_report_progress(actor, locked):
-            _deny()
-        _check_version(
-            locked,
-            expected_version,
-            _("Someone else updated this item while you were writing. Check the timeline."),
-        )
-        if locked.status in (ActionItem.Status.DONE, ActionItem.Status.CANCELLED):
-            raise DomainError(_("This item is finished."))
-        if locked.status == ActionItem.Status.AWAITING_CHECK:
-            raise DomainError(_("This item is waiting for the on-site check."))
-        if request_check:
-            percent = 100
-        elif percent < locked.percent:
-            raise DomainError(
-                _("Progress cannot go back below %(percent)s %%.") % {"percent": locked.percent},
-                field="percent",
-            )
-        update = _add_update(
-            locked,
-            actor=actor,
-            kind=ProgressUpdate.Kind.PROGRESS,
-            text=text.strip(),
-            percent=percent,
-            photos=photos,
-        )
-        before = audit.snapshot(locked, ["percent"])
-        previous = locked.status
-        locked.percent = percent
-        if request_check:
-            locked.status = ActionItem.Status.AWAITING_CHECK
-        elif locked.status == ActionItem.Status.PENDING:
-            locked.status = ActionItem.Status.IN_PROGRESS
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            obj=locked,
-            action="request_check" if request_check else "progress",
-            changes={**audit.diff(before, locked), **audit.status_change(previous, locked.status)},
-            note=update.text,
-        )
-        grid = locked.resolution.issue.grid
-        if grid is not None:
-            from django.urls import reverse
+    move_data = {"text": text.strip(), "percent": percent, "photos": photos}
+    ITEM.apply(
+        item,
+        "request_check" if request_check else "progress",
+        actor=actor,
+        note=text.strip(),
+        expected_version=expected_version,
+        data=move_data,
+        impossible=_no_report,
+        stale=_("Someone else updated this item while you were writing. Check the timeline."),
+    )
+    return move_data["update"]
 
-            for worker in grid.workers.filter(is_active=True).exclude(pk=actor.pk):
-                notify(
-                    recipient=worker,
-                    kind="progress_reported",
-                    title=_("Progress on “%(item)s”") % {"item": locked},
-                    body=f"{percent}% · {update.text}",
-                    target=update,
-                    url=reverse("resolutions:item_detail", args=[locked.pk]),
-                )
-        if request_check:
-            _ask_supervisors_to_check(locked, actor=actor, update=update)
-    return update
+
+def _no_report(item) -> str:
+    if item.status == ActionItem.Status.AWAITING_CHECK:
+        return _("This item is waiting for the on-site check.")
+    return _("This item is finished.")
+
+
+@ITEM.effect("progress", "request_check")
+def _progress(item, move) -> list[str]:
+    percent = 100 if move.action == "request_check" else move.data["percent"]
+    if percent < item.percent:
+        raise DomainError(
+            _("Progress cannot go back below %(percent)s %%.") % {"percent": item.percent},
+            field="percent",
+        )
+    if percent != item.percent:
+        move.changes["percent"] = [str(item.percent), str(percent)]
+    item.percent = percent
+    move.data["update"] = _add_update(
+        item,
+        actor=move.actor,
+        kind=ProgressUpdate.Kind.PROGRESS,
+        text=move.data["text"],
+        percent=percent,
+        photos=move.data["photos"],
+    )
+    move.timeline_data["update"] = move.data["update"].pk
+    return ["percent"]
+
+
+@ITEM.follow("progress", "request_check")
+def _tell_grid_workers(item, move) -> None:
+    update = move.data["update"]
+    grid = item.resolution.issue.grid
+    if grid is None:
+        return
+    from django.urls import reverse
+
+    for worker in grid.workers.filter(is_active=True).exclude(pk=move.actor.pk):
+        notify(
+            recipient=worker,
+            kind="progress_reported",
+            title=_("Progress on “%(item)s”") % {"item": item},
+            body=f"{item.percent}% · {update.text}",
+            target=update,
+            url=reverse("resolutions:item_detail", args=[item.pk]),
+        )
+
+
+@ITEM.follow("request_check")
+def _request_check(item, move) -> None:
+    _ask_supervisors_to_check(item, actor=move.actor, update=move.data["update"])
 
 
 def _ask_supervisors_to_check(item, *, actor, update):
@@ -706,34 +697,17 @@ def _ask_supervisors_to_check(item, *, actor, update):
 def action_item_transition(
     *, actor, item, action, note: str = "", expected_version=None
 ) -> ActionItem:
-    """Start or cancel an item (workflow.ITEM_TRANSITIONS); checks use item_check."""
-    transition = ITEM_TRANSITIONS.get(action)
-    if transition is None or action in ("pass_check", "fail_check"):
+    """Start or cancel an item (workflow.ITEM); reports and checks have their own
+    services, which say what they need."""
+    if action not in ("start", "cancel"):
         raise DomainError(_("Unknown action."))
-    note = (note or "").strip()
-    with transaction.atomic():
-        locked = _lock_item(item)
-        _check_version(locked, expected_version, _("Someone else changed this item. Reload it."))
-        if locked.status not in transition.sources:
-            raise DomainError(_("This item cannot be changed that way now."))
-        if not can_item_transition(actor, locked, action):
-            _deny()
-        if transition.needs_note and not note:
-            raise DomainError(_("Please say why."), field="note")
-        previous = locked.status
-        locked.status = transition.target
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            obj=locked,
-            action=action,
-            changes=audit.status_change(previous, locked.status),
-            note=note,
-        )
-        if action == "cancel":
-            _after_item_finished(actor=actor, resolution=locked.resolution)
-    return locked
+    return ITEM.apply(item, action, actor=actor, note=note, expected_version=expected_version)
+
+
+@ITEM.follow("cancel", "cancel_draft")
+def _cancelled(item, move) -> None:
+    if move.action == "cancel":
+        _after_item_finished(actor=move.actor, resolution=item.resolution)
 
 
 def item_check(
@@ -745,69 +719,79 @@ def item_check(
     text = (text or "").strip()
     if not passed and not text:
         raise DomainError(_("Say what still needs to be done."), field="text")
-    action = "pass_check" if passed else "fail_check"
-    with transaction.atomic():
-        locked = _lock_item(item)
-        _check_version(locked, expected_version, _("Someone else changed this item. Reload it."))
-        if locked.status not in ITEM_TRANSITIONS[action].sources:
-            raise DomainError(_("Only work reported as done can be checked."))
-        if not can_check_item(actor, locked) or not can_item_transition(actor, locked, action):
-            _deny()
-        now = timezone.now()
-        previous = locked.status
-        if passed:
-            locked.status = ActionItem.Status.DONE
-            locked.percent = 100
-            locked.confirmed_at = now
-            locked.confirmed_by = actor
-            locked.done_on_time = timezone.localdate() <= locked.deadline
-        else:
-            locked.status = ActionItem.Status.IN_PROGRESS
-            locked.rework_count += 1
-            locked.confirmed_at = None
-            locked.confirmed_by = None
-            locked.done_on_time = None
-            locked.percent = min(locked.percent, 90)
-        _add_update(
-            locked,
-            actor=actor,
-            kind=ProgressUpdate.Kind.CHECK_PASSED if passed else ProgressUpdate.Kind.CHECK_FAILED,
-            text=text or _("Confirmed on site."),
-            percent=locked.percent,
-            photos=photos,
-        )
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            obj=locked,
-            action=action,
-            changes=audit.status_change(previous, locked.status),
-            note=text,
-        )
-        issue = locked.resolution.issue
-        if passed:
-            _after_item_finished(actor=actor, resolution=locked.resolution)
-        elif Issue.objects.get(pk=issue.pk).status == IssueStatus.AWAITING_EVALUATION:
-            issue_transition(
-                issue=issue, action="send_back", actor=actor, note=text, check_role=False
-            )
-        responsible = locked.responsible_user
-        if responsible is None and locked.responsible_organization_id:
-            responsible = locked.responsible_organization.users.filter(is_active=True).first()
-        if not passed and responsible is not None and responsible.pk != actor.pk:
-            from django.urls import reverse
+    return ITEM.apply(
+        item,
+        "pass_check" if passed else "fail_check",
+        actor=actor,
+        note=text,
+        expected_version=expected_version,
+        data={"photos": photos},
+        impossible=lambda locked: _("Only work reported as done can be checked."),
+    )
 
-            notify(
-                recipient=responsible,
-                kind="rework_required",
-                title=_("Rework needed: %(item)s") % {"item": locked},
-                body=text,
-                target=locked,
-                step=f"rework-{locked.rework_count}",
-                url=reverse("resolutions:item_detail", args=[locked.pk]),
-            )
-    return locked
+
+@ITEM.effect("pass_check")
+def _passed(item, move) -> list[str]:
+    item.percent = 100
+    item.confirmed_at = move.now
+    item.confirmed_by = move.actor
+    item.done_on_time = timezone.localdate() <= item.deadline
+    move.timeline_data["update"] = _add_update(
+        item,
+        actor=move.actor,
+        kind=ProgressUpdate.Kind.CHECK_PASSED,
+        text=move.note or _("Confirmed on site."),
+        percent=item.percent,
+        photos=move.data.get("photos"),
+    ).pk
+    return ["percent", "confirmed_at", "confirmed_by", "done_on_time"]
+
+
+@ITEM.effect("fail_check")
+def _failed(item, move) -> list[str]:
+    item.rework_count += 1
+    item.confirmed_at = None
+    item.confirmed_by = None
+    item.done_on_time = None
+    item.percent = min(item.percent, 90)
+    move.timeline_data["update"] = _add_update(
+        item,
+        actor=move.actor,
+        kind=ProgressUpdate.Kind.CHECK_FAILED,
+        text=move.note,
+        percent=item.percent,
+        photos=move.data.get("photos"),
+    ).pk
+    return ["rework_count", "confirmed_at", "confirmed_by", "done_on_time", "percent"]
+
+
+@ITEM.follow("pass_check")
+def _confirmed(item, move) -> None:
+    _after_item_finished(actor=move.actor, resolution=item.resolution)
+
+
+@ITEM.follow("fail_check")
+def _rework(item, move) -> None:
+    issue = item.resolution.issue
+    if Issue.objects.get(pk=issue.pk).status == IssueStatus.AWAITING_EVALUATION:
+        issue_transition(
+            issue=issue, action="send_back", actor=move.actor, note=move.note, check_role=False
+        )
+    responsible = item.responsible_user
+    if responsible is None and item.responsible_organization_id:
+        responsible = item.responsible_organization.users.filter(is_active=True).first()
+    if responsible is not None and responsible.pk != move.actor.pk:
+        from django.urls import reverse
+
+        notify(
+            recipient=responsible,
+            kind="rework_required",
+            title=_("Rework needed: %(item)s") % {"item": item},
+            body=move.note,
+            target=item,
+            step=f"rework-{item.rework_count}",
+            url=reverse("resolutions:item_detail", args=[item.pk]),
+        )
 
 
 def _after_item_finished(*, actor, resolution):
@@ -985,23 +969,14 @@ def revisit_record(
 
 def action_item_cancel_draft(*, actor, item) -> ActionItem:
     """Take an item out of a draft. Nothing is deleted: the item is cancelled."""
-    with transaction.atomic():
-        locked = _lock_item(item)
-        if not can_manage_resolution(actor, locked.resolution):
-            _deny()
-        if locked.resolution.status != Resolution.Status.DRAFT:
-            raise DomainError(_("Items can be removed only from a draft."))
-        previous = locked.status
-        locked.status = ActionItem.Status.CANCELLED
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            obj=locked,
-            action="cancel",
-            changes=audit.status_change(previous, locked.status),
-        )
-    return locked
+    return ITEM.apply(item, "cancel_draft", actor=actor)
+
+
+@ITEM.guard("cancel_draft")
+def _only_from_a_draft(item) -> str | None:
+    if item.resolution.status != Resolution.Status.DRAFT:
+        return _("Items can be removed only from a draft.")
+    return None
 
 
 def issues_close_due(*, today=None) -> int:

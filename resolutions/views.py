@@ -79,7 +79,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import ITEM_OPEN_STATUSES, ActionItem, CostShare, Objection, ProgressUpdate, Resolution
-from .selectors import with_item_figures
+from .selectors import item_history, with_item_figures
 from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, REVIEW_ACTIONS, item_actions_from
 
 PER_PAGE = 20
@@ -640,7 +640,6 @@ def item_detail(request, pk):
             "resolution__community",
         ),
     )
-    updates = item.updates.select_related("author").prefetch_related("photos")
     report = can_report_progress(request.user, item) and item.status in (
         ActionItem.Status.PENDING,
         ActionItem.Status.IN_PROGRESS,
@@ -700,7 +699,7 @@ def item_detail(request, pk):
         {
             "item": item,
             "resolution": item.resolution,
-            "updates": updates,
+            "history": item_history(item),
             "can_report": report,
             "can_check": check,
             "can_view_resolution": can_manage_resolution(request.user, item.resolution)

@@ -1,11 +1,13 @@
 """The lifecycles of a resolution and of its action items, as data.
 
-`resolutions.services` is the only place that applies them; `access.resolutions` asks
+`lib.lifecycle` applies them (through `resolutions.services`); `access.resolutions` asks
 them who may take an action."""
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
+
+from core import audit
+from lib.lifecycle import Lifecycle, Messages
+from lib.lifecycle import transition as _t
 
 from .models import ActionItem, Resolution
 
@@ -21,25 +23,13 @@ CHECKER = "checker"
 # The community's legal adviser (法律顾问): the contact of a law firm serving it. The
 # review is his own professional opinion, so staff cannot record it for him.
 LEGAL_ADVISER = "legal_adviser"
+# The community's staff, while the resolution is a draft.
+DRAFTER = "drafter"
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset
-    target: str
-    actors: frozenset
-    needs_note: bool = False
-
-
-def _t(action, label, sources, target, actors, needs_note=False):
-    return Transition(action, label, frozenset(sources), target, frozenset(actors), needs_note)
-
-
-RESOLUTION_TRANSITIONS = {
-    t.action: t
-    for t in [
+RESOLUTION = Lifecycle(
+    model=Resolution,
+    transitions=[
         # Disputes and anything with legal risk go to the legal adviser first.
         _t("submit_review", _("Send for legal review"), [R.DRAFT], R.AWAITING_REVIEW, [MANAGER]),
         _t(
@@ -69,13 +59,29 @@ RESOLUTION_TRANSITIONS = {
             [MANAGER],
             needs_note=True,
         ),
-    ]
-}
+    ],
+    permission="access.resolutions.can_resolution_transition",
+    record=audit.record,
+    messages=Messages(
+        impossible=_("A resolution that is “%(status)s” cannot be sent to “%(action)s”."),
+        stale=_("Someone else changed this resolution while you were working on it. Reload it."),
+        denied=_("You may not do this."),
+        needs_note=_("Please say why, or what was found."),
+    ),
+)
 
-ITEM_TRANSITIONS = {
-    t.action: t
-    for t in [
+ITEM = Lifecycle(
+    model=ActionItem,
+    transitions=[
         _t("start", _("Start work"), [A.PENDING], A.IN_PROGRESS, [RESPONSIBLE, MANAGER]),
+        # Progress with photos; the first report starts the work.
+        _t(
+            "progress",
+            _("Report progress"),
+            [A.PENDING, A.IN_PROGRESS],
+            A.IN_PROGRESS,
+            [RESPONSIBLE, MANAGER],
+        ),
         _t(
             "request_check",
             _("Report done, ask for the on-site check"),
@@ -101,8 +107,29 @@ ITEM_TRANSITIONS = {
             [MANAGER],
             needs_note=True,
         ),
-    ]
-}
+        # An item taken out of a draft before it was agreed (nothing is deleted).
+        _t(
+            "cancel_draft",
+            _("Remove from the draft"),
+            [A.PENDING, A.IN_PROGRESS, A.AWAITING_CHECK],
+            A.CANCELLED,
+            [DRAFTER],
+        ),
+    ],
+    permission="access.resolutions.can_item_transition",
+    record=audit.record,
+    lock_related=("resolution__issue",),
+    messages=Messages(
+        impossible=_("This item cannot be changed that way now."),
+        stale=_("Someone else changed this item. Reload it."),
+        denied=_("You may not do this."),
+        needs_note=_("Please say why."),
+    ),
+)
+RESOLUTION_TRANSITIONS = RESOLUTION.table
+ITEM_TRANSITIONS = ITEM.table
+resolution_actions_from = RESOLUTION.actions_from
+item_actions_from = ITEM.actions_from
 
 # Items that are finished for the closure rule.
 FINISHED_ITEM_STATUSES = (A.DONE, A.CANCELLED)
@@ -110,11 +137,3 @@ FINISHED_ITEM_STATUSES = (A.DONE, A.CANCELLED)
 REVIEW_ACTIONS = ("approve_review", "return_review")
 # Resolutions whose items are being carried out.
 IN_FORCE = (R.ADOPTED, R.PUBLISHED)
-
-
-def resolution_actions_from(status) -> list[Transition]:
-    return [t for t in RESOLUTION_TRANSITIONS.values() if status in t.sources]
-
-
-def item_actions_from(status) -> list[Transition]:
-    return [t for t in ITEM_TRANSITIONS.values() if status in t.sources]

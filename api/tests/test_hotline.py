@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from api.hotline import hotline_import
 from api.models import HotlineTicket
-from issues.models import Issue, IssueEvent
+from core.audit import timeline_of
+from issues.models import Issue
 from issues.services import issue_report
 from lib.errors import DomainError
 
@@ -49,7 +50,7 @@ def test_reimport_with_changes_updates(world, category):
     report = hotline_import(actor=world.staff_a, data=changed, category=category)
     assert [t.ticket_number for t in report.updated] == ["GD010"]
     issue = Issue.objects.get(hotline_ticket="GD010")
-    assert issue.events.filter(kind=IssueEvent.Kind.COMMENT).count() == 1
+    assert timeline_of(issue).filter(action="comment").count() == 1
     assert Issue.objects.filter(hotline_ticket="GD010").count() == 1
 
 

@@ -22,7 +22,7 @@ from communities.models import (
 from communities.services import grid_for_household
 from core.models import AuditEntry
 from demo.stories import TITLES
-from issues.models import Issue, IssueEvent, Patrol, Summons, Visit, overdue_q
+from issues.models import Issue, Patrol, Summons, Visit, overdue_q
 from meetings.models import AgendaItem, Form, FormRule, Meeting
 from meetings.services import presence_problems
 from notifications.models import Notification
@@ -72,7 +72,6 @@ MODELS = (
     Organization,
     User,
     Issue,
-    IssueEvent,
     Summons,
     Visit,
     Meeting,
@@ -181,7 +180,7 @@ def _check_stories():
     assert ReportSnapshot.objects.count() >= 12 * 10
     assert Notification.objects.filter(recipient__username="liujianhua").exists()
     # Nothing was stamped in the future by the clock.
-    assert not IssueEvent.objects.filter(created_at__gt=timezone.now()).exists()
+    assert not AuditEntry.objects.filter(created_at__gt=timezone.now()).exists()
 
 
 def _check_pages(client):
@@ -227,7 +226,7 @@ def _check_summonses_in_office_hours():
         arrived = timezone.localtime(summons.arrived_at)
         assert 8 <= arrived.hour < 18, arrived
         assert summons.summoned_at <= summons.arrived_at
-        report = IssueEvent.objects.get(kind="summons", data__summons=summons.pk)
+        report = AuditEntry.objects.get(action="summons", data__summons=summons.pk)
         assert summons.arrived_at <= report.created_at
 
 

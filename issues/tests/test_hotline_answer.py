@@ -4,7 +4,9 @@ are answered at once, each on its own timeline, and only by those who work the i
 import pytest
 from django.urls import reverse
 
-from issues.models import IssueEvent
+from core import audit
+from core.audit import timeline_of
+from issues.models import Issue
 from issues.services import HOTLINE_ANSWER, hotline_answer, hotline_tickets_of, issue_merge
 from lib.errors import DomainError
 
@@ -28,13 +30,13 @@ def test_answering_the_issue_answers_every_ticket_merged_into_it(tickets, world)
     answered = hotline_answer(issue=kept, actor=world.staff_a, answer="地锁已全部拆除。")
     assert [t.hotline_ticket for t in answered] == ["YC01", "YC02", "YC03"]
     for call in tickets:
-        event = call.events.get(action=HOTLINE_ANSWER)
-        assert event.kind == IssueEvent.Kind.COMMENT and "地锁已全部拆除" in event.note
+        event = timeline_of(call).get(action=HOTLINE_ANSWER)
+        assert "地锁已全部拆除" in event.note
     assert all(t.answered_at for t in hotline_tickets_of(kept))
     # Nothing is left to answer: a second answer is refused, not recorded twice.
     with pytest.raises(DomainError):
         hotline_answer(issue=kept, actor=world.staff_a, answer="再次答复")
-    assert IssueEvent.objects.filter(action=HOTLINE_ANSWER).count() == 3
+    assert audit.about(Issue).filter(action=HOTLINE_ANSWER).count() == 3
 
 
 def test_only_those_who_work_the_issue_answer_its_callers(tickets, world):
@@ -42,7 +44,7 @@ def test_only_those_who_work_the_issue_answer_its_callers(tickets, world):
         hotline_answer(issue=tickets[0], actor=world.street_admin, answer="已答复")
     with pytest.raises(DomainError):
         hotline_answer(issue=tickets[0], actor=world.staff_a, answer="  ")
-    assert not IssueEvent.objects.filter(action=HOTLINE_ANSWER).exists()
+    assert not audit.about(Issue).filter(action=HOTLINE_ANSWER).exists()
 
 
 def test_issue_page_shows_the_tickets_and_records_the_answer(client, tickets, world):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.tests.factories import ResidentFactory
-from issues.models import Issue, IssueEvent, IssueParty, Kind, Patrol, Status, Visit
+from core.audit import timeline_of
+from issues.models import Issue, IssueParty, Kind, Patrol, Status, Visit
 from issues.services import (
     finding_record,
     issue_merge,
@@ -371,7 +372,7 @@ def test_merge_through_page(client, world, make_issue):
     dup.refresh_from_db()
     assert dup.status == Status.MERGED and dup.merged_into == keep
     assert keep.parties.filter(name="李女士", role=IssueParty.Role.CO_REPORTER).exists()
-    assert keep.events.filter(kind=IssueEvent.Kind.MERGE).exists()
+    assert timeline_of(keep).filter(action="absorb").exists()
 
 
 def test_merge_refuses_other_community(world, make_issue):

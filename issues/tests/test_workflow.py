@@ -5,9 +5,10 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from issues.models import Issue, IssueEvent, Status, TimeLimit, overdue_q
+from core.audit import timeline_of
+from issues.models import Issue, Status, TimeLimit, overdue_q
 from issues.services import TransitionNotAllowed, issue_transition
-from issues.workflow import HEAD, TRANSITIONS, register_guard, unregister_guard
+from issues.workflow import HEAD, ISSUE, TRANSITIONS, register_guard, unregister_guard
 from lib.errors import DomainError, StaleEdit
 from lib.worktime import TZ
 
@@ -34,7 +35,7 @@ def _changes(action, make_issue):
 def table_only(monkeypatch):
     """The table alone: the conditions higher apps register on a move (a resolution
     adopted, its items finished) are tested with those apps."""
-    monkeypatch.setattr("issues.workflow._GUARDS", {})
+    monkeypatch.setattr(ISSUE, "_guards", {})
 
 
 @pytest.mark.usefixtures("table_only")
@@ -51,7 +52,7 @@ def test_transition_allowed_only_from_its_sources(world, make_issue, action, sta
         )
         expected = transition.target or Status.ACCEPTED
         assert result.status == expected
-        assert IssueEvent.objects.filter(issue=issue, action=action, to_status=expected).exists()
+        assert timeline_of(issue).filter(action=action, to_status=expected).exists()
     else:
         target = transition.target or ""
         if status == target:
@@ -169,7 +170,7 @@ def test_reopen_keeps_history_and_counts(world, make_issue):
     issue = issue_transition(issue=issue, action="reopen", actor=world.staff_a, note="又堵了")
     assert issue.status == Status.ACCEPTED
     assert issue.reopen_count == 1 and issue.closed_at is None
-    assert issue.events.filter(kind=IssueEvent.Kind.TRANSITION).count() == 4
+    assert timeline_of(issue).exclude(to_status="").count() == 4
 
 
 def test_send_back_counts_rework(world, make_issue):
@@ -230,7 +231,7 @@ def test_a_registered_guard_refuses_the_move_for_every_caller(world, make_issue,
                 )
         issue.refresh_from_db()
         assert issue.status == Status.ACCEPTED
-        assert not IssueEvent.objects.filter(issue=issue, action="send_to_deliberation").exists()
+        assert not timeline_of(issue).filter(action="send_to_deliberation").exists()
         client.force_login(world.staff_a)
         page = client.get(f"/issues/{issue.pk}/").content.decode()
         assert "/do/send_to_deliberation/" not in page

@@ -5,7 +5,8 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from issues.models import Category, Issue, IssueEvent
+from core import audit
+from issues.models import Category, Issue
 from meetings.models import Meeting, Participant
 from reports.metrics import SHANGHAI
 from resolutions.models import ActionItem, Evaluation, Resolution
@@ -36,18 +37,12 @@ class IssueFactory(DjangoModelFactory):
     reported_at = factory.LazyFunction(lambda: sh(2026, 10, 10))
 
 
-class EventFactory(DjangoModelFactory):
-    class Meta:
-        model = IssueEvent
-
-    kind = IssueEvent.Kind.TRANSITION
-
-    @classmethod
-    def _create(cls, model_class, *args, at=None, **kwargs):
-        event = super()._create(model_class, *args, **kwargs)
-        if at is not None:
-            model_class.objects.filter(pk=event.pk).update(created_at=at)
-        return event
+def EventFactory(*, issue, action, actor=None, at=None):
+    """A row on the issue's timeline, at a given time."""
+    event = audit.record(actor=actor, obj=issue, action=action)
+    if at is not None:
+        type(event).objects.filter(pk=event.pk).update(created_at=at)
+    return event
 
 
 class EvaluationFactory(DjangoModelFactory):

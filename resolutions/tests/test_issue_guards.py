@@ -4,7 +4,7 @@ resolutions app registers on the issue lifecycle (resolutions.issue_guards)."""
 
 import pytest
 
-from issues.models import IssueEvent
+from core.audit import timeline_of
 from issues.models import Status as IssueStatus
 from issues.services import TransitionNotAllowed, issue_transition
 from resolutions import services
@@ -24,7 +24,7 @@ def test_issue_in_deliberation_cannot_be_marked_resolved_without_a_resolution(wo
             )
     issue.refresh_from_db()
     assert issue.status == IssueStatus.IN_DELIBERATION
-    assert not IssueEvent.objects.filter(issue=issue, action="resolve").exists()
+    assert not timeline_of(issue).filter(action="resolve").exists()
 
 
 def test_a_draft_is_not_yet_a_resolution(world):
@@ -41,7 +41,8 @@ def test_adopting_the_resolution_resolves_the_issue_and_starts_execution(world):
     resolution.issue.refresh_from_db()
     assert resolution.issue.status == IssueStatus.EXECUTING
     steps = list(
-        IssueEvent.objects.filter(issue=resolution.issue, kind=IssueEvent.Kind.TRANSITION)
+        timeline_of(resolution.issue)
+        .exclude(to_status="")
         .order_by("pk")
         .values_list("action", "to_status")
     )

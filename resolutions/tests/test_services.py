@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from communities.tests.factories import HouseholdFactory, OrganizationFactory
-from issues.models import IssueEvent, Kind
+from core.audit import timeline_of
+from issues.models import Kind
 from issues.models import Status as IssueStatus
 from lib.errors import DomainError, StaleEdit
 from notifications.models import Notification
@@ -336,7 +337,7 @@ def test_unsatisfied_evaluation_reopens_with_history(world, published):
     issue.refresh_from_db()
     assert issue.status == IssueStatus.ACCEPTED
     assert issue.reopen_count == 1
-    event = IssueEvent.objects.filter(issue=issue, action="reopen").get()
+    event = timeline_of(issue).filter(action="reopen").get()
     assert "还是很暗" in event.note
     assert Evaluation.objects.get().round == 0
     # The earlier resolution stays linked to the issue.

@@ -29,7 +29,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from issues.models import Issue, IssueEvent, Status
+from core.audit import timeline_of
+from issues.models import Issue, Status
 from meetings.models import Meeting, Participant
 from resolutions.models import ActionItem, Confirmation, CostShare, Resolution
 from resolutions.services import split_parts
@@ -125,9 +126,7 @@ def test_four_households_share_the_cost_of_rerouting_the_drain(journey, tmp_path
         "入户查看：101、201、301、401 四户厨房共用一根排水立管，管径小、弯头多，需改道。"
     )
     click(page, page.get_by_role("button", name="添加意见"))
-    assert IssueEvent.objects.filter(
-        issue=issue, kind=IssueEvent.Kind.COMMENT, actor=places.worker
-    ).exists()
+    assert timeline_of(issue).filter(action="comment", actor=places.worker).exists()
     worker.step("finding noted")
 
     # 4. Staff convene a building council of the four households and the property company.
