@@ -40,7 +40,11 @@ def test_a_move_writes_its_fields_the_version_and_one_timeline_row(world, make_i
         world.staff_a,
     )
     with translation.override("zh-hans"):
-        assert (row.get_action_display(), row.from_label, row.to_label) == ("受理", "待受理", "已受理")
+        assert (row.get_action_display(), row.from_label, row.to_label) == (
+            "受理",
+            "待受理",
+            "已受理",
+        )
 
 
 def test_the_state_that_holds_is_a_no_op(world, make_issue):
