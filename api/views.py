@@ -55,7 +55,7 @@ from lib.errors import DomainError, StaleEdit
 from meetings.models import AgendaItem, Meeting
 from meetings.services import meeting_ics
 from resolutions.models import ActionItem, ProgressUpdate, Resolution
-from resolutions.selectors import item_figures
+from resolutions.selectors import action_items_overdue, item_figures
 from resolutions.services import progress_report
 
 from .serializers import (
@@ -540,14 +540,7 @@ class ActionItemViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
             if params.get(name):
                 items = items.filter(**{f"{name}_id": _int(params[name], name)})
         if _flag(params.get("overdue")):
-            items = items.filter(
-                deadline__lt=timezone.localdate(),
-                status__in=(
-                    ActionItem.Status.PENDING,
-                    ActionItem.Status.IN_PROGRESS,
-                    ActionItem.Status.AWAITING_CHECK,
-                ),
-            )
+            items = action_items_overdue(items)
         return items.order_by("deadline", "pk")
 
     def get_object(self):
