@@ -74,8 +74,8 @@ from .models import (
     Status,
     Summons,
     Visit,
-    overdue_q,
 )
+from .selectors import issues_filter
 from .uploads import clean_photo, clean_photos
 from .workflow import TRANSITIONS, actions_from, refusal
 
@@ -162,37 +162,19 @@ def issue_list(request):
         grids=choices["grid"],
         compounds=choices["compound"],
     )
-    issues = visible
     filters = form.cleaned_data if form.is_valid() else {}
-    if filters.get("q"):
-        q = filters["q"]
-        issues = issues.filter(
-            Q(title__icontains=q)
-            | Q(description__icontains=q)
-            | Q(hotline_ticket__iexact=q)
-            | Q(place_text__icontains=q)
-        )
-    for name in ("kind", "channel", "urgency"):
-        if filters.get(name):
-            issues = issues.filter(**{name: filters[name]})
-    if filters.get("category"):
-        issues = issues.filter(category=filters["category"])
-    for name in ("grid", "compound", "assignee"):
-        if filters.get(name):
-            issues = issues.filter(**{f"{name}_id": filters[name]})
-    now = timezone.now()
-    if filters.get("overdue"):
-        issues = issues.filter(overdue_q(now))
+    issues = issues_filter(visible, {**filters, "status": None})
     # Counts per status, before the status filter, in one query.
     counts = dict(
         issues.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     if filters.get("status"):
-        issues = issues.filter(status=filters["status"])
+        issues = issues_filter(issues, {"status": filters["status"]})
         count = counts.get(filters["status"], 0)
     elif not filters.get("q"):
-        issues = issues.filter(status__in=OPEN_STATUSES)
+        # Without a status or words to find, the queue is the work still to do.
+        issues = issues_filter(issues, {"open": True})
         count = sum(counts.get(status, 0) for status in OPEN_STATUSES)
     else:
         count = sum(counts.values())
