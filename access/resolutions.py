@@ -11,6 +11,7 @@ from issues.models import Status as IssueStatus
 from resolutions.models import ActionItem, Confirmation, CostShare, Resolution
 from resolutions.workflow import (
     CHECKER,
+    IN_FORCE,
     ITEM_TRANSITIONS,
     LEGAL_ADVISER,
     MANAGER,
@@ -29,8 +30,6 @@ from .scope import get_scope, get_visible
 
 # What people outside the community's staff never see: work not yet agreed.
 UNAGREED = (Resolution.Status.DRAFT, Resolution.Status.AWAITING_REVIEW)
-# Agreed and being carried out.
-IN_FORCE = (Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED)
 
 
 def resolutions_visible_to(user):
@@ -223,7 +222,7 @@ def can_check_item(user, item) -> bool:
 
 def can_report_progress(user, item) -> bool:
     """The responsible party, the community's staff and the workers of the issue's grid."""
-    if item.resolution.status not in (Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED):
+    if item.resolution.status not in IN_FORCE:
         return False
     scope = get_scope(user)
     grid_id = item.resolution.issue.grid_id
@@ -263,7 +262,7 @@ def can_item_transition(user, item, action) -> bool:
     transition = ITEM_TRANSITIONS.get(action)
     if transition is None or item.status not in transition.sources:
         return False
-    if item.resolution.status not in (Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED):
+    if item.resolution.status not in IN_FORCE:
         return False
     actors = transition.actors
     return (
