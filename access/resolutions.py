@@ -70,6 +70,19 @@ def resolutions_visible_to(user):
     return agreed.filter(seen)
 
 
+def resolutions_listed_on_issue(user, issue):
+    """The issue's resolutions its page lists to the user, and the ids of those the user
+    may open (a list and a set; at most two queries, none for the ids when nothing is
+    listed). Those who work for the community see every one not withdrawn, drafts too,
+    but open only those resolutions_visible_to lets them; anyone else sees what was
+    published, on the public board."""
+    resolutions = Resolution.objects.filter(issue=issue.pk).order_by("pk")
+    if not get_scope(user).works_for_community:
+        return list(resolutions.filter(status=Resolution.Status.PUBLISHED)), set()
+    listed = list(resolutions.exclude(status=Resolution.Status.WITHDRAWN))
+    return listed, visible_resolution_ids(user, [r.pk for r in listed])
+
+
 def _for_legal_review(scope):
     return Q(community__in=scope.community_ids, legal_review_required=True) & ~Q(
         status=Resolution.Status.DRAFT
