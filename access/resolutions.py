@@ -377,15 +377,24 @@ def get_public_resolution(pk, *, queryset=None) -> Resolution:
         raise Http404 from None
 
 
+def _open_to(user):
+    return Q(pk__in=action_items_visible_to(user).values("pk")) | Q(
+        pk__in=my_action_items(user).values("pk")
+    )
+
+
+def action_items_open_to(user):
+    """The action items the user may open: those of the resolutions they may see, and
+    those they are responsible for (get_action_item_for_user answers 404 for the rest)."""
+    return ActionItem.objects.filter(_open_to(user))
+
+
 def get_action_item_for_user(user, pk, *, write=False, queryset=None) -> ActionItem:
     """The item if the user may see it (else 404): through its resolution, or as the party
     responsible. With write=True only if they may report progress on it (else 403)."""
     items = queryset if queryset is not None else ActionItem.objects.all()
-    visible = Q(pk__in=action_items_visible_to(user).values("pk")) | Q(
-        pk__in=my_action_items(user).values("pk")
-    )
     try:
-        item = items.select_related("resolution__issue").filter(visible).get(pk=pk)
+        item = items.select_related("resolution__issue").filter(_open_to(user)).get(pk=pk)
     except (ActionItem.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not (can_report_progress(user, item) or can_check_item(user, item)):

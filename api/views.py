@@ -31,7 +31,7 @@ from access.communities import (
 from access.issues import can_transition, get_issue_for_user, issues_visible_to
 from access.meetings import get_meeting_for_user, meetings_visible_to
 from access.resolutions import (
-    action_items_visible_to,
+    action_items_open_to,
     can_report_progress,
     get_action_item_for_user,
     get_resolution_for_user,
@@ -504,14 +504,8 @@ class ActionItemViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         params = self.request.query_params
-        if _flag(params.get("mine")):
-            items = my_action_items(user)
-        else:
-            items = ActionItem.objects.filter(
-                Q(pk__in=action_items_visible_to(user).values("pk"))
-                | Q(pk__in=my_action_items(user).values("pk"))
-            )
-        items = _items_related(items)
+        mine = _flag(params.get("mine"))
+        items = _items_related(my_action_items(user) if mine else action_items_open_to(user))
         status_ = _choice(params, "status", ActionItem.Status.values)
         if status_:
             items = items.filter(status=status_)
