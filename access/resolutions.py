@@ -71,6 +71,19 @@ def resolutions_visible_to(user):
     return agreed.filter(seen)
 
 
+def resolutions_listed_on_issue(user, issue):
+    """The issue's resolutions its page lists to the user, and the ids of those the user
+    may open (a list and a set; at most two queries, none for the ids when nothing is
+    listed). Those who work for the community see every one not withdrawn, drafts too,
+    but open only those resolutions_visible_to lets them; anyone else sees what was
+    published, on the public board."""
+    resolutions = Resolution.objects.filter(issue=issue.pk).order_by("pk")
+    if not get_scope(user).works_for_community:
+        return list(resolutions.filter(status=Resolution.Status.PUBLISHED)), set()
+    listed = list(resolutions.exclude(status=Resolution.Status.WITHDRAWN))
+    return listed, visible_resolution_ids(user, [r.pk for r in listed])
+
+
 def _for_legal_review(scope):
     return Q(community__in=scope.community_ids, legal_review_required=True) & ~Q(
         status=Resolution.Status.DRAFT
@@ -368,15 +381,24 @@ def get_public_resolution(pk, *, queryset=None) -> Resolution:
         raise Http404 from None
 
 
+def _open_to(user):
+    return Q(pk__in=action_items_visible_to(user).values("pk")) | Q(
+        pk__in=my_action_items(user).values("pk")
+    )
+
+
+def action_items_open_to(user):
+    """The action items the user may open: those of the resolutions they may see, and
+    those they are responsible for (get_action_item_for_user answers 404 for the rest)."""
+    return ActionItem.objects.filter(_open_to(user))
+
+
 def get_action_item_for_user(user, pk, *, write=False, queryset=None) -> ActionItem:
     """The item if the user may see it (else 404): through its resolution, or as the party
     responsible. With write=True only if they may report progress on it (else 403)."""
     items = queryset if queryset is not None else ActionItem.objects.all()
-    visible = Q(pk__in=action_items_visible_to(user).values("pk")) | Q(
-        pk__in=my_action_items(user).values("pk")
-    )
     try:
-        item = items.select_related("resolution__issue").filter(visible).get(pk=pk)
+        item = items.select_related("resolution__issue").filter(_open_to(user)).get(pk=pk)
     except (ActionItem.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not (can_report_progress(user, item) or can_check_item(user, item)):

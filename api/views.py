@@ -31,7 +31,7 @@ from access.communities import (
 from access.issues import can_transition, get_issue_for_user, issues_visible_to
 from access.meetings import get_meeting_for_user, meetings_visible_to
 from access.resolutions import (
-    action_items_visible_to,
+    action_items_open_to,
     can_report_progress,
     get_action_item_for_user,
     get_resolution_for_user,
@@ -40,22 +40,14 @@ from access.resolutions import (
 )
 from access.scope import get_scope
 from communities.models import Community, Compound, Grid
-from issues.models import (
-    OPEN_STATUSES,
-    Category,
-    Channel,
-    Issue,
-    Kind,
-    Status,
-    Urgency,
-    overdue_q,
-)
+from issues.models import Category, Channel, Issue, Kind, Status, Urgency
+from issues.selectors import ISSUE_SORTS, issues_filter
 from issues.services import issue_merge, issue_report, issue_transition
 from lib.errors import DomainError, StaleEdit
 from meetings.models import AgendaItem, Meeting
 from meetings.services import meeting_ics
 from resolutions.models import ActionItem, ProgressUpdate, Resolution
-from resolutions.selectors import item_figures
+from resolutions.selectors import action_items_overdue, item_figures
 from resolutions.services import progress_report
 
 from .serializers import (
@@ -87,9 +79,6 @@ class CalendarRenderer(BaseRenderer):
             return str(data.get("detail", "")).encode()
         return data.encode() if isinstance(data, str) else data
 
-
-# The sorts of the work queue page (issues.forms.QueueFilterForm).
-ISSUE_SORTS = ("-reported_at", "reported_at", "handle_deadline")
 
 ISSUE_FILTERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values, description="Status."),
@@ -197,32 +186,22 @@ class IssueViewSet(
             "community", "category", "grid", "compound"
         )
         params = self.request.query_params
-        for name, choices in (
-            ("status", Status.values),
-            ("kind", Kind.values),
-            ("urgency", Urgency.values),
-            ("channel", Channel.values),
-        ):
-            value = params.get(name)
-            if value:
-                if value not in choices:
-                    raise ValidationError({name: [_("Not one of the choices.")]})
-                issues = issues.filter(**{name: value})
+        filters = {
+            name: _choice(params, name, choices)
+            for name, choices in (
+                ("status", Status.values),
+                ("kind", Kind.values),
+                ("urgency", Urgency.values),
+                ("channel", Channel.values),
+            )
+        }
         for name in ("category", "community", "grid", "compound", "assignee"):
             if params.get(name):
-                issues = issues.filter(**{f"{name}_id": _int(params[name], name)})
-        if _flag(params.get("open")):
-            issues = issues.filter(status__in=OPEN_STATUSES)
-        if _flag(params.get("overdue")):
-            issues = issues.filter(overdue_q(timezone.now()))
-        words = (params.get("q") or "").strip()
-        if words:
-            issues = issues.filter(
-                Q(title__icontains=words)
-                | Q(description__icontains=words)
-                | Q(hotline_ticket__iexact=words)
-                | Q(place_text__icontains=words)
-            )
+                filters[name] = _int(params[name], name)
+        filters.update(
+            q=params.get("q"), open=_flag(params.get("open")), overdue=_flag(params.get("overdue"))
+        )
+        issues = issues_filter(issues, filters)
         sort = params.get("sort") or "-reported_at"
         if sort not in ISSUE_SORTS:
             raise ValidationError({"sort": [_("Not one of the choices.")]})
@@ -525,14 +504,8 @@ class ActionItemViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         params = self.request.query_params
-        if _flag(params.get("mine")):
-            items = my_action_items(user)
-        else:
-            items = ActionItem.objects.filter(
-                Q(pk__in=action_items_visible_to(user).values("pk"))
-                | Q(pk__in=my_action_items(user).values("pk"))
-            )
-        items = _items_related(items)
+        mine = _flag(params.get("mine"))
+        items = _items_related(my_action_items(user) if mine else action_items_open_to(user))
         status_ = _choice(params, "status", ActionItem.Status.values)
         if status_:
             items = items.filter(status=status_)
@@ -540,14 +513,7 @@ class ActionItemViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
             if params.get(name):
                 items = items.filter(**{f"{name}_id": _int(params[name], name)})
         if _flag(params.get("overdue")):
-            items = items.filter(
-                deadline__lt=timezone.localdate(),
-                status__in=(
-                    ActionItem.Status.PENDING,
-                    ActionItem.Status.IN_PROGRESS,
-                    ActionItem.Status.AWAITING_CHECK,
-                ),
-            )
+            items = action_items_overdue(items)
         return items.order_by("deadline", "pk")
 
     def get_object(self):

@@ -12,7 +12,8 @@ from django.utils import timezone
 from access.issues import can_see_grid_visits, issues_visible_to, patrols_visible_to
 from access.scope import get_scope
 
-from .models import OPEN_STATUSES, Visit, overdue_q
+from .models import Visit, overdue_q
+from .selectors import issues_filter
 
 SPECIAL = (
     Q(is_elderly_alone=True) | Q(is_disabled=True) | Q(is_low_income=True) | Q(is_very_old=True)
@@ -20,7 +21,7 @@ SPECIAL = (
 
 
 def _open_issues(request, grid):
-    return issues_visible_to(request.user).filter(grid=grid, status__in=OPEN_STATUSES)
+    return issues_filter(issues_visible_to(request.user), {"grid": grid.pk, "open": True})
 
 
 def work_queue(request, grid, *, limit=8):

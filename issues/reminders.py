@@ -18,7 +18,7 @@ from core import audit
 from notifications import recipients
 from notifications.services import notify_bulk
 
-from .models import OPEN_STATUSES, Issue, Status
+from .models import HANDLING_STATUSES, OPEN_STATUSES, Issue, Status
 from .services import HOTLINE_ANSWER
 
 KIND_ACCEPT_DUE = "issue_accept_due"
@@ -81,7 +81,8 @@ def issue_deadlines(*, now=None) -> int:
         sent += _sweep(
             kind=KIND_HANDLE_DUE,
             field="handle_deadline",
-            statuses=[s for s in OPEN_STATUSES if s not in (Status.REPORTED, Status.DEFERRED)],
+            # Where the handling clock runs, as the overdue rule (overdue_q) reads it.
+            statuses=list(HANDLING_STATUSES),
             lead=HANDLE_LEAD,
             title=_("Handling time limit runs out soon"),
             now=now,

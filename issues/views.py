@@ -3,12 +3,13 @@ residents' own issues, grid patrols and household visits. Access is decided in
 access.issues; every write goes through issues.services."""
 
 from datetime import datetime, time
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,6 @@ from access.issues import (
     can_answer_hotline,
     can_comment_issue,
     can_create_issue,
-    can_draft_resolution_for_issue,
     can_edit_issue,
     can_edit_patrol,
     can_record_revisit,
@@ -40,8 +40,6 @@ from access.issues import (
     visible_issue_ids,
     visit_grids_for,
 )
-from access.meetings import visible_meeting_ids
-from access.resolutions import visible_resolution_ids
 from access.scope import get_scope
 from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
@@ -76,8 +74,9 @@ from .models import (
     Status,
     Summons,
     Visit,
-    overdue_q,
 )
+from .outcomes import section_relations, sections_context
+from .selectors import issues_filter
 from .uploads import clean_photo, clean_photos
 from .workflow import TRANSITIONS, actions_from, refusal
 
@@ -164,37 +163,19 @@ def issue_list(request):
         grids=choices["grid"],
         compounds=choices["compound"],
     )
-    issues = visible
     filters = form.cleaned_data if form.is_valid() else {}
-    if filters.get("q"):
-        q = filters["q"]
-        issues = issues.filter(
-            Q(title__icontains=q)
-            | Q(description__icontains=q)
-            | Q(hotline_ticket__iexact=q)
-            | Q(place_text__icontains=q)
-        )
-    for name in ("kind", "channel", "urgency"):
-        if filters.get(name):
-            issues = issues.filter(**{name: filters[name]})
-    if filters.get("category"):
-        issues = issues.filter(category=filters["category"])
-    for name in ("grid", "compound", "assignee"):
-        if filters.get(name):
-            issues = issues.filter(**{f"{name}_id": filters[name]})
-    now = timezone.now()
-    if filters.get("overdue"):
-        issues = issues.filter(overdue_q(now))
+    issues = issues_filter(visible, {**filters, "status": None})
     # Counts per status, before the status filter, in one query.
     counts = dict(
         issues.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     if filters.get("status"):
-        issues = issues.filter(status=filters["status"])
+        issues = issues_filter(issues, {"status": filters["status"]})
         count = counts.get(filters["status"], 0)
     elif not filters.get("q"):
-        issues = issues.filter(status__in=OPEN_STATUSES)
+        # Without a status or words to find, the queue is the work still to do.
+        issues = issues_filter(issues, {"open": True})
         count = sum(counts.get(status, 0) for status in OPEN_STATUSES)
     else:
         count = sum(counts.values())
@@ -357,7 +338,7 @@ def duplicates(request):
 
 @login_required
 def issue_detail(request, pk):
-    issue = get_issue_for_user(request.user, pk, queryset=_DETAIL)
+    issue = get_issue_for_user(request.user, pk, queryset=_detail())
     return _render_detail(request, issue)
 
 
@@ -367,33 +348,29 @@ def _has(relation):
 
 
 # Whether each optional section of the issue page has rows, asked with the issue itself:
-# most issues have no photos, parties, summonses or merged duplicates, and a query apiece
-# to find nothing cost more than the rest of the page's SQL together.
-_SECTIONS = {
-    f"has_{relation}": _has(relation)
-    for relation in (
-        "photos",
-        "parties",
-        "summonses",
-        "merged_issues",
-        "agenda_items",
-        "resolutions",
+# most issues have no photos, parties, summonses or merged duplicates, nor meetings or
+# resolutions (the sections other apps register, issues.outcomes), and a query apiece to
+# find nothing cost more than the rest of the page's SQL together.
+_OWN_SECTIONS = ("photos", "parties", "summonses", "merged_issues")
+
+
+@cache
+def _detail():
+    """The issue as its page shows it, built once, on the first page (the apps have
+    registered their sections by then): making its ten expressions took longer than
+    running the query. The names of its category, places and reporter come as subqueries
+    (lib.related): joining them cost PostgreSQL more to plan than the query took to run.
+    The optional relations (building, unit, merged into …) are read by the template only
+    when set: a foreign key left empty costs no query."""
+    return Issue.objects.annotate(
+        **{
+            f"has_{relation}": _has(relation) for relation in (*_OWN_SECTIONS, *section_relations())
+        },
+        category_name=name_of(Issue, "category"),
+        grid_name=name_of(Issue, "grid"),
+        compound_name=name_of(Issue, "compound"),
+        reporter_resident_name=name_of(Issue, "reporter_resident"),
     )
-}
-
-
-# The issue as its page shows it, built once: making its ten expressions took longer than
-# running the query. The names of its category, places and reporter come as subqueries
-# (lib.related): joining them cost PostgreSQL more to plan than the query took to run. The
-# optional relations (building, unit, merged into …) are read by the template only when
-# set: a foreign key left empty costs no query.
-_DETAIL = Issue.objects.annotate(
-    **_SECTIONS,
-    category_name=name_of(Issue, "category"),
-    grid_name=name_of(Issue, "grid"),
-    compound_name=name_of(Issue, "compound"),
-    reporter_resident_name=name_of(Issue, "reporter_resident"),
-)
 
 
 # What the timeline shows of each event; its actor's name comes as a subquery.
@@ -430,29 +407,6 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         if can_transition(user, issue, transition.action) and not refusal(issue, transition.action)
     ]
     merged = list(_if_any(issue, "merged_issues", issue.merged_issues.only("pk", "title")))
-    # Where the issue went next: the meetings that discussed it and the resolutions they
-    # adopted, read through reverse relations (issues does not import them).
-    agenda_items = list(
-        _if_any(
-            issue,
-            "agenda_items",
-            issue.agenda_items.select_related("meeting")
-            .exclude(meeting__status="cancelled")
-            # Whether a resolution was drafted from the item: a reverse one-to-one, read
-            # by name so that issues imports nothing of the resolutions app.
-            .annotate(resolution_pk=F("resolution__pk"))
-            .order_by("meeting__starts_at", "pk"),
-        )
-    )
-    resolutions = list(
-        _if_any(
-            issue,
-            "resolutions",
-            issue.resolutions.exclude(status="withdrawn").order_by("pk")
-            if staff_view
-            else issue.resolutions.filter(status="published").order_by("pk"),
-        )
-    )
     summonses = list(_if_any(issue, "summonses", issue.summonses.select_related("organization")))
     for summons in summonses:
         # A form per department, its fields' ids its own: labels must not point at the
@@ -484,18 +438,11 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         else [],
         "summonses": summonses,
         "merged_issues": merged,
-        "agenda_items": agenda_items,
-        "resolutions": resolutions,
         # What of it the viewer may open: the page links only that (access decides).
         "open_issues": visible_issue_ids(user, [m.pk for m in merged] + [issue.merged_into_id]),
-        "open_meetings": visible_meeting_ids(user, [item.meeting_id for item in agenda_items]),
-        "open_resolutions": visible_resolution_ids(user, [r.pk for r in resolutions])
-        if staff_view
-        else set(),
-        # An escalated issue agreed without a meeting is drafted from here, once: not while
-        # a draft of it waits (statuses by name: issues imports nothing of resolutions).
-        "may_draft_for_issue": can_draft_resolution_for_issue(user, issue)
-        and not any(r.status in ("draft", "awaiting_review") for r in resolutions),
+        # Where the issue went next (the meetings that took it up, the resolutions agreed
+        # on it): rows of the apps that did that work, which fill in their sections.
+        **sections_context(request, issue),
         "actions": actions,
         "may_resolve": can_resolve_in(user, issue.community_id),
         "staff_view": staff_view,
@@ -601,7 +548,7 @@ def issue_transition(request, pk, action):
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
             return redirect("issues:detail", pk=issue.pk)
-    issue = get_issue_for_user(request.user, pk, queryset=_DETAIL)
+    issue = get_issue_for_user(request.user, pk, queryset=_detail())
     return _render_detail(request, issue, failed_action=action, failed_form=form, status=400)
 
 

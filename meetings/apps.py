@@ -23,3 +23,10 @@ class MeetingsConfig(AppConfig):
                 section="/meetings/calendar/",
             ),
         )
+
+        # The issue page lists the meetings that took the issue up.
+        from issues.outcomes import IssueSection, register_issue_section
+
+        from .panels import issue_meetings
+
+        register_issue_section(IssueSection("meetings", "agenda_items", issue_meetings))

@@ -1,7 +1,7 @@
 """Reminders about meetings, derived from the database by set-based queries: the day
-before and two hours before to every invitee who has not declined, "ended but minutes not
-closed" to the convener, the fixed monthly council (day set per community) and the
-quarterly party-building joint meeting. Safe to run late or twice.
+before and two hours before to every invitee who has not declined, "minutes not closed"
+to the convener of a meeting ended or adjourned, the fixed monthly council (day set per
+community) and the quarterly party-building joint meeting. Safe to run late or twice.
 
 Recipients are looked up only through `notifications.recipients`."""
 
@@ -18,13 +18,14 @@ from notifications import recipients
 from notifications.services import notify_bulk
 
 from .models import Meeting, Participant
+from .selectors import meetings_with_open_minutes
 
 KIND_MEETING_SOON = "meeting_reminder"
 KIND_MEETING_NOT_CLOSED = "meeting_not_closed"
 KIND_MONTHLY_COUNCIL = "monthly_council"
 KIND_PARTY_BUILDING = "party_building_joint"
 
-# Minutes left open this long after the meeting ended are chased, once a day.
+# Minutes left open this long after the meeting ended or adjourned are chased, once a day.
 NOT_CLOSED_AFTER = timedelta(hours=24)
 
 
@@ -80,15 +81,13 @@ def meeting_reminders(*, now=None) -> int:
 
 
 def meetings_not_closed(*, now=None) -> int:
-    """Meetings ended a day ago or more whose minutes are still a draft: to the convener,
-    once a day."""
+    """Meetings ended or adjourned a day ago or more whose minutes are still a draft: to
+    the convener, once a day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    rows = Meeting.objects.filter(
-        status=Meeting.Status.ENDED,
-        archived_at__isnull=True,
-        ended_at__lte=now - NOT_CLOSED_AFTER,
-    ).values("pk", "title", "convener_id")
+    rows = meetings_with_open_minutes(ended_before=now - NOT_CLOSED_AFTER).values(
+        "pk", "title", "convener_id"
+    )
     with override(settings.LANGUAGE_CODE):
         messages = [
             (

@@ -1,11 +1,11 @@
 """Every write to meetings: convening, invitations, the live record, outcomes, minutes."""
 
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -842,12 +842,3 @@ def summary_publish(*, actor, meeting, summary, expected_version) -> Meeting:
         _bump(locked, "summary", "summary_published_at")
         audit.record(actor=actor, obj=locked, action="publish_summary")
     return locked
-
-
-def meetings_ended_not_closed(*, older_than=timedelta(days=3)):
-    """Meetings ended some days ago whose minutes are still drafts (for reminders)."""
-    return Meeting.objects.filter(
-        Q(status=Meeting.Status.ENDED) | Q(status=Meeting.Status.ADJOURNED),
-        ended_at__lt=timezone.now() - older_than,
-        archived_at__isnull=True,
-    )

@@ -5,8 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,12 +25,16 @@ from access.reports import (
 )
 from access.scope import get_scope
 from communities.models import Street
-from issues.models import OPEN_STATUSES, Issue, Status, overdue_q
+from issues.selectors import issue_counts, issue_counts_by_community, issue_rows_new
 from lib.errors import DomainError
 from lib.pagination import CountedPaginator
-from lib.related import name_of, user_name_of
-from meetings.models import Meeting
-from resolutions.models import ITEM_OPEN_STATUSES, ActionItem
+from meetings.selectors import meetings_held_by_community, meetings_upcoming
+from resolutions.selectors import (
+    action_item_counts,
+    action_item_counts_by_community,
+    action_item_rows_due,
+    action_item_rows_overdue,
+)
 
 from . import exports
 from .forms import ReportChoiceForm
@@ -42,7 +44,6 @@ from .services import live_report_data, report_snapshot_compute, report_url, sna
 
 DASHBOARD_LIST = 10
 REPORT_BODY_SECONDS = 7 * 24 * 3600
-OPEN_ITEM = Q(status__in=ITEM_OPEN_STATUSES)
 
 
 def _last_month():
@@ -209,55 +210,6 @@ def recompute(request):
     return redirect(report_url(target, year, month))
 
 
-# What a row shows: the measure, its deadline and progress, who is responsible and the
-# resolution's title; the names come as subqueries (lib.related), which PostgreSQL plans in
-# a tenth of the time it took to plan the four joins.
-ITEM_ROW_FIELDS = ("measure", "deadline", "percent", "status", "community_id")
-ITEM_ROW_NAMES = {
-    "resolution_title": name_of(ActionItem, "resolution", "title"),
-    "responsible_name": Coalesce(
-        name_of(ActionItem, "responsible_organization"),
-        user_name_of(ActionItem, "responsible_user"),
-        name_of(ActionItem, "responsible_resident"),
-    ),
-}
-NEW_ISSUE_ROW_FIELDS = ("title", "status", "channel", "urgency", "reported_at", "community_id")
-NEW_ISSUE_ROW_NAMES = {
-    "category_name": name_of(Issue, "category"),
-    "grid_name": name_of(Issue, "grid"),
-}
-
-
-# The rows of the dashboard's lists, built once (a queryset's expressions cost as much to
-# build as the query takes to run); each request adds its communities and dates.
-_ITEM_ROWS = ActionItem.objects.filter(OPEN_ITEM).only(*ITEM_ROW_FIELDS).annotate(**ITEM_ROW_NAMES)
-_NEW_ISSUE_ROWS = (
-    Issue.objects.filter(status=Status.REPORTED, archived_at__isnull=True)
-    .only(*NEW_ISSUE_ROW_FIELDS)
-    .annotate(**NEW_ISSUE_ROW_NAMES)
-    .order_by("-reported_at", "-pk")
-)
-
-
-def _figures(communities, now, today, week_end):
-    """The dashboard's figures: its open issues (new, open, past their time limit) and its
-    open action items (due this week, overdue). Only open issues are read: by (community,
-    status), the years of closed ones stay unread."""
-    counts = Issue.objects.filter(
-        community__in=communities, archived_at__isnull=True, status__in=OPEN_STATUSES
-    ).aggregate(
-        new=Count("pk", filter=Q(status=Status.REPORTED)),
-        open=Count("pk"),
-        # Past the time limit running now, as the work queue's "overdue only" counts it.
-        late=Count("pk", filter=overdue_q(now)),
-    )
-    item_counts = ActionItem.objects.filter(OPEN_ITEM, community__in=communities).aggregate(
-        due_week=Count("pk", filter=Q(deadline__gte=today, deadline__lte=week_end)),
-        overdue=Count("pk", filter=Q(deadline__lt=today)),
-    )
-    return counts, item_counts
-
-
 @login_required
 def dashboard(request):
     """Community staff: today's work."""
@@ -267,34 +219,25 @@ def dashboard(request):
     now = timezone.now()
     today = timezone.localdate(now, SHANGHAI)
     week_end = today + dt.timedelta(days=6)
-    counts, item_counts = _figures(communities, now, today, week_end)
-    items = _ITEM_ROWS.filter(community__in=communities)
+    item_counts = action_item_counts(communities=communities, today=today, week_end=week_end)
     overdue_page = CountedPaginator(
-        items.filter(deadline__lt=today).order_by("deadline", "pk"),
+        action_item_rows_overdue(communities=communities, today=today),
         DASHBOARD_LIST,
         count=item_counts["overdue"],
     ).get_page(request.GET.get("page"))
-    due_items = items.filter(deadline__gte=today, deadline__lte=week_end).order_by(
-        "deadline", "pk"
-    )[:DASHBOARD_LIST]
     context = {
         "today": today,
-        "counts": counts,
+        "counts": issue_counts(communities=communities, now=now),
         "item_counts": item_counts,
-        "new_issues": list(_NEW_ISSUE_ROWS.filter(community__in=communities)[:DASHBOARD_LIST]),
-        "due_items": list(due_items),
+        "new_issues": list(issue_rows_new(communities=communities)[:DASHBOARD_LIST]),
+        "due_items": list(
+            action_item_rows_due(communities=communities, today=today, last=week_end)[
+                :DASHBOARD_LIST
+            ]
+        ),
         "overdue_items": overdue_page,
         "page_obj": overdue_page,
-        "meetings": list(
-            Meeting.objects.filter(
-                community__in=communities,
-                archived_at__isnull=True,
-                status=Meeting.Status.PLANNED,
-                starts_at__gte=now,
-            )
-            .only("community_id", "title", "starts_at", "venue", "form")
-            .order_by("starts_at")[:5]
-        ),
+        "meetings": list(meetings_upcoming(communities=communities, now=now)),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -309,48 +252,11 @@ def street_dashboard(request):
     start, end = month_bounds(today.year, today.month)
     communities = report_communities_visible_to(request.user).filter(archived_at__isnull=True)
     ids = list(communities.values_list("pk", flat=True))
-    issue_rows = (
-        Issue.objects.filter(community__in=ids, archived_at__isnull=True)
-        .values("community")
-        .annotate(
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            late=Count("pk", filter=overdue_q(now)),
-            received=Count("pk", filter=Q(reported_at__gte=start, reported_at__lt=end)),
-            closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
-        )
-        .order_by()
+    by_issue = issue_counts_by_community(ids, now=now, start=start, end=end)
+    by_item = action_item_counts_by_community(
+        ids, today=today, week_end=today + dt.timedelta(days=6)
     )
-    item_rows = (
-        ActionItem.objects.filter(OPEN_ITEM, community__in=ids)
-        .values("community")
-        .annotate(
-            overdue=Count("pk", filter=Q(deadline__lt=today)),
-            due_week=Count(
-                "pk",
-                filter=Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=6)),
-            ),
-        )
-        .order_by()
-    )
-    meeting_rows = (
-        Meeting.objects.filter(
-            community__in=ids,
-            starts_at__gte=start,
-            starts_at__lt=end,
-            status__in=[
-                Meeting.Status.IN_PROGRESS,
-                Meeting.Status.ADJOURNED,
-                Meeting.Status.ENDED,
-                Meeting.Status.CLOSED,
-            ],
-        )
-        .values("community")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    by_issue = {row["community"]: row for row in issue_rows}
-    by_item = {row["community"]: row for row in item_rows}
-    by_meeting = {row["community"]: row["n"] for row in meeting_rows}
+    by_meeting = meetings_held_by_community(ids, start=start, end=end)
     rows = []
     for community in communities.order_by("area_code"):
         issue = by_issue.get(community.pk, {})

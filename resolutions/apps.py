@@ -66,3 +66,10 @@ class ResolutionsConfig(AppConfig):
         from .followups import resolution_follow_ups
 
         register_follow_up_source(resolution_follow_ups)
+
+        # The issue page lists the resolutions agreed on the issue.
+        from issues.outcomes import IssueSection, register_issue_section
+
+        from .panels import issue_resolutions
+
+        register_issue_section(IssueSection("resolutions", "resolutions", issue_resolutions))

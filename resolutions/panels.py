@@ -1,7 +1,18 @@
-"""The resolutions app's panel of a resident's home page: for a member of the supervision
-committee (居监会), the work waiting for their on-site check (待我核查)."""
+"""The resolutions app's panels on other apps' pages: on a resident's home page, for a
+member of the supervision committee (居监会), the work waiting for their on-site check
+(待我核查) and the agreements their household confirms; on an issue's page, the
+resolutions agreed on it."""
 
-from access.resolutions import items_to_check, shares_to_confirm
+from access.issues import can_draft_resolution_for_issue
+from access.resolutions import (
+    UNAGREED,
+    items_to_check,
+    resolutions_listed_on_issue,
+    shares_to_confirm,
+)
+from lib.urls import url_by_pk
+
+from .models import Resolution
 
 # Enough for a phone screen; the rest are under "My action items".
 SHOWN = 10
@@ -33,3 +44,24 @@ def shares_to_confirm_panel(request):
     if not rows:
         return None
     return {"resolutions": rows}
+
+
+def issue_resolutions(request, issue, *, has_rows):
+    """The issue page's resolutions (access.resolutions decides which, and which the
+    viewer opens: the resolution's page, else the public board's for a published one),
+    and whether the viewer may draft one from the issue: an escalated issue, once, not
+    while a draft of it waits. Two queries at most, none when the issue has none."""
+    user = request.user
+    resolutions, may_open = resolutions_listed_on_issue(user, issue) if has_rows else ([], set())
+    for resolution in resolutions:
+        if resolution.pk in may_open:
+            resolution.link = url_by_pk("resolutions:detail", resolution.pk)
+        elif resolution.status == Resolution.Status.PUBLISHED:
+            resolution.link = url_by_pk("resolutions:public_detail", resolution.pk)
+        else:
+            resolution.link = ""
+    return {
+        "resolutions": resolutions,
+        "may_draft_for_issue": can_draft_resolution_for_issue(user, issue)
+        and not any(r.status in UNAGREED for r in resolutions),
+    }

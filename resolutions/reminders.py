@@ -18,6 +18,7 @@ from notifications import recipients
 from notifications.services import notify_bulk
 
 from .models import ITEM_OPEN_STATUSES, ActionItem, Resolution, Revisit
+from .selectors import action_items_overdue
 
 KIND_ITEM_DUE = "action_item_due"
 KIND_ITEM_OVERDUE = "action_item_overdue"
@@ -128,9 +129,7 @@ def action_item_overdue(*, today=None) -> int:
     today = today or timezone.localdate()
     escalate_after = settings.YISHI["ESCALATE_AFTER_DAYS_OVERDUE"]
     rows = _item_rows(
-        ActionItem.objects.filter(
-            status__in=ITEM_OPEN_STATUSES, deadline__lt=today, resolution__archived_at__isnull=True
-        )
+        action_items_overdue(today=today).filter(resolution__archived_at__isnull=True)
     )
     with override(settings.LANGUAGE_CODE):
 

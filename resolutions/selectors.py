@@ -1,9 +1,90 @@
-"""Reads of resolutions that several pages share."""
+"""Reads of resolutions and action items that span relations or feed lists, reports,
+reminders and the API: each rule is written here once."""
 
 from django.db.models import Avg, Count, IntegerField, Q
 from django.db.models.functions import Cast, Coalesce, Round
+from django.utils import timezone
 
-from .models import ActionItem
+from lib.related import name_of, user_name_of
+
+from .models import ITEM_OPEN_STATUSES, ActionItem
+
+
+def overdue_q(today, prefix: str = "") -> Q:
+    """The overdue rule of action items (逾期): work still to do whose deadline passed
+    before `today`, a local date. `prefix` reaches the items from another model. The
+    staff and street dashboards, the API's `overdue` filter and the daily overdue reminder
+    all select with it; the (community, status, deadline) index serves it."""
+    return Q(**{f"{prefix}status__in": ITEM_OPEN_STATUSES, f"{prefix}deadline__lt": today})
+
+
+def due_between_q(first, last) -> Q:
+    """Work still to do due from `first` to `last` (local dates, both included): the
+    dashboards' "due this week"."""
+    return Q(status__in=ITEM_OPEN_STATUSES, deadline__gte=first, deadline__lte=last)
+
+
+def action_items_overdue(items=None, *, today=None):
+    """The overdue ones of `items` (every action item by default), as of `today` (the
+    local date by default)."""
+    items = ActionItem.objects.all() if items is None else items
+    return items.filter(overdue_q(today or timezone.localdate()))
+
+
+def action_item_counts(*, communities, today, week_end) -> dict:
+    """The open action items of the communities due by `week_end` and overdue, in one
+    query reading only open items: {"due_week": n, "overdue": n}."""
+    return ActionItem.objects.filter(
+        status__in=ITEM_OPEN_STATUSES, community__in=communities
+    ).aggregate(
+        due_week=Count("pk", filter=due_between_q(today, week_end)),
+        overdue=Count("pk", filter=overdue_q(today)),
+    )
+
+
+def action_item_counts_by_community(community_ids, *, today, week_end) -> dict:
+    """The same figures per community, in one grouped query: {community_id: {"due_week",
+    "overdue"}} (communities without open items are missing)."""
+    rows = (
+        ActionItem.objects.filter(status__in=ITEM_OPEN_STATUSES, community__in=community_ids)
+        .values("community")
+        .annotate(
+            overdue=Count("pk", filter=overdue_q(today)),
+            due_week=Count("pk", filter=due_between_q(today, week_end)),
+        )
+        .order_by()
+    )
+    return {row["community"]: row for row in rows}
+
+
+# What a dashboard row of an action item shows: the measure, its deadline and progress, who
+# is responsible and the resolution's title. The names come as subqueries (lib.related),
+# which PostgreSQL plans in a tenth of the time it took to plan the four joins.
+ITEM_ROW_FIELDS = ("measure", "deadline", "percent", "status", "community_id")
+ITEM_ROW_NAMES = {
+    "resolution_title": name_of(ActionItem, "resolution", "title"),
+    "responsible_name": Coalesce(
+        name_of(ActionItem, "responsible_organization"),
+        user_name_of(ActionItem, "responsible_user"),
+        name_of(ActionItem, "responsible_resident"),
+    ),
+}
+
+# Built once: a queryset's expressions cost as much to build as the query takes to run.
+_ITEM_ROWS = ActionItem.objects.only(*ITEM_ROW_FIELDS).annotate(**ITEM_ROW_NAMES)
+
+
+def action_item_rows_overdue(*, communities, today):
+    """The communities' overdue items as dashboard rows, the longest overdue first."""
+    return _ITEM_ROWS.filter(overdue_q(today), community__in=communities).order_by("deadline", "pk")
+
+
+def action_item_rows_due(*, communities, today, last):
+    """The communities' open items due from today to `last` as dashboard rows, the
+    soonest first."""
+    return _ITEM_ROWS.filter(due_between_q(today, last), community__in=communities).order_by(
+        "deadline", "pk"
+    )
 
 
 def item_figures(prefix: str = "") -> dict:

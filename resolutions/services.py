@@ -39,7 +39,7 @@ from .models import (
     Resolution,
     Revisit,
 )
-from .workflow import FINISHED_ITEM_STATUSES, ITEM, RESOLUTION, REVIEW_ACTIONS
+from .workflow import FINISHED_ITEM_STATUSES, IN_FORCE, ITEM, RESOLUTION, REVIEW_ACTIONS
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -802,17 +802,15 @@ def _after_item_finished(*, actor, resolution):
         return
     items = ActionItem.objects.filter(
         resolution__issue=issue,
-        resolution__status__in=(Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED),
+        resolution__status__in=IN_FORCE,
     )
     if items.exists() and not items.exclude(status__in=FINISHED_ITEM_STATUSES).exists():
         issue_transition(issue=issue, action="complete", actor=actor, check_role=False)
         # Residents now have the evaluation period to rate the result.
         due = timezone.localdate() + timedelta(days=settings.YISHI["EVALUATION_PERIOD_DAYS"])
-        Resolution.objects.filter(
-            issue=issue, status__in=(Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED)
-        ).filter(Q(evaluation_due__isnull=True) | Q(evaluation_due__lt=due)).update(
-            evaluation_due=due
-        )
+        Resolution.objects.filter(issue=issue, status__in=IN_FORCE).filter(
+            Q(evaluation_due__isnull=True) | Q(evaluation_due__lt=due)
+        ).update(evaluation_due=due)
 
 
 def evaluation_round(issue) -> int:
@@ -825,9 +823,7 @@ def closure_due(issue, *, today=None) -> bool:
     evaluation period of the issue's resolutions has passed."""
     if issue.status != IssueStatus.AWAITING_EVALUATION:
         return False
-    resolutions = Resolution.objects.filter(
-        issue=issue, status__in=(Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED)
-    )
+    resolutions = Resolution.objects.filter(issue=issue, status__in=IN_FORCE)
     items = ActionItem.objects.filter(resolution__in=resolutions)
     if items.exclude(status__in=FINISHED_ITEM_STATUSES).exists():
         return False
@@ -986,7 +982,7 @@ def issues_close_due(*, today=None) -> int:
     candidates = (
         Issue.objects.filter(
             status=IssueStatus.AWAITING_EVALUATION,
-            resolutions__status__in=(Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED),
+            resolutions__status__in=IN_FORCE,
             resolutions__evaluation_due__lt=today,
         )
         .distinct()

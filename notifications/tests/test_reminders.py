@@ -245,6 +245,38 @@ def test_meeting_ended_but_not_closed_to_convener(world):
     assert sent("meeting_not_closed") == [("staff_a", "open-2026-11-20", meeting.pk)]
 
 
+@time_machine.travel(NOW, tick=False)
+def test_meeting_adjourned_with_minutes_open_is_reminded_like_an_ended_one(world):
+    """An adjourned meeting's minutes stay a draft until they are finalised, as an ended
+    meeting's do (meetings.workflow.MINUTES_DRAFT): its convener is chased too."""
+    adjourned = make_meeting(
+        world,
+        starts_at=NOW - dt.timedelta(days=2),
+        status=Meeting.Status.ADJOURNED,
+        ended_at=NOW - dt.timedelta(days=2),
+        adjourn_reason="业主代表未到齐",
+        convener=world.users["worker_a1"],
+    )
+    make_meeting(  # adjourned an hour ago: not yet
+        world,
+        starts_at=NOW - dt.timedelta(hours=3),
+        status=Meeting.Status.ADJOURNED,
+        ended_at=NOW - dt.timedelta(hours=1),
+    )
+    make_meeting(  # minutes final: nothing to chase
+        world,
+        starts_at=NOW - dt.timedelta(days=3),
+        status=Meeting.Status.CLOSED,
+        ended_at=NOW - dt.timedelta(days=3),
+    )
+
+    assert meeting_reminders.meetings_not_closed() == 1
+    assert meeting_reminders.meetings_not_closed() == 0
+    assert sent("meeting_not_closed") == [("worker_a1", "open-2026-11-20", adjourned.pk)]
+    note = Notification.objects.get(kind="meeting_not_closed")
+    assert note.url == f"/meetings/{adjourned.pk}/"
+
+
 def test_monthly_council_and_quarterly_party_building(world):
     world.community_a.monthly_council_day = 23
     world.community_a.save()

@@ -1,0 +1,95 @@
+"""Reads of issues that feed lists, dashboards and the API: the work queue's filters and
+the figures of the dashboards, each written once."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from lib.related import name_of
+
+from .models import OPEN_STATUSES, Issue, Status, overdue_q
+
+# The orders of the work queue, as the staff page and the API offer them.
+ISSUE_SORTS = ("-reported_at", "reported_at", "handle_deadline")
+
+# The filters of the work queue: equal to a field's value …
+_EQUAL = ("status", "kind", "urgency", "channel")
+# … or to a related row's number.
+_RELATED = ("category", "community", "grid", "compound", "assignee")
+
+
+def issues_filter(issues, filters, *, now=None):
+    """The issues of `issues` that pass the work queue's filters, read from `filters` (the
+    queue form's cleaned data or the API's parsed query): `q`, words in the title,
+    description or place, or a 12345 ticket number; `status`, `kind`, `urgency`,
+    `channel`; `category`, `community`, `grid`, `compound`, `assignee`, numbers (one no row
+    has matches nothing); `open`, only those still being worked on; `overdue`, only those
+    past their running time limit (issues.models.overdue_q) at `now`. A filter missing,
+    empty or None is not applied."""
+    words = (filters.get("q") or "").strip()
+    if words:
+        issues = issues.filter(
+            Q(title__icontains=words)
+            | Q(description__icontains=words)
+            | Q(hotline_ticket__iexact=words)
+            | Q(place_text__icontains=words)
+        )
+    for name in _EQUAL:
+        if filters.get(name):
+            issues = issues.filter(**{name: filters[name]})
+    for name in _RELATED:
+        if filters.get(name) not in (None, ""):
+            issues = issues.filter(**{f"{name}_id": filters[name]})
+    if filters.get("open"):
+        issues = issues.filter(status__in=OPEN_STATUSES)
+    if filters.get("overdue"):
+        issues = issues.filter(overdue_q(now or timezone.now()))
+    return issues
+
+
+def issue_counts(*, communities, now) -> dict:
+    """The dashboard's figures of the communities' open issues, in one query that reads
+    only open ones (by community and status, the years of closed ones stay unread):
+    {"new": reported, "open": all, "late": past the time limit running now, as the work
+    queue's "overdue only" counts them}."""
+    return Issue.objects.filter(
+        community__in=communities, archived_at__isnull=True, status__in=OPEN_STATUSES
+    ).aggregate(
+        new=Count("pk", filter=Q(status=Status.REPORTED)),
+        open=Count("pk"),
+        late=Count("pk", filter=overdue_q(now)),
+    )
+
+
+def issue_counts_by_community(community_ids, *, now, start, end) -> dict:
+    """The street dashboard's figures per community, in one grouped query: open, late (as
+    the work queue counts them), received and closed from `start` to `end`:
+    {community_id: {"open", "late", "received", "closed"}}."""
+    rows = (
+        Issue.objects.filter(community__in=community_ids, archived_at__isnull=True)
+        .values("community")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            late=Count("pk", filter=overdue_q(now)),
+            received=Count("pk", filter=Q(reported_at__gte=start, reported_at__lt=end)),
+            closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
+        )
+        .order_by()
+    )
+    return {row["community"]: row for row in rows}
+
+
+# What a dashboard row of a new issue shows; its category's and grid's names come as
+# subqueries (lib.related). Built once: its expressions cost as much to build as the query
+# takes to run.
+NEW_ISSUE_ROW_FIELDS = ("title", "status", "channel", "urgency", "reported_at", "community_id")
+_NEW_ISSUE_ROWS = (
+    Issue.objects.filter(status=Status.REPORTED, archived_at__isnull=True)
+    .only(*NEW_ISSUE_ROW_FIELDS)
+    .annotate(category_name=name_of(Issue, "category"), grid_name=name_of(Issue, "grid"))
+    .order_by("-reported_at", "-pk")
+)
+
+
+def issue_rows_new(*, communities):
+    """The communities' issues waiting to be accepted, newest first, as dashboard rows."""
+    return _NEW_ISSUE_ROWS.filter(community__in=communities)
