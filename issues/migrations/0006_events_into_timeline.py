@@ -70,15 +70,60 @@ def forwards(apps, schema_editor):
         created_at.auto_now_add = True
 
 
+KINDS = {"absorb": "merge", "summons": "summons", "summon": "note", "note": "note"}
+
+
 def backwards(apps, schema_editor):
-    raise RuntimeError("The issue timeline lives in core.AuditEntry; it does not split back.")
+    """Give issues their own table back: the rows about issues leave the timeline."""
+    IssueEvent = apps.get_model("issues", "IssueEvent")
+    AuditEntry = apps.get_model("core", "AuditEntry")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    issue_type = ContentType.objects.filter(app_label="issues", model="issue").first()
+    if issue_type is None:
+        return
+    # What other apps wrote about issues (evaluations, revisits) stays on the timeline.
+    rows = AuditEntry.objects.filter(content_type=issue_type).exclude(
+        action__in=["evaluate", "revisit", "create", "archive", "restore", "import"]
+    )
+    created_at = IssueEvent._meta.get_field("created_at")
+    created_at.auto_now_add = False
+    try:
+        events = []
+        for row in rows.order_by("pk").iterator(chunk_size=BATCH):
+            kind = KINDS.get(row.action) or (
+                "transition"
+                if row.to_status
+                else "comment"
+                if row.action in ("comment", "hotline_answer")
+                else "edit"
+            )
+            events.append(
+                IssueEvent(
+                    issue_id=row.object_id,
+                    kind=kind,
+                    action="" if kind in ("note", "summons") else row.action,
+                    from_status=row.from_status,
+                    to_status=row.to_status,
+                    actor_id=row.actor_id,
+                    note=row.note,
+                    data=row.data or {},
+                    created_at=row.created_at,
+                )
+            )
+            if len(events) >= BATCH:
+                IssueEvent.objects.bulk_create(events)
+                events = []
+        IssueEvent.objects.bulk_create(events)
+    finally:
+        created_at.auto_now_add = True
+    rows.delete()
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('issues', '0005_drop_indexes_covered_by_composites'),
-        ('core', '0006_timeline'),
+        ('core', '0007_timeline_rows'),
     ]
 
     operations = [
