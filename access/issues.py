@@ -126,6 +126,24 @@ def can_record_revisit(user, issue) -> bool:
     return can_edit_issue(user, issue)
 
 
+def can_assign_issue(user, issue) -> bool:
+    """Those who work the issue give it to someone: staff of the community and the
+    workers of its grid."""
+    return can_edit_issue(user, issue)
+
+
+def can_summon(user, issue) -> bool:
+    """Departments are summoned (吹哨报到) by those who may escalate the issue: staff of
+    the community and the admins of its street."""
+    return can_transition(user, issue, "escalate")
+
+
+def can_record_summons_report(user, issue) -> bool:
+    """What a summoned department did is recorded by those who work the issue: staff of
+    the community and the workers of its grid."""
+    return can_edit_issue(user, issue)
+
+
 def can_create_issue(user) -> bool:
     """Staff and grid workers log issues from every channel; residents report online."""
     scope = get_scope(user)
@@ -143,6 +161,11 @@ def can_comment_issue(user, issue) -> bool:
 
 def can_merge_issue(user, issue) -> bool:
     return can_transition(user, issue, "merge")
+
+
+def can_patrol_grid(user, grid) -> bool:
+    """A grid worker patrols their own grids only."""
+    return get_scope(user).is_worker_of_grid(grid.pk)
 
 
 def grids_for_patrol(user):
