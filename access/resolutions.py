@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from issues.models import Kind
 from issues.models import Status as IssueStatus
-from resolutions.models import ActionItem, Confirmation, CostShare, Resolution
+from resolutions.models import ActionItem, Confirmation, CostShare, Objection, Resolution
 from resolutions.workflow import (
     CHECKER,
     ITEM_TRANSITIONS,
@@ -327,6 +327,23 @@ def shares_to_confirm(user):
 
 def can_answer_objection(user, objection) -> bool:
     return can_manage_resolution(user, objection.resolution)
+
+
+def objections_visible_to(user):
+    """The objections to the resolutions the user may open."""
+    return Objection.objects.filter(resolution__in=resolutions_visible_to(user).values("pk"))
+
+
+def get_objection_for_user(user, pk, *, write=False) -> Objection:
+    """The objection with its resolution and resident, if the user may open the
+    resolution (else 404); with write=True only if they may answer it (else 403)."""
+    try:
+        objection = objections_visible_to(user).select_related("resolution", "resident").get(pk=pk)
+    except (Objection.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_answer_objection(user, objection):
+        raise PermissionDenied
+    return objection
 
 
 def can_evaluate(user, issue) -> bool:
