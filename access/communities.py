@@ -77,6 +77,12 @@ def organizations_visible_to(user, *, include_archived=False):
     return organizations.none()
 
 
+def can_see_communities(user) -> bool:
+    """Staff, grid workers and street admins open the communities, their residents and
+    organizations; residents and organization contacts see only their own records."""
+    return get_scope(user).works_for_community
+
+
 def can_manage_community(user, community_id) -> bool:
     """Staff of the community create and change its places, grids and organizations."""
     return get_scope(user).is_staff_of(community_id)

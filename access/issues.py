@@ -126,6 +126,17 @@ def can_record_revisit(user, issue) -> bool:
     return can_edit_issue(user, issue)
 
 
+def can_list_issues(user) -> bool:
+    """The work queue and the issue list are the work of those who run the community:
+    staff, grid workers and street admins."""
+    return get_scope(user).works_for_community
+
+
+def can_see_own_issues(user) -> bool:
+    """A resident follows the issues they reported or are a party to (我的诉求)."""
+    return get_scope(user).is_resident
+
+
 def can_assign_issue(user, issue) -> bool:
     """Those who work the issue give it to someone: staff of the community and the
     workers of its grid."""
@@ -178,6 +189,11 @@ def can_comment_issue(user, issue) -> bool:
 
 def can_merge_issue(user, issue) -> bool:
     return can_transition(user, issue, "merge")
+
+
+def can_patrol(user) -> bool:
+    """Grid workers walk patrols (巡查); staff and street admins read them."""
+    return get_scope(user).is_grid_worker
 
 
 def can_patrol_grid(user, grid) -> bool:
@@ -271,6 +287,12 @@ def can_record_visits_in(user, grid) -> bool:
     workers and the community's staff (street admins oversee, they do not visit)."""
     scope = get_scope(user)
     return scope.is_staff_of(grid.community_id) or scope.is_worker_of_grid(grid.pk)
+
+
+def can_visit_households(user) -> bool:
+    """Grid workers and staff visit households (入户走访); street admins oversee."""
+    scope = get_scope(user)
+    return scope.is_grid_worker or scope.is_staff
 
 
 def households_visitable_by(user):

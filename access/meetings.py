@@ -65,6 +65,17 @@ def can_convene(user) -> bool:
     return scope.is_staff or scope.is_grid_worker
 
 
+def can_list_meetings(user) -> bool:
+    """The list of meetings is the work of those who run them: staff, grid workers and
+    street admins. The others find theirs on the calendar."""
+    return get_scope(user).works_for_community
+
+
+def can_see_calendar(user) -> bool:
+    """Everyone signed in has a calendar: the meetings they run or are invited to."""
+    return get_scope(user).is_authenticated
+
+
 def participant_for(user, meeting, *, among=None):
     """The user's own invitation to the meeting, or None: one naming them as a user, as a
     resident or as an organization's contact. `among`: the meeting's participants already

@@ -398,6 +398,18 @@ def get_action_item_for_user(user, pk, *, write=False, queryset=None) -> ActionI
     return item
 
 
+def can_see_my_action_items(user) -> bool:
+    """Organization contacts and residents follow the action items they are responsible
+    for (我的任务)."""
+    scope = get_scope(user)
+    return scope.is_org_contact or scope.is_resident
+
+
+def can_see_outcomes_board(user) -> bool:
+    """The outcomes board is public: everyone may read what was published."""
+    return True
+
+
 def can_list_resolutions(user) -> bool:
     """The list of resolutions is the work of those who run the community: staff, grid
     workers and street admins. Residents and organizations follow their own action

@@ -66,7 +66,7 @@ TAGS = [
 
 
 def _workers_only(request):
-    if not get_scope(request.user).works_for_community:
+    if not access.can_see_communities(request.user):
         raise PermissionDenied
 
 
@@ -123,7 +123,7 @@ def lookup(request, kind):
     spec = LOOKUPS.get(kind)
     if spec is None:
         raise Http404
-    if not get_scope(request.user).works_for_community:
+    if not access.can_see_communities(request.user):
         raise PermissionDenied
     records = VISIBLE[kind](request.user)
     community = request.GET.get("community", "")
