@@ -77,6 +77,12 @@ def organizations_visible_to(user, *, include_archived=False):
     return organizations.none()
 
 
+def can_see_communities(user) -> bool:
+    """Staff, grid workers and street admins open the communities, their residents and
+    organizations; residents and organization contacts see only their own records."""
+    return get_scope(user).works_for_community
+
+
 def can_manage_community(user, community_id) -> bool:
     """Staff of the community create and change its places, grids and organizations."""
     return get_scope(user).is_staff_of(community_id)
@@ -85,6 +91,15 @@ def can_manage_community(user, community_id) -> bool:
 def can_create_residents(user) -> bool:
     scope = get_scope(user)
     return scope.is_staff or scope.is_grid_worker
+
+
+def can_add_resident_in(user, community_id, grid_id) -> bool:
+    """Staff add residents to their community; a grid worker to a household of their own
+    grid (`grid_id`: the grid covering the new resident's household, or None)."""
+    scope = get_scope(user)
+    return scope.is_staff_of(community_id) or (
+        grid_id is not None and scope.is_worker_of_grid(grid_id)
+    )
 
 
 def can_edit_resident(user, resident) -> bool:
@@ -104,6 +119,12 @@ def can_edit_organization(user, organization) -> bool:
 
 def can_create_organizations(user) -> bool:
     return get_scope(user).is_staff
+
+
+def can_create_organization_for(user, community_ids) -> bool:
+    """Staff register an organization that serves their own communities."""
+    scope = get_scope(user)
+    return scope.is_staff and set(community_ids) <= scope.community_ids
 
 
 def can_import(user) -> bool:
@@ -167,8 +188,14 @@ def get_resident_for_user(user, pk, *, write=False) -> Resident:
 
 
 def get_organization_for_user(user, pk, *, write=False) -> Organization:
+    """The organization if the user may see it (else 404); with write=True only if they
+    may change it (else 403), read with the communities it serves, which the rule and the
+    services that check it again look at."""
+    organizations = organizations_visible_to(user, include_archived=True)
+    if write:
+        organizations = organizations.prefetch_related("communities")
     try:
-        organization = organizations_visible_to(user, include_archived=True).get(pk=pk)
+        organization = organizations.get(pk=pk)
     except (Organization.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not can_edit_organization(user, organization):

@@ -126,6 +126,52 @@ def can_record_revisit(user, issue) -> bool:
     return can_edit_issue(user, issue)
 
 
+def can_list_issues(user) -> bool:
+    """The work queue and the issue list are the work of those who run the community:
+    staff, grid workers and street admins."""
+    return get_scope(user).works_for_community
+
+
+def can_see_own_issues(user) -> bool:
+    """A resident follows the issues they reported or are a party to (我的诉求)."""
+    return get_scope(user).is_resident
+
+
+def can_assign_issue(user, issue) -> bool:
+    """Those who work the issue give it to someone: staff of the community and the
+    workers of its grid."""
+    return can_edit_issue(user, issue)
+
+
+def can_summon(user, issue) -> bool:
+    """Departments are summoned (吹哨报到) by those who may escalate the issue: staff of
+    the community and the admins of its street."""
+    return can_transition(user, issue, "escalate")
+
+
+def can_record_summons_report(user, issue) -> bool:
+    """What a summoned department did is recorded by those who work the issue: staff of
+    the community and the workers of its grid."""
+    return can_edit_issue(user, issue)
+
+
+def summonses_visible_to(user):
+    """The summonses of the issues the user may open."""
+    return Summons.objects.filter(issue__in=issues_visible_to(user).values("pk"))
+
+
+def get_summons_for_user(user, pk, *, write=False) -> Summons:
+    """The summons with its issue, if the user may open the issue (else 404); with
+    write=True, only if they may also record the department's report (else 403)."""
+    try:
+        summons = summonses_visible_to(user).select_related("issue").get(pk=pk)
+    except (Summons.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_record_summons_report(user, summons.issue):
+        raise PermissionDenied
+    return summons
+
+
 def can_create_issue(user) -> bool:
     """Staff and grid workers log issues from every channel; residents report online."""
     scope = get_scope(user)
@@ -143,6 +189,16 @@ def can_comment_issue(user, issue) -> bool:
 
 def can_merge_issue(user, issue) -> bool:
     return can_transition(user, issue, "merge")
+
+
+def can_patrol(user) -> bool:
+    """Grid workers walk patrols (巡查); staff and street admins read them."""
+    return get_scope(user).is_grid_worker
+
+
+def can_patrol_grid(user, grid) -> bool:
+    """A grid worker patrols their own grids only."""
+    return get_scope(user).is_worker_of_grid(grid.pk)
 
 
 def grids_for_patrol(user):
@@ -231,6 +287,41 @@ def can_record_visits_in(user, grid) -> bool:
     workers and the community's staff (street admins oversee, they do not visit)."""
     scope = get_scope(user)
     return scope.is_staff_of(grid.community_id) or scope.is_worker_of_grid(grid.pk)
+
+
+def can_visit_households(user) -> bool:
+    """Grid workers and staff visit households (入户走访); street admins oversee."""
+    scope = get_scope(user)
+    return scope.is_grid_worker or scope.is_staff
+
+
+def households_visitable_by(user):
+    """The households the user may visit (what `can_record_visit` allows): staff those of
+    their communities, grid workers those with a resident in their grids."""
+    from communities.models import Household, Resident
+
+    scope = get_scope(user)
+    households = Household.objects.filter(archived_at__isnull=True)
+    if scope.is_staff:
+        return households.filter(community__in=scope.community_ids)
+    if scope.is_grid_worker:
+        # A subquery, not a join through residents: one row per household.
+        lived_in = Resident.objects.filter(grid__in=scope.grid_ids, archived_at__isnull=True)
+        return households.filter(pk__in=lived_in.values("household"))
+    return households.none()
+
+
+def get_household_to_visit(user, pk):
+    """The household with its unit, compound and community, if the user may visit it;
+    else 404: a household out of the user's reach is not there for them."""
+    from communities.models import Household
+
+    try:
+        return (
+            households_visitable_by(user).select_related("unit", "compound", "community").get(pk=pk)
+        )
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def can_record_visit(user, household) -> bool:

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from issues.models import Issue, Kind
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 from meetings.workflow import MANAGER, TRANSITIONS
 
 from .issues import visible_issue_ids
@@ -74,6 +74,17 @@ def can_convene(user) -> bool:
     return scope.is_staff or scope.is_grid_worker
 
 
+def can_list_meetings(user) -> bool:
+    """The list of meetings is the work of those who run them: staff, grid workers and
+    street admins. The others find theirs on the calendar."""
+    return get_scope(user).works_for_community
+
+
+def can_see_calendar(user) -> bool:
+    """Everyone signed in has a calendar: the meetings they run or are invited to."""
+    return get_scope(user).is_authenticated
+
+
 def participant_for(user, meeting, *, among=None):
     """The user's own invitation to the meeting, or None: one naming them as a user, as a
     resident or as an organization's contact. `among`: the meeting's participants already
@@ -119,6 +130,31 @@ def get_meeting_for_user(user, pk, *, write=False, queryset=None) -> Meeting:
     if write and not can_manage_meeting(user, meeting):
         raise PermissionDenied
     return meeting
+
+
+def agenda_items_visible_to(user):
+    """The agenda items of the meetings the user may open."""
+    return AgendaItem.objects.filter(meeting__in=meetings_visible_to(user).values("pk"))
+
+
+def get_agenda_item_for_user(user, pk, *, meeting_pk=None, write=False, queryset=None):
+    """The agenda item if the user may see its meeting (else 404), and of the meeting
+    `meeting_pk` when given (an item typed under another meeting's address is 404); with
+    write=True, only if they may also run the meeting (else 403). By default the item is
+    read with its meeting and what the meeting page shows of it (community, grid,
+    compound, convener), in one query."""
+    if queryset is None:
+        queryset = AgendaItem.objects.select_related(
+            "meeting__community", "meeting__grid", "meeting__compound", "meeting__convener"
+        )
+    lookup = {"pk": pk} if meeting_pk is None else {"pk": pk, "meeting": meeting_pk}
+    try:
+        item = get_visible(queryset, agenda_items_visible_to(user), **lookup)
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_manage_meeting(user, item.meeting):
+        raise PermissionDenied
+    return item
 
 
 def visible_meeting_ids(user, meeting_ids) -> set[int]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from issues.models import Kind
 from issues.models import Status as IssueStatus
-from resolutions.models import ActionItem, Confirmation, CostShare, Resolution
+from resolutions.models import ActionItem, Confirmation, CostShare, Objection, Resolution
 from resolutions.workflow import (
     CHECKER,
     DRAFTER,
@@ -345,6 +345,23 @@ def can_answer_objection(user, objection) -> bool:
     return can_manage_resolution(user, objection.resolution)
 
 
+def objections_visible_to(user):
+    """The objections to the resolutions the user may open."""
+    return Objection.objects.filter(resolution__in=resolutions_visible_to(user).values("pk"))
+
+
+def get_objection_for_user(user, pk, *, write=False) -> Objection:
+    """The objection with its resolution and resident, if the user may open the
+    resolution (else 404); with write=True only if they may answer it (else 403)."""
+    try:
+        objection = objections_visible_to(user).select_related("resolution", "resident").get(pk=pk)
+    except (Objection.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_answer_objection(user, objection):
+        raise PermissionDenied
+    return objection
+
+
 def can_evaluate(user, issue) -> bool:
     """Residents evaluate an issue awaiting evaluation: the reporter and the parties, and
     for a public matter any resident of the community."""
@@ -404,6 +421,18 @@ def get_action_item_for_user(user, pk, *, write=False, queryset=None) -> ActionI
     if write and not (can_report_progress(user, item) or can_check_item(user, item)):
         raise PermissionDenied
     return item
+
+
+def can_see_my_action_items(user) -> bool:
+    """Organization contacts and residents follow the action items they are responsible
+    for (我的任务)."""
+    scope = get_scope(user)
+    return scope.is_org_contact or scope.is_resident
+
+
+def can_see_outcomes_board(user) -> bool:
+    """The outcomes board is public: everyone may read what was published."""
+    return True
 
 
 def can_list_resolutions(user) -> bool:

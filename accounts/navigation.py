@@ -1,7 +1,8 @@
 """The main navigation and each role's landing page.
 
 Apps register their entries from their AppConfig.ready(), so accounts needs to know none of
-them. What a role may then do on a page is decided by the access package.
+them. Whether a user sees an entry, and what they may then do on its page, is decided by
+the access package: each entry names the rule it asks.
 """
 
 from dataclasses import dataclass
@@ -9,18 +10,16 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
-
-ALL = frozenset(Role.values)
-WORKERS = frozenset([Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN])
-
 
 @dataclass(frozen=True)
 class NavEntry:
+    """An entry of the main navigation. `allowed(user)` is a rule of the access package
+    (run on the user's loaded scope, without queries)."""
+
     label: str
     url_name: str
     icon: str
-    roles: frozenset
+    allowed: object
     # Position in the bar, smallest first.
     order: int = 100
     # URL prefix that marks the entry as the current section (default: its own URL).
@@ -107,7 +106,7 @@ def flat_items_for(user, path: str) -> list[dict]:
         return []
     items = []
     for entry in NAVIGATION:
-        if user.role not in entry.roles:
+        if not entry.allowed(user):
             continue
         url = reverse(entry.url_name)
         section = entry.section or url

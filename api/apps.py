@@ -7,8 +7,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
-        from access.api import can_use_api
-        from accounts.models import Role
+        from access.api import can_import_hotline, can_use_api
         from accounts.navigation import MenuEntry, NavEntry, register, register_user_menu
 
         register(
@@ -16,7 +15,7 @@ class ApiConfig(AppConfig):
                 _("12345 import"),
                 "api:hotline",
                 "telephone-inbound",
-                frozenset([Role.STAFF, Role.STREET_ADMIN]),
+                can_import_hotline,
                 order=80,
             )
         )

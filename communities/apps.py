@@ -7,15 +7,16 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Places and people")
 
     def ready(self):
+        from access.communities import can_see_communities
         from accounts.models import Role
-        from accounts.navigation import WORKERS, NavEntry, register, register_home
+        from accounts.navigation import NavEntry, register, register_home
 
         register(
             NavEntry(
                 _("Communities"),
                 "communities:overview",
                 "buildings",
-                WORKERS,
+                can_see_communities,
                 order=20,
                 section="/communities/c/",
             ),
@@ -23,7 +24,7 @@ class CommunitiesConfig(AppConfig):
                 _("Residents"),
                 "communities:resident_list",
                 "people",
-                WORKERS,
+                can_see_communities,
                 order=21,
                 section="/communities/residents/",
             ),
@@ -31,7 +32,7 @@ class CommunitiesConfig(AppConfig):
                 _("Organizations"),
                 "communities:organization_list",
                 "diagram-3",
-                frozenset([Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN]),
+                can_see_communities,
                 order=22,
                 section="/communities/organizations/",
             ),

@@ -1,5 +1,7 @@
 """Every write to places and people goes through these functions (keyword-only, with an
-actor), inside a transaction, with an audit record for residents and organizations."""
+actor), inside a transaction, with an audit record for residents and organizations. Each
+checks its actor against the rules of access.communities and refuses (DomainError) what
+the actor may not do."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,6 +9,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.communities import (
+    can_add_resident_in,
+    can_create_organization_for,
+    can_edit_organization,
+    can_edit_resident,
+    can_manage_community,
+)
 from core import audit
 from core.models import AuditEntry
 from lib.errors import DomainError, StaleEdit
@@ -43,6 +52,16 @@ RESIDENT_FIELDS = (
     "notes",
 )
 ORGANIZATION_FIELDS = ("kind", "name", "phone", "address", "notes")
+
+
+def _deny(message=None):
+    raise DomainError(message or _("You may not do this."))
+
+
+def _require_manager(actor, community_id):
+    """Places, grids, shops and agreements are kept by the community's staff."""
+    if not can_manage_community(actor, community_id):
+        _deny()
 
 
 def _full_clean(instance, exclude=()):
@@ -95,6 +114,8 @@ def resident_create(*, actor, community, note="", **values) -> Resident:
     _check_household(community, resident.household)
     resident.id_number = (resident.id_number or "").upper()
     resident.grid = grid_for_household(resident.household)
+    if not can_add_resident_in(actor, community.pk, resident.grid_id):
+        _deny()
     _full_clean(resident, exclude=["grid"])
     _check_duplicate_id(resident)
     resident.save()
@@ -120,6 +141,8 @@ def resident_update(*, actor, resident, version=None, note="", **values) -> Resi
     if unknown:
         raise TypeError(f"Unknown resident fields: {sorted(unknown)}")
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if not can_edit_resident(actor, locked):
+        _deny()
     if version is not None and int(version) != locked.version:
         raise StaleEdit(
             _("Someone else changed this resident while you were editing. Reload and try again.")
@@ -169,11 +192,15 @@ def _archive_audited(obj, *, actor, archived: bool):
 
 @transaction.atomic
 def resident_archive(*, actor, resident) -> Resident:
+    if not can_edit_resident(actor, resident):
+        _deny()
     return _archive_audited(resident, actor=actor, archived=True)
 
 
 @transaction.atomic
 def resident_restore(*, actor, resident) -> Resident:
+    if not can_edit_resident(actor, resident):
+        _deny()
     return _archive_audited(resident, actor=actor, archived=False)
 
 
@@ -187,6 +214,8 @@ def organization_create(*, actor, communities, compounds=(), note="", **values) 
         raise TypeError(f"Unknown organization fields: {sorted(unknown)}")
     if not communities:
         raise DomainError(_("Choose at least one community served."), field="communities")
+    if not can_create_organization_for(actor, [community.pk for community in communities]):
+        _deny()
     organization = Organization(**values)
     _full_clean(organization)
     organization.save()
@@ -203,6 +232,9 @@ def organization_update(
     unknown = set(values) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown organization fields: {sorted(unknown)}")
+    # On the caller's row: the accessor read its communities with it (no second query).
+    if not can_edit_organization(actor, organization):
+        _deny()
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     if version is not None and int(version) != locked.version:
         raise StaleEdit(
@@ -242,11 +274,15 @@ def _set_related(obj, name, values, changes):
 
 @transaction.atomic
 def organization_archive(*, actor, organization) -> Organization:
+    if not can_edit_organization(actor, organization):
+        _deny()
     return _archive_audited(organization, actor=actor, archived=True)
 
 
 @transaction.atomic
 def organization_restore(*, actor, organization) -> Organization:
+    if not can_edit_organization(actor, organization):
+        _deny()
     return _archive_audited(organization, actor=actor, archived=False)
 
 
@@ -255,6 +291,8 @@ def contact_save(
     *, actor, organization, contact=None, name, position="", phone=""
 ) -> OrganizationContact:
     """Add a contact to an organization, or change one (`contact`)."""
+    if not can_edit_organization(actor, organization):
+        _deny()
     if contact is None:
         contact = OrganizationContact(organization=organization)
         action = AuditEntry.Action.CREATE
@@ -280,6 +318,8 @@ def contact_save(
 
 @transaction.atomic
 def contact_archive(*, actor, contact) -> OrganizationContact:
+    if not can_edit_organization(actor, contact.organization):
+        _deny()
     contact, changed = _set_archived(contact, archived=True)
     if changed:
         audit.record(
@@ -304,6 +344,7 @@ def _save_simple(instance, values):
 
 @transaction.atomic
 def compound_save(*, actor, community, compound=None, **values) -> Compound:
+    _require_manager(actor, community.pk)
     if compound is None:
         compound = Compound(community=community)
     else:
@@ -313,6 +354,7 @@ def compound_save(*, actor, community, compound=None, **values) -> Compound:
 
 @transaction.atomic
 def building_save(*, actor, compound, building=None, **values) -> Building:
+    _require_manager(actor, compound.community_id)
     if building is None:
         building = Building(compound=compound)
     else:
@@ -326,6 +368,7 @@ def building_save(*, actor, compound, building=None, **values) -> Building:
 
 @transaction.atomic
 def unit_save(*, actor, building, unit=None, **values) -> Unit:
+    _require_manager(actor, building.compound.community_id)
     if unit is None:
         unit = Unit(building=building)
     else:
@@ -338,6 +381,7 @@ def unit_save(*, actor, building, unit=None, **values) -> Unit:
 
 @transaction.atomic
 def household_save(*, actor, community, household=None, **values) -> Household:
+    _require_manager(actor, community.pk)
     if household is None:
         household = Household(community=community)
     else:
@@ -362,6 +406,7 @@ def household_save(*, actor, community, household=None, **values) -> Household:
 
 @transaction.atomic
 def grid_save(*, actor, community, grid=None, compounds=(), buildings=(), **values) -> Grid:
+    _require_manager(actor, community.pk)
     if grid is None:
         grid = Grid(community=community)
     else:
@@ -424,6 +469,7 @@ def regrid_residents(*, community):
 
 @transaction.atomic
 def grid_archive(*, actor, grid) -> Grid:
+    _require_manager(actor, grid.community_id)
     grid, changed = _set_archived(grid, archived=True)
     if changed:
         regrid_residents(community=grid.community)
@@ -432,6 +478,7 @@ def grid_archive(*, actor, grid) -> Grid:
 
 @transaction.atomic
 def shop_save(*, actor, community, shop=None, **values) -> Shop:
+    _require_manager(actor, community.pk)
     if shop is None:
         shop = Shop(community=community)
     else:
@@ -447,11 +494,13 @@ def shop_save(*, actor, community, shop=None, **values) -> Shop:
 
 @transaction.atomic
 def shop_archive(*, actor, shop) -> Shop:
+    _require_manager(actor, shop.community_id)
     return _set_archived(shop, archived=True)[0]
 
 
 @transaction.atomic
 def agreement_save(*, actor, community, agreement=None, **values) -> CoBuildingAgreement:
+    _require_manager(actor, community.pk)
     if agreement is None:
         agreement = CoBuildingAgreement(community=community)
     else:
@@ -478,6 +527,7 @@ def agreement_save(*, actor, community, agreement=None, **values) -> CoBuildingA
 
 @transaction.atomic
 def agreement_entry_save(*, actor, agreement, entry=None, **values) -> AgreementEntry:
+    _require_manager(actor, agreement.community_id)
     if entry is None:
         entry = AgreementEntry(agreement=agreement)
     else:
@@ -487,6 +537,7 @@ def agreement_entry_save(*, actor, agreement, entry=None, **values) -> Agreement
 
 @transaction.atomic
 def agreement_archive(*, actor, agreement) -> CoBuildingAgreement:
+    _require_manager(actor, agreement.community_id)
     return _archive_audited(agreement, actor=actor, archived=True)
 
 

@@ -66,7 +66,7 @@ TAGS = [
 
 
 def _workers_only(request):
-    if not get_scope(request.user).works_for_community:
+    if not access.can_see_communities(request.user):
         raise PermissionDenied
 
 
@@ -123,7 +123,7 @@ def lookup(request, kind):
     spec = LOOKUPS.get(kind)
     if spec is None:
         raise Http404
-    if not get_scope(request.user).works_for_community:
+    if not access.can_see_communities(request.user):
         raise PermissionDenied
     records = VISIBLE[kind](request.user)
     community = request.GET.get("community", "")
@@ -867,11 +867,9 @@ def organization_archive(request, pk):
 @login_required
 def contact_form(request, pk, contact_pk=None):
     organization = access.get_organization_for_user(request.user, pk, write=True)
-    contact = (
-        get_object_or_404(OrganizationContact, pk=contact_pk, organization=organization)
-        if contact_pk
-        else None
-    )
+    # Through the organization's contacts: the contact carries the organization read with
+    # its communities, which the service checks the user against.
+    contact = get_object_or_404(organization.contacts, pk=contact_pk) if contact_pk else None
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         try:
@@ -894,7 +892,7 @@ def contact_form(request, pk, contact_pk=None):
 @require_POST
 def contact_archive(request, pk, contact_pk):
     organization = access.get_organization_for_user(request.user, pk, write=True)
-    contact = get_object_or_404(OrganizationContact, pk=contact_pk, organization=organization)
+    contact = get_object_or_404(organization.contacts, pk=contact_pk)
     services.contact_archive(actor=request.user, contact=contact)
     messages.success(request, _("Archived %(name)s.") % {"name": contact.name})
     return redirect("communities:organization_detail", pk=organization.pk)

@@ -7,14 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Audit and records")
 
     def ready(self):
-        from accounts.models import Role
+        from access.audit import can_read_audit
         from accounts.navigation import NavEntry, register
         from lib.choices import install_quick_choice_labels
 
         install_quick_choice_labels()
 
-        register(
-            NavEntry(
-                _("Audit trail"), "audit", "journal-text", frozenset([Role.STREET_ADMIN]), order=90
-            )
-        )
+        register(NavEntry(_("Audit trail"), "audit", "journal-text", can_read_audit, order=90))

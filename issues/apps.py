@@ -7,37 +7,27 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Issues")
 
     def ready(self):
+        from access.issues import (
+            can_list_issues,
+            can_patrol,
+            can_see_own_issues,
+            can_visit_households,
+        )
         from accounts.models import Role
         from accounts.navigation import NavEntry, register, register_home
 
         register(
-            NavEntry(
-                _("Issues"),
-                "issues:list",
-                "inbox",
-                frozenset([Role.STAFF, Role.GRID_WORKER, Role.STREET_ADMIN]),
-                order=20,
-            ),
-            NavEntry(
-                _("Patrols"),
-                "issues:patrol_list",
-                "signpost-split",
-                frozenset([Role.GRID_WORKER]),
-                order=22,
-            ),
+            NavEntry(_("Issues"), "issues:list", "inbox", can_list_issues, order=20),
+            NavEntry(_("Patrols"), "issues:patrol_list", "signpost-split", can_patrol, order=22),
             NavEntry(
                 _("Household visits"),
                 "issues:visit_list",
                 "house-heart",
-                frozenset([Role.GRID_WORKER, Role.STAFF]),
+                can_visit_households,
                 order=24,
             ),
             NavEntry(
-                _("My issues"),
-                "issues:mine",
-                "chat-square-text",
-                frozenset([Role.RESIDENT]),
-                order=20,
+                _("My issues"), "issues:mine", "chat-square-text", can_see_own_issues, order=20
             ),
         )
         register_home(Role.RESIDENT, "issues:mine")

@@ -7,7 +7,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.issues import can_answer_hotline
+from access.issues import (
+    can_answer_hotline,
+    can_assign_issue,
+    can_edit_issue,
+    can_edit_patrol,
+    can_patrol_grid,
+    can_record_summons_report,
+    can_record_visit,
+    can_summon,
+)
 from core import audit
 from core.models import AuditEntry
 from lib.errors import DomainError, StaleEdit
@@ -24,6 +33,10 @@ from .models import (
 from .workflow import ISSUE
 
 __all__ = ["TransitionNotAllowed"]
+
+
+def _deny(message=None):
+    raise DomainError(message or _("You may not do this."))
 
 
 def time_limit_for(*, category, urgency) -> TimeLimit | None:
@@ -388,8 +401,11 @@ def issue_report_full(*, actor, photos=(), parties=(), **fields) -> Issue:
 
 
 def issue_add_photos(*, issue: Issue, actor, photos) -> list:
+    """Add photos to an issue: those who work it do (else DomainError)."""
     from .models import IssuePhoto
 
+    if not can_edit_issue(actor, issue):
+        _deny()
     with transaction.atomic():
         added = [
             IssuePhoto.objects.create(issue=issue, image=photo, uploaded_by=actor)
@@ -488,8 +504,12 @@ def issue_escalate(
 
 
 def summons_create(*, issue: Issue, actor, organization, summoned_at=None):
+    """Summon a department to the issue (吹哨报到). Those who may escalate the issue
+    summon; raises DomainError for anyone else."""
     from .models import Summons
 
+    if not can_summon(actor, issue):
+        _deny()
     summons = Summons.objects.create(
         issue=issue, organization=organization, summoned_at=summoned_at or timezone.now()
     )
@@ -504,7 +524,9 @@ def summons_create(*, issue: Issue, actor, organization, summoned_at=None):
 
 
 def summons_report(*, summons, actor, arrived_at, action_taken: str):
-    """A summoned department reported in: when it arrived and what it did."""
+    """A summoned department reported in: when it arrived and what it did. Recorded by
+    those who work the issue; raises DomainError for anyone else, or for an arrival
+    before the summons."""
     from .models import Summons
 
     action_taken = (action_taken or "").strip()
@@ -514,6 +536,8 @@ def summons_report(*, summons, actor, arrived_at, action_taken: str):
         raise DomainError(_("Say what the department did."), field="action_taken")
     with transaction.atomic():
         locked = Summons.objects.select_for_update().get(pk=summons.pk)
+        if not can_record_summons_report(actor, locked.issue):
+            _deny()
         if arrived_at < locked.summoned_at:
             raise DomainError(
                 _("The department cannot arrive before it was summoned."), field="arrived_at"
@@ -580,8 +604,12 @@ def duplicate_candidates(
 
 
 def patrol_start(*, actor, grid, route_notes: str = "", started_at=None):
+    """Start a patrol (巡查) of a grid: its workers walk it. Raises DomainError for
+    anyone else."""
     from .models import Patrol
 
+    if not can_patrol_grid(actor, grid):
+        _deny()
     return Patrol.objects.create(
         grid=grid, worker=actor, started_at=started_at or timezone.now(), route_notes=route_notes
     )
@@ -592,6 +620,9 @@ def patrol_end(*, actor, patrol, route_notes: str | None = None):
 
     with transaction.atomic():
         locked = Patrol.objects.select_for_update().get(pk=patrol.pk)
+        # Only the worker walking the patrol ends it.
+        if not can_edit_patrol(actor, locked):
+            _deny()
         if locked.ended_at is not None:
             raise DomainError(_("This patrol has already ended."))
         locked.ended_at = timezone.now()
@@ -604,9 +635,12 @@ def patrol_end(*, actor, patrol, route_notes: str | None = None):
 def finding_record(
     *, actor, patrol, text: str, compound=None, building=None, place_text="", photo=None
 ):
-    """Record what the grid worker found; `photo` is already cleaned by issues.uploads."""
+    """Record what the grid worker found; `photo` is already cleaned by issues.uploads.
+    Only the worker walking the patrol records on it (else DomainError)."""
     from .models import PatrolFinding
 
+    if not can_edit_patrol(actor, patrol):
+        _deny()
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Say what you found."), field="text")
@@ -635,6 +669,8 @@ def finding_to_issue(*, actor, finding, category, title: str = "", urgency="norm
             .select_related("patrol__grid")
             .get(pk=finding.pk)
         )
+        if not can_edit_patrol(actor, locked.patrol):
+            _deny()
         if locked.issue_id:
             raise DomainError(_("This finding is already an issue."))
         grid = locked.patrol.grid
@@ -671,9 +707,13 @@ def visit_record(
     need_category=None,
     urgency: str = "normal",
 ):
-    """Record a household visit; a need found becomes a special-group-need issue at once."""
+    """Record a household visit; a need found becomes a special-group-need issue at once.
+    Grid workers visit the households of their grids, staff those of their community
+    (else DomainError)."""
     from .models import Category, Channel, Kind, Visit
 
+    if not can_record_visit(actor, household):
+        _deny()
     findings = (findings or "").strip()
     residents_seen = list(residents_seen)
     if any(r.household_id != household.pk for r in residents_seen):
@@ -718,19 +758,23 @@ def visit_record(
 
 
 def issue_assign(*, issue: Issue, actor, assignee, expected_version: int | None = None) -> Issue:
-    """Give the issue to a member of staff or a grid worker of its community (or nobody)."""
+    """Give the issue to a member of staff or a grid worker of its community (or nobody).
+    Those who work the issue assign it; raises DomainError for anyone else or for an
+    assignee who may not take it, StaleEdit when `expected_version` no longer matches."""
     from django.urls import reverse
 
     from access.issues import assignees_for
     from notifications.services import notify
 
-    if assignee is not None and not assignees_for(issue).filter(pk=assignee.pk).exists():
-        raise DomainError(
-            _("Choose staff of the community or a worker of the issue's grid."),
-            field="assignee",
-        )
     with transaction.atomic():
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if not can_assign_issue(actor, locked):
+            _deny()
+        if assignee is not None and not assignees_for(locked).filter(pk=assignee.pk).exists():
+            raise DomainError(
+                _("Choose staff of the community or a worker of the issue's grid."),
+                field="assignee",
+            )
         if expected_version is not None and locked.version != expected_version:
             raise StaleEdit(
                 _(

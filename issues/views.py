@@ -25,13 +25,14 @@ from access.issues import (
     can_edit_issue,
     can_edit_patrol,
     can_record_revisit,
-    can_record_visit,
     can_record_visits_in,
     can_report_online,
     can_resolve_in,
     can_transition,
+    get_household_to_visit,
     get_issue_for_user,
     get_patrol_for_user,
+    get_summons_for_user,
     grids_for_patrol,
     issues_visible_to,
     patrols_visible_to,
@@ -72,7 +73,6 @@ from .models import (
     Channel,
     Issue,
     Status,
-    Summons,
     Visit,
 )
 from .outcomes import section_relations, sections_context
@@ -612,8 +612,7 @@ def hotline_answer(request, pk):
 @login_required
 @require_POST
 def summons_report(request, pk):
-    summons = get_object_or_404(Summons.objects.select_related("issue"), pk=pk)
-    issue = get_issue_for_user(request.user, summons.issue_id, write=True)
+    summons = get_summons_for_user(request.user, pk, write=True)
     form = SummonsReportForm(request.POST)
     if form.is_valid():
         try:
@@ -629,7 +628,7 @@ def summons_report(request, pk):
             messages.success(request, _("The department's report is recorded."))
     else:
         messages.error(request, _("Say when the department arrived and what it did."))
-    return redirect("issues:detail", pk=issue.pk)
+    return redirect("issues:detail", pk=summons.issue_id)
 
 
 @login_required
@@ -893,13 +892,7 @@ def visit_list(request):
 
 @login_required
 def visit_create(request, household_pk):
-    household = get_object_or_404(
-        Household.objects.select_related("unit", "compound", "community"),
-        pk=household_pk,
-        archived_at__isnull=True,
-    )
-    if not can_record_visit(request.user, household):
-        raise Http404
+    household = get_household_to_visit(request.user, household_pk)
     form = VisitForm(
         request.POST or None,
         initial={

@@ -7,18 +7,23 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from accounts.models import Role
-        from accounts.navigation import WORKERS, NavEntry, register
+        from access.meetings import can_list_meetings, can_see_calendar
+        from accounts.navigation import NavEntry, register
 
         register(
             NavEntry(
-                _("Meetings"), "meetings:list", "people", WORKERS, order=30, section="/meetings/"
+                _("Meetings"),
+                "meetings:list",
+                "people",
+                can_list_meetings,
+                order=30,
+                section="/meetings/",
             ),
             NavEntry(
                 _("Calendar"),
                 "meetings:calendar",
                 "calendar3",
-                WORKERS | {Role.RESIDENT, Role.ORG_CONTACT},
+                can_see_calendar,
                 order=31,
                 section="/meetings/calendar/",
             ),

@@ -19,6 +19,7 @@ from access.meetings import (
     can_convene,
     can_manage_meeting,
     can_request_correction,
+    get_agenda_item_for_user,
     get_meeting_for_user,
     meetings_visible_to,
     participant_for,
@@ -364,8 +365,8 @@ def _item_response(request, meeting, item, *, opinion_form=None, decide_form=Non
 @login_required
 @require_POST
 def opinion_add(request, pk, item_pk):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
-    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    item = get_agenda_item_for_user(request.user, item_pk, meeting_pk=pk, write=True)
+    meeting = item.meeting
     form = forms.OpinionForm(
         request.POST, participants=meeting.participants.all(), auto_id=f"op{item.pk}_%s"
     )
@@ -392,8 +393,8 @@ def opinion_add(request, pk, item_pk):
 @login_required
 @require_POST
 def item_phase(request, pk, item_pk):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
-    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    item = get_agenda_item_for_user(request.user, item_pk, meeting_pk=pk, write=True)
+    meeting = item.meeting
     try:
         services.agenda_item_set_phase(
             actor=request.user, item=item, phase=request.POST.get("phase", "")
@@ -406,8 +407,8 @@ def item_phase(request, pk, item_pk):
 @login_required
 @require_POST
 def item_decide(request, pk, item_pk):
-    meeting = get_meeting_for_user(request.user, pk, write=True)
-    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    item = get_agenda_item_for_user(request.user, item_pk, meeting_pk=pk, write=True)
+    meeting = item.meeting
     form = forms.DecideForm(request.POST, auto_id=f"de{item.pk}_%s")
     if form.is_valid():
         try:

@@ -7,6 +7,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from access.reports import (
+            can_see_reports,
+            can_see_staff_dashboard,
+            can_see_street_dashboard,
+        )
         from accounts.models import Role
         from accounts.navigation import NavEntry, register, register_home
 
@@ -15,21 +20,21 @@ class ReportsConfig(AppConfig):
                 _("Today's work"),
                 "reports:dashboard",
                 "speedometer2",
-                frozenset([Role.STAFF]),
+                can_see_staff_dashboard,
                 order=5,
             ),
             NavEntry(
                 _("All communities"),
                 "reports:street_dashboard",
                 "grid-3x3-gap",
-                frozenset([Role.STREET_ADMIN]),
+                can_see_street_dashboard,
                 order=5,
             ),
             NavEntry(
                 _("Monthly reports"),
                 "reports:monthly",
                 "bar-chart-line",
-                frozenset([Role.STAFF, Role.STREET_ADMIN]),
+                can_see_reports,
                 order=80,
             ),
         )

@@ -7,15 +7,20 @@ class ResolutionsConfig(AppConfig):
     verbose_name = _("Resolutions")
 
     def ready(self):
+        from access.resolutions import (
+            can_list_resolutions,
+            can_see_my_action_items,
+            can_see_outcomes_board,
+        )
         from accounts.models import Role
-        from accounts.navigation import ALL, WORKERS, NavEntry, register, register_home
+        from accounts.navigation import NavEntry, register, register_home
 
         register(
             NavEntry(
                 _("Resolutions"),
                 "resolutions:list",
                 "journal-check",
-                WORKERS,
+                can_list_resolutions,
                 order=40,
                 section="/resolutions/",
             ),
@@ -23,10 +28,16 @@ class ResolutionsConfig(AppConfig):
                 _("My action items"),
                 "resolutions:my_items",
                 "list-check",
-                frozenset([Role.ORG_CONTACT, Role.RESIDENT]),
+                can_see_my_action_items,
                 order=45,
             ),
-            NavEntry(_("Outcomes board"), "resolutions:board", "megaphone", ALL, order=90),
+            NavEntry(
+                _("Outcomes board"),
+                "resolutions:board",
+                "megaphone",
+                can_see_outcomes_board,
+                order=90,
+            ),
         )
         register_home(Role.ORG_CONTACT, "resolutions:my_items")
 

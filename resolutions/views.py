@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -28,9 +28,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.issues import get_issue_for_user, visible_issue_ids
-from access.meetings import visible_meeting_ids
+from access.meetings import get_agenda_item_for_user, visible_meeting_ids
 from access.resolutions import (
-    can_answer_objection,
     can_check_item,
     can_confirm_share,
     can_create_resolution,
@@ -45,6 +44,7 @@ from access.resolutions import (
     can_resolution_transition,
     can_review_legally,
     get_action_item_for_user,
+    get_objection_for_user,
     get_public_resolution,
     get_resolution_for_user,
     is_private_outcome,
@@ -253,8 +253,10 @@ def _one_more_row(data, prefix):
 def resolution_create(request, agenda_item_pk=None, issue_pk=None):
     agenda_item = None
     if agenda_item_pk is not None:
-        agenda_item = get_object_or_404(
-            AgendaItem.objects.select_related("meeting", "issue"), pk=agenda_item_pk
+        agenda_item = get_agenda_item_for_user(
+            request.user,
+            agenda_item_pk,
+            queryset=AgendaItem.objects.select_related("meeting", "issue"),
         )
         if agenda_item.issue_id is None:
             raise Http404
@@ -604,10 +606,7 @@ def objection_create(request, pk):
 
 @login_required
 def objection_answer(request, pk):
-    objection = get_object_or_404(Objection.objects.select_related("resolution", "resident"), pk=pk)
-    get_resolution_for_user(request.user, objection.resolution_id)
-    if not can_answer_objection(request.user, objection):
-        raise PermissionDenied
+    objection = get_objection_for_user(request.user, pk, write=True)
     form = AnswerForm(request.POST or None, initial={"answer": objection.answer})
     if request.method == "POST" and form.is_valid():
         try:

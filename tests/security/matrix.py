@@ -834,12 +834,15 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda o: {"pk": o["action_item"].pk},
     ),
     "resolutions:create": Case(
+        # The organization's contact follows the issue (its department was summoned) but is
+        # not invited to the meeting: its agenda item is not there for him.
         expect(
             403,
             anonymous="login",
             resident_elsewhere=404,
             staff_here="redirect",
             staff_elsewhere=404,
+            org_contact=404,
         ),
         kwargs=lambda o: {"agenda_item_pk": o["agenda_item"].pk},
     ),

@@ -1,0 +1,66 @@
+"""The main navigation asks the access package which entries a user sees: the rule that
+opens a page also offers it, and no role list is kept beside it."""
+
+import pytest
+
+from access.scope import get_scope
+from accounts.navigation import NAVIGATION, flat_items_for
+
+pytestmark = pytest.mark.django_db
+
+COMMUNITIES = {
+    "communities:overview",
+    "communities:resident_list",
+    "communities:organization_list",
+}
+RUN_THE_WORK = {*COMMUNITIES, "issues:list", "meetings:list", "resolutions:list"}
+EVERYONE = {"meetings:calendar", "resolutions:board"}
+
+MENUS = {
+    "staff_a": {
+        *RUN_THE_WORK,
+        *EVERYONE,
+        "reports:dashboard",
+        "issues:visit_list",
+        "reports:monthly",
+        "api:hotline",
+    },
+    "worker_a1": {*RUN_THE_WORK, *EVERYONE, "issues:patrol_list", "issues:visit_list"},
+    "street_admin": {
+        *RUN_THE_WORK,
+        *EVERYONE,
+        "reports:street_dashboard",
+        "reports:monthly",
+        "api:hotline",
+        "audit",
+    },
+    "resident_user_a": {*EVERYONE, "issues:mine", "resolutions:my_items"},
+    "org_contact": {*EVERYONE, "resolutions:my_items"},
+}
+
+
+def test_every_entry_asks_a_rule_of_the_access_package():
+    assert NAVIGATION
+    assert [e.url_name for e in NAVIGATION if not e.allowed.__module__.startswith("access.")] == []
+
+
+@pytest.mark.parametrize("who", sorted(MENUS))
+def test_each_role_sees_the_entries_its_rules_allow(world, who):
+    names = {item["url_name"] for item in flat_items_for(getattr(world, who), "/")}
+
+    assert names == MENUS[who]
+
+
+def test_the_head_of_the_community_finds_the_audit_trail_they_may_read(world):
+    """The audit trail is open to the head (access.audit), so the menu offers it."""
+    names = {item["url_name"] for item in flat_items_for(world.head_a, "/")}
+
+    assert names == {*MENUS["staff_a"], "audit"}
+
+
+def test_the_menu_runs_no_queries_once_the_scope_is_loaded(world, django_assert_num_queries):
+    for who in MENUS:
+        get_scope(getattr(world, who))
+    with django_assert_num_queries(0):
+        for who in MENUS:
+            flat_items_for(getattr(world, who), "/")
