@@ -9,7 +9,8 @@ class StreetFactory(DjangoModelFactory):
         model = models.Street
 
     name = factory.Sequence(lambda n: f"测试街道{n}")
-    code = factory.Sequence(lambda n: f"640199{n:03d}000")
+    # 12 digits like the official codes, whatever number of streets a run builds.
+    code = factory.Sequence(lambda n: f"64{n:07d}000")
 
 
 class CommunityFactory(DjangoModelFactory):
