@@ -112,6 +112,18 @@ def participant_for(user, meeting, *, among=None):
     return meeting.participants.filter(query).first()
 
 
+def can_answer_invitation(user, participant) -> bool:
+    """The invitee answers their own invitation; the meeting's managers record an answer
+    given on the phone or in person."""
+    scope = get_scope(user)
+    own = (
+        (participant.user_id and participant.user_id == scope.user_id)
+        or (participant.resident_id and participant.resident_id == scope.resident_id)
+        or (participant.contact_id and participant.contact_id == getattr(user, "contact_id", None))
+    )
+    return bool(own) or can_manage_meeting(user, participant.meeting)
+
+
 def can_request_correction(user, meeting) -> bool:
     """Anyone who may manage the meeting or attended it."""
     return can_manage_meeting(user, meeting) or participant_for(user, meeting) is not None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from access.scope import get_scope
 from communities.models import Community, Compound
 from issues.models import Channel, HotlineType, Issue
-from issues.services import issue_comment, issue_report
+from issues.services import hotline_update_note, issue_report
 from lib.archives import is_bomb
 from lib.errors import DomainError
 
@@ -322,9 +322,8 @@ def _import_rows(rows, *, actor, category, matcher, home_street, report):
             if changed:
                 ticket.save()
                 if ticket.issue_id:
-                    issue_comment(
+                    hotline_update_note(
                         issue=ticket.issue,
-                        actor=actor,
                         text=_("The 12345 platform updated this ticket: %(fields)s.")
                         % {"fields": "、".join(changed)},
                     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from access.issues import (
     can_answer_hotline,
     can_assign_issue,
+    can_comment_issue,
     can_edit_issue,
     can_edit_patrol,
     can_patrol_grid,
@@ -312,10 +313,20 @@ def issue_report(
 
 
 def issue_comment(*, issue: Issue, actor, text: str) -> AuditEntry:
+    """A comment on the issue's timeline by someone who works on it."""
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Write a comment first."), field="text")
+    if not can_comment_issue(actor, issue):
+        _deny()
     return _record(issue, action=AuditEntry.Action.COMMENT, actor=actor, note=text)
+
+
+def hotline_update_note(*, issue: Issue, text: str) -> AuditEntry:
+    """What the 12345 platform changed on a ticket, on its issue's timeline. Written by
+    the import itself, not by the person who ran it: a street's export names issues of
+    every community of the street, and the importer works for one of them."""
+    return _record(issue, action=AuditEntry.Action.COMMENT, actor=None, note=text)
 
 
 # The timeline action that records the answer given to a 12345 caller (答复).

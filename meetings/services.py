@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from access.meetings import can_convene_in, can_manage_meeting
+from access.meetings import can_answer_invitation, can_convene_in, can_manage_meeting
 from core import audit
 from issues.models import Status as IssueStatus
 from issues.services import issue_transition
@@ -364,6 +364,8 @@ def participant_respond(*, actor, participant, response, reason="") -> Participa
         raise DomainError(_("Answer yes or no."), field="response")
     if participant.meeting.status != Meeting.Status.PLANNED:
         raise DomainError(_("The meeting has already started or is over."))
+    if not can_answer_invitation(actor, participant):
+        raise DomainError(_("You may not do this."))
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         locked.response = response

@@ -283,6 +283,21 @@ def test_respond_yes_no(world, make_meeting):
         services.participant_respond(actor=world.resident_user_a, participant=p, response="maybe")
 
 
+def test_only_the_invitee_or_the_meetings_staff_answer_an_invitation(world, make_meeting):
+    meeting = make_meeting()
+    p = services.participant_add(
+        actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_a
+    )
+    for stranger in (world.resident_user_b, world.staff_b, world.org_contact):
+        with pytest.raises(DomainError):
+            services.participant_respond(actor=stranger, participant=p, response="no")
+    p.refresh_from_db()
+    assert p.response == "pending" and p.responded_at is None
+    # The resident said yes on the phone: staff record it.
+    p = services.participant_respond(actor=world.staff_a, participant=p, response="yes")
+    assert p.response == "yes"
+
+
 def test_opinions_and_speaking_time_by_role(world, make_meeting):
     meeting = make_meeting(issues=[make_issue(world)])
     resident = services.participant_add(

@@ -87,6 +87,12 @@ CALLS = {
             issue=r["issue"], actor=actor, assignee=w.staff_a
         ),
     ),
+    "issue_comment by staff of another community": (
+        "staff_b",
+        lambda w, r, actor: issues_services.issue_comment(
+            issue=r["issue"], actor=actor, text="这不是我们社区的事"
+        ),
+    ),
     "issue_add_photos by the worker of another grid": (
         "worker_a2",
         lambda w, r, actor: issues_services.issue_add_photos(
