@@ -35,6 +35,7 @@ from .kit import (
     hold_meeting,
     transition,
     worker,
+    worker_of,
 )
 
 # (category code, title, description, what was done: on the spot or as the agreed measure);
@@ -349,7 +350,7 @@ def _one(
             clock.at(when + timedelta(days=2))
             issues.issue_comment(
                 issue=issue,
-                actor=_worker_of(issue, grid_worker),
+                actor=worker_of(issue, grid_worker),
                 text="已现场查看，正在联系产权单位，尚未答复。",
             )
         return issue
@@ -359,7 +360,7 @@ def _one(
             when + timedelta(days=1 + n % 2, hours=3),
             issue,
             "handle_on_spot",
-            _worker_of(issue, staff) if n % 2 else staff,
+            worker_of(issue, staff) if n % 2 else staff,
             note=f"现场直办：{done}。",
         )
     if fate == "deferred":
@@ -394,11 +395,6 @@ def _one(
         staff,
         deliberation_level=DeliberationLevel.COMMUNITY,
     )
-
-
-def _worker_of(issue, fallback):
-    """The grid worker of the issue's grid (else the fallback)."""
-    return (issue.grid and issue.grid.workers.first()) or fallback
 
 
 def _council_days(community, first_days_ago):
@@ -588,7 +584,7 @@ def _revisits(world, clock, key, closed):
         clock.at(when)
         rating = RATINGS[(issue.pk + n) % len(RATINGS)]
         resolutions.revisit_record(
-            actor=_worker_of(issue, staff),
+            actor=worker_of(issue, staff),
             issue=issue,
             method=Revisit.Method.PHONE if n % 3 else Revisit.Method.VISIT,
             findings=RATING_WORDS[rating],

@@ -55,6 +55,12 @@ def worker(world, key):
     return world.users[WORKERS[key]]
 
 
+def worker_of(issue, fallback):
+    """The grid worker of the issue's grid (else the fallback): the one who may comment on
+    it, as in the product."""
+    return (issue.grid and issue.grid.workers.first()) or fallback
+
+
 def exists(community, title) -> bool:
     return Issue.objects.filter(community=community, title=title).exists()
 

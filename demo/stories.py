@@ -38,6 +38,7 @@ from .kit import (
     transition,
     whistle,
     worker,
+    worker_of,
 )
 
 TITLES = {
@@ -329,6 +330,8 @@ def story_2(world, clock):
         description="北门消防通道每晚停满私家车，消防车无法进入，刘先生已多次电话反映。",
         channel=Channel.PHONE,
         compound=compound,
+        # The north gate stands by the first building: its grid's worker patrols it.
+        building=compound.buildings.order_by("pk").first(),
         place_text="澳海熙园北门消防通道",
         reporter_resident=liu,
         reported_at=first,
@@ -337,7 +340,7 @@ def story_2(world, clock):
     clock.at(ago(96, 21))
     issues.issue_comment(
         issue=issue,
-        actor=grid_worker,
+        actor=worker_of(issue, grid_worker),
         text="夜间蹲点排查：21:00后北门通道停车8辆，其中6辆为本小区业主车辆，"
         "地面标线已模糊，警示牌被挪走。",
     )
@@ -1505,7 +1508,7 @@ def story_10(world, clock):
     issues.issue_assign(issue=issue, actor=staff, assignee=assignee)
     issues.issue_comment(
         issue=issue,
-        actor=grid_worker,
+        actor=worker_of(issue, grid_worker),
         text="已联系民生大药房王芳药剂师，每周二上午送药上门；招商银行志愿者每月5号随访。",
     )
     # The first delivery made, the need is met on the spot; a week later the grid worker
