@@ -272,3 +272,63 @@ def test_text_is_ragged_right_and_footer_at_bottom(journey):
     )
     assert abs(footer["bottom"] - footer["window"]) <= 1, footer
     staff.step("short page footer at the bottom")
+
+
+# Each column of the monthly report's meeting table: its header's text alignment and right
+# edge, and the same for every cell below it.
+MEETING_COLUMNS = """() => {
+    const table = document.querySelector('#h-meetings').parentElement.querySelector('table');
+    const headers = [...table.querySelectorAll('thead th')];
+    const rows = [...table.querySelectorAll('tbody tr')];
+    const edge = cell => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const text = range.getBoundingClientRect();
+        return {align: getComputedStyle(cell).textAlign, left: text.left, right: text.right,
+                text: cell.innerText.trim()};
+    };
+    return headers.map((th, i) => ({header: edge(th), cells: rows.map(r => edge(r.cells[i]))}));
+}"""
+
+
+def test_monthly_report_meeting_figures_line_up_under_their_headers(journey):
+    from django.utils import timezone
+
+    from reports.tests.factories import MeetingFactory, ParticipantFactory
+
+    places = build_places()
+    first_of_month = timezone.localdate().replace(day=1)
+    last_month = (first_of_month - timezone.timedelta(days=1)).replace(day=10)
+    held = timezone.make_aware(timezone.datetime.combine(last_month, timezone.datetime.min.time()))
+    meeting = MeetingFactory(
+        community=places.community, convener=places.staff, starts_at=held.replace(hour=9)
+    )
+    ParticipantFactory(meeting=meeting, role="representative", attendance="present")
+    ParticipantFactory(meeting=meeting, role="representative", attendance="absent")
+    ParticipantFactory(meeting=meeting, role="property", attendance="present")
+
+    staff = journey("report")
+    staff.login("lizhuren")
+    page = staff.page
+    open_menu(page, "月度报表")
+    page.locator("#h-meetings").scroll_into_view_if_needed()
+    staff.step("monthly report")
+
+    columns = page.evaluate(MEETING_COLUMNS)
+    assert [c["header"]["text"] for c in columns] == [
+        "分类方式",
+        "项目",
+        "会议场次",
+        "邀请人数",
+        "出席人数",
+    ]
+    for column in columns[2:]:
+        assert column["header"]["align"] == "right", column
+        for cell in column["cells"]:
+            assert cell["align"] == "right", column
+            # Figure and header end on the same vertical line.
+            assert abs(cell["right"] - column["header"]["right"]) <= 1, column
+    for column in columns[:2]:
+        assert column["header"]["align"] in ("left", "start"), column
+    form = {c["text"]: c for c in columns[1]["cells"]}
+    assert "小区庭院议事会" in form
