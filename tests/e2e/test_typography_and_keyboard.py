@@ -121,6 +121,13 @@ def test_large_text_chosen_at_login_stays_on_and_bar_is_one_row(journey):
     assert [e for e in entries if e["height"] > 2 * e["line"] + 24] == [], entries
     staff.step("laptop large text menu open")
 
+    # From 1400px the bar unfolds, and all of it still fits one row.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.reload()
+    assert page.locator(".navbar-toggler").is_hidden()
+    assert_bar_is_one_row(page)
+    staff.step("wide screen large text bar")
+
     # A phone of 360 px: brand, text-size button and menu button on one row.
     page.set_viewport_size(PHONE)
     page.reload()
