@@ -13,11 +13,38 @@ from .forms import LoginForm, PreferencesForm
 from .navigation import home_url_name
 from .services import user_set_preferences
 
+# The text size a visitor chose before signing in, kept in their session.
+CHOSEN_LARGE_TEXT = "large_text_chosen"
+
+
+def _large_text_cookie(response, large: bool):
+    response.set_cookie(
+        "large_text",
+        "1" if large else "0",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """An elderly resident who turns on large text on the login page keeps it after
+        signing in: that choice, made just now, wins over the one saved with the account
+        and becomes the saved one. Read before login() rotates the session."""
+        chosen = self.request.session.get(CHOSEN_LARGE_TEXT)
+        response = super().form_valid(form)
+        user = form.get_user()
+        if chosen is not None:
+            user_set_preferences(user=user, large_text=chosen)
+            self.request.session.pop(CHOSEN_LARGE_TEXT, None)
+        # Signed out again later, the login page keeps the size the person reads.
+        _large_text_cookie(response, user.large_text)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -63,13 +90,10 @@ def display_mode(request):
     response = HttpResponseRedirect(_safe_next(request))
     if request.user.is_authenticated:
         user_set_preferences(user=request.user, large_text=large)
-    response.set_cookie(
-        "large_text",
-        "1" if large else "0",
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    else:
+        # Signing in next carries this choice over to the account (LoginView.form_valid).
+        request.session[CHOSEN_LARGE_TEXT] = large
+    _large_text_cookie(response, large)
     return response
 
 

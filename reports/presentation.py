@@ -69,17 +69,19 @@ class Section:
     title: str
     headers: list
     rows: list = field(default_factory=list)
+    # Positions of the columns that hold numbers: the page and the PDF align them, header
+    # included, on the right, also where a row has no figure ("—").
+    numeric: tuple = ()
+
+    @property
+    def columns(self):
+        """Headers as (header, is_number) pairs."""
+        return [(header, i in self.numeric) for i, header in enumerate(self.headers)]
 
     @property
     def cells(self):
-        """Rows as (value, is_number) pairs, so the page aligns numbers right."""
-        return [
-            [
-                (value, isinstance(value, int | float) and not isinstance(value, bool))
-                for value in row
-            ]
-            for row in self.rows
-        ]
+        """Rows as (value, is_number) pairs, aligned as their column's header."""
+        return [[(value, i in self.numeric) for i, value in enumerate(row)] for row in self.rows]
 
 
 def _delta(current, previous):
@@ -97,6 +99,7 @@ def sections(data: dict) -> list[Section]:
         "summary",
         _("Summary"),
         [_("Figure"), _("This month"), _("Previous month"), _("Change from last month")],
+        numeric=(1, 2, 3),
     )
     for key, label in (
         ("issues.received", _("Issues received")),
@@ -117,7 +120,9 @@ def sections(data: dict) -> list[Section]:
     summary.rows.append([_("Median days to close"), ttc["median_days"], None, None])
     summary.rows.append([_("90th percentile days to close"), ttc["p90_days"], None, None])
 
-    received = Section("issues", _("Issues"), [_("Breakdown"), _("Item"), _("Issues")])
+    received = Section(
+        "issues", _("Issues"), [_("Breakdown"), _("Item"), _("Issues")], numeric=(2,)
+    )
     for code, n in issues["by_channel"]:
         received.rows.append([_("Channel"), _choice_label(Channel, code), n])
     for code, n in issues["by_kind"]:
@@ -135,14 +140,18 @@ def sections(data: dict) -> list[Section]:
     ):
         received.rows.append([_("Handling"), label, handling[key]])
 
+    # Meetings are counted by form, people by role: each figure in a column of its own.
     meeting_section = Section(
-        "meetings", _("Meetings"), [_("Breakdown"), _("Item"), _("Invited"), _("Present")]
+        "meetings",
+        _("Meetings"),
+        [_("Breakdown"), _("Item"), _("Number of meetings"), _("Invited"), _("Attended")],
+        numeric=(2, 3, 4),
     )
     for code, n in meetings["by_form"]:
-        meeting_section.rows.append([_("Form"), _choice_label(Form, code), n, None])
+        meeting_section.rows.append([_("Form"), _choice_label(Form, code), n, None, None])
     for code, invited, present in meetings["attendance"]:
         meeting_section.rows.append(
-            [_("Attendance by role"), _choice_label(ParticipantRole, code), invited, present]
+            [_("Attendance by role"), _choice_label(ParticipantRole, code), None, invited, present]
         )
 
     rates = Section(
@@ -156,6 +165,7 @@ def sections(data: dict) -> list[Section]:
             _("Previous month (%)"),
             _("Definition"),
         ],
+        numeric=(1, 2, 3, 4),
     )
     previous_rates = data.get("previous_rates", {})
     for key, (label, definition) in RATE_DEFINITIONS.items():
@@ -182,6 +192,7 @@ def sections(data: dict) -> list[Section]:
             _("Deadline"),
             _("Days overdue"),
         ],
+        numeric=(5,),
     )
     for row in res.get("overdue_list", []):
         items.rows.append(
@@ -199,6 +210,7 @@ def sections(data: dict) -> list[Section]:
         "trend",
         _("12-month trend"),
         [_("Month"), _("Issues received"), _("Issues closed"), _("Meetings held")],
+        numeric=(1, 2, 3),
     )
     for point in data.get("trend", []):
         trend.rows.append([point["month"], point["received"], point["closed"], point["meetings"]])

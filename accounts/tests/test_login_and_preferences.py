@@ -109,6 +109,50 @@ def test_large_text_mode_works_without_an_account(client):
     assert 'class="large-text' in html
 
 
+def test_large_text_chosen_on_the_login_page_stays_on_after_signing_in(client):
+    user = UserFactory(username="laowang", role=Role.RESIDENT)
+    client.post(
+        reverse("accounts:display_mode"), {"large_text": "1", "next": reverse("accounts:login")}
+    )
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "laowang", "password": PASSWORD}, follow=True
+    )
+
+    assert 'class="large-text' in response.content.decode()
+    user.refresh_from_db()
+    assert user.large_text is True
+
+
+def test_the_login_page_choice_wins_over_the_saved_one_and_is_saved(client):
+    user = UserFactory(username="laowang", role=Role.RESIDENT, large_text=True)
+    client.post(
+        reverse("accounts:display_mode"), {"large_text": "0", "next": reverse("accounts:login")}
+    )
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "laowang", "password": PASSWORD}, follow=True
+    )
+
+    assert 'class="large-text' not in response.content.decode()
+    user.refresh_from_db()
+    assert user.large_text is False
+
+
+def test_the_saved_choice_holds_when_none_was_made_on_the_login_page(client):
+    user = UserFactory(username="laowang", role=Role.RESIDENT, large_text=True)
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "laowang", "password": PASSWORD}, follow=True
+    )
+
+    assert 'class="large-text' in response.content.decode()
+    user.refresh_from_db()
+    assert user.large_text is True
+    # Signed out, the login page keeps the size the person reads.
+    assert response.client.cookies["large_text"].value == "1"
+
+
 def test_password_change_rejects_a_weak_password_next_to_the_field(client):
     user = UserFactory(role=Role.STAFF)
     client.force_login(user)

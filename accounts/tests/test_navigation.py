@@ -2,6 +2,7 @@
 opens a page also offers it, and no role list is kept beside it."""
 
 import pytest
+from django.urls import reverse
 
 from access.scope import get_scope
 from accounts.navigation import NAVIGATION, flat_items_for
@@ -64,3 +65,26 @@ def test_the_menu_runs_no_queries_once_the_scope_is_loaded(world, django_assert_
     with django_assert_num_queries(0):
         for who in MENUS:
             flat_items_for(getattr(world, who), "/")
+
+
+@pytest.mark.parametrize(
+    ("who", "large_text", "unfolds_at"),
+    [
+        ("staff_a", False, "lg"),
+        # Six menus in large text are wider than a laptop: the bar folds up to 1400px.
+        ("staff_a", True, "xxl"),
+        # A resident's three entries fit in large text: the bar stays open on a laptop.
+        ("resident_user_a", True, "lg"),
+    ],
+)
+def test_a_long_bar_in_large_text_folds_behind_the_menu_button(
+    client, world, who, large_text, unfolds_at
+):
+    user = getattr(world, who)
+    user.large_text = large_text
+    user.save(update_fields=["large_text"])
+    client.force_login(user)
+
+    html = client.get(reverse("accounts:preferences")).content.decode()
+
+    assert f"navbar-expand-{unfolds_at} " in html

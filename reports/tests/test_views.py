@@ -1,10 +1,12 @@
 import csv
 import datetime as dt
 import io
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from accounts.tests.factories import UserFactory
 from issues.models import Issue, Status
 from notifications.models import Notification
 from reports.models import ReportSnapshot
+from reports.presentation import sections
 from reports.services import (
     monthly_snapshots_compute,
     report_snapshot_compute,
@@ -481,3 +484,71 @@ def test_staff_dashboard_counts_overdue_issues_as_the_queue_does(client, world):
     queue = client.get(reverse("issues:list") + "?overdue=on")
     assert dashboard.context["counts"]["late"] == queue.context["page_obj"].paginator.count == 2
     assert 'data-figure="late" href="/issues/?overdue=on"' in dashboard.content.decode()
+
+
+# The tables of the report ------------------------------------------------------------------
+
+
+class _TableReader(HTMLParser):
+    """The rows of a table as (tag, right-aligned, text) cells."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = [tag, "num" in (dict(attrs).get("class") or "").split(), ""]
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell:
+            self.rows[-1].append((self._cell[0], self._cell[1], self._cell[2].strip()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell:
+            self._cell[2] += data
+
+
+def _table_after(html, heading_id):
+    start = html.index(f'id="{heading_id}"')
+    reader = _TableReader()
+    reader.feed(html[start : html.index("</table>", start)])
+    return reader.rows
+
+
+@pytest.mark.parametrize("medium", ["screen", "pdf"])
+def test_meeting_table_puts_each_figure_under_its_own_header(client, world, october, medium):
+    client.force_login(world.staff_a)
+    response = client.get(_url("community", world.community_a.pk))
+    if medium == "pdf":
+        # The PDF's HTML, drawn from the same figures with its own print styles.
+        data = response.context["data"]
+        html = render_to_string(
+            "reports/monthly_pdf.html",
+            {"title": "", "sections": sections(data), "charts": {}, "rates": []},
+        )
+    else:
+        html = response.content.decode()
+
+    header, *rows = _table_after(html, "h-meetings")
+
+    assert [text for _, _, text in header] == [
+        "分类方式",
+        "项目",
+        "会议场次",
+        "邀请人数",
+        "出席人数",
+    ]
+    # Numbers and their headers on the right, words on the left.
+    assert [right for _, right, _ in header] == [False, False, True, True, True]
+    by_item = {row[1][2]: row for row in rows}
+    assert all(len(row) == len(header) for row in rows)
+    assert all([right for _, right, _ in row] == [False, False, True, True, True] for row in rows)
+    # One courtyard council held: its count under 会议场次, not under 邀请人数.
+    courtyard = by_item["小区庭院议事会"]
+    assert [text for _, _, text in courtyard[2:]] == ["1", "—", "—"]
+    representatives = by_item["居民代表"]
+    assert [text for _, _, text in representatives[2:]] == ["—", "2", "1"]
