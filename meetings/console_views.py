@@ -69,7 +69,9 @@ def _stage(request, meeting):
     present = [p for p in participants if p.attendance in PRESENT_ATTENDANCES]
     spoken = {o.participant_id for o in opinions}
     # 依次发言: the next in the order of the list who has not spoken on this item yet.
-    next_speaker = next((p for p in present if p.pk not in spoken), None)
+    next_speaker = next(
+        (p for p in present if p.pk not in spoken and p.pk != meeting.current_speaker_id), None
+    )
     return {
         "meeting": meeting,
         "marker": marker(meeting),
