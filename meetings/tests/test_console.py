@@ -271,3 +271,14 @@ def test_unchanged_poll_is_one_query_after_login(client, world, running):
     assert response.status_code == 204
     # Session, user, the user's scope (at most 2) and the meeting.
     assert len(ctx.captured_queries) <= 5
+
+
+def test_meeting_page_count_follows_a_sign_in_made_elsewhere(client, world, running):
+    client.force_login(world.staff_a)
+    url = reverse("meetings:detail", args=[running.pk])
+    before = live_marker(running)
+    assert client.get(url, {"rev": before}, **HTMX).status_code == 204
+    services.attendance_sign_in(actor=world.resident_user_a, meeting=running)
+    page = client.get(url, {"rev": before}, **HTMX).content.decode()
+    assert "到会 1 人" in page
+    assert "到会表决人 1 人。" in page
