@@ -124,6 +124,20 @@ def can_answer_invitation(user, participant) -> bool:
     return bool(own) or can_manage_meeting(user, participant.meeting)
 
 
+def can_sign_in_self(user, meeting) -> bool:
+    """Signing in with the meeting's QR code: only someone invited to it, as a user, a
+    resident or an organization's contact."""
+    return participant_for(user, meeting) is not None
+
+
+def can_run_console(user, meeting) -> bool:
+    """The meeting console (会议控制台) is for those who run the meeting, while it is
+    planned or in progress."""
+    return meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS) and (
+        can_manage_meeting(user, meeting)
+    )
+
+
 def can_request_correction(user, meeting) -> bool:
     """Anyone who may manage the meeting or attended it."""
     return can_manage_meeting(user, meeting) or participant_for(user, meeting) is not None

@@ -227,3 +227,34 @@ class MeetingEditForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConsoleOpinionForm(OpinionForm):
+    """An opinion as the console records it: the kind follows the item's phase (依次发言 or
+    自由发言) unless it is a written form or an official's answer; the stance is tapped."""
+
+    kind = forms.ChoiceField(
+        choices=[
+            ("", _("As the discussion goes (in turn or free)")),
+            (Opinion.Kind.WRITTEN, Opinion.Kind.WRITTEN.label),
+            (Opinion.Kind.ANSWER, Opinion.Kind.ANSWER.label),
+        ],
+        label=_("kind"),
+        required=False,
+    )
+    stance = forms.ChoiceField(
+        choices=Opinion.Stance.choices,
+        label=_("stance"),
+        initial=Opinion.Stance.OTHER,
+        widget=forms.RadioSelect,
+    )
+
+
+class FloorForm(forms.Form):
+    """Who has the floor: a participant of the meeting, or nobody."""
+
+    participant = forms.ModelChoiceField(Participant.objects.none(), required=False)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = meeting.participants.all()

@@ -150,6 +150,29 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # The live record of a running meeting, as its console and projector show it: the item
+    # under discussion, who has the floor and since when (the projector's timer counts
+    # from it), and a counter every live write raises so that open screens poll cheaply
+    # (`version` guards edits of the meeting itself; signing someone in must not make the
+    # convener's open forms stale).
+    current_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item under discussion"),
+    )
+    current_speaker = models.ForeignKey(
+        "Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("speaker"),
+    )
+    speaker_since = models.DateTimeField(_("speaking since"), null=True, blank=True)
+    live_revision = models.PositiveIntegerField(default=0, editable=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:

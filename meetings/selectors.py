@@ -14,6 +14,13 @@ HELD = (
 )
 
 
+def live_marker(meeting) -> str:
+    """What a screen last showed of a meeting: its own version (status, time, place) and
+    the live counter that attendance, opinions, outcomes and the floor raise. Open
+    consoles, projectors and meeting pages send it back when they poll."""
+    return f"{meeting.version}.{meeting.live_revision}"
+
+
 def meetings_with_open_minutes(*, ended_before):
     """Meetings over (ended or adjourned, workflow.MINUTES_DRAFT) before `ended_before`
     whose minutes are still a draft: the convener is reminded to finalise them. An

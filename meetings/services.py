@@ -5,13 +5,19 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from access.meetings import can_answer_invitation, can_convene_in, can_manage_meeting
+from access.meetings import (
+    can_answer_invitation,
+    can_convene_in,
+    can_manage_meeting,
+    can_sign_in_self,
+    participant_for,
+)
 from core import audit
 from issues.models import Status as IssueStatus
 from issues.services import issue_transition
@@ -51,6 +57,13 @@ def _lock(meeting, expected_version=None) -> Meeting:
 def _bump(meeting, *fields):
     meeting.version += 1
     meeting.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _live_changed(meeting_pk, **fields):
+    """Raise the meeting's live counter (and set `fields` with it): every console and
+    projector that has the meeting open redraws at its next poll. A plain UPDATE, not a
+    save: it never competes with the lifecycle's lock on the meeting's status."""
+    Meeting.objects.filter(pk=meeting_pk).update(live_revision=F("live_revision") + 1, **fields)
 
 
 def _require_manager(actor, meeting):
@@ -190,6 +203,7 @@ def agenda_item_add(*, actor, meeting, issue=None, title="", carried_from=None) 
             meeting=meeting, issue=issue, title=title, order=order, carried_from=carried_from
         )
         audit.record(actor=actor, obj=meeting, action="agenda", note=title)
+        _live_changed(meeting.pk)
     return item
 
 
@@ -244,6 +258,7 @@ def participant_add(
             action="participant",
             note=_("%(name)s (%(role)s)") % {"name": name, "role": participant.get_role_display()},
         )
+        _live_changed(meeting.pk)
     return participant
 
 
@@ -441,6 +456,34 @@ def attendance_record(*, actor, participant, attendance, reason="") -> Participa
             note=_("%(name)s: %(value)s")
             % {"name": locked.name, "value": locked.get_attendance_display()},
         )
+        _live_changed(meeting.pk)
+    return locked
+
+
+def attendance_sign_in(*, actor, meeting) -> Participant:
+    """The invitee signs themselves in, from the QR code shown at the meeting (扫码签到):
+    their own invitation (as a user, a resident or an organization's contact) is marked
+    present. Signing in twice changes nothing. Raises DomainError for someone not invited
+    and for a meeting not planned or in progress."""
+    if not can_sign_in_self(actor, meeting):
+        raise DomainError(_("You are not invited to this meeting."))
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS):
+        raise DomainError(_("Signing in is open only before and during the meeting."))
+    participant = participant_for(actor, meeting)
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        if locked.attendance in PRESENT_ATTENDANCES:
+            return locked
+        locked.attendance = Participant.Attendance.PRESENT
+        locked.signed_in_at = timezone.now()
+        locked.save(update_fields=["attendance", "signed_in_at"])
+        audit.record(
+            actor=actor,
+            obj=meeting,
+            action="attendance",
+            note=_("%(name)s signed in with the QR code") % {"name": locked.name},
+        )
+        _live_changed(meeting.pk)
     return locked
 
 
@@ -488,10 +531,14 @@ def _deliberate_agenda_issues(meeting, move) -> None:
 def _end(meeting, move) -> list[str]:
     meeting.ended_at = move.now
     meeting.agenda_items.exclude(phase=AgendaItem.Phase.DONE).update(phase=AgendaItem.Phase.DONE)
+    # Nobody has the floor once the meeting is over: the projector's timer stops.
+    meeting.current_speaker = None
+    meeting.speaker_since = None
+    fields = ["ended_at", "current_speaker", "speaker_since"]
     if move.action == "adjourn":
         meeting.adjourn_reason = move.note
-        return ["ended_at", "adjourn_reason"]
-    return ["ended_at"]
+        return [*fields, "adjourn_reason"]
+    return fields
 
 
 @MEETING.effect("close")
@@ -577,9 +624,55 @@ def agenda_item_set_phase(*, actor, item, phase) -> AgendaItem:
     _require_recording(meeting)
     if phase not in AgendaItem.Phase.values:
         raise DomainError(_("Unknown phase."), field="phase")
-    item.phase = phase
-    item.save(update_fields=["phase"])
+    with transaction.atomic():
+        item.phase = phase
+        item.save(update_fields=["phase"])
+        # Speaking in turn or freely on an item puts it under discussion (on the console
+        # and the projector); moving to another item takes the floor from its speaker.
+        if phase in (AgendaItem.Phase.IN_TURN, AgendaItem.Phase.FREE):
+            if meeting.current_item_id != item.pk:
+                _live_changed(
+                    meeting.pk, current_item=item, current_speaker=None, speaker_since=None
+                )
+            else:
+                _live_changed(meeting.pk)
+        else:
+            _live_changed(meeting.pk)
     return item
+
+
+def meeting_take_up(*, actor, meeting, item) -> Meeting:
+    """Put an agenda item under discussion: the console and the projector show it, and
+    whoever had the floor on another item loses it. Taking up the current item again
+    changes nothing."""
+    _require_manager(actor, meeting)
+    _require_recording(meeting)
+    if item.meeting_id != meeting.pk:
+        raise DomainError(_("The item is not on this meeting's agenda."), field="item")
+    if meeting.current_item_id != item.pk:
+        _live_changed(meeting.pk, current_item=item, current_speaker=None, speaker_since=None)
+        meeting.current_item, meeting.current_speaker, meeting.speaker_since = item, None, None
+    return meeting
+
+
+def meeting_give_floor(*, actor, meeting, participant=None) -> Meeting:
+    """Give the floor to a participant present at the meeting (the speaking timer counts
+    from now), or take it back (participant=None). Raises DomainError for someone not at
+    this meeting or not signed in."""
+    _require_manager(actor, meeting)
+    _require_recording(meeting)
+    if participant is not None:
+        if participant.meeting_id != meeting.pk:
+            raise DomainError(_("The speaker is not at this meeting."), field="participant")
+        if participant.attendance not in PRESENT_ATTENDANCES:
+            raise DomainError(
+                _("%(name)s has not signed in.") % {"name": participant.name},
+                field="participant",
+            )
+    now = timezone.now() if participant is not None else None
+    _live_changed(meeting.pk, current_speaker=participant, speaker_since=now)
+    meeting.current_speaker, meeting.speaker_since = participant, now
+    return meeting
 
 
 def opinion_add(
@@ -632,6 +725,11 @@ def opinion_add(
             order=order,
             recorded_by=actor,
         )
+        # The speaker's words are written down: the floor is free for the next one.
+        if participant is not None and meeting.current_speaker_id == participant.pk:
+            _live_changed(meeting.pk, current_speaker=None, speaker_since=None)
+        else:
+            _live_changed(meeting.pk)
     return opinion
 
 
@@ -705,6 +803,7 @@ def agenda_item_decide(
             note=_("%(name)s: %(value)s")
             % {"name": locked.title, "value": locked.get_outcome_display()},
         )
+        _live_changed(meeting.pk, current_speaker=None, speaker_since=None)
         if locked.issue_id:
             issue = locked.issue
             if issue.status == IssueStatus.TO_DELIBERATE:

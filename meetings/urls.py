@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import console_views, views
 
 app_name = "meetings"
 
@@ -26,5 +26,38 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/phase/", views.item_phase, name="item_phase"),
     path("<int:pk>/items/<int:item_pk>/decide/", views.item_decide, name="item_decide"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
+    # The console of whoever runs the meeting, the projector in the room, signing in.
+    path("<int:pk>/console/", console_views.console, name="console"),
+    path("<int:pk>/console/live/", console_views.console_live, name="console_live"),
+    path(
+        "<int:pk>/console/participants/<int:participant_pk>/",
+        console_views.console_attendance,
+        name="console_attendance",
+    ),
+    path("<int:pk>/console/floor/", console_views.console_floor, name="console_floor"),
+    path(
+        "<int:pk>/console/items/<int:item_pk>/take-up/",
+        console_views.console_take_up,
+        name="console_take_up",
+    ),
+    path(
+        "<int:pk>/console/items/<int:item_pk>/phase/",
+        console_views.console_phase,
+        name="console_phase",
+    ),
+    path(
+        "<int:pk>/console/items/<int:item_pk>/opinions/",
+        console_views.console_opinion,
+        name="console_opinion",
+    ),
+    path(
+        "<int:pk>/console/items/<int:item_pk>/decide/",
+        console_views.console_decide,
+        name="console_decide",
+    ),
+    path("<int:pk>/projector/", console_views.projector, name="projector"),
+    path("<int:pk>/projector/live/", console_views.projector_live, name="projector_live"),
+    path("<int:pk>/sign-in-sheet/", console_views.sign_in_sheet, name="sign_in_sheet"),
+    path("sign-in/<str:token>/", console_views.sign_in, name="sign_in"),
     path("<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
 ]

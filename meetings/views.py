@@ -19,6 +19,7 @@ from access.meetings import (
     can_convene,
     can_manage_meeting,
     can_request_correction,
+    can_run_console,
     get_agenda_item_for_user,
     get_meeting_for_user,
     meetings_visible_to,
@@ -41,6 +42,7 @@ from .models import (
     Participant,
 )
 from .proposals import proposed_invitees
+from .selectors import live_marker
 from .workflow import MINUTES_DRAFT, RECORDING, TRANSITIONS, actions_from
 
 
@@ -189,6 +191,8 @@ def _detail_context(request, meeting, **extra):
         if manage and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS)
         else None,
         "mine": participant_for(request.user, meeting, among=participants),
+        "marker": live_marker(meeting),
+        "console": can_run_console(request.user, meeting),
         # The meeting's record of who did what, for those who run it.
         "history": list(audit.history_of(meeting)) if manage else [],
         "has_continuation": meeting.has_continuation
@@ -216,6 +220,21 @@ _DETAIL = Meeting.objects.select_related("community", "grid").annotate(
 @login_required
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk, queryset=_DETAIL)
+    if request.htmx and "rev" in request.GET:
+        # The page's poll: the present counts, when someone signed in on another screen
+        # or with the QR code.
+        if request.GET["rev"] == live_marker(meeting):
+            return HttpResponse(status=204)
+        return render(
+            request,
+            "meetings/partials/present_count.html",
+            {
+                "meeting": meeting,
+                "present_count": services.present_count(meeting),
+                "marker": live_marker(meeting),
+                "oob": True,
+            },
+        )
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
@@ -243,6 +262,9 @@ def meeting_transition(request, pk):
             )
     else:
         messages.error(request, _("The request was incomplete. Please try again."))
+    meeting.refresh_from_db(fields=["status"])
+    if request.POST.get("next") == "console" and can_run_console(request.user, meeting):
+        return redirect("meetings:console", meeting.pk)
     return redirect("meetings:detail", meeting.pk)
 
 
@@ -328,6 +350,7 @@ def attendance(request, pk, participant_pk):
                 "error": error,
                 "attendance_choices": Participant.Attendance.choices,
                 "present_count": services.present_count(meeting),
+                "marker": live_marker(meeting),
             },
         )
     if error:

@@ -63,6 +63,12 @@ class Case:
 EXEMPT_NAMESPACES = {"admin"}
 
 
+def _sign_in_token(meeting):
+    from meetings.signin import sign_in_token
+
+    return sign_in_token(meeting)
+
+
 def _community_a(o):
     return {"community_pk": o["world"].community_a.pk}
 
@@ -646,6 +652,88 @@ MATRIX: dict[str, Case] = {
         method="post",
     ),
     "meetings:calendar": Case(expect("ok", anonymous="login")),
+    # The console is its managers' while the meeting is planned or running; those who
+    # may see the meeting but not run it get 403, the others 404.
+    "meetings:console": Case(
+        _RUNNERS_OK := expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="ok",
+            staff_here="ok",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+    ),
+    "meetings:console_live": Case(_RUNNERS_OK, kwargs=lambda o: {"pk": o["meeting"].pk}),
+    "meetings:console_attendance": Case(
+        _RUNNERS_REDIRECT := expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="redirect",
+            staff_here="redirect",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk, "participant_pk": o["participant"].pk},
+        method="post",
+        data={"attendance": "present"},
+    ),
+    "meetings:console_floor": Case(
+        _RUNNERS_REDIRECT, kwargs=lambda o: {"pk": o["meeting"].pk}, method="post"
+    ),
+    "meetings:console_take_up": Case(
+        _RUNNERS_REDIRECT,
+        kwargs=lambda o: {"pk": o["meeting"].pk, "item_pk": o["agenda_item"].pk},
+        method="post",
+    ),
+    "meetings:console_phase": Case(
+        _RUNNERS_REDIRECT,
+        kwargs=lambda o: {"pk": o["meeting"].pk, "item_pk": o["agenda_item"].pk},
+        method="post",
+    ),
+    "meetings:console_opinion": Case(
+        _RUNNERS_400 := expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here=400,
+            staff_here=400,
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk, "item_pk": o["agenda_item"].pk},
+        method="post",
+    ),
+    "meetings:console_decide": Case(
+        _RUNNERS_400,
+        kwargs=lambda o: {"pk": o["meeting"].pk, "item_pk": o["agenda_item"].pk},
+        method="post",
+    ),
+    "meetings:sign_in_sheet": Case(_RUNNERS_OK, kwargs=lambda o: {"pk": o["meeting"].pk}),
+    # The projector is read-only: whoever may see the meeting.
+    "meetings:projector": Case(
+        _SEES_MEETING := expect(
+            "ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404, org_contact=404
+        ),
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+    ),
+    "meetings:projector_live": Case(_SEES_MEETING, kwargs=lambda o: {"pk": o["meeting"].pk}),
+    # Signing in with the QR code: only the invited (the resident, the convener).
+    "meetings:sign_in": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_here="ok",
+            resident_elsewhere=404,
+            staff_here="ok",
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"token": _sign_in_token(o["meeting"])},
+    ),
     "meetings:continue": Case(
         expect(
             403,
