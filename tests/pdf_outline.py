@@ -1,7 +1,7 @@
 """The headings of a PDF that WeasyPrint rendered, read from its outline (bookmarks).
 
 WeasyPrint draws text as glyphs, so a test cannot search the page for words without a PDF
-library; the outline, though, names every heading as a UTF-16 string in a Flate stream,
+library; the outline, though, names every heading as a string in a Flate stream,
 which the standard library reads."""
 
 import re
@@ -15,6 +15,12 @@ def pdf_headings(content: bytes) -> list[str]:
             data = zlib.decompressobj().decompress(content[start.end() :])
         except zlib.error:
             continue
-        for title in re.findall(rb"/Title <feff([0-9a-fA-F]*)>", data):
-            headings.append(bytes.fromhex(title.decode()).decode("utf-16-be"))
+        # A title in UTF-16 is written in hex; one in ASCII as a literal string.
+        for hexa, literal in re.findall(
+            rb"/Title (?:<feff([0-9a-fA-F]*)>|\(((?:\\.|[^\\)])*)\))", data
+        ):
+            if hexa:
+                headings.append(bytes.fromhex(hexa.decode()).decode("utf-16-be"))
+            else:
+                headings.append(re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1"))
     return headings
