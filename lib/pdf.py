@@ -4,9 +4,11 @@ The Chinese font is the Noto Sans SC shipped in static/fonts, so the PDF reads t
 a server without CJK system fonts.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
@@ -30,21 +32,28 @@ td.num, th.num {{ text-align: right; }}
 """
 
 
-def render_pdf(template_name: str, context: dict, *, request=None, extra_css: str = "") -> bytes:
-    """Render a template to PDF bytes. The template is plain HTML; FONT_CSS and extra_css
-    are applied on top of it."""
+def render_pdf(
+    template_name: str,
+    context: dict,
+    *,
+    request=None,
+    extra_css: str = "",
+    stylesheets: Sequence[str] = (),
+) -> bytes:
+    """Render a template to PDF bytes. The template is plain HTML; FONT_CSS, the static
+    stylesheets named (read from disk: the server never fetches from itself) and extra_css
+    are applied on top of it, in that order."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else settings.SITE_URL
     fonts = FontConfiguration()
-    stylesheets = [CSS(string=FONT_CSS, font_config=fonts)]
+    sheets = [CSS(string=FONT_CSS, font_config=fonts)]
+    sheets += [CSS(filename=finders.find(name), font_config=fonts) for name in stylesheets]
     if extra_css:
-        stylesheets.append(CSS(string=extra_css, font_config=fonts))
-    return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=stylesheets, font_config=fonts
-    )
+        sheets.append(CSS(string=extra_css, font_config=fonts))
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=sheets, font_config=fonts)
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

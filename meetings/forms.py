@@ -175,9 +175,22 @@ class RespondForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    agenda_item = forms.ModelChoiceField(
+        AgendaItem.objects.none(),
+        label=_("Which part?"),
+        required=False,
+        empty_label=_("The minutes as a whole"),
+    )
     text = forms.CharField(
         label=_("What should be corrected?"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the items the person may read: a withheld private matter is not offered.
+        field = self.fields["agenda_item"]
+        field.queryset = AgendaItem.objects.filter(pk__in=[item.pk for item in items])
+        field.label_from_instance = lambda item: f"{item.order}. {item.title}"
 
 
 class CorrectionAnswerForm(forms.Form):
@@ -186,20 +199,27 @@ class CorrectionAnswerForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+# The minutes are edited in place: each field sits in its section of the document and
+# belongs to the one form by its `form` attribute.
+IN_MINUTES = {"form": "minutes-edit"}
+
+
 class MinutesForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs=IN_MINUTES))
     summary = forms.CharField(
-        label=_("summary for residents"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Summary of the meeting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, **IN_MINUTES}),
     )
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         for item in items:
             self.fields[f"outcome_{item.pk}"] = forms.CharField(
-                label=item.title,
+                label=_("What was agreed on “%(title)s”") % {"title": item.title},
                 required=False,
                 initial=item.outcome_text,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 3, **IN_MINUTES}),
             )
 
 

@@ -422,6 +422,16 @@ class MinutesCorrection(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
+    # The agenda item the correction concerns, shown beside its section of the minutes;
+    # empty for the minutes as a whole (time, place, who attended, the summary).
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("agenda item"),
+    )
     text = models.TextField(_("correction"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN

@@ -846,17 +846,24 @@ def speaking_time_by_role(meeting) -> list[dict]:
 # ---------------------------------------------------------------- minutes
 
 
-def correction_request(*, actor, meeting, text) -> MinutesCorrection:
+def correction_request(*, actor, meeting, text, agenda_item=None) -> MinutesCorrection:
+    """Ask the convener to correct the draft minutes, about one agenda item (shown beside
+    its section) or the minutes as a whole. Only those at the meeting may ask, and only
+    while the minutes are a draft; raises DomainError otherwise."""
     from access.meetings import can_request_correction
 
     if not can_request_correction(actor, meeting):
         raise DomainError(_("Only those at the meeting may ask to correct its minutes."))
     if meeting.status not in MINUTES_DRAFT:
         raise DomainError(_("The minutes are final and can no longer be corrected."))
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise DomainError(_("Choose an item of this meeting."), field="agenda_item")
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Say what should be corrected."), field="text")
-    correction = MinutesCorrection.objects.create(meeting=meeting, requested_by=actor, text=text)
+    correction = MinutesCorrection.objects.create(
+        meeting=meeting, requested_by=actor, agenda_item=agenda_item, text=text
+    )
     if meeting.convener_id != actor.pk:
         notify(
             recipient=meeting.convener,

@@ -2,11 +2,12 @@ import calendar as pycalendar
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -570,104 +571,187 @@ def _minutes_context(request, meeting):
         )
     )
     access = agenda_item_access(request.user, items)
-    for item in items:
-        item.access = access[item.pk]
     participants = list(meeting.participants.all())
     attach_follow_ups(request.user, meeting, items)
+    # Each correction request goes beside the section it concerns: its agenda item's, or the
+    # first section's when it concerns the minutes as a whole.
+    corrections = list(meeting.corrections.select_related("requested_by"))
+    for item in items:
+        item.access = access[item.pk]
+        # What was asked about a private matter stays with those who may read the matter.
+        item.margin = (
+            [] if item.access.withheld else [c for c in corrections if c.agenda_item_id == item.pk]
+        )
+    # 记录人: whoever recorded what was said, in the order they first did.
+    recorder_ids = list(
+        dict.fromkeys(o.recorded_by_id for item in items for o in item.opinions.all())
+    )
     return {
         "meeting": meeting,
         "items": items,
         "present": [p for p in participants if p.attendance in PRESENT_ATTENDANCES],
         "absent": [p for p in participants if p.attendance == Participant.Attendance.ABSENT],
-        "speaking": services.speaking_time_by_role(meeting),
-        "corrections": list(meeting.corrections.select_related("requested_by")),
+        "invited_count": len(participants),
+        **_host_and_recorders(meeting, recorder_ids),
+        # The appendix of speaking time, when the meeting timed its speakers.
+        "speaking": [row for row in services.speaking_time_by_role(meeting) if row["seconds"]],
+        "corrections": corrections,
+        "general_corrections": [c for c in corrections if c.agenda_item_id is None],
+        "open_corrections": sum(
+            1 for c in corrections if c.status == MinutesCorrection.Status.OPEN
+        ),
         "followed_items": [item for item in items if item.follow_ups],
         **_sessions(request.user, meeting),
     }
 
 
+def _host_and_recorders(meeting, recorder_ids):
+    """主持人 (the convener) and 记录人 (those who recorded what was said; the convener when
+    no one did), named in one query."""
+    people = {
+        user.pk: user.get_full_name() or user.username
+        for user in get_user_model().objects.filter(
+            pk__in=[meeting.convener_id, *filter(None, recorder_ids)]
+        )
+    }
+    recorders = [people[pk] for pk in recorder_ids if pk in people]
+    host = people.get(meeting.convener_id, "")
+    return {"host": host, "recorders": recorders or [host]}
+
+
+def _version(post) -> int:
+    """The version of the meeting the page was built from (0, never current, if missing)."""
+    value = post.get("version", "")
+    return int(value) if value.isdigit() else 0
+
+
+def _minutes_post(request, meeting, *, manage, minutes_form, correction_form, corrections):
+    """Run the one service a POST on the minutes page asks for. Returns the redirect on
+    success, None when the page must show what went wrong (errors are put on the forms,
+    on the correction answered, or in a message)."""
+    post = request.POST
+    try:
+        if "save_minutes" in post and minutes_form is not None:
+            if not minutes_form.is_valid():
+                return None
+            data = minutes_form.cleaned_data
+            services.minutes_edit(
+                actor=request.user,
+                meeting=meeting,
+                expected_version=data["version"],
+                outcomes={
+                    k.split("_", 1)[1]: v for k, v in data.items() if k.startswith("outcome_")
+                },
+                summary=data["summary"],
+            )
+            messages.success(request, _("Minutes saved."))
+        elif "publish" in post and manage:
+            services.summary_publish(
+                actor=request.user,
+                meeting=meeting,
+                summary=post.get("summary", meeting.summary),
+                expected_version=_version(post),
+            )
+            messages.success(request, _("Summary published for residents."))
+        elif "finalise" in post and manage:
+            services.meeting_transition(
+                actor=request.user,
+                meeting=meeting,
+                action="close",
+                expected_version=_version(post),
+            )
+            messages.success(request, _("The minutes are final and locked."))
+        elif "correction" in post:
+            if not correction_form.is_valid():
+                return None
+            services.correction_request(
+                actor=request.user,
+                meeting=meeting,
+                text=correction_form.cleaned_data["text"],
+                agenda_item=correction_form.cleaned_data["agenda_item"],
+            )
+            messages.success(request, _("Your correction request was sent to the convener."))
+        elif "answer_correction" in post and manage:
+            correction = next(
+                (c for c in corrections if str(c.pk) == post.get("correction_pk")), None
+            )
+            if correction is None:
+                raise Http404
+            # Kept on the correction, so a declined answer without a reason shows what was
+            # typed with the error beside it.
+            correction.typed_answer = post.get("answer", "")
+            try:
+                services.correction_answer(
+                    actor=request.user,
+                    correction=correction,
+                    accept=post.get("accept") == "1",
+                    answer=correction.typed_answer,
+                )
+            except DomainError as error:
+                correction.answer_error = error.message
+                return None
+            messages.success(request, _("Correction answered."))
+        else:
+            messages.error(request, _("The request was incomplete. Please try again."))
+            return None
+    except DomainError as error:
+        if "save_minutes" in post:
+            _field_error(minutes_form, error)
+        elif "correction" in post:
+            _field_error(correction_form, error)
+        else:
+            messages.error(request, error.message)
+        return None
+    return redirect("meetings:minutes", meeting.pk)
+
+
 @login_required
 def minutes(request, pk):
+    """The minutes as a document: read by everyone at the meeting, edited in place by those
+    who run it while they are a draft, then finalised (locked)."""
     meeting = get_meeting_for_user(request.user, pk)
     context = _minutes_context(request, meeting)
     manage = can_manage_meeting(request.user, meeting)
     draft = meeting.status in MINUTES_DRAFT
+    post = request.POST if request.method == "POST" else None
     minutes_form = None
     if manage and draft:
         minutes_form = forms.MinutesForm(
-            request.POST if request.method == "POST" and "save_minutes" in request.POST else None,
-            items=context["items"],
+            post if post and "save_minutes" in post else None,
+            items=[item for item in context["items"] if not item.access.withheld],
             initial={"version": meeting.version, "summary": meeting.summary},
         )
+    readable = [item for item in context["items"] if not item.access.withheld]
     correction_form = forms.CorrectionForm(
-        request.POST if request.method == "POST" and "correction" in request.POST else None
+        post if post and "correction" in post else None, items=readable
     )
-    if request.method == "POST":
-        try:
-            if (
-                "save_minutes" in request.POST
-                and minutes_form is not None
-                and minutes_form.is_valid()
-            ):
-                data = minutes_form.cleaned_data
-                services.minutes_edit(
-                    actor=request.user,
-                    meeting=meeting,
-                    expected_version=data["version"],
-                    outcomes={
-                        k.split("_", 1)[1]: v for k, v in data.items() if k.startswith("outcome_")
-                    },
-                    summary=data["summary"],
-                )
-                messages.success(request, _("Minutes saved."))
-                return redirect("meetings:minutes", meeting.pk)
-            if "publish" in request.POST and manage:
-                services.summary_publish(
-                    actor=request.user,
-                    meeting=meeting,
-                    summary=request.POST.get("summary", meeting.summary),
-                    expected_version=int(request.POST.get("version") or 0),
-                )
-                messages.success(request, _("Summary published for residents."))
-                return redirect("meetings:minutes", meeting.pk)
-            if "correction" in request.POST and correction_form.is_valid():
-                services.correction_request(
-                    actor=request.user, meeting=meeting, text=correction_form.cleaned_data["text"]
-                )
-                messages.success(request, _("Your correction request was sent to the convener."))
-                return redirect("meetings:minutes", meeting.pk)
-            if "answer_correction" in request.POST and manage:
-                correction = get_object_or_404(
-                    MinutesCorrection, pk=request.POST.get("correction_pk"), meeting=meeting
-                )
-                services.correction_answer(
-                    actor=request.user,
-                    correction=correction,
-                    accept=request.POST.get("accept") == "1",
-                    answer=request.POST.get("answer", ""),
-                )
-                messages.success(request, _("Correction answered."))
-                return redirect("meetings:minutes", meeting.pk)
-        except DomainError as error:
-            target = (
-                minutes_form
-                if "save_minutes" in request.POST and minutes_form is not None
-                else correction_form
-            )
-            if "publish" in request.POST or "answer_correction" in request.POST:
-                messages.error(request, error.message)
-            else:
-                _field_error(target, error)
+    status = 200
+    if post is not None:
+        done = _minutes_post(
+            request,
+            meeting,
+            manage=manage,
+            minutes_form=minutes_form,
+            correction_form=correction_form,
+            corrections=context["corrections"],
+        )
+        if done is not None:
+            return done
         status = 400
-    else:
-        status = 200
+    if minutes_form is not None:
+        for item in context["items"]:
+            name = f"outcome_{item.pk}"
+            item.outcome_field = minutes_form[name] if name in minutes_form.fields else None
     context.update(
         {
             "manage": manage,
             "draft": draft,
             "minutes_form": minutes_form,
             "correction_form": correction_form,
-            "may_correct": draft and can_request_correction(request.user, meeting),
+            # Those who run the meeting edit the minutes themselves; attendees ask.
+            "may_correct": draft and not manage and can_request_correction(request.user, meeting),
+            "may_finalise": manage and draft,
+            "editor": True,
         }
     )
     return render(request, "meetings/minutes.html", context, status=status)
@@ -677,9 +761,16 @@ def minutes(request, pk):
 def minutes_pdf(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     pdf = render_pdf(
-        "meetings/minutes_pdf.html", _minutes_context(request, meeting), request=request
+        "meetings/minutes_pdf.html",
+        _minutes_context(request, meeting),
+        request=request,
+        stylesheets=["css/document.css"],
     )
-    return pdf_response(pdf, _("%(title)s minutes.pdf") % {"title": meeting.title})
+    return pdf_response(
+        pdf,
+        _("%(title)s minutes.pdf") % {"title": meeting.title},
+        inline="download" not in request.GET,
+    )
 
 
 @login_required

@@ -580,7 +580,12 @@ def print_agreement(request, pk):
     )
     context = _print_context(resolution)
     if request.GET.get("format") == "pdf":
-        pdf = render_pdf("resolutions/agreement_pdf.html", context, request=request)
+        pdf = render_pdf(
+            "resolutions/agreement_pdf.html",
+            context,
+            request=request,
+            stylesheets=["css/document.css"],
+        )
         return pdf_response(pdf, f"{resolution.title}.pdf")
     return render(request, "resolutions/print.html", context)
 

@@ -5,7 +5,7 @@ said and agreed; those who may, see it all."""
 import pytest
 from django.urls import reverse
 
-from meetings.models import AgendaItem, Opinion
+from meetings.models import AgendaItem, MinutesCorrection, Opinion
 
 from .conftest import make_issue
 
@@ -73,3 +73,16 @@ def test_the_grid_worker_of_the_dispute_sees_it_in_the_minutes(client, world, co
 
     assert "不公开事项" not in body
     assert "漏水纠纷" in body and "我家不漏水" in body
+
+
+def test_a_correction_about_the_private_matter_stays_with_those_who_may_open_it(
+    client, world, council
+):
+    meeting, _public, dispute = council
+    item = AgendaItem.objects.get(meeting=meeting, issue=dispute)
+    MinutesCorrection.objects.create(
+        meeting=meeting, requested_by=world.staff_a, agenda_item=item, text="维修费用写错了"
+    )
+
+    assert "维修费用写错了" not in _page(client, world.street_admin, "meetings:minutes", meeting)
+    assert "维修费用写错了" in _page(client, world.staff_a, "meetings:minutes", meeting)

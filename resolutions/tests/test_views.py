@@ -14,6 +14,7 @@ from issues.models import Status as IssueStatus
 from resolutions import services
 from resolutions.models import ActionItem, Confirmation, Objection, Resolution
 from tests.html import links, visible_text
+from tests.pdf_outline import pdf_headings
 
 from . import factories
 
@@ -192,10 +193,17 @@ def test_print_and_pdf(client, world, published):
     client.force_login(world.staff_a)
     url = reverse("resolutions:print", args=[published.pk])
     response = client.get(url)
-    assert "王经理" in response.content.decode()
+    body = response.content.decode()
+    # The party's signature line, its signer and date, then blank lines for the others.
+    assert "甲物业 (signature)" in body and "王经理" in body
+    assert body.count("(signature)") == 3
     response = client.get(url + "?format=pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    # The agreement's numbered sections, as its PDF's outline lists them.
+    assert {"1. Basis", "2. Agreed text", "3. Action items", "4. Signatures of the parties"} <= set(
+        pdf_headings(response.content)
+    )
 
 
 def test_poster_has_qr_svg(client, world, published, settings):
