@@ -12,7 +12,7 @@ and types into fields. The only other addresses opened are the public board and 
 of the email that asks the supervisor to check the work.
 
 Clicks from each person's home page (after logging in):
-- Mr. Liu (resident, 我的议题): 反映问题 → form → 提交; 我的议题 → 评议结果 → 提交.
+- Mr. Liu (resident, 我的议题): 反映问题 → form → 提交; 我的议题 → 请评价办理结果 → 提交.
 - staff (今日工作): 打开工作台 → <title> → 受理 / 提交议事; 议事会议 ▸ 议事会议 → 召集会议 →
   召集 → 添加 (Mr. Liu) → 添加所选 → 发出邀请 → attendance → 开始会议 → 记录 (opinion) → 记录议定结果 →
   起草决议 → 再加一项 ×2 → 保存 → 通过决议 → 公示 → <issue> (meeting and resolution
@@ -334,7 +334,7 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     page = liu.page
     nav_link(page, "我的议题")
     liu.step("my issues awaiting evaluation")
-    click(page, page.get_by_role("link", name=re.compile("评议结果")).first)
+    click(page, page.get_by_role("link", name=re.compile("请评价办理结果")).first)
     liu.step("evaluation form")
     page.get_by_label("满意", exact=True).check()
     page.locator("textarea[name=comment]").fill("现在晚上能走消防车了，谢谢。")
