@@ -237,7 +237,11 @@ class ResidentIssueForm(PromptedForm, forms.Form):
 class TransitionForm(PromptedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("note"),
+        widget=forms.Textarea(
+            attrs=_placeholder(_("What was done or decided, as the timeline will show it"), rows=2)
+        ),
+        required=False,
     )
     deliberation_level = forms.ChoiceField(
         label=_("deliberation level"),
@@ -251,7 +255,11 @@ class TransitionForm(PromptedForm, forms.Form):
         label=_("departments to summon"), queryset=Organization.objects.none(), required=False
     )
     lead_cadre = forms.ModelChoiceField(label=_("lead cadre"), queryset=None, required=False)
-    into = forms.IntegerField(label=_("number of the issue to merge into"), required=False)
+    into = forms.IntegerField(
+        label=_("number of the issue to merge into"),
+        required=False,
+        widget=forms.NumberInput(attrs=_placeholder(_("e.g. 128"))),
+    )
 
     def __init__(self, *args, issue=None, **kwargs):
         from django.contrib.auth import get_user_model
@@ -360,7 +368,14 @@ class PatrolStartForm(PromptedForm, forms.Form):
 
 
 class FindingForm(PromptedForm, forms.Form):
-    text = forms.CharField(label=_("what was found"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("what was found"),
+        widget=forms.Textarea(
+            attrs=_placeholder(
+                _("e.g. Two e-bikes parked in the fire lane east of building 3"), rows=3
+            )
+        ),
+    )
     compound = forms.ModelChoiceField(
         label=_("compound"), queryset=Compound.objects.none(), required=False
     )
@@ -392,12 +407,21 @@ class VisitForm(PromptedForm, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     findings = forms.CharField(
-        label=_("what they found"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("what they found"),
+        widget=forms.Textarea(
+            attrs=_placeholder(_("Health, daily life, what they need or ask for"), rows=3)
+        ),
+        required=False,
     )
     need_found = forms.BooleanField(
         label=_("a need was found: open a special-group-need issue"), required=False
     )
-    need_title = forms.CharField(label=_("title of the need"), max_length=200, required=False)
+    need_title = forms.CharField(
+        label=_("title of the need"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_placeholder(_("e.g. Medicine delivered every week"))),
+    )
 
 
 class AssignForm(PromptedForm, forms.Form):
