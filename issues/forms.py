@@ -67,7 +67,7 @@ class IssueForm(PromptedForm, forms.Form):
         label=_("hotline ticket number"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs=_placeholder(_("As on the 12345 work order"))),
+        widget=forms.TextInput(attrs=_placeholder(_("e.g. YC2026100100871"))),
     )
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
     kind = forms.ChoiceField(

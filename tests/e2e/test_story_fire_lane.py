@@ -329,6 +329,10 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     click(visitor.page, visitor.page.get_by_role("link", name=re.compile(RESOLUTION)))
     visitor.step("public outcome")
     assert visitor.page.get_by_text(ITEMS[1]).is_visible()
+    # Behind each progress bar, what was done and its photos.
+    notes = visitor.page.locator(".progress-notes")
+    assert notes.first.get_by_text("标识已安装，保安每晚 20:00 巡查。").is_visible()
+    assert notes.locator("img").count() >= 2
 
     # 10. Mr. Liu evaluates; the issue closes.
     page = liu.page
@@ -336,6 +340,9 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     liu.step("my issues awaiting evaluation")
     click(page, page.get_by_role("link", name=re.compile("请评价办理结果")).first)
     liu.step("evaluation form")
+    # He rates what he can read was done, item by item.
+    assert page.get_by_text(ITEMS[0]).first.is_visible()
+    assert page.locator(".progress-notes").first.get_by_text("标识已安装").is_visible()
     page.get_by_label("满意", exact=True).check()
     page.locator("textarea[name=comment]").fill("现在晚上能走消防车了，谢谢。")
     click(page, page.get_by_role("button", name=re.compile("提交")))
