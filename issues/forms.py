@@ -379,7 +379,12 @@ class FindingForm(PromptedForm, forms.Form):
     compound = forms.ModelChoiceField(
         label=_("compound"), queryset=Compound.objects.none(), required=False
     )
-    place_text = forms.CharField(label=_("place"), max_length=200, required=False)
+    place_text = forms.CharField(
+        label=_("place"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_placeholder(_("e.g. north gate, south side of building 5"))),
+    )
     photo = forms.FileField(
         label=_("photo"),
         required=False,
