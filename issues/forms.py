@@ -1,10 +1,11 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import BLANK_CHOICE_DASH, Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.labels import PlaceChoiceField
 from communities.lookups import resident_field
 from communities.models import Building, Community, Compound, Organization, Resident, Unit
+from lib.prompts import PromptedForm
 from lib.widgets import ParentedSelect, QuickSelect
 
 from .models import (
@@ -46,7 +47,11 @@ def _offer_people(
     ).distinct()
 
 
-class IssueForm(forms.Form):
+def _placeholder(text, **attrs):
+    return {"placeholder": text, **attrs}
+
+
+class IssueForm(PromptedForm, forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
     # Chosen by staff of several communities; the only one of everyone else, preselected.
     # Without it the compound's community is taken.
@@ -55,11 +60,14 @@ class IssueForm(forms.Form):
     )
     hotline_type = forms.ChoiceField(
         label=_("hotline request type"),
-        choices=[("", "—"), *HotlineType.choices],
+        choices=[*BLANK_CHOICE_DASH, *HotlineType.choices],
         required=False,
     )
     hotline_ticket = forms.CharField(
-        label=_("hotline ticket number"), max_length=50, required=False
+        label=_("hotline ticket number"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs=_placeholder(_("e.g. YC2026100100871"))),
     )
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
     kind = forms.ChoiceField(
@@ -68,8 +76,22 @@ class IssueForm(forms.Form):
         required=False,
     )
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    title = forms.CharField(label=_("title"), max_length=200)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
+    title = forms.CharField(
+        label=_("title"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs=_placeholder(_("In a few words, e.g. Cars block the fire lane at building 3"))
+        ),
+    )
+    description = forms.CharField(
+        label=_("description"),
+        widget=forms.Textarea(
+            attrs=_placeholder(
+                _("What happens, since when, whom it affects, what the reporter asks for"),
+                rows=3,
+            )
+        ),
+    )
     compound = PlaceChoiceField(
         label=_("compound"),
         queryset=Compound.objects.none(),
@@ -88,13 +110,28 @@ class IssueForm(forms.Form):
         required=False,
         widget=ParentedSelect(parent_of=lambda unit: unit.building_id),
     )
-    place_text = forms.CharField(label=_("place"), max_length=200, required=False)
+    place_text = forms.CharField(
+        label=_("place"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_placeholder(_("e.g. north gate, south side of building 5"))),
+    )
     reporter_resident = resident_field(_("reporting resident"))
     reporter_organization = forms.ModelChoiceField(
         label=_("reporting organization"), queryset=Organization.objects.none(), required=False
     )
-    reporter_name = forms.CharField(label=_("reporter's name"), max_length=50, required=False)
-    reporter_phone = forms.CharField(label=_("reporter's phone"), max_length=20, required=False)
+    reporter_name = forms.CharField(
+        label=_("reporter's name"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs=_placeholder(_("e.g. Ms Wang"))),
+    )
+    reporter_phone = forms.CharField(
+        label=_("reporter's phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs=_placeholder(_("Mobile or landline"), inputmode="tel")),
+    )
     is_anonymous = forms.BooleanField(label=_("anonymous"), required=False)
     photos = PhotosField(label=_("photos"), required=False)
 
@@ -106,8 +143,10 @@ class IssueForm(forms.Form):
             pk__in=community_ids, archived_at__isnull=True
         )
         if len(community_ids) == 1:
+            # Nothing to choose: the form carries the community without showing it.
             community.initial = next(iter(community_ids))
             community.empty_label = None
+            community.widget = forms.HiddenInput()
         compounds = Compound.objects.filter(community__in=community_ids, archived_at__isnull=True)
         self.fields["compound"].offer(compounds, community_ids)
         self.fields["building"].queryset = Building.objects.filter(
@@ -134,7 +173,7 @@ class IssueForm(forms.Form):
         return data
 
 
-class PartyForm(forms.Form):
+class PartyForm(PromptedForm, forms.Form):
     """Another party involved: a resident of the community, an organization, or a person
     named with a phone. An empty row is left out."""
 
@@ -183,7 +222,7 @@ class PartyForm(forms.Form):
 PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=10, validate_max=True)
 
 
-class ResidentIssueForm(forms.Form):
+class ResidentIssueForm(PromptedForm, forms.Form):
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -195,14 +234,18 @@ class ResidentIssueForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PromptedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("note"),
+        widget=forms.Textarea(
+            attrs=_placeholder(_("What was done or decided, as the timeline will show it"), rows=2)
+        ),
+        required=False,
     )
     deliberation_level = forms.ChoiceField(
         label=_("deliberation level"),
-        choices=[("", "—"), *DeliberationLevel.choices],
+        choices=[*BLANK_CHOICE_DASH, *DeliberationLevel.choices],
         required=False,
     )
     escalation_mode = forms.ChoiceField(
@@ -212,7 +255,11 @@ class TransitionForm(forms.Form):
         label=_("departments to summon"), queryset=Organization.objects.none(), required=False
     )
     lead_cadre = forms.ModelChoiceField(label=_("lead cadre"), queryset=None, required=False)
-    into = forms.IntegerField(label=_("number of the issue to merge into"), required=False)
+    into = forms.IntegerField(
+        label=_("number of the issue to merge into"),
+        required=False,
+        widget=forms.NumberInput(attrs=_placeholder(_("e.g. 128"))),
+    )
 
     def __init__(self, *args, issue=None, **kwargs):
         from django.contrib.auth import get_user_model
@@ -313,19 +360,31 @@ class QueueFilterForm(forms.Form):
         self.fields["compound"].widget.choices = [("", _("All")), *compounds]
 
 
-class PatrolStartForm(forms.Form):
+class PatrolStartForm(PromptedForm, forms.Form):
     grid = PlaceChoiceField(label=_("grid"), queryset=None)
     route_notes = forms.CharField(
         label=_("route notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
-class FindingForm(forms.Form):
-    text = forms.CharField(label=_("what was found"), widget=forms.Textarea(attrs={"rows": 3}))
+class FindingForm(PromptedForm, forms.Form):
+    text = forms.CharField(
+        label=_("what was found"),
+        widget=forms.Textarea(
+            attrs=_placeholder(
+                _("e.g. Two e-bikes parked in the fire lane east of building 3"), rows=3
+            )
+        ),
+    )
     compound = forms.ModelChoiceField(
         label=_("compound"), queryset=Compound.objects.none(), required=False
     )
-    place_text = forms.CharField(label=_("place"), max_length=200, required=False)
+    place_text = forms.CharField(
+        label=_("place"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_placeholder(_("e.g. north gate, south side of building 5"))),
+    )
     photo = forms.FileField(
         label=_("photo"),
         required=False,
@@ -333,7 +392,7 @@ class FindingForm(forms.Form):
     )
 
 
-class FindingToIssueForm(forms.Form):
+class FindingToIssueForm(PromptedForm, forms.Form):
     category = forms.ModelChoiceField(
         label=_("category"), queryset=Category.objects.filter(is_active=True)
     )
@@ -341,7 +400,7 @@ class FindingToIssueForm(forms.Form):
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
 
 
-class VisitForm(forms.Form):
+class VisitForm(PromptedForm, forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput)
     visited_at = forms.DateTimeField(
         label=_("visited at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -353,15 +412,24 @@ class VisitForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     findings = forms.CharField(
-        label=_("what they found"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("what they found"),
+        widget=forms.Textarea(
+            attrs=_placeholder(_("Health, daily life, what they need or ask for"), rows=3)
+        ),
+        required=False,
     )
     need_found = forms.BooleanField(
         label=_("a need was found: open a special-group-need issue"), required=False
     )
-    need_title = forms.CharField(label=_("title of the need"), max_length=200, required=False)
+    need_title = forms.CharField(
+        label=_("title of the need"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_placeholder(_("e.g. Medicine delivered every week"))),
+    )
 
 
-class AssignForm(forms.Form):
+class AssignForm(PromptedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     assignee = forms.ModelChoiceField(
         label=_("assignee"), queryset=None, required=False, widget=QuickSelect

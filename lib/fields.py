@@ -107,3 +107,25 @@ def quick_form(form):
         )
     parts.extend(quick_field(field) for field in form)
     return mark_safe("".join(parts))
+
+
+def holds(form, names=""):
+    """Whether the named fields of a form (every field when none is named), or any form of
+    a formset, hold an error or something typed: a folded part of a form opens by itself
+    then, so nothing the user wrote or must correct is hidden."""
+    if isinstance(form, forms.BaseFormSet):
+        return bool(form.non_form_errors()) or any(holds(f) for f in form)
+    wanted = [name.strip() for name in names.split(",") if name.strip()] or list(form.fields)
+    for name in wanted:
+        field = form[name]
+        if field.errors:
+            return True
+        if not form.is_bound:
+            continue
+        if isinstance(field.field, forms.FileField):
+            # Files are not kept when a form is refused: open only if some were sent.
+            if field.data:
+                return True
+        elif field.field.has_changed(field.initial, field.data):
+            return True
+    return False

@@ -1,4 +1,8 @@
+from datetime import datetime, time, timedelta
+
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.labels import PlaceChoiceField
@@ -6,19 +10,33 @@ from communities.lookups import resident_field
 from communities.models import Community, Compound, Grid
 from issues.models import Issue
 from issues.models import Status as IssueStatus
+from lib.prompts import PromptedForm
 
 from .models import AgendaItem, Form, Opinion, Participant, ParticipantRole
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class MeetingForm(forms.Form):
+TITLE = forms.TextInput(
+    attrs={"placeholder": _("e.g. Courtyard council on the fire lane of building 3")}
+)
+VENUE = forms.TextInput(attrs={"placeholder": _("e.g. the community's meeting room")})
+
+
+def next_morning():
+    """A new meeting's default time: tomorrow, 9:30 to 11:00, local time."""
+    day = timezone.localdate() + timedelta(days=1)
+    starts = timezone.make_aware(datetime.combine(day, time(9, 30)))
+    return starts, starts + timedelta(minutes=90)
+
+
+class MeetingForm(PromptedForm, forms.Form):
     community = forms.ModelChoiceField(Community.objects.none(), label=_("community"))
     grid = PlaceChoiceField(Grid.objects.none(), label=_("grid"), required=False)
     compound = PlaceChoiceField(Compound.objects.none(), label=_("compound"), required=False)
-    form = forms.ChoiceField(choices=Form.choices, label=_("form"))
-    title = forms.CharField(label=_("title"), max_length=200)
-    venue = forms.CharField(label=_("venue"), max_length=200)
+    form = forms.ChoiceField(choices=[*BLANK_CHOICE_DASH, *Form.choices], label=_("form"))
+    title = forms.CharField(label=_("title"), max_length=200, widget=TITLE)
+    venue = forms.CharField(label=_("venue"), max_length=200, widget=VENUE)
     starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
     is_private = forms.BooleanField(
@@ -36,6 +54,12 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         communities = Community.objects.filter(pk__in=scope.community_ids)
         self.fields["community"].queryset = communities
+        if len(scope.community_ids) == 1:
+            self.fields["community"].initial = next(iter(scope.community_ids))
+            self.fields["community"].empty_label = None
+        if len(scope.grid_ids) == 1:
+            self.fields["grid"].initial = next(iter(scope.grid_ids))
+        self.fields["starts_at"].initial, self.fields["ends_at"].initial = next_morning()
         grids = Grid.objects.filter(community__in=scope.community_ids, archived_at__isnull=True)
         if scope.is_grid_worker:
             grids = grids.filter(pk__in=scope.grid_ids)
@@ -61,14 +85,24 @@ class MeetingForm(forms.Form):
         return data
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(PromptedForm, forms.Form):
     """Someone to invite: a resident of the community (who then gets the invitation in the
     app), or anyone by name."""
 
     role = forms.ChoiceField(choices=ParticipantRole.choices, label=_("capacity"))
     resident = resident_field(_("resident"))
-    name = forms.CharField(label=_("or a full name"), max_length=100, required=False)
-    organization_name = forms.CharField(label=_("organization"), max_length=150, required=False)
+    name = forms.CharField(
+        label=_("or a full name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Someone not on record")}),
+    )
+    organization_name = forms.CharField(
+        label=_("organization"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the property company")}),
+    )
 
     def __init__(self, *args, community_id, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +124,7 @@ class AttendanceForm(forms.Form):
     reason = forms.CharField(label=_("reason for absence"), max_length=200, required=False)
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(PromptedForm, forms.Form):
     participant = forms.ModelChoiceField(
         Participant.objects.none(), label=_("speaker"), required=False
     )
@@ -223,7 +257,7 @@ class MinutesForm(forms.Form):
             )
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(PromptedForm, forms.Form):
     issue = forms.ModelChoiceField(Issue.objects.none(), label=_("issue"), required=False)
     title = forms.CharField(label=_("title"), max_length=200, required=False)
 
@@ -242,8 +276,8 @@ class AgendaItemForm(forms.Form):
 
 
 class MeetingEditForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
-    venue = forms.CharField(label=_("venue"), max_length=200)
+    title = forms.CharField(label=_("title"), max_length=200, widget=TITLE)
+    venue = forms.CharField(label=_("venue"), max_length=200, widget=VENUE)
     starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,5 +1,6 @@
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -7,6 +8,7 @@ from communities.lookups import household_field, resident_field
 from communities.models import Organization
 from issues.uploads import clean_photos
 from lib.errors import DomainError
+from lib.prompts import PromptedForm
 from lib.widgets import QuickSelect
 
 from .models import ActionItem, Evaluation, Resolution, Revisit
@@ -47,7 +49,7 @@ class ResolutionForm(forms.ModelForm):
                     del self.fields[name]
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(PromptedForm, forms.ModelForm):
     item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     responsible_resident = resident_field(_("responsible resident"))
 
@@ -64,14 +66,26 @@ class ActionItemForm(forms.ModelForm):
             "repeat_until",
         ]
         widgets = {
-            "measure": forms.Textarea(attrs={"rows": 2}),
+            "measure": forms.Textarea(
+                attrs={
+                    "rows": 2,
+                    "placeholder": _("What is to be done, e.g. Clear the fire lane and mark it"),
+                }
+            ),
             "starts_on": DATE,
             "deadline": DATE,
             "repeat_until": DATE,
         }
 
+    prompts = {
+        "responsible_organization": _("Choose an organization"),
+        "responsible_user": _("Choose a person"),
+    }
+
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Work starts the day it is agreed, unless the meeting said otherwise.
+        self.fields["starts_on"].initial = timezone.localdate
         if community is not None:
             self.fields["responsible_organization"].queryset = Organization.objects.filter(
                 communities=community, archived_at__isnull=True
@@ -124,7 +138,7 @@ class CostTotalForm(forms.Form):
     note = forms.CharField(label=_("Note on the cost"), max_length=200, required=False)
 
 
-class CostShareForm(forms.Form):
+class CostShareForm(PromptedForm, forms.Form):
     household = household_field(_("Household"))
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
@@ -234,7 +248,7 @@ class EvaluationForm(forms.Form):
     )
 
 
-class RevisitForm(forms.Form):
+class RevisitForm(PromptedForm, forms.Form):
     method = forms.ChoiceField(label=_("How"), choices=Revisit.Method.choices)
     visited_at = forms.DateTimeField(
         label=_("When"),

@@ -1,13 +1,15 @@
 """Reads of resolutions and action items that span relations or feed lists, reports,
 reminders and the API: each rule is written here once."""
 
-from django.db.models import Avg, Count, IntegerField, Q
+from collections import defaultdict
+
+from django.db.models import Avg, Count, IntegerField, Prefetch, Q
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from lib.related import name_of, user_name_of
 
-from .models import ITEM_OPEN_STATUSES, ActionItem
+from .models import ITEM_OPEN_STATUSES, ActionItem, ProgressPhoto, ProgressUpdate
 
 
 def overdue_q(today, prefix: str = "") -> Q:
@@ -119,6 +121,31 @@ def with_item_figures(resolutions):
         resolution.done_count = row.get("done_count", 0)
         resolution.progress = row.get("progress", 0)
     return resolutions
+
+
+def with_progress_notes(items) -> list:
+    """The action items with what residents read behind their progress bars, as
+    `item.progress_notes`: each progress report and on-site check result, oldest first,
+    with its photos. Who wrote a note is left out: the outcome's page is public. Two
+    queries (the notes, then their photos) however many items and notes; none without
+    items. The caller decides which items may be shown (a private dispute's are not)."""
+    items = list(items)
+    if not items:
+        return items
+    notes = defaultdict(list)
+    updates = (
+        ProgressUpdate.objects.filter(item__in=[item.pk for item in items])
+        .only("item_id", "kind", "text", "percent", "created_at")
+        .prefetch_related(
+            Prefetch("photos", ProgressPhoto.objects.only("update_id", "image").order_by("pk"))
+        )
+        .order_by("created_at", "pk")
+    )
+    for update in updates:
+        notes[update.item_id].append(update)
+    for item in items:
+        item.progress_notes = notes[item.pk]
+    return items
 
 
 def item_history(item) -> list:

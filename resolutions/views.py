@@ -79,7 +79,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import ITEM_OPEN_STATUSES, ActionItem, CostShare, Objection, ProgressUpdate, Resolution
-from .selectors import item_history, with_item_figures
+from .selectors import item_history, with_item_figures, with_progress_notes
 from .workflow import ITEM_TRANSITIONS, RESOLUTION_TRANSITIONS, REVIEW_ACTIONS, item_actions_from
 
 PER_PAGE = 20
@@ -773,7 +773,26 @@ def evaluate(request, issue_pk):
         else:
             messages.success(request, _("Thank you for your evaluation."))
             return redirect("issues:mine")
-    return render(request, "resolutions/evaluate.html", {"issue": issue, "form": form})
+    # What the resident rates: the work done on each item of the resolutions they may see.
+    resolutions = list(
+        resolutions_visible_to(request.user)
+        .filter(issue=issue.pk)
+        .exclude(status=Resolution.Status.WITHDRAWN)
+        .only("pk", "title", "status", "issue_id")
+        .order_by("pk")
+    )
+    items = with_progress_notes(
+        ActionItem.objects.filter(resolution__in=[r.pk for r in resolutions])
+        .exclude(status=ActionItem.Status.CANCELLED)
+        .select_related("responsible_organization")
+    )
+    for resolution in resolutions:
+        resolution.shown_items = [item for item in items if item.resolution_id == resolution.pk]
+    return render(
+        request,
+        "resolutions/evaluate.html",
+        {"issue": issue, "form": form, "resolutions": resolutions},
+    )
 
 
 @login_required
@@ -900,8 +919,15 @@ def public_detail(request, pk):
     resolution = get_public_resolution(pk, queryset=_board_queryset())
     with_item_figures([resolution])
     private = is_private_outcome(resolution)
-    items = resolution.items.exclude(status=ActionItem.Status.CANCELLED).select_related(
-        "responsible_organization"
+    # A settled dispute shows no items, so none of their notes either.
+    items = (
+        []
+        if private
+        else with_progress_notes(
+            resolution.items.exclude(status=ActionItem.Status.CANCELLED).select_related(
+                "responsible_organization"
+            )
+        )
     )
     return render(
         request,

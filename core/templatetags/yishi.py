@@ -106,6 +106,8 @@ def audit_changes(entry):
 # `|crispy` render, written directly for plain widgets (lib.fields).
 register.filter("quick_field", fields.quick_field)
 register.filter("quick_form", fields.quick_form)
+# `{% if form|holds:"a,b" %}open{% endif %}`: a folded part opens when it holds input or errors.
+register.filter("holds", fields.holds)
 
 
 # Django's format characters of the numeric dates and times the lists show, and strftime's.

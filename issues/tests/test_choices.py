@@ -71,20 +71,25 @@ def test_superuser_is_never_offered_to_lead_or_carry_out_work(world, make_issue)
     assert world.staff_a in assignees and root_staff not in assignees
 
 
+def _hidden(html, name):
+    return re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html).group(1)
+
+
 def test_intake_defaults_the_channel_and_the_only_community(client, world):
+    # The only community is carried without a choice to make.
     html = login(client, world.staff_a).get(reverse("issues:create")).content.decode()
     assert (True, "来访") in _options(html, "channel")
-    assert _options(html, "community") == [(True, "甲社区")]
+    assert _hidden(html, "community") == str(world.community_a.pk)
     html = login(client, world.worker_a1).get(reverse("issues:create")).content.decode()
     assert (True, "网格巡查") in _options(html, "channel")
-    assert _options(html, "community") == [(True, "甲社区")]
+    assert _hidden(html, "community") == str(world.community_a.pk)
     both = UserFactory(
         username="both", role=Role.STAFF, communities=[world.community_a, world.community_b]
     )
     html = login(client, both).get(reverse("issues:create")).content.decode()
-    # Staff of two communities choose: nothing but the empty choice is preselected.
+    # Staff of two communities choose: nothing but the prompt is preselected.
     assert _options(html, "community") == [
-        (True, "---------"),
+        (True, "社区（选填）"),  # the compound chosen tells it otherwise
         (False, "甲社区"),
         (False, "乙社区"),
     ]

@@ -47,7 +47,7 @@ def test_my_issues_links_the_evaluation_form_when_an_issue_awaits_it(client, wor
     body = client.get(reverse("issues:mine")).content.decode()
 
     assert body.count(reverse("resolutions:evaluate", args=[waiting.pk])) == 1
-    assert "Evaluate the result" in body
+    assert "Rate how it was handled" in body
 
 
 def _awaiting_check(world, kind=Kind.PUBLIC):

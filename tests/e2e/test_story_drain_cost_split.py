@@ -12,7 +12,7 @@ the issue closes; staff print the agreement with the cost split.
 
 Clicks from each person's home page (after logging in):
 - 王阿姨 (resident, 我的议题): 反映问题 → 提交; 待确认的费用分摊 → <resolution> → 确认我家的分摊;
-  我的议题 → 评议结果 → 提交.
+  我的议题 → 请评价办理结果 → 提交.
 - staff 高主任 (今日工作): 打开工作台 → <title> → 受理 / 提交议事; 议事会议 ▸ 议事会议 →
   召集会议 → 召集 → 添加 (each household) → 添加所选 → 发出邀请 → attendance → 开始会议 →
   记录 (opinion) → 记录议定结果 → 起草决议 → 保存 → 费用分摊 → 再加一方 ×2 → 保存费用分摊 →
@@ -268,7 +268,7 @@ def test_four_households_share_the_cost_of_rerouting_the_drain(journey, tmp_path
     # 10. 王阿姨 rates the result; the issue closes.
     page = wang.page
     nav_link(page, "我的议题")
-    click(page, page.get_by_role("link", name=re.compile("评议结果")).first)
+    click(page, page.get_by_role("link", name=re.compile("请评价办理结果")).first)
     page.get_by_label("满意", exact=True).check()
     page.locator("textarea[name=comment]").fill("改完一个月了，再没堵过。")
     click(page, page.get_by_role("button", name=re.compile("提交")))

@@ -70,7 +70,7 @@ def confirm_on_site(journey_, resolution_title, measure, text):
 def evaluate(journey_, comment):
     page = journey_.page
     menu(page, "我的议题")
-    click_and_wait(page, page.get_by_role("link", name=re.compile("评议结果")).first)
+    click_and_wait(page, page.get_by_role("link", name=re.compile("请评价办理结果")).first)
     page.get_by_label("满意", exact=True).check()
     page.locator("textarea[name=comment]").fill(comment)
     post_and_wait(page, page.get_by_role("button", name=re.compile("提交")))

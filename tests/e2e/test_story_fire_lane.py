@@ -12,7 +12,7 @@ and types into fields. The only other addresses opened are the public board and 
 of the email that asks the supervisor to check the work.
 
 Clicks from each person's home page (after logging in):
-- Mr. Liu (resident, 我的议题): 反映问题 → form → 提交; 我的议题 → 评议结果 → 提交.
+- Mr. Liu (resident, 我的议题): 反映问题 → form → 提交; 我的议题 → 请评价办理结果 → 提交.
 - staff (今日工作): 打开工作台 → <title> → 受理 / 提交议事; 议事会议 ▸ 议事会议 → 召集会议 →
   召集 → 添加 (Mr. Liu) → 添加所选 → 发出邀请 → attendance → 开始会议 → 记录 (opinion) → 记录议定结果 →
   起草决议 → 再加一项 ×2 → 保存 → 通过决议 → 公示 → <issue> (meeting and resolution
@@ -329,13 +329,20 @@ def test_fire_lane_from_report_to_monthly_report(journey, tmp_path):
     click(visitor.page, visitor.page.get_by_role("link", name=re.compile(RESOLUTION)))
     visitor.step("public outcome")
     assert visitor.page.get_by_text(ITEMS[1]).is_visible()
+    # Behind each progress bar, what was done and its photos.
+    notes = visitor.page.locator(".progress-notes")
+    assert notes.first.get_by_text("标识已安装，保安每晚 20:00 巡查。").is_visible()
+    assert notes.locator("img").count() >= 2
 
     # 10. Mr. Liu evaluates; the issue closes.
     page = liu.page
     nav_link(page, "我的议题")
     liu.step("my issues awaiting evaluation")
-    click(page, page.get_by_role("link", name=re.compile("评议结果")).first)
+    click(page, page.get_by_role("link", name=re.compile("请评价办理结果")).first)
     liu.step("evaluation form")
+    # He rates what he can read was done, item by item.
+    assert page.get_by_text(ITEMS[0]).first.is_visible()
+    assert page.locator(".progress-notes").first.get_by_text("标识已安装").is_visible()
     page.get_by_label("满意", exact=True).check()
     page.locator("textarea[name=comment]").fill("现在晚上能走消防车了，谢谢。")
     click(page, page.get_by_role("button", name=re.compile("提交")))

@@ -68,6 +68,7 @@ def test_tree_trimming_from_a_cppcc_visit_to_work_done_the_next_day(journey):
     )
     choose(page.locator("select[name=compound]"), "黄河楼小区")
     page.locator("input[name=place_text]").fill("5号楼、6号楼南侧")
+    page.locator("summary", has_text="单位反映").click()  # folded: most reporters are residents
     choose(page.locator("select[name=reporter_organization]"), "区政协")
     staff.step("intake form")
     post_and_wait(page, page.get_by_role("button", name="提交登记"))

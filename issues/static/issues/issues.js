@@ -1,16 +1,12 @@
-// Intake form: show the hotline fields only for the 12345 hotline channel.
+// Intake form: choosing the 12345 hotline channel unfolds the work order's fields.
 (function () {
   "use strict";
   var channel = document.getElementById("id_channel");
-  if (!channel) return;
-  function toggle() {
-    var hotline = channel.value === "hotline";
-    document.querySelectorAll(".hotline-only").forEach(function (el) {
-      el.hidden = !hotline;
-    });
-  }
-  channel.addEventListener("change", toggle);
-  toggle();
+  var details = document.querySelector(".hotline-details");
+  if (!channel || !details) return;
+  channel.addEventListener("change", function () {
+    if (channel.value === "hotline") details.open = true;
+  });
 })();
 
 // Intake form: offer only the compounds of the chosen community, the buildings of the chosen
