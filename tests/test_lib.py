@@ -242,3 +242,9 @@ def test_get_absolute_url_is_reverse_of_the_detail_page():
         assert Issue(pk=7).get_absolute_url() == "/yishi/issues/7/"
     finally:
         set_script_prefix("/")
+
+
+def test_the_speaking_timer_reads_minutes_and_seconds():
+    from core.templatetags.yishi import clock
+
+    assert [clock(0), clock(7), clock(65), clock(None)] == ["0:00", "0:07", "1:05", "0:00"]

@@ -32,6 +32,13 @@ def masked_phone(value):
     return mask_phone(value)
 
 
+@register.filter
+def clock(seconds):
+    """Seconds as a speaking timer shows them (2:05), as the page's script counts on."""
+    seconds = max(int(seconds or 0), 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def _days_overdue(days):
     return ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
 
