@@ -369,6 +369,11 @@ def sign_in(request, token):
     meeting = get_meeting_for_user(request.user, meeting_pk)
     participant = participant_for(request.user, meeting)
     if participant is None:
+        # Whoever runs the meeting opens the link to try it: say what it is for.
+        if can_run_console(request.user, meeting):
+            return render(
+                request, "meetings/console/sign_in.html", {"meeting": meeting, "runs_it": True}
+            )
         raise PermissionDenied
     error = None
     if request.method == "POST":

@@ -187,8 +187,20 @@ def test_invitee_signs_in_with_the_qr_code_once(client, world, running):
 
 def test_someone_not_invited_cannot_sign_in(client, world, running):
     url = reverse("meetings:sign_in", args=[signin.sign_in_token(running)])
-    client.force_login(world.worker_a1)
+    # A worker of another grid of the community sees the meeting but neither is invited
+    # nor runs it.
+    client.force_login(world.worker_a2)
     assert client.post(url).status_code == 403
+    assert not running.participants.filter(attendance="present").exists()
+
+
+def test_staff_who_open_the_qr_link_are_told_what_it_is_for(client, world, running):
+    assert not running.participants.filter(user=world.head_a).exists()
+    url = reverse("meetings:sign_in", args=[signin.sign_in_token(running)])
+    client.force_login(world.head_a)
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "受邀人扫描二维码自行签到的地址" in response.content.decode()
     assert not running.participants.filter(attendance="present").exists()
 
 
