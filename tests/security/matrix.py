@@ -721,7 +721,8 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda o: {"pk": o["meeting"].pk},
     ),
     "meetings:projector_live": Case(_SEES_MEETING, kwargs=lambda o: {"pk": o["meeting"].pk}),
-    # Signing in with the QR code: only the invited (the resident, the convener).
+    # Signing in with the QR code: only the invited (the resident, the convener); the
+    # grid's worker, who runs the meeting, is told what the link is for.
     "meetings:sign_in": Case(
         expect(
             403,
@@ -729,6 +730,7 @@ MATRIX: dict[str, Case] = {
             resident_here="ok",
             resident_elsewhere=404,
             staff_here="ok",
+            worker_here="ok",
             staff_elsewhere=404,
             org_contact=404,
         ),
