@@ -352,6 +352,7 @@ def visible_issue_ids(user, issue_ids) -> set[int]:
 WORKING_TIMELINE_ACTIONS = ("note", "summon", "evaluate", "revisit")
 
 
-def timeline_visible_to(user, issue, rows, *, works_on_it: bool):
-    """The rows of the issue's timeline the user may read."""
+def timeline_visible_to(rows, *, works_on_it: bool):
+    """The rows of an issue's timeline its reader may read: all of them for those who
+    work on the issue, the rest without the working notes."""
     return rows if works_on_it else rows.exclude(action__in=WORKING_TIMELINE_ACTIONS)

@@ -46,7 +46,6 @@ from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
 from core import audit
-from core.models import AuditEntry
 from lib.errors import DomainError, StaleEdit
 from lib.pagination import CountedPaginator
 from lib.related import name_of, user_name_of
@@ -373,7 +372,7 @@ def _detail():
     )
 
 
-# What the timeline shows of each event; its actor's name comes as a subquery.
+# What the timeline shows of each event (its actor's name comes with history_of).
 _EVENT_FIELDS = (
     "content_type_id",
     "object_id",
@@ -383,7 +382,6 @@ _EVENT_FIELDS = (
     "note",
     "created_at",
 )
-_ACTOR_NAME = user_name_of(AuditEntry, "actor")
 
 
 def _if_any(issue, relation, rows):
@@ -413,10 +411,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         # field of another department's form.
         summons.report_form = SummonsReportForm(auto_id=f"summons{summons.pk}_%s")
     events = timeline_visible_to(
-        user,
-        issue,
-        audit.timeline_of(issue).only(*_EVENT_FIELDS).annotate(actor_name=_ACTOR_NAME),
-        works_on_it=staff_view,
+        audit.history_of(issue).only(*_EVENT_FIELDS), works_on_it=staff_view
     )
     now = timezone.now()
     # The 12345 tickets it answers for (its own and those merged into it), for those who

@@ -66,7 +66,6 @@ class Move:
     actor: Any
     note: str
     data: dict
-    previous: str
     now: Any
     # What effects add to the timeline row beyond the note: structured data (a merged
     # issue's id) and fields changed along the way ({"percent": ["40", "60"]}).
@@ -249,7 +248,6 @@ class Lifecycle:
                 # The caller's own dict: effects may leave results in it (the progress
                 # update they wrote).
                 data=data if data is not None else {},
-                previous=current,
                 now=timezone.now(),
             )
             fields = []

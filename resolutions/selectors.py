@@ -155,13 +155,8 @@ def item_history(item) -> list:
     shown on their own. Three queries, however long the history."""
     from core import audit
     from core.models import AuditEntry
-    from lib.related import user_name_of
 
-    rows = list(
-        audit.timeline_of(item)
-        .exclude(action__in=["create", "update"])
-        .annotate(actor_name=user_name_of(AuditEntry, "actor"))
-    )
+    rows = list(audit.history_of(item).exclude(action__in=["create", "update"]))
     updates = {
         update.pk: update
         for update in item.updates.select_related("author").prefetch_related("photos")
