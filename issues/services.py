@@ -30,6 +30,7 @@ from .models import (
     LimitUnit,
     Status,
     TimeLimit,
+    address_of,
 )
 from .workflow import ISSUE
 
@@ -281,6 +282,9 @@ def issue_report(
             building=building,
             unit=unit,
             place_text=place_text,
+            address=address_of(
+                compound=compound, building=building, unit=unit, place_text=place_text
+            ),
             channel=channel,
             hotline_type=hotline_type,
             hotline_ticket=hotline_ticket.strip(),

@@ -47,6 +47,7 @@ PROJECT_APPS = [
     "meetings",
     "resolutions",
     "reports",
+    "search",
     "api",
     "demo",
 ]
