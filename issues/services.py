@@ -570,51 +570,6 @@ def summons_report(*, summons, actor, arrived_at, action_taken: str):
     return locked
 
 
-def _similarity(a: str, b: str) -> float:
-    """Portable text similarity (works on SQLite and PostgreSQL): character bigram overlap,
-    which suits Chinese text without word boundaries."""
-
-    def grams(text):
-        text = "".join(text.lower().split())
-        return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
-
-    ga, gb = grams(a), grams(b)
-    if not ga or not gb:
-        return 0.0
-    return len(ga & gb) / min(len(ga), len(gb))
-
-
-def duplicate_candidates(
-    *, issues, community, category=None, compound=None, text: str, exclude_pk=None, limit=5
-):
-    """Open issues of the same community (and compound and category when given) whose text
-    looks like `text`, most similar first. `issues` is the queryset the user may see."""
-    text = (text or "").strip()
-    if len(text) < 2:
-        return []
-    candidates = issues.filter(community=community, status__in=OPEN_STATUSES_FOR_MERGE)
-    if compound is not None:
-        candidates = candidates.filter(compound=compound)
-    if category is not None:
-        candidates = candidates.filter(category=category)
-    if exclude_pk:
-        candidates = candidates.exclude(pk=exclude_pk)
-    rows = list(
-        candidates.order_by("-reported_at").only(
-            "pk", "title", "description", "status", "reported_at"
-        )[:200]
-    )
-    scored = []
-    for issue in rows:
-        score = max(
-            _similarity(text, issue.title), _similarity(text, f"{issue.title}{issue.description}")
-        )
-        if score >= 0.3:
-            scored.append((score, issue))
-    scored.sort(key=lambda pair: -pair[0])
-    return [issue for _score, issue in scored[:limit]]
-
-
 # Patrols (巡查) and household visits (入户走访).
 
 

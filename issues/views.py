@@ -75,7 +75,7 @@ from .models import (
     Visit,
 )
 from .outcomes import section_relations, sections_context
-from .selectors import issues_filter
+from .selectors import issues_filter, similar_open_issues
 from .uploads import clean_photo, clean_photos
 from .workflow import TRANSITIONS, actions_from, refusal
 
@@ -321,12 +321,13 @@ def duplicates(request):
     exclude = request.GET.get("exclude")
     found = []
     if community is not None and community.pk in get_scope(request.user).community_ids:
-        found = services.duplicate_candidates(
+        found = similar_open_issues(
             issues=issues_visible_to(request.user),
             community=community,
             compound=compound,
             category=category,
-            text=f"{request.GET.get('title', '')}{request.GET.get('description', '')}",
+            title=request.GET.get("title", "")[:200],
+            description=request.GET.get("description", "")[:500],
             exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
         )
     return render(request, "issues/_duplicates.html", {"candidates": found})

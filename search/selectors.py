@@ -22,6 +22,7 @@ from access.meetings import meetings_visible_to
 from access.resolutions import action_items_open_to, resolutions_visible_to
 from communities.models import Household, Resident
 from issues.models import Issue
+from issues.selectors import SEARCHED_FIELDS
 from lib.related import name_of
 from lib.textsearch import all_terms_q, contains_any, fragment, terms_of
 from lib.urls import url_by_pk
@@ -83,7 +84,7 @@ ISSUE_FIELDS = (
 
 
 def _issues(user, terms, offset, limit):
-    found = all_terms_q([name for name, _label in ISSUE_FIELDS], terms)
+    found = all_terms_q(SEARCHED_FIELDS, terms)
     number = _number(terms)
     if number is not None:
         found |= Q(pk=number)
@@ -295,6 +296,7 @@ KINDS = (
     ("organizations", _("Organizations"), "building", _organizations),
 )
 KIND_KEYS = tuple(key for key, *_rest in KINDS)
+
 
 def search(user, query, *, kind=None, page=1, per_kind=5, per_page=20):
     """The groups of what `query` finds for `user`: every kind, `per_kind` hits each, or
