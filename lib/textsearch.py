@@ -6,9 +6,9 @@ writes that as `UPPER(col::text) LIKE UPPER('%term%')`, which the trigram indexe
 three characters in a row are a key, so no word segmentation is needed. A term of one or
 two characters has no trigram: the index cannot help, and a LIKE planned against it scans
 the whole index. Such terms are matched as `LOWER(col) LIKE '%term%'` instead, which no
-index answers: the planner then walks the list's own ordered index of the user's scope and
-stops at the first page of matches (benchmarks/search.py measures both). On SQLite every
-term is a plain `icontains`.
+index answers: lists of many rows look for them among their newest rows only (`newest_only`), so the
+work stays bounded (benchmarks/search.py measures both). On SQLite every term is a plain
+`icontains`.
 
 `fragment()` cuts the part of a text around the first match, marked for the reader.
 """
@@ -57,6 +57,20 @@ def all_terms_q(fields, terms) -> Q:
     for term in terms:
         q &= term_q(fields, term)
     return q
+
+
+# How many of the newest rows of a list a search of only short terms reads.
+SHORT_SCAN = 3000
+
+
+def newest_only(queryset, terms, *order):
+    """`queryset` cut to its SHORT_SCAN newest rows (by `order`) when every term is short:
+    without a trigram to look up, a match is a scan, and a term of one or two characters
+    is best looked for among recent work (a third character finds older records too)."""
+    if terms and all(is_short(t) for t in terms):
+        newest = queryset.order_by(*order).values("pk")[:SHORT_SCAN]
+        return queryset.filter(pk__in=newest)
+    return queryset
 
 
 def _pattern(terms):

@@ -20,11 +20,11 @@ from access.communities import (
 from access.issues import issues_visible_to
 from access.meetings import meetings_visible_to
 from access.resolutions import action_items_open_to, resolutions_visible_to
-from communities.models import Household, Resident
+from communities.models import Compound, Household, Resident, Unit
 from issues.models import Issue
 from issues.selectors import SEARCHED_FIELDS
 from lib.related import name_of
-from lib.textsearch import all_terms_q, contains_any, fragment, terms_of
+from lib.textsearch import all_terms_q, contains_any, fragment, newest_only, terms_of
 from lib.urls import url_by_pk
 from meetings.models import Meeting
 from resolutions.models import ActionItem, Resolution
@@ -89,7 +89,7 @@ def _issues(user, terms, offset, limit):
     if number is not None:
         found |= Q(pk=number)
     rows = list(
-        issues_visible_to(user)
+        newest_only(issues_visible_to(user), terms, "-reported_at")
         .filter(found)
         .only("title", "description", "address", "hotline_ticket", "status", "reported_at")
         .annotate(community_name=name_of(Issue, "community"))
@@ -120,7 +120,7 @@ MEETING_FIELDS = (("title", _("title")), ("venue", _("venue")), ("summary", _("s
 
 def _meetings(user, terms, offset, limit):
     rows = list(
-        meetings_visible_to(user)
+        newest_only(meetings_visible_to(user), terms, "-starts_at")
         .filter(all_terms_q([name for name, _label in MEETING_FIELDS], terms))
         .only("title", "venue", "summary", "status", "form", "starts_at")
         .annotate(community_name=name_of(Meeting, "community"))
@@ -148,7 +148,7 @@ RESOLUTION_FIELDS = (("title", _("title")), ("text", _("agreed text")))
 
 def _resolutions(user, terms, offset, limit):
     rows = list(
-        resolutions_visible_to(user)
+        newest_only(resolutions_visible_to(user), terms, "-created_at")
         .filter(all_terms_q([name for name, _label in RESOLUTION_FIELDS], terms))
         .only("title", "text", "status", "created_at")
         .annotate(community_name=name_of(Resolution, "community"))
@@ -175,7 +175,7 @@ ITEM_FIELDS = (("measure", _("measure")),)
 
 def _action_items(user, terms, offset, limit):
     rows = list(
-        action_items_open_to(user)
+        newest_only(action_items_open_to(user), terms, "-deadline")
         .filter(all_terms_q(["measure"], terms))
         .only("measure", "status", "deadline")
         .annotate(resolution_title=name_of(ActionItem, "resolution", "title"))
@@ -230,19 +230,23 @@ def _residents(user, terms, offset, limit):
     return hits, len(rows) > limit
 
 
-HOUSEHOLD_FIELDS = (
-    "room",
-    "address",
-    "compound__name",
-    "unit__name",
-    "unit__building__name",
-)
-
-
 def _households(user, terms, offset, limit):
+    # The names of places are matched in their own small tables first: joining every
+    # household to its unit, building and compound to compare names read them all.
+    found = Q()
+    for term in terms:
+        units = Unit.objects.filter(
+            all_terms_q(["name", "building__name", "building__compound__name"], [term])
+        )
+        compounds = Compound.objects.filter(all_terms_q(["name"], [term]))
+        found &= (
+            all_terms_q(["room", "address"], [term])
+            | Q(unit__in=units.values("pk"))
+            | Q(compound__in=compounds.values("pk"))
+        )
     rows = list(
         households_visible_to(user)
-        .filter(all_terms_q(HOUSEHOLD_FIELDS, terms))
+        .filter(found)
         .select_related("unit__building__compound", "compound")
         .annotate(community_name=name_of(Household, "community"))
         .order_by("compound__name", "unit", "room", "pk")[offset : offset + limit + 1]
