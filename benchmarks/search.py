@@ -116,7 +116,9 @@ def main():
     ]
     print(f"{Issue.objects.count():,} issues; {args.runs} runs each; times in ms (p50 / p95)")
     print()
-    print("| query | typed | user | issues in scope | issues p50 | issues p95 | all kinds p50 | all kinds p95 |")
+    print(
+        "| query | typed | user | issues in scope | issues p50 | issues p95 | all kinds p50 | all kinds p95 |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for label, query in _queries():
         for who, user in users:

@@ -26,7 +26,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several photos; their content is checked by issues.uploads in the view."""
+    """Several photos; their content is checked by lib.uploads in the view."""
 
     widget = MultipleFileInput(attrs={"accept": "image/*"})
 

@@ -398,7 +398,7 @@ def issue_set_version_checked(*, issue: Issue, expected_version: int) -> Issue:
 
 
 def issue_report_full(*, actor, photos=(), parties=(), **fields) -> Issue:
-    """`issue_report` plus photos (already checked by `issues.uploads.clean_photos`) and
+    """`issue_report` plus photos (already checked by `lib.uploads.clean_photos`) and
     other parties: dicts with resident / organization / name / phone / role."""
     from .models import IssueParty, IssuePhoto
 
@@ -605,7 +605,7 @@ def patrol_end(*, actor, patrol, route_notes: str | None = None):
 def finding_record(
     *, actor, patrol, text: str, compound=None, building=None, place_text="", photo=None
 ):
-    """Record what the grid worker found; `photo` is already cleaned by issues.uploads.
+    """Record what the grid worker found; `photo` is already cleaned by lib.uploads.
     Only the worker walking the patrol records on it (else DomainError)."""
     from .models import PatrolFinding
 

@@ -48,9 +48,11 @@ from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
 from core import audit
+from core.attachments import attachments_context
 from lib.errors import DomainError, StaleEdit
 from lib.pagination import CountedPaginator
 from lib.related import name_of, user_name_of
+from lib.uploads import clean_photo, clean_photos
 
 from . import services
 from .forms import (
@@ -81,7 +83,6 @@ from .models import (
 )
 from .outcomes import section_relations, sections_context
 from .selectors import issues_filter, similar_open_issues
-from .uploads import clean_photo, clean_photos
 from .workflow import TRANSITIONS, actions_from, refusal
 
 PER_PAGE = 25
@@ -615,6 +616,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         "hotline_waiting": any(t.answered_at is None for t in hotline_tickets),
         "can_answer_hotline": can_answer_hotline(user, issue),
         "hotline_answer_form": HotlineAnswerForm(),
+        **attachments_context(user, issue),
     }
     return render(request, "issues/detail.html", context, status=status)
 

@@ -28,6 +28,7 @@ from access.meetings import (
 )
 from access.scope import get_scope
 from core import audit
+from core.attachments import attachments_context
 from lib.errors import DomainError
 from lib.pdf import pdf_response, render_pdf
 
@@ -203,6 +204,8 @@ def _detail_context(request, meeting, **extra):
         # A continuation carries over what is still open; with nothing open none is offered.
         "has_open_items": any(item.outcome in OPEN_OUTCOMES for item in items),
         **_sessions(request.user, meeting),
+        # The signed sign-in sheet, photos and handouts kept with the meeting.
+        **attachments_context(request.user, meeting),
     }
     context.update(extra)
     return context
