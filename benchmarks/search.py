@@ -123,8 +123,8 @@ def main():
     for label, query in _queries():
         for who, user in users:
             in_scope = issues_visible_to(user).count()
-            issues = _time(lambda: search(user, query, kind="issues"), args.runs)
-            every = _time(lambda: search(user, query), args.runs)
+            issues = _time(lambda u=user, q=query: search(u, q, kind="issues"), args.runs)
+            every = _time(lambda u=user, q=query: search(u, q), args.runs)
             print(
                 f"| {label} | `{query}` | {who} | {in_scope:,} | {issues[0]:.1f} | "
                 f"{issues[1]:.1f} | {every[0]:.1f} | {every[1]:.1f} |"
