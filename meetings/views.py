@@ -102,6 +102,7 @@ def meeting_create(request):
                 form=data["form"],
                 title=data["title"],
                 venue=data["venue"],
+                place=data["place"],
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 is_private=data["is_private"],
@@ -809,11 +810,14 @@ def meeting_edit(request, pk):
     initial = {
         "title": meeting.title,
         "venue": meeting.venue,
+        "place": meeting.place_id,
         "version": meeting.version,
         "starts_at": timezone.localtime(meeting.starts_at),
         "ends_at": timezone.localtime(meeting.ends_at),
     }
-    form = forms.MeetingEditForm(request.POST or None, initial=initial)
+    form = forms.MeetingEditForm(
+        request.POST or None, initial=initial, community_id=meeting.community_id
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
