@@ -106,7 +106,13 @@ def _scan(path):
 
 
 def _top_bar_search(page, text):
+    """The top bar's box; on a laptop the bar has room for its icon, which opens the
+    search page with the cursor in its box."""
     box = page.locator("#navbar-search-q")
+    if not box.is_visible():
+        click_and_wait(page, page.locator("#navbar-search-link"))
+        box = page.locator("#search-page-q")
+        assert box.evaluate("element => element === document.activeElement")
     box.fill(text)
     with page.expect_navigation():
         box.press("Enter")
@@ -191,7 +197,12 @@ def test_find_act_on_many_and_keep_the_documents(journey, tmp_path):
     click_and_wait(page, page.get_by_role("button", name="添加"))
     listed = page.locator("#attachments")
     assert listed.get_by_role("link", name="签到表（已签字）", exact=True).is_visible()
-    assert listed.locator("img").first.evaluate("img => img.naturalWidth") > 0
+    thumbnail = listed.locator("img").first
+    thumbnail.scroll_into_view_if_needed()
+    thumbnail.evaluate(
+        "img => img.complete && img.naturalWidth ? 0 : new Promise(done => img.onload = done)"
+    )
+    assert thumbnail.evaluate("img => img.naturalWidth") > 0
     staff.step("sign-in sheet attached")
     kept = Attachment.objects.get(object_id=meeting.pk, kind="sign_in_sheet")
     assert kept.is_image and kept.thumbnail
