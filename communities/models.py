@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 area_code_validator = RegexValidator(r"^\d{12}$", _("An area code has exactly 12 digits."))
 phone_validator = RegexValidator(
@@ -589,7 +590,10 @@ class Venue(Archivable):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     capacity = models.PositiveSmallIntegerField(
-        _("capacity"), null=True, blank=True, help_text=_("How many people it seats.")
+        pgettext_lazy("seats", "capacity"),
+        null=True,
+        blank=True,
+        help_text=_("How many people it seats."),
     )
     # WGS-84, as a phone's GPS gives it (not the GCJ-02 of commercial maps).
     latitude = models.DecimalField(

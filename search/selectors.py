@@ -296,7 +296,7 @@ KINDS = (
     ("resolutions", _("Resolutions"), "clipboard-check", _resolutions),
     ("action_items", _("Action items"), "list-check", _action_items),
     ("residents", _("Residents"), "person", _residents),
-    ("households", _("Households"), "house-door", _households),
+    ("households", pgettext_lazy("search kind", "Households"), "house-door", _households),
     ("organizations", _("Organizations"), "building", _organizations),
 )
 KIND_KEYS = tuple(key for key, *_rest in KINDS)
