@@ -288,3 +288,8 @@ def _new_ground_lock_tickets(world):
             reporter_phone=f"1390951{n:04d}",
             reported_at=when,
         )
+    # Their acceptance limits have run out: today's reminders say so, as the beat would
+    # (each once, so running the demo again sends nothing new).
+    from issues import reminders
+
+    reminders.issue_deadlines()
