@@ -43,11 +43,12 @@ def queue_rows(issues, selectable=False):
     overdue_badge = f' <span class="badge text-bg-danger">{escape_text(_("Overdue"))}</span>'
     now = timezone.now()
     rows = []
+    select = _("Select #%(number)d")
     for issue in issues:
         pick = (
             f'<td class="queue-pick"><input class="form-check-input" type="checkbox" '
             f'name="issue" value="{issue.pk}" '
-            f'aria-label="{escape_text(_("Select #%(number)d") % {"number": issue.pk})}">'
+            f'aria-label="{escape_text(select % {"number": issue.pk})}">'
             f'<input type="hidden" name="v{issue.pk}" value="{issue.version}"></td>'
             if selectable
             else ""

@@ -6,7 +6,6 @@ action; the queue exported as the ledger (.xlsx, read back); the signed sign-in 
 attached to the meeting (a real image) and a program renamed .pdf refused next to the
 field with what was typed kept; the blank opinion form printed."""
 
-import io
 import re
 from datetime import timedelta
 
@@ -172,7 +171,7 @@ def test_find_act_on_many_and_keep_the_documents(journey, tmp_path):
     with page.expect_navigation():
         search.press("Enter")
     with page.expect_download() as download:
-        page.get_by_role("link", name="导出台账（.xlsx）").click()
+        page.get_by_role("link", name="导出台账（Excel）").click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     sheet = load_workbook(saved).active
@@ -210,7 +209,9 @@ def test_find_act_on_many_and_keep_the_documents(journey, tmp_path):
     click_and_wait(page, page.get_by_role("link", name="添加文件或照片"))
     page.get_by_label("标题").fill("签到表第二页")
     forged = tmp_path / "签到表第二页.pdf"
-    forged.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00 This program cannot be run in DOS mode.")
+    forged.write_bytes(
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00 This program cannot be run in DOS mode."
+    )
     page.get_by_label("文件").set_input_files(str(forged))
     click_and_wait(page, page.get_by_role("button", name="添加"))
     error = page.locator(".invalid-feedback", has_text="签到表第二页.pdf")
