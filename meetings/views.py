@@ -215,7 +215,7 @@ def _detail_context(request, meeting, **extra):
 # The meeting as its page shows it, built once (making a queryset costs about as much as
 # running this one): with the community and grid it names, and whether it was continued
 # (a cancelled continuation may be convened again).
-_DETAIL = Meeting.objects.select_related("community", "grid").annotate(
+_DETAIL = Meeting.objects.select_related("community", "grid", "place").annotate(
     has_continuation=Exists(
         Meeting.objects.filter(continues=OuterRef("pk")).exclude(status=Meeting.Status.CANCELLED)
     )
