@@ -222,3 +222,16 @@ def compound_filter_for(user):
             archived_at__isnull=True,
         ).distinct()
     return Compound.objects.filter(community__in=scope.community_ids, archived_at__isnull=True)
+
+
+def residents_found_by_phone(user):
+    """The residents a search may find by their phone number: those whose numbers the user
+    sees in full (sees_full_numbers), staff their communities', grid workers their grids'.
+    Finding a resident by a number shown to the user masked would unmask it."""
+    scope = get_scope(user)
+    residents = Resident.objects.filter(archived_at__isnull=True)
+    if scope.is_staff:
+        return residents.filter(community__in=scope.community_ids)
+    if scope.is_grid_worker:
+        return residents.filter(grid__in=scope.grid_ids)
+    return residents.none()

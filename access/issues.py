@@ -356,3 +356,32 @@ def timeline_visible_to(rows, *, works_on_it: bool):
     """The rows of an issue's timeline its reader may read: all of them for those who
     work on the issue, the rest without the working notes."""
     return rows if works_on_it else rows.exclude(action__in=WORKING_TIMELINE_ACTIONS)
+
+
+def can_classify_issue(user, issue) -> bool:
+    """Those who work an issue set its category and urgency while it is open."""
+    return issue.is_open and can_edit_issue(user, issue)
+
+
+def can_act_in_bulk(user) -> bool:
+    """Selecting many issues of the work queue to accept, assign, classify, merge or send
+    to deliberation in one go: staff and grid workers, each issue checked again by the
+    rule of its own move."""
+    scope = get_scope(user)
+    return scope.is_staff or scope.is_grid_worker
+
+
+def bulk_assignees_for(user):
+    """Whom a bulk action may offer to give issues to: the active staff of the user's
+    communities and the workers of their grids (each issue still checks assignees_for)."""
+    from accounts.models import Role, User
+
+    scope = get_scope(user)
+    ids = _ids(User.objects.filter(role=Role.STAFF, communities__in=scope.community_ids), "pk")
+    ids = ids.union(
+        _ids(
+            User.objects.filter(role=Role.GRID_WORKER, grids__community__in=scope.community_ids),
+            "pk",
+        )
+    )
+    return User.objects.filter(is_active=True, is_superuser=False, pk__in=ids).order_by("name")

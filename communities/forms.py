@@ -13,6 +13,7 @@ from .models import (
     Resident,
     Shop,
     Unit,
+    Venue,
 )
 from .services import ORGANIZATION_FIELDS, RESIDENT_FIELDS
 
@@ -218,3 +219,44 @@ def form_error(form, error):
     """Put a DomainError next to its field (or on top of the form)."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+class VenueForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = (
+            "name",
+            "kind",
+            "parent",
+            "compound",
+            "address",
+            "capacity",
+            "latitude",
+            "longitude",
+            "notes",
+        )
+        widgets = {
+            "name": forms.TextInput(attrs={"placeholder": _("e.g. 西湖苑红色网格议事亭")}),
+            "address": forms.TextInput(attrs={"placeholder": _("e.g. 西湖苑小区3号楼南侧")}),
+            "latitude": forms.NumberInput(attrs={"placeholder": "38.487193", "step": "0.000001"}),
+            "longitude": forms.NumberInput(attrs={"placeholder": "106.230909", "step": "0.000001"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "latitude": _(
+                "Decimal degrees as a phone's GPS shows them (WGS-84), e.g. 38.487193; "
+                "leave empty if unknown."
+            ),
+            "longitude": _("Decimal degrees east, e.g. 106.230909."),
+        }
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        rooms = community.venues.filter(kind=Venue.Kind.COUNCIL_ROOM, archived_at__isnull=True)
+        if self.instance.pk:
+            rooms = rooms.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = rooms
+        self.fields["compound"].queryset = community.compounds.filter(archived_at__isnull=True)
+
+    def _post_clean(self):
+        pass

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 area_code_validator = RegexValidator(r"^\d{12}$", _("An area code has exactly 12 digits."))
 phone_validator = RegexValidator(
@@ -549,3 +550,75 @@ class AgreementEntry(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class Venue(Archivable):
+    """A place where a community deliberates (议事场所): its council room, the pavilions and
+    corridors in the compounds, the staff home, the property company's office. The "1+4"
+    arrangement of a community is one council room with four pavilions under it: each
+    pavilion names the room as its `parent`."""
+
+    class Kind(models.TextChoices):
+        COUNCIL_ROOM = "council_room", _("Council room")
+        PAVILION = "pavilion", _("Deliberation pavilion")
+        CORRIDOR = "corridor", _("Deliberation corridor")
+        STAFF_HOME = "staff_home", _("Staff home")
+        PROPERTY_OFFICE = "property_office", _("Property company office")
+        OTHER = "other", _("Other place")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="venues", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("belongs to"),
+        help_text=_("For a pavilion or corridor: the council room it belongs to (1+4)."),
+    )
+    compound = models.ForeignKey(
+        Compound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="venues",
+        verbose_name=_("compound"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        pgettext_lazy("seats", "capacity"),
+        null=True,
+        blank=True,
+        help_text=_("How many people it seats."),
+    )
+    # WGS-84, as a phone's GPS gives it (not the GCJ-02 of commercial maps).
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["community", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="venue_unique_name"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="venue_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="venue_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

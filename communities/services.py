@@ -32,6 +32,7 @@ from .models import (
     Resident,
     Shop,
     Unit,
+    Venue,
 )
 
 RESIDENT_FIELDS = (
@@ -557,3 +558,57 @@ def find_resident(*, community, id_number="", name="", household=None, phone="")
         if len(candidates) == 1:
             return candidates[0]
     return None
+
+
+# Venues (议事场所) --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def venue_save(*, actor, community, venue=None, **values) -> Venue:
+    """Record or change one of the community's places of deliberation. A pavilion or
+    corridor may belong to a council room of the same community (the "1+4" arrangement);
+    a position is given whole (latitude and longitude, WGS-84) or not at all. Staff of
+    the community do it; raises DomainError otherwise or for a rule broken."""
+    _require_manager(actor, community.pk)
+    if venue is None:
+        venue = Venue(community=community)
+    else:
+        venue = Venue.objects.select_for_update().get(pk=venue.pk, community=community)
+    parent = values.get("parent")
+    if parent is not None:
+        if parent.community_id != community.pk:
+            raise DomainError(_("Choose a council room of this community."), field="parent")
+        if parent.kind != Venue.Kind.COUNCIL_ROOM:
+            raise DomainError(_("A place belongs to a council room."), field="parent")
+        if venue.pk is not None and parent.pk == venue.pk:
+            raise DomainError(_("A place cannot belong to itself."), field="parent")
+        if values.get("kind") == Venue.Kind.COUNCIL_ROOM:
+            raise DomainError(
+                _("A council room heads its pavilions; it belongs to none."), field="parent"
+            )
+    compound = values.get("compound")
+    if compound is not None and compound.community_id != community.pk:
+        raise DomainError(_("The compound is in another community."), field="compound")
+    if (values.get("latitude") is None) != (values.get("longitude") is None):
+        raise DomainError(
+            _("Give both latitude and longitude, or neither."),
+            field="longitude" if values.get("longitude") is None else "latitude",
+        )
+    is_new = venue.pk is None
+    venue = _save_simple(venue, values)
+    audit.record(
+        actor=actor,
+        obj=venue,
+        action=AuditEntry.Action.CREATE if is_new else AuditEntry.Action.UPDATE,
+    )
+    return venue
+
+
+@transaction.atomic
+def venue_archive(*, actor, venue) -> Venue:
+    """Archive a place no longer used; meetings held there keep naming it. A council room
+    with pavilions still in use is refused: archive or move them first."""
+    _require_manager(actor, venue.community_id)
+    if venue.children.filter(archived_at__isnull=True).exists():
+        raise DomainError(_("Archive its pavilions first, or give them to another room."))
+    return _archive_audited(venue, actor=actor, archived=True)

@@ -21,6 +21,14 @@ urlpatterns = [
     path("c/<int:community_pk>/shops/new/", views.shop_form, name="shop_create"),
     path("c/<int:community_pk>/shops/<int:pk>/", views.shop_form, name="shop_edit"),
     path("c/<int:community_pk>/shops/<int:pk>/archive/", views.shop_archive, name="shop_archive"),
+    path("c/<int:community_pk>/venues/", views.venue_list, name="venue_list"),
+    path("c/<int:community_pk>/venues/new/", views.venue_form, name="venue_create"),
+    path("c/<int:community_pk>/venues/<int:pk>/", views.venue_form, name="venue_edit"),
+    path(
+        "c/<int:community_pk>/venues/<int:pk>/archive/",
+        views.venue_archive,
+        name="venue_archive",
+    ),
     path("c/<int:community_pk>/agreements/new/", views.agreement_form, name="agreement_create"),
     path(
         "c/<int:community_pk>/agreements/<int:pk>/edit/",

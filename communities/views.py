@@ -34,6 +34,7 @@ from .forms import (
     ResidentForm,
     ShopForm,
     UnitForm,
+    VenueForm,
     form_error,
 )
 from .lookups import LOOKUPS
@@ -49,6 +50,7 @@ from .models import (
     Resident,
     Shop,
     Unit,
+    Venue,
 )
 from .panels import grid_panels
 
@@ -191,6 +193,9 @@ def community_detail(request, pk):
             "organization"
         ),
         "n_organizations": community.organizations.filter(archived_at__isnull=True).count(),
+        "venues": list(
+            community.venues.filter(archived_at__isnull=True).only("name", "kind").order_by("name")
+        ),
         "can_manage": access.can_manage_community(request.user, community.pk),
         "can_import": access.can_import(request.user),
     }
@@ -406,6 +411,77 @@ def shop_archive(request, community_pk, pk):
     services.shop_archive(actor=request.user, shop=shop)
     messages.success(request, _("Archived %(name)s.") % {"name": shop})
     return redirect("communities:community_detail", pk=community.pk)
+
+
+# Venues (议事场所) -------------------------------------------------------------------------
+
+
+@login_required
+def venue_list(request, community_pk):
+    """The community's places of deliberation, each council room with the pavilions and
+    corridors under it (the "1+4" arrangement), then the others."""
+    community = access.get_community_for_user(request.user, community_pk)
+    venues = list(
+        community.venues.filter(archived_at__isnull=True)
+        .select_related("compound")
+        .annotate(n_meetings=Count("meetings"))
+        .order_by("name")
+    )
+    children = {}
+    for venue in venues:
+        if venue.parent_id:
+            children.setdefault(venue.parent_id, []).append(venue)
+    known = {venue.pk for venue in venues}
+    rooms = [v for v in venues if v.kind == Venue.Kind.COUNCIL_ROOM]
+    for room in rooms:
+        room.members = children.get(room.pk, [])
+    others = [
+        v
+        for v in venues
+        if v.kind != Venue.Kind.COUNCIL_ROOM and (not v.parent_id or v.parent_id not in known)
+    ]
+    return render(
+        request,
+        "communities/venue_list.html",
+        {
+            "community": community,
+            "rooms": rooms,
+            "others": others,
+            "count": len(venues),
+            "can_manage": access.can_manage_community(request.user, community.pk),
+        },
+    )
+
+
+@login_required
+def venue_form(request, community_pk, pk=None):
+    community = _community_for_write(request, community_pk)
+    venue = get_object_or_404(Venue, pk=pk, community=community) if pk else None
+    return _place_form(
+        request,
+        community=community,
+        form_class=VenueForm,
+        instance=venue,
+        save=lambda data: services.venue_save(
+            actor=request.user, community=community, venue=venue, **data
+        ),
+        title=_("Edit meeting place") if venue else _("New meeting place"),
+        back=reverse("communities:venue_list", args=[community.pk]),
+    )
+
+
+@login_required
+@require_POST
+def venue_archive(request, community_pk, pk):
+    community = _community_for_write(request, community_pk)
+    venue = get_object_or_404(Venue, pk=pk, community=community)
+    try:
+        services.venue_archive(actor=request.user, venue=venue)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Archived %(name)s.") % {"name": venue})
+    return redirect("communities:venue_list", community_pk=community.pk)
 
 
 # Co-building agreements ------------------------------------------------------------------

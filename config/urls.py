@@ -22,6 +22,8 @@ urlpatterns = [
     path("resolutions/", include("resolutions.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("search/", include("search.urls")),
+    path("attachments/", include("core.attachment_urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

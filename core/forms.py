@@ -64,3 +64,35 @@ class AuditFilterForm(forms.Form):
         if data.get("until"):
             entries = entries.filter(created_at__date__lte=data["until"])
         return entries
+
+
+class AttachmentForm(forms.Form):
+    """A document or photo to keep on a record; the file is checked by its content in the
+    service (lib.uploads)."""
+
+    kind = forms.ChoiceField(label=_("what it is"))
+    title = forms.CharField(
+        label=_("title"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Sign-in sheet with signatures")}),
+    )
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_(
+            "PDF, a photo (JPEG, PNG, WebP) or a Word, Excel or PowerPoint file; up to 20 MB."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".pdf,image/jpeg,image/png,image/webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+            }
+        ),
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+
+
+class ArchiveAttachmentForm(forms.Form):
+    reason = forms.CharField(label=_("why it is archived"), max_length=200)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -50,6 +51,9 @@ class AuditEntry(models.Model):
         SUMMON = "summon", pgettext_lazy("audit action", "Department summoned")
         SUMMONS = "summons", pgettext_lazy("audit action", "Department reported in")
         HOTLINE_ANSWER = "hotline_answer", pgettext_lazy("audit action", "Caller answered")
+        # Documents kept on an issue, a meeting or a resolution (core.attachments).
+        ATTACH = "attach", pgettext_lazy("audit action", "Attachment added")
+        DETACH = "detach", pgettext_lazy("audit action", "Attachment archived")
         # Meetings (meetings.services, meetings.workflow.MEETING).
         AGENDA = "agenda", pgettext_lazy("audit action", "Agenda item added")
         PARTICIPANT = "participant", pgettext_lazy("audit action", "Participant added")
@@ -156,3 +160,84 @@ class AuditEntry(models.Model):
     @property
     def to_label(self):
         return self._status_label(self.to_status)
+
+
+def attachment_storage():
+    """Outside MEDIA_ROOT (settings.ATTACHMENTS_ROOT): read only through the attachment
+    views, which ask access/ first."""
+    return storages["attachments"]
+
+
+def attachment_path(instance, filename):
+    return f"{instance.content_type.model}/{instance.object_id}/{filename}"
+
+
+def thumbnail_path(instance, filename):
+    return f"{instance.content_type.model}/{instance.object_id}/thumbs/{filename}"
+
+
+class Attachment(models.Model):
+    """A document or photo kept on an issue, a meeting or a resolution: the signed sign-in
+    sheet, photos of the meeting, handouts, the scanned agreement. Checked by its content
+    when added (lib.uploads), seen by exactly those who see its record (access.attachments),
+    archived with a reason, never deleted."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN_SHEET = "sign_in_sheet", _("Signed sign-in sheet")
+        PHOTO = "photo", _("Photo")
+        HANDOUT = "handout", _("Handout")
+        AGREEMENT = "agreement", _("Signed agreement")
+        OPINION_FORMS = "opinion_forms", _("Filled-in opinion forms")
+        DOCUMENT = "document", _("Other document")
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, verbose_name=_("record type"), db_index=False
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    target = GenericForeignKey("content_type", "object_id")
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), storage=attachment_storage, upload_to=attachment_path)
+    thumbnail = models.ImageField(
+        _("thumbnail"), storage=attachment_storage, upload_to=thumbnail_path, blank=True
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    media_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    is_image = models.BooleanField(default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("archived by"),
+    )
+    archive_reason = models.CharField(_("why it was archived"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["added_at", "pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "added_at"], name="attachment_target")
+        ]
+
+    def __str__(self):
+        return self.title or self.original_name

@@ -26,7 +26,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several photos; their content is checked by issues.uploads in the view."""
+    """Several photos; their content is checked by lib.uploads in the view."""
 
     widget = MultipleFileInput(attrs={"accept": "image/*"})
 
@@ -440,3 +440,88 @@ class AssignForm(PromptedForm, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees_for(issue)
+
+
+BULK_CHOICES = [
+    ("accept", _("Accept")),
+    ("assign", _("Assign to…")),
+    ("category", _("Set the category…")),
+    ("urgency", _("Set the urgency…")),
+    ("merge", _("Merge into one…")),
+    ("send_to_deliberation", _("Send to deliberation…")),
+]
+
+
+class BulkForm(forms.Form):
+    """The work queue's bulk action: what to do, and with which issues (those ticked, or
+    every one the filters select)."""
+
+    action = forms.ChoiceField(
+        label=_("With the selected issues"),
+        choices=[("", _("Choose an action")), *BULK_CHOICES],
+        widget=QuickSelect(attrs={"class": "form-select"}),
+    )
+    all_matching = forms.BooleanField(label=_("every issue the filters select"), required=False)
+    # The queue's query string, to select "all matching" again and to go back to the list.
+    filters = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class BulkReviewForm(PromptedForm, forms.Form):
+    """What the chosen action needs, asked on the page that lists the issues it will
+    touch."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("assign to"), queryset=None, required=False, widget=QuickSelect
+    )
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    urgency = forms.ChoiceField(
+        label=_("urgency"), choices=[*BLANK_CHOICE_DASH, *Urgency.choices], required=False
+    )
+    deliberation_level = forms.ChoiceField(
+        label=_("deliberation level"),
+        choices=[*BLANK_CHOICE_DASH, *DeliberationLevel.choices],
+        required=False,
+    )
+    keep = forms.TypedChoiceField(
+        label=_("the issue that carries on"),
+        coerce=int,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("The others are merged into it; their reporters become its co-reporters."),
+    )
+    accept_kept = forms.BooleanField(
+        label=_("accept it too, if it is still waiting"), required=False, initial=True
+    )
+
+    NEEDS = {
+        "assign": (),
+        "category": ("category",),
+        "urgency": ("urgency",),
+        "send_to_deliberation": ("deliberation_level",),
+        "merge": ("keep",),
+        "accept": (),
+    }
+
+    def __init__(self, *args, action, issues, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["assignee"].queryset = assignees
+        self.fields["keep"].choices = [(i.pk, f"#{i.pk} {i.title}") for i in issues]
+        if issues:
+            self.fields["keep"].initial = issues[0].pk
+        shown = {
+            "assign": ("assignee",),
+            "merge": ("keep", "accept_kept"),
+        }.get(action, self.NEEDS.get(action, ()))
+        for name in list(self.fields):
+            if name not in shown:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        for name in self.NEEDS.get(self.action, ()):
+            if not data.get(name):
+                self.add_error(name, _("Choose one."))
+        return data

@@ -215,6 +215,9 @@ class Issue(models.Model):
         verbose_name=_("unit"),
     )
     place_text = models.CharField(_("place"), max_length=200, blank=True)
+    # The place on one line (compound, building, unit, then what was typed), written by
+    # issue_report: what people search by and what the ledger (台账) prints as 地址.
+    address = models.CharField(_("address"), max_length=300, blank=True, editable=False)
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     hotline_type = models.CharField(
@@ -397,6 +400,14 @@ class Issue(models.Model):
     def is_private(self):
         """Disputes are private: only staff, the grid's workers and the parties see them."""
         return self.kind == Kind.DISPUTE
+
+
+def address_of(*, compound=None, building=None, unit=None, place_text="") -> str:
+    """The place on one line: 明园小区9号楼2单元 东门旁."""
+    where = "".join(
+        part.name for part in (compound, building, unit) if part is not None and part.name
+    )
+    return " ".join(p for p in (where, (place_text or "").strip()) if p)[:300]
 
 
 class IssueParty(models.Model):

@@ -1,10 +1,13 @@
 """Reads of issues that feed lists, dashboards and the API: the work queue's filters and
 the figures of the dashboards, each written once."""
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Greatest, Upper
 from django.utils import timezone
 
 from lib.related import name_of
+from lib.textsearch import all_terms_q, terms_of
 
 from .models import OPEN_STATUSES, Issue, Status, overdue_q
 
@@ -17,22 +20,23 @@ _EQUAL = ("status", "kind", "urgency", "channel")
 _RELATED = ("category", "community", "grid", "compound", "assignee")
 
 
+# What words typed into the queue's or the top bar's search are looked for in (each served
+# by a trigram index on PostgreSQL: issues/migrations/0007).
+SEARCHED_FIELDS = ("title", "description", "address", "hotline_ticket")
+
+
 def issues_filter(issues, filters, *, now=None):
     """The issues of `issues` that pass the work queue's filters, read from `filters` (the
-    queue form's cleaned data or the API's parsed query): `q`, words in the title,
-    description or place, or a 12345 ticket number; `status`, `kind`, `urgency`,
+    queue form's cleaned data or the API's parsed query): `q`, words each found in the
+    title, description, address or 12345 ticket number; `status`, `kind`, `urgency`,
     `channel`; `category`, `community`, `grid`, `compound`, `assignee`, numbers (one no row
     has matches nothing); `open`, only those still being worked on; `overdue`, only those
     past their running time limit (issues.models.overdue_q) at `now`. A filter missing,
     empty or None is not applied."""
-    words = (filters.get("q") or "").strip()
-    if words:
-        issues = issues.filter(
-            Q(title__icontains=words)
-            | Q(description__icontains=words)
-            | Q(hotline_ticket__iexact=words)
-            | Q(place_text__icontains=words)
-        )
+    terms = terms_of(filters.get("q") or "")
+    if terms:
+        # Each word typed is found in one of the columns the search box searches too.
+        issues = issues.filter(all_terms_q(SEARCHED_FIELDS, terms))
     for name in _EQUAL:
         if filters.get(name):
             issues = issues.filter(**{name: filters[name]})
@@ -93,3 +97,78 @@ _NEW_ISSUE_ROWS = (
 def issue_rows_new(*, communities):
     """The communities' issues waiting to be accepted, newest first, as dashboard rows."""
     return _NEW_ISSUE_ROWS.filter(community__in=communities)
+
+
+# Duplicates at intake (12345 calls about the same ground locks arrive many times).
+
+
+def _bigrams(text):
+    text = "".join(text.upper().split())
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def _bigram_overlap(a: str, b: str) -> float:
+    """Share of the shorter text's character pairs found in the other: SQLite's stand-in
+    for pg_trgm's similarity, for Chinese text without word boundaries."""
+    ga, gb = _bigrams(a), _bigrams(b)
+    if not ga or not gb:
+        return 0.0
+    return len(ga & gb) / min(len(ga), len(gb))
+
+
+def similar_open_issues(
+    *,
+    issues,
+    community,
+    title="",
+    description="",
+    category=None,
+    compound=None,
+    exclude_pk=None,
+    limit=5,
+):
+    """Open issues of the same community (and compound and category when given) whose
+    title looks like the one being typed (or, without a title, the description's start),
+    most alike first. `issues` is what the user may see. On PostgreSQL the trigram index
+    of the titles and descriptions (the search box's) finds them: a title alike as a whole
+    (`%`, similarity ≥ 0.3), or one holding the typed words (`%>`, word similarity ≥ 0.6)."""
+    typed = (title or "").strip() or (description or "").strip()[:100]
+    if len(typed) < 2:
+        return []
+    candidates = issues.filter(community=community, status__in=OPEN_STATUSES)
+    if compound is not None:
+        candidates = candidates.filter(compound=compound)
+    if category is not None:
+        candidates = candidates.filter(category=category)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    candidates = candidates.only("pk", "title", "description", "status", "reported_at")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
+        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+
+        typed = typed.upper()
+        title, text = Upper("title"), Upper("description")
+        return list(
+            candidates.filter(
+                Q(TrigramSimilar(title, typed))
+                | Q(TrigramWordSimilar(title, typed))
+                | Q(TrigramWordSimilar(text, typed))
+            )
+            .annotate(
+                likeness=Greatest(
+                    TrigramSimilarity(title, Value(typed)),
+                    TrigramWordSimilarity(Value(typed), title),
+                    TrigramWordSimilarity(Value(typed), text),
+                )
+            )
+            .order_by("-likeness", "-reported_at")[:limit]
+        )
+    rows = list(candidates.order_by("-reported_at")[:200])
+    scored = [
+        (max(_bigram_overlap(typed, i.title), _bigram_overlap(typed, i.description)), i)
+        for i in rows
+    ]
+    scored = [pair for pair in scored if pair[0] >= 0.3]
+    scored.sort(key=lambda pair: -pair[0])
+    return [issue for _score, issue in scored[:limit]]

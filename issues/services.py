@@ -30,6 +30,7 @@ from .models import (
     LimitUnit,
     Status,
     TimeLimit,
+    address_of,
 )
 from .workflow import ISSUE
 
@@ -281,6 +282,9 @@ def issue_report(
             building=building,
             unit=unit,
             place_text=place_text,
+            address=address_of(
+                compound=compound, building=building, unit=unit, place_text=place_text
+            ),
             channel=channel,
             hotline_type=hotline_type,
             hotline_ticket=hotline_ticket.strip(),
@@ -394,7 +398,7 @@ def issue_set_version_checked(*, issue: Issue, expected_version: int) -> Issue:
 
 
 def issue_report_full(*, actor, photos=(), parties=(), **fields) -> Issue:
-    """`issue_report` plus photos (already checked by `issues.uploads.clean_photos`) and
+    """`issue_report` plus photos (already checked by `lib.uploads.clean_photos`) and
     other parties: dicts with resident / organization / name / phone / role."""
     from .models import IssueParty, IssuePhoto
 
@@ -566,51 +570,6 @@ def summons_report(*, summons, actor, arrived_at, action_taken: str):
     return locked
 
 
-def _similarity(a: str, b: str) -> float:
-    """Portable text similarity (works on SQLite and PostgreSQL): character bigram overlap,
-    which suits Chinese text without word boundaries."""
-
-    def grams(text):
-        text = "".join(text.lower().split())
-        return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
-
-    ga, gb = grams(a), grams(b)
-    if not ga or not gb:
-        return 0.0
-    return len(ga & gb) / min(len(ga), len(gb))
-
-
-def duplicate_candidates(
-    *, issues, community, category=None, compound=None, text: str, exclude_pk=None, limit=5
-):
-    """Open issues of the same community (and compound and category when given) whose text
-    looks like `text`, most similar first. `issues` is the queryset the user may see."""
-    text = (text or "").strip()
-    if len(text) < 2:
-        return []
-    candidates = issues.filter(community=community, status__in=OPEN_STATUSES_FOR_MERGE)
-    if compound is not None:
-        candidates = candidates.filter(compound=compound)
-    if category is not None:
-        candidates = candidates.filter(category=category)
-    if exclude_pk:
-        candidates = candidates.exclude(pk=exclude_pk)
-    rows = list(
-        candidates.order_by("-reported_at").only(
-            "pk", "title", "description", "status", "reported_at"
-        )[:200]
-    )
-    scored = []
-    for issue in rows:
-        score = max(
-            _similarity(text, issue.title), _similarity(text, f"{issue.title}{issue.description}")
-        )
-        if score >= 0.3:
-            scored.append((score, issue))
-    scored.sort(key=lambda pair: -pair[0])
-    return [issue for _score, issue in scored[:limit]]
-
-
 # Patrols (巡查) and household visits (入户走访).
 
 
@@ -646,7 +605,7 @@ def patrol_end(*, actor, patrol, route_notes: str | None = None):
 def finding_record(
     *, actor, patrol, text: str, compound=None, building=None, place_text="", photo=None
 ):
-    """Record what the grid worker found; `photo` is already cleaned by issues.uploads.
+    """Record what the grid worker found; `photo` is already cleaned by lib.uploads.
     Only the worker walking the patrol records on it (else DomainError)."""
     from .models import PatrolFinding
 
@@ -814,3 +773,175 @@ def issue_assign(*, issue: Issue, actor, assignee, expected_version: int | None 
                 url=reverse("issues:detail", args=[locked.pk]),
             )
     return locked
+
+
+def issue_classify(
+    *, issue: Issue, actor, category=None, urgency: str = "", expected_version=None
+) -> Issue:
+    """Set an open issue's category and/or urgency. The time limit running follows
+    (处置时限 by category and urgency): acceptance counted again from the report, handling
+    moved by the difference of the two limits from the acceptance, so that a deferral's
+    extension is kept. Those who work the issue do it; raises DomainError for anyone else
+    or for a closed issue, StaleEdit when `expected_version` no longer matches."""
+    from access.issues import can_classify_issue
+
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().select_related("category").get(pk=issue.pk)
+        if not can_classify_issue(actor, locked):
+            _deny(_("Only those who work on an open issue change its category or urgency."))
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleEdit(
+                _(
+                    "Someone else changed this issue while you were working on it. "
+                    "Check the timeline below, then try again."
+                )
+            )
+        before = audit.snapshot(locked, ["category", "urgency"])
+        old = time_limit_for(category=locked.category, urgency=locked.urgency)
+        if category is not None:
+            locked.category = category
+        if urgency:
+            locked.urgency = urgency
+        changes = audit.diff(before, locked)
+        if not changes:
+            return locked
+        new = time_limit_for(category=locked.category, urgency=locked.urgency)
+        fields = ["category", "urgency", "version", "updated_at"]
+        if new is not None:
+            if locked.status == Status.REPORTED:
+                locked.accept_deadline = _deadline(locked.reported_at, new.accept_within, new.unit)
+                fields.append("accept_deadline")
+            elif locked.accepted_at is not None:
+                start = locked.accepted_at
+                target = _deadline(start, new.handle_within, new.unit)
+                if old is not None and locked.handle_deadline is not None:
+                    target = locked.handle_deadline + (
+                        target - _deadline(start, old.handle_within, old.unit)
+                    )
+                locked.handle_deadline = target
+                fields.append("handle_deadline")
+        locked.version += 1
+        locked.save(update_fields=fields)
+        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.UPDATE, changes=changes)
+    return locked
+
+
+# Bulk actions of the work queue: each issue checked by the rule of its own move, each in
+# its own transaction, so one refusal leaves the others done.
+
+BULK_ACTIONS = ("accept", "assign", "category", "urgency", "merge", "send_to_deliberation")
+
+
+def issue_bulk(
+    *, actor, issues, action: str, versions=None, keep=None, accept_kept=True, **params
+) -> dict:
+    """Apply one action to many issues, one transaction per issue, and say what happened
+    to each: {"done": [(issue, what)], "unchanged": [(issue, why)], "refused":
+    [(issue, why)]}. `issues` are those the user may see, in the order they are listed;
+    `versions` ({pk: version}) the versions the user saw, so that an issue changed since
+    by someone else is refused, not overwritten. `params`: `assignee` (assign),
+    `category` (category), `urgency` (urgency), `deliberation_level`
+    (send_to_deliberation). For merge, `keep` is the issue the others are merged into
+    (accepted first when `accept_kept` and still reported); it is not merged itself.
+    Each move is recorded on its issue's timeline by the service that makes it."""
+    if action not in BULK_ACTIONS:
+        raise DomainError(_("Choose what to do with the selected issues."), field="action")
+    versions = versions or {}
+    note = _("Bulk action of the work queue")
+    outcome = {"done": [], "unchanged": [], "refused": []}
+
+    def attempt(issue, move):
+        try:
+            with transaction.atomic():
+                what = move(issue)
+        except DomainError as error:  # TransitionNotAllowed and StaleEdit are DomainErrors
+            outcome["refused"].append((issue, str(error.message)))
+        else:
+            key = "unchanged" if what is None else "done"
+            outcome[key].append((issue, what or _("Already so: nothing to change.")))
+
+    def current(issue):
+        """The issue's status and version now, its row locked for the move that follows."""
+        return Issue.objects.select_for_update().values_list("status", "version").get(pk=issue.pk)
+
+    def transition_to(name, **changes):
+        transition = ISSUE[name]
+
+        def move(issue):
+            status, _version = current(issue)
+            if status == transition.target and status not in transition.sources:
+                return None
+            issue_transition(
+                issue=issue,
+                action=name,
+                actor=actor,
+                note=str(note),
+                expected_version=versions.get(issue.pk),
+                **changes,
+            )
+            return str(transition.label)
+
+        return move
+
+    if action == "merge":
+        if keep is None:
+            raise DomainError(_("Choose the issue the others are merged into."), field="keep")
+        if accept_kept and keep.status == Status.REPORTED:
+            attempt(keep, transition_to("accept"))
+        kept = Issue.objects.get(pk=keep.pk)
+
+        def merge(issue):
+            issue_merge(
+                issue=issue,
+                into=kept,
+                actor=actor,
+                note=str(note),
+                expected_version=versions.get(issue.pk),
+            )
+            return _("Merged into #%(number)d") % {"number": kept.pk}
+
+        for issue in issues:
+            if issue.pk != keep.pk:
+                attempt(issue, merge)
+        return outcome
+
+    if action == "assign":
+        assignee = params.get("assignee")
+
+        def move(issue):
+            current(issue)
+            if Issue.objects.filter(pk=issue.pk, assignee=assignee).exists():
+                return None
+            issue_assign(
+                issue=issue, actor=actor, assignee=assignee, expected_version=versions.get(issue.pk)
+            )
+            return _("Assigned to %(name)s") % {"name": assignee} if assignee else _("Unassigned")
+
+    elif action in ("category", "urgency"):
+        value = params.get(action)
+        if not value:
+            raise DomainError(_("Choose the new value."), field=action)
+
+        def move(issue):
+            _status, version = current(issue)
+            changed = issue_classify(
+                issue=issue,
+                actor=actor,
+                expected_version=versions.get(issue.pk),
+                **{action: value},
+            )
+            if changed.version == version:
+                return None
+            shown = changed.category if action == "category" else changed.get_urgency_display()
+            return _("Set to %(value)s") % {"value": shown}
+
+    elif action == "send_to_deliberation":
+        level = params.get("deliberation_level")
+        if not level:
+            raise DomainError(_("Choose the level of deliberation."), field="deliberation_level")
+        move = transition_to("send_to_deliberation", deliberation_level=level)
+    else:
+        move = transition_to(action)
+    for issue in issues:
+        attempt(issue, move)
+    return outcome

@@ -6,6 +6,8 @@ app_name = "issues"
 
 urlpatterns = [
     path("", views.issue_list, name="list"),
+    path("bulk/", views.issue_bulk, name="bulk"),
+    path("bulk/done/", views.issue_bulk_done, name="bulk_done"),
     path("<int:pk>/", views.issue_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.issue_transition, name="transition"),
     path("<int:pk>/do/<slug:action>/form/", views.issue_transition_form, name="transition_form"),

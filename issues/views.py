@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from access.communities import residents_visible_to
 from access.issues import (
+    bulk_assignees_for,
+    can_act_in_bulk,
     can_answer_hotline,
     can_comment_issue,
     can_create_issue,
@@ -46,13 +48,18 @@ from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
 from core import audit
+from core.attachments import attachments_context
 from lib.errors import DomainError, StaleEdit
 from lib.pagination import CountedPaginator
 from lib.related import name_of, user_name_of
+from lib.uploads import clean_photo, clean_photos
 
 from . import services
 from .forms import (
+    BULK_CHOICES,
     AssignForm,
+    BulkForm,
+    BulkReviewForm,
     CommentForm,
     FindingForm,
     FindingToIssueForm,
@@ -75,8 +82,7 @@ from .models import (
     Visit,
 )
 from .outcomes import section_relations, sections_context
-from .selectors import issues_filter
-from .uploads import clean_photo, clean_photos
+from .selectors import issues_filter, similar_open_issues
 from .workflow import TRANSITIONS, actions_from, refusal
 
 PER_PAGE = 25
@@ -100,6 +106,7 @@ def _require_workers(user):
 # filter choices (_queue_choices), their assignee's from a subquery: the rows join nothing.
 QUEUE_ROW_FIELDS = (
     "community_id",
+    "version",
     "title",
     "kind",
     "urgency",
@@ -151,33 +158,53 @@ def _name_rows(issues, choices):
         issue.compound_name = names["compound"].get(issue.compound_id, "")
 
 
-@login_required
-def issue_list(request):
-    _require_workers(request.user)
-    visible = issues_visible_to(request.user)
-    choices = _queue_choices(request.user)
+def _queue(user, params, *, choices=None):
+    """The work queue's filter form for `params` (a query dict) and the issues it selects,
+    unordered: the page lists them, the ledger exports them, a bulk action takes them all."""
+    choices = choices or _queue_choices(user)
     form = QueueFilterForm(
-        request.GET or None,
+        params or None,
         categories=choices["category"],
         grids=choices["grid"],
         compounds=choices["compound"],
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    issues = issues_filter(visible, {**filters, "status": None})
+    return form, filters, issues_filter(issues_visible_to(user), {**filters, "status": None})
+
+
+def queue_selection(user, params):
+    """The issues the work queue shows for `params`: of a status when one is chosen, else
+    those still open unless words are looked for (then every status)."""
+    _form, filters, issues = _queue(user, params)
+    return _narrow(issues, filters)
+
+
+def _narrow(issues, filters):
+    if filters.get("status"):
+        return issues_filter(issues, {"status": filters["status"]})
+    if not filters.get("q"):
+        # Without a status or words to find, the queue is the work still to do.
+        return issues_filter(issues, {"open": True})
+    return issues
+
+
+@login_required
+def issue_list(request):
+    _require_workers(request.user)
+    choices = _queue_choices(request.user)
+    form, filters, issues = _queue(request.user, request.GET, choices=choices)
     # Counts per status, before the status filter, in one query.
     counts = dict(
         issues.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     if filters.get("status"):
-        issues = issues_filter(issues, {"status": filters["status"]})
         count = counts.get(filters["status"], 0)
     elif not filters.get("q"):
-        # Without a status or words to find, the queue is the work still to do.
-        issues = issues_filter(issues, {"open": True})
         count = sum(counts.get(status, 0) for status in OPEN_STATUSES)
     else:
         count = sum(counts.values())
+    issues = _narrow(issues, filters)
     sort = filters.get("sort") or "-reported_at"
     issues = (
         issues.only(*QUEUE_ROW_FIELDS).annotate(assignee_name=_ASSIGNEE_NAME).order_by(sort, "-pk")
@@ -193,9 +220,134 @@ def issue_list(request):
             "page_obj": page,
             "status_counts": status_counts,
             "total": sum(counts.values()),
+            "count": count,
             "can_create": can_create_issue(request.user),
+            "bulk": can_act_in_bulk(request.user),
+            "bulk_form": BulkForm() if can_act_in_bulk(request.user) else None,
         },
     )
+
+
+# Bulk actions of the work queue.
+
+# The most issues one bulk action takes: each is its own transaction, a few queries each.
+BULK_LIMIT = 200
+_BULK_SESSION_KEY = "issues_bulk_outcome"
+
+
+def _bulk_selection(request, form):
+    """The issues a bulk action takes, oldest first (the one a merge keeps by default):
+    those ticked (`issue`, with the version each row showed, `v<pk>`), or every issue the
+    queue's filters select. Only issues the user may see; None when more than
+    BULK_LIMIT."""
+    if form.cleaned_data["all_matching"]:
+        issues = queue_selection(request.user, QueryDict(form.cleaned_data["filters"]))
+        versions = {}
+    else:
+        ids = [int(pk) for pk in request.POST.getlist("issue") if pk.isdigit()][: BULK_LIMIT + 1]
+        issues = issues_visible_to(request.user).filter(pk__in=ids)
+        versions = {
+            pk: int(request.POST[f"v{pk}"])
+            for pk in ids
+            if request.POST.get(f"v{pk}", "").isdigit()
+        }
+    rows = list(
+        issues.only("title", "status", "community_id", "assignee_id", "version", "reported_at")
+        .annotate(community_name=name_of(Issue, "community"))
+        .order_by("reported_at", "pk")[: BULK_LIMIT + 1]
+    )
+    if len(rows) > BULK_LIMIT:
+        return None, versions
+    return rows, versions
+
+
+def _back_to_queue(form):
+    filters = form.data.get("filters", "") if form is not None else ""
+    return redirect(f"{reverse('issues:list')}?{filters}" if filters else "issues:list")
+
+
+@login_required
+@require_POST
+def issue_bulk(request):
+    """Step 1 lists what a bulk action will touch and asks what it needs (who to assign,
+    which category, the issue a merge keeps); step 2 (`confirm`) applies it, one issue at a
+    time, and shows what was done and what was refused."""
+    if not can_act_in_bulk(request.user):
+        raise PermissionDenied
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the selected issues."))
+        return _back_to_queue(form)
+    issues, versions = _bulk_selection(request, form)
+    if issues is None:
+        messages.error(
+            request,
+            _("At most %(limit)d issues at a time: narrow the filters, or tick the issues.")
+            % {"limit": BULK_LIMIT},
+        )
+        return _back_to_queue(form)
+    if not issues:
+        messages.error(request, _("Tick the issues to act on first, or choose every issue."))
+        return _back_to_queue(form)
+    action = form.cleaned_data["action"]
+    review = BulkReviewForm(
+        request.POST if request.POST.get("confirm") else None,
+        action=action,
+        issues=issues,
+        assignees=bulk_assignees_for(request.user),
+    )
+    if request.POST.get("confirm") and review.is_valid():
+        data = review.cleaned_data
+        keep = next((i for i in issues if i.pk == data.get("keep")), None)
+        try:
+            outcome = services.issue_bulk(
+                actor=request.user,
+                issues=issues,
+                action=action,
+                versions=versions,
+                keep=keep,
+                accept_kept=data.get("accept_kept", False),
+                assignee=data.get("assignee"),
+                category=data.get("category"),
+                urgency=data.get("urgency", ""),
+                deliberation_level=data.get("deliberation_level", ""),
+            )
+        except DomainError as error:
+            _form_error(review, error)
+        else:
+            request.session[_BULK_SESSION_KEY] = {
+                "action": str(dict(BULK_CHOICES)[action]).rstrip("…"),
+                "filters": form.cleaned_data["filters"],
+                **{
+                    key: [(i.pk, i.title, str(why)) for i, why in rows]
+                    for key, rows in outcome.items()
+                },
+            }
+            return redirect("issues:bulk_done")
+    return render(
+        request,
+        "issues/bulk_review.html",
+        {
+            "form": form,
+            "review": review,
+            "action": action,
+            "action_label": str(dict(BULK_CHOICES)[action]).rstrip("…"),
+            "issues": issues,
+            "versions": versions,
+        },
+        status=400 if review.errors else 200,
+    )
+
+
+@login_required
+def issue_bulk_done(request):
+    """What the last bulk action did to each issue, and what it refused and why."""
+    if not can_act_in_bulk(request.user):
+        raise PermissionDenied
+    outcome = request.session.get(_BULK_SESSION_KEY)
+    if outcome is None:
+        return redirect("issues:list")
+    return render(request, "issues/bulk_done.html", {"outcome": outcome})
 
 
 # Intake.
@@ -321,12 +473,13 @@ def duplicates(request):
     exclude = request.GET.get("exclude")
     found = []
     if community is not None and community.pk in get_scope(request.user).community_ids:
-        found = services.duplicate_candidates(
+        found = similar_open_issues(
             issues=issues_visible_to(request.user),
             community=community,
             compound=compound,
             category=category,
-            text=f"{request.GET.get('title', '')}{request.GET.get('description', '')}",
+            title=request.GET.get("title", "")[:200],
+            description=request.GET.get("description", "")[:500],
             exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
         )
     return render(request, "issues/_duplicates.html", {"candidates": found})
@@ -463,6 +616,7 @@ def _render_detail(request, issue, *, failed_action=None, failed_form=None, stat
         "hotline_waiting": any(t.answered_at is None for t in hotline_tickets),
         "can_answer_hotline": can_answer_hotline(user, issue),
         "hotline_answer_form": HotlineAnswerForm(),
+        **attachments_context(user, issue),
     }
     return render(request, "issues/detail.html", context, status=status)
 

@@ -361,6 +361,18 @@ def sign_in_sheet(request, pk):
 
 
 @login_required
+def opinion_form(request, pk):
+    """The printable blank opinion form (意见征求表) of the meeting, a section for each item
+    of its agenda, handed out to be filled in by hand (西湖: 依次发言、自由发言、意见征求表)."""
+    meeting = get_meeting_for_user(request.user, pk, write=True, queryset=_LIVE)
+    return render(
+        request,
+        "meetings/opinion_form.html",
+        {"meeting": meeting, "items": list(meeting.agenda_items.only("title", "order"))},
+    )
+
+
+@login_required
 def sign_in(request, token):
     """The address of the QR code: the invitee confirms, and is signed in."""
     meeting_pk = signin.meeting_pk_of(token)

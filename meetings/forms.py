@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.labels import PlaceChoiceField
 from communities.lookups import resident_field
-from communities.models import Community, Compound, Grid
+from communities.models import Community, Compound, Grid, Venue
 from issues.models import Issue
 from issues.models import Status as IssueStatus
 from lib.prompts import PromptedForm
@@ -36,7 +36,19 @@ class MeetingForm(PromptedForm, forms.Form):
     compound = PlaceChoiceField(Compound.objects.none(), label=_("compound"), required=False)
     form = forms.ChoiceField(choices=[*BLANK_CHOICE_DASH, *Form.choices], label=_("form"))
     title = forms.CharField(label=_("title"), max_length=200, widget=TITLE)
-    venue = forms.CharField(label=_("venue"), max_length=200, widget=VENUE)
+    place = PlaceChoiceField(
+        Venue.objects.none(),
+        label=_("meeting place"),
+        required=False,
+        help_text=_("One of the community's places (议事室, 议事亭 …)."),
+    )
+    venue = forms.CharField(
+        label=_("venue"),
+        max_length=200,
+        widget=VENUE,
+        required=False,
+        help_text=_("Or where it is held, in words; left empty, the place's name and address."),
+    )
     starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
     is_private = forms.BooleanField(
@@ -72,11 +84,17 @@ class MeetingForm(PromptedForm, forms.Form):
         self.fields["issues"].queryset = issues.filter(
             status__in=[IssueStatus.TO_DELIBERATE, IssueStatus.IN_DELIBERATION]
         )
+        self.fields["place"].offer(
+            Venue.objects.filter(community__in=scope.community_ids, archived_at__isnull=True),
+            scope.community_ids,
+        )
 
     def clean(self):
         data = super().clean()
         community = data.get("community")
-        for name in ("grid", "compound"):
+        if not data.get("place") and not (data.get("venue") or "").strip():
+            self.add_error("venue", _("Choose a place, or say where it is held."))
+        for name in ("grid", "compound", "place"):
             value = data.get(name)
             if value is not None and community is not None and value.community_id != community.pk:
                 self.add_error(name, _("Choose one in the meeting's community."))
@@ -277,10 +295,23 @@ class AgendaItemForm(PromptedForm, forms.Form):
 
 class MeetingEditForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200, widget=TITLE)
-    venue = forms.CharField(label=_("venue"), max_length=200, widget=VENUE)
+    place = forms.ModelChoiceField(Venue.objects.none(), label=_("meeting place"), required=False)
+    venue = forms.CharField(label=_("venue"), max_length=200, widget=VENUE, required=False)
     starts_at = forms.DateTimeField(label=_("starts at"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("ends at"), widget=DATETIME)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, community_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Venue.objects.filter(
+            community=community_id, archived_at__isnull=True
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place") and not (data.get("venue") or "").strip():
+            self.add_error("venue", _("Choose a place, or say where it is held."))
+        return data
 
 
 class ConsoleOpinionForm(OpinionForm):

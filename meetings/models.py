@@ -120,6 +120,16 @@ class Meeting(models.Model):
     form = models.CharField(_("form"), max_length=30, choices=Form.choices)
     title = models.CharField(_("title"), max_length=200)
     venue = models.CharField(_("venue"), max_length=200)
+    # The community's own place (communities.Venue) when the meeting is held at one; the
+    # text above says where it is in words, or names a place that is not one of them.
+    place = models.ForeignKey(
+        "communities.Venue",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("meeting place"),
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     convener = models.ForeignKey(

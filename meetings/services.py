@@ -93,12 +93,16 @@ def meeting_create(
     is_private=False,
     issues=(),
     continues=None,
+    place=None,
 ) -> Meeting:
-    """Convene a meeting, with the given issues on its agenda. The convener is invited."""
+    """Convene a meeting, with the given issues on its agenda. The convener is invited.
+    `place` is one of the community's venues; without `venue` text the meeting is said to
+    be held at the place's name and address."""
     if not can_convene_in(actor, community.pk, grid.pk if grid else None):
         raise DomainError(_("You may not convene meetings in this community."))
     if ends_at <= starts_at:
         raise DomainError(_("The meeting must end after it starts."), field="ends_at")
+    venue = _venue_text(community.pk, place, venue)
     with transaction.atomic():
         meeting = Meeting.objects.create(
             community=community,
@@ -106,7 +110,8 @@ def meeting_create(
             compound=compound,
             form=form,
             title=title.strip(),
-            venue=venue.strip(),
+            venue=venue,
+            place=place,
             starts_at=starts_at,
             ends_at=ends_at,
             convener=actor,
@@ -128,9 +133,27 @@ def meeting_create(
     return meeting
 
 
+def _venue_text(community_id, place, venue):
+    """Where a meeting is held, in words: what was typed, else the place's name and
+    address. Raises DomainError for a place of another community or for neither."""
+    venue = (venue or "").strip()
+    if place is not None:
+        if place.community_id != community_id:
+            raise DomainError(_("Choose a place of the meeting's community."), field="place")
+        if not venue:
+            venue = f"{place.name}（{place.address}）" if place.address else place.name
+    if not venue:
+        raise DomainError(_("Choose a place, or say where it is held."), field="venue")
+    return venue[:200]
+
+
 def meeting_update(*, actor, meeting, expected_version, **fields) -> Meeting:
     """Change the time, place or title of a planned meeting."""
     _require_manager(actor, meeting)
+    if "place" in fields or "venue" in fields:
+        fields["venue"] = _venue_text(
+            meeting.community_id, fields.get("place", meeting.place), fields.get("venue", "")
+        )
     with transaction.atomic():
         locked = _lock(meeting, expected_version)
         if locked.status != Meeting.Status.PLANNED:

@@ -58,6 +58,7 @@ urlpatterns = [
     path("<int:pk>/projector/", console_views.projector, name="projector"),
     path("<int:pk>/projector/live/", console_views.projector_live, name="projector_live"),
     path("<int:pk>/sign-in-sheet/", console_views.sign_in_sheet, name="sign_in_sheet"),
+    path("<int:pk>/opinion-form/", console_views.opinion_form, name="opinion_form"),
     path("sign-in/<str:token>/", console_views.sign_in, name="sign_in"),
     path("<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
 ]

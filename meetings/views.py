@@ -28,6 +28,7 @@ from access.meetings import (
 )
 from access.scope import get_scope
 from core import audit
+from core.attachments import attachments_context
 from lib.errors import DomainError
 from lib.pdf import pdf_response, render_pdf
 
@@ -101,6 +102,7 @@ def meeting_create(request):
                 form=data["form"],
                 title=data["title"],
                 venue=data["venue"],
+                place=data["place"],
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 is_private=data["is_private"],
@@ -203,6 +205,8 @@ def _detail_context(request, meeting, **extra):
         # A continuation carries over what is still open; with nothing open none is offered.
         "has_open_items": any(item.outcome in OPEN_OUTCOMES for item in items),
         **_sessions(request.user, meeting),
+        # The signed sign-in sheet, photos and handouts kept with the meeting.
+        **attachments_context(request.user, meeting),
     }
     context.update(extra)
     return context
@@ -211,7 +215,7 @@ def _detail_context(request, meeting, **extra):
 # The meeting as its page shows it, built once (making a queryset costs about as much as
 # running this one): with the community and grid it names, and whether it was continued
 # (a cancelled continuation may be convened again).
-_DETAIL = Meeting.objects.select_related("community", "grid").annotate(
+_DETAIL = Meeting.objects.select_related("community", "grid", "place").annotate(
     has_continuation=Exists(
         Meeting.objects.filter(continues=OuterRef("pk")).exclude(status=Meeting.Status.CANCELLED)
     )
@@ -806,11 +810,14 @@ def meeting_edit(request, pk):
     initial = {
         "title": meeting.title,
         "venue": meeting.venue,
+        "place": meeting.place_id,
         "version": meeting.version,
         "starts_at": timezone.localtime(meeting.starts_at),
         "ends_at": timezone.localtime(meeting.ends_at),
     }
-    form = forms.MeetingEditForm(request.POST or None, initial=initial)
+    form = forms.MeetingEditForm(
+        request.POST or None, initial=initial, community_id=meeting.community_id
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")

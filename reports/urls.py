@@ -9,4 +9,5 @@ urlpatterns = [
     path("streets/", views.street_dashboard, name="street_dashboard"),
     path("monthly/recompute/", views.recompute, name="recompute"),
     path("monthly/", views.monthly, name="monthly"),
+    path("ledger.xlsx", views.issue_ledger, name="issue_ledger"),
 ]

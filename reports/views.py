@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.issues import can_list_issues
 from access.reports import (
     can_recompute_report,
     can_see_reports,
@@ -37,7 +38,9 @@ from resolutions.selectors import (
 )
 
 from . import exports
+from .exports import xlsx_response
 from .forms import ReportChoiceForm
+from .ledger import ledger_xlsx
 from .metrics import SHANGHAI, add_months, month_bounds
 from .presentation import charts, rate_cards, sections
 from .services import live_report_data, report_snapshot_compute, report_url, snapshot_for
@@ -288,3 +291,21 @@ def street_dashboard(request):
         "reports/street_dashboard.html",
         {"page_obj": page, "rows": page.object_list, "totals": totals, "today": today},
     )
+
+
+@login_required
+def issue_ledger(request):
+    """The work queue's current selection (its filters, as the query string) as the
+    district's ledger (台账), .xlsx."""
+    from issues.views import queue_selection
+
+    if not can_list_issues(request.user):
+        raise PermissionDenied
+    issues = queue_selection(request.user, request.GET)
+    today = timezone.localdate()
+    content = ledger_xlsx(
+        request.user,
+        issues,
+        title=_("Ledger of issues, exported %(day)s") % {"day": f"{today:%Y-%m-%d}"},
+    )
+    return xlsx_response(content, f"issues-ledger-{today:%Y%m%d}.xlsx")

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from communities.lookups import household_field, resident_field
 from communities.models import Organization
-from issues.uploads import clean_photos
 from lib.errors import DomainError
 from lib.prompts import PromptedForm
+from lib.uploads import clean_photos
 from lib.widgets import QuickSelect
 
 from .models import ActionItem, Evaluation, Resolution, Revisit
@@ -206,7 +206,7 @@ class PhotosField(forms.ImageField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        """Checked by content like the issue photos (issues.uploads): type, size, pixel
+        """Checked by content like the issue photos (lib.uploads): type, size, pixel
         count (decompression bombs), and re-encoded without metadata."""
         files = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
         try:

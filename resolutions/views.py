@@ -56,6 +56,7 @@ from access.resolutions import (
 )
 from access.scope import get_scope
 from communities.models import Compound
+from core.attachments import attachments_context
 from issues.models import Category
 from lib.errors import DomainError
 from lib.pagination import CountedPaginator
@@ -169,6 +170,8 @@ def resolution_detail(request, pk):
             "resolution": resolution,
             "items": items,
             "confirmations": resolution.confirmations.all(),
+            # The signed agreement's scan and other documents kept with it.
+            **attachments_context(request.user, resolution),
             "objections": resolution.objections.select_related("resident", "answered_by")
             if manage
             else Objection.objects.none(),

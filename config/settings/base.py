@@ -47,6 +47,7 @@ PROJECT_APPS = [
     "meetings",
     "resolutions",
     "reports",
+    "search",
     "api",
     "demo",
 ]
@@ -149,12 +150,20 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Attachments (sign-in sheets, agreement scans …) are never served as media: a view reads
+# them after asking access/ whether the user sees the record they belong to.
+ATTACHMENTS_ROOT = Path(env("ATTACHMENTS_ROOT", default=str(VAR_DIR / "attachments")))
+ATTACHMENTS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(ATTACHMENTS_ROOT), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": ATTACHMENTS_STORAGE,
 }
 
-# Uploads: photos only, checked by content (see lib.uploads); requests stay small.
+# Uploads: photos and documents, checked by content (lib.uploads); requests stay small.
 UPLOAD_MAX_IMAGE_BYTES = env.int("UPLOAD_MAX_IMAGE_BYTES", default=8 * 1024 * 1024)
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -4,7 +4,7 @@ or unsafe value stops the process at start-up."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SECRET_KEY, env
+from .base import ATTACHMENTS_STORAGE, DATABASES, SECRET_KEY, env
 
 DEBUG = False
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-only", "test-only", "django-insecure")):
@@ -18,6 +18,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "attachments": ATTACHMENTS_STORAGE,
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

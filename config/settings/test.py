@@ -9,6 +9,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yishi")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("MEDIA_ROOT", "/tmp/yishi-test-media")
+os.environ.setdefault("ATTACHMENTS_ROOT", "/tmp/yishi-test-attachments")
 
 from .base import *  # noqa: F403
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from issues.uploads import MAX_BYTES, clean_photo
 from lib.errors import DomainError
+from lib.uploads import MAX_BYTES, clean_photo
 
 from .conftest import image_bytes
 

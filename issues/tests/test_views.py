@@ -126,13 +126,15 @@ def test_queue_rows_mark_what_is_overdue_or_urgent_and_escape_what_was_typed(
     login(client, world.staff_a)
     client.cookies["django_language"] = "en"
     body = client.get(reverse("issues:list")).content.decode()
-    late_row = body[body.index(f'<tr class="table-danger"><td>#{late.pk}</td>') :].split("</tr>")[0]
+    # Staff see a checkbox first in each row, to tick it for a bulk action.
+    late_row = body[body.index('<tr class="table-danger">') :].split("</tr>")[0]
+    assert f"<td>#{late.pk}</td>" in late_row and f'name="issue" value="{late.pk}"' in late_row
     assert "&lt;b&gt;井盖&lt;/b&gt;缺失" in late_row and "<b>" not in late_row
     assert '<span class="badge text-bg-danger">Urgent</span>' in late_row
     assert "5 hours overdue" in late_row
     assert '<span class="badge text-bg-danger">Overdue</span>' in late_row
     assert '<span class="badge status-reported text-bg-warning">Reported</span>' in late_row
-    on_time_row = body[body.index(f"<tr><td>#{on_time.pk}</td>") :].split("</tr>")[0]
+    on_time_row = body[body.index(f'value="{on_time.pk}"') :].split("</tr>")[0]
     # Its deadline is counted in working time: a day or more ahead, whatever today is.
     assert "Overdue" not in on_time_row and re.search(r"<td>\d+ days? left</td>", on_time_row)
 

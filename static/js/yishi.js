@@ -19,6 +19,19 @@
     }
   });
 
+  // "Tick every row of this page": <input type="checkbox" data-check-all="NAME"> ticks or
+  // clears the checkboxes named NAME of its form.
+  document.addEventListener("change", function (event) {
+    var all = event.target;
+    if (!all.matches("[data-check-all]") || !all.form) {
+      return;
+    }
+    var name = all.getAttribute("data-check-all");
+    all.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
   // Print buttons.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-print]");

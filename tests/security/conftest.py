@@ -1,14 +1,18 @@
 """The records the access matrix points at, built through the apps' services in community A /
 grid A1 of the `world` fixture, so that every URL with a pk has a real object behind it."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from api.models import HotlineTicket
 from communities import services as communities_services
 from communities.models import AgreementEntry
+from core.attachments import attachment_add
 from issues import services as issues_services
 from issues.models import Category, Channel, IssueParty, Kind
 from meetings import services as meetings_services
@@ -212,6 +216,17 @@ def objects(world):
     shop = communities_services.shop_save(
         actor=staff, community=world.community_a, compound=compound, name="小饭馆"
     )
+    venue = communities_services.venue_save(
+        actor=staff, community=world.community_a, name="社区议事室", kind="council_room"
+    )
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(photo, format="PNG")
+    attachment = attachment_add(
+        actor=staff,
+        target=meeting,
+        upload=SimpleUploadedFile("签到表.png", photo.getvalue()),
+        kind="sign_in_sheet",
+    )
 
     return {
         "world": world,
@@ -242,5 +257,7 @@ def objects(world):
         "unit": unit,
         "household": world.household_a1,
         "shop": shop,
+        "venue": venue,
+        "attachment": attachment,
         "participant": Participant.objects.filter(meeting=meeting).first(),
     }

@@ -54,7 +54,8 @@ class Case:
     # Builds the URL kwargs from the matrix objects (a dict of named records).
     kwargs: object = None
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    # A dict, or a function of the matrix objects returning one.
+    data: object = field(default_factory=dict)
     query: str = ""
 
 
@@ -226,6 +227,37 @@ MATRIX: dict[str, Case] = {
             street_admin="ok",
         ),
         kwargs=lambda o: {"pk": o["world"].community_a.pk},
+    ),
+    "communities:venue_list": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            street_admin="ok",
+        ),
+        kwargs=_community_a,
+    ),
+    # Meeting places are recorded by the community's staff.
+    "communities:venue_create": Case(
+        _STAFF_HERE_WRITES := expect(
+            404,
+            anonymous="login",
+            worker_here=403,
+            worker_elsewhere=403,
+            staff_here="ok",
+            street_admin=403,
+        ),
+        kwargs=_community_a,
+    ),
+    "communities:venue_edit": Case(
+        _STAFF_HERE_WRITES, kwargs=lambda o: {**_community_a(o), "pk": o["venue"].pk}
+    ),
+    "communities:venue_archive": Case(
+        {**_STAFF_HERE_WRITES, "staff_here": "redirect"},
+        kwargs=lambda o: {**_community_a(o), "pk": o["venue"].pk},
+        method="post",
     ),
     "communities:compound_create": Case(
         expect(
@@ -565,6 +597,30 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda o: {"pk": o["patrol"].pk, "finding_pk": o["finding"].pk},
         method="post",
     ),
+    # Bulk actions: staff and grid workers; an issue they may not see is not taken (the
+    # queue again, with a message), the others are refused.
+    "issues:bulk": Case(
+        expect(
+            403,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            staff_elsewhere="redirect",
+        ),
+        method="post",
+        data=lambda o: {"action": "accept", "issue": [o["issue"].pk]},
+    ),
+    "issues:bulk_done": Case(
+        expect(
+            403,
+            anonymous="login",
+            worker_here="redirect",
+            worker_elsewhere="redirect",
+            staff_here="redirect",
+            staff_elsewhere="redirect",
+        )
+    ),
     "issues:list": Case(
         expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
     ),
@@ -713,6 +769,29 @@ MATRIX: dict[str, Case] = {
         method="post",
     ),
     "meetings:sign_in_sheet": Case(_RUNNERS_OK, kwargs=lambda o: {"pk": o["meeting"].pk}),
+    "meetings:opinion_form": Case(_RUNNERS_OK, kwargs=lambda o: {"pk": o["meeting"].pk}),
+    # Attachments: added by those who run the record, read by exactly those who see it.
+    "attachments:add": Case(
+        _RUNNERS_OK, kwargs=lambda o: {"kind": "meeting", "pk": o["meeting"].pk}
+    ),
+    "attachments:file": Case(
+        expect(
+            "ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404, org_contact=404
+        ),
+        kwargs=lambda o: {"pk": o["attachment"].pk},
+    ),
+    "attachments:thumbnail": Case(
+        expect(
+            "ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404, org_contact=404
+        ),
+        kwargs=lambda o: {"pk": o["attachment"].pk},
+    ),
+    "attachments:archive": Case(
+        {**_RUNNERS_OK, "worker_here": "redirect", "staff_here": "redirect"},
+        kwargs=lambda o: {"pk": o["attachment"].pk},
+        method="post",
+        data={"reason": "重复上传"},
+    ),
     # The projector is read-only: whoever may see the meeting.
     "meetings:projector": Case(
         _SEES_MEETING := expect(
@@ -882,6 +961,9 @@ MATRIX: dict[str, Case] = {
     "reports:dashboard": Case(
         expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok")
     ),
+    "reports:issue_ledger": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
     "reports:monthly": Case(
         expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok", street_admin="ok")
     ),
@@ -942,6 +1024,7 @@ MATRIX: dict[str, Case] = {
         ),
         kwargs=lambda o: {"issue_pk": o["issue"].pk},
     ),
+    "search:results": Case(LOGGED_IN_OK, query="q=地锁"),
     "resolutions:detail": Case(
         expect("ok", anonymous="login", resident_elsewhere=404, staff_elsewhere=404),
         kwargs=lambda o: {"pk": o["resolution"].pk},

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 STEPS = [
     "demo.world",
     "demo.stories",
+    "demo.documents",
 ]
 
 
