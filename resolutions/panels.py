@@ -65,3 +65,30 @@ def issue_resolutions(request, issue, *, has_rows):
         "may_draft_for_issue": can_draft_resolution_for_issue(user, issue)
         and not any(r.status in UNAGREED for r in resolutions),
     }
+
+
+def outcomes_panel(request):
+    """A resident's outcomes (议题结果): what was agreed on the issues they reported or are
+    party to, with how far the work has come. Two queries; hidden when there is none."""
+    from access.issues import issues_visible_to
+    from access.resolutions import resolutions_visible_to
+
+    from .selectors import with_item_figures
+    from .workflow import IN_FORCE
+
+    resolutions = list(
+        resolutions_visible_to(request.user)
+        .filter(
+            status__in=IN_FORCE,
+            issue__in=issues_visible_to(request.user).values("pk"),
+        )
+        .select_related("issue")
+        .only("pk", "title", "status", "issue__title", "issue__status", "issue_id")
+        .order_by("-pk")[:SHOWN]
+    )
+    if not resolutions:
+        return None
+    with_item_figures(resolutions)
+    for resolution in resolutions:
+        resolution.link = url_by_pk("issues:detail", resolution.issue_id)
+    return {"resolutions": resolutions}

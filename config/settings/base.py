@@ -42,6 +42,7 @@ PROJECT_APPS = [
     "communities",
     "accounts",
     "core",
+    "reach",
     "notifications",
     "issues",
     "meetings",
