@@ -523,7 +523,9 @@ class OpinionWindow(models.Model):
     per = models.CharField(_("counted"), max_length=10, choices=Per.choices, default=Per.HOUSEHOLD)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("opinion window", "closed at"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -12,7 +12,7 @@ from access.scope import get_scope
 from lib.errors import DomainError
 
 from . import throttle
-from .pages import render_refusal
+from .pages import private_headers, render_refusal
 from .purposes import purpose_of
 from .services import find_link, link_revoke, link_visit, refusal_of
 
@@ -48,7 +48,8 @@ def open_link(request, token):
         return render_refusal(request, "not_yours", link)
     if request.method == "GET":
         link_visit(link=link, user=request.user)
-    return purpose_of(link.purpose).view(request, link)
+    # Whatever the page, its address is a key: not cached, indexed or sent on.
+    return private_headers(purpose_of(link.purpose).view(request, link))
 
 
 @login_required

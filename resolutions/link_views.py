@@ -6,6 +6,7 @@ closure. Each does only what its purpose says, about the link's own issue and pe
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from issues.models import Issue, Kind
 from issues.models import Status as IssueStatus
@@ -23,27 +24,27 @@ from .workflow import IN_FORCE
 # The steps of an issue as a resident reads them: (label, the statuses at or past it).
 STEPS = (
     (
-        _("Reported"),
+        pgettext_lazy("step of an issue", "Reported"),
         (IssueStatus.REPORTED,),
     ),
     (
-        _("Accepted"),
+        pgettext_lazy("step of an issue", "Accepted"),
         (IssueStatus.ACCEPTED, IssueStatus.DEFERRED),
     ),
     (
-        _("Discussed"),
+        pgettext_lazy("step of an issue", "Discussed"),
         (IssueStatus.TO_DELIBERATE, IssueStatus.IN_DELIBERATION, IssueStatus.ESCALATED),
     ),
     (
-        _("Agreed, being done"),
+        pgettext_lazy("step of an issue", "Agreed, being done"),
         (IssueStatus.RESOLVED, IssueStatus.EXECUTING),
     ),
     (
-        _("Done, to be evaluated"),
+        pgettext_lazy("step of an issue", "Done, to be evaluated"),
         (IssueStatus.AWAITING_EVALUATION,),
     ),
     (
-        _("Closed"),
+        pgettext_lazy("step of an issue", "Closed"),
         (IssueStatus.CLOSED,),
     ),
 )
