@@ -773,9 +773,10 @@ def _notify_cancelled(meeting, note):
     invited = _with_people(meeting.participants.filter(invited_at__isnull=False))
     links_revoke_for(target=meeting, purpose=NOTICE_PURPOSE, actor=None)
     for participant, recipient in with_accounts(invited):
+        if recipient is None:
+            links_revoke_for(target=participant, purpose=INVITATION_PURPOSE, actor=None)
         if recipient is None and participant.invited_via == InvitationChannel.SMS:
             person = participant.resident or participant.contact
-            links_revoke_for(target=participant, purpose=INVITATION_PURPOSE, actor=None)
             notify(
                 recipient=person,
                 kind="meeting_cancelled",
