@@ -54,7 +54,7 @@ def invitees(world, make_meeting):
 def test_inviting_reports_the_truth_by_channel(
     invitees, world, sms_outbox, django_capture_on_commit_callbacks
 ):
-    meeting, people, contact = invitees
+    meeting, _people, _contact = invitees
     with django_capture_on_commit_callbacks(execute=True):
         report = services.meeting_invite(actor=world.staff_a, meeting=meeting)
 
@@ -214,7 +214,7 @@ def test_resending_replaces_the_link(
 def test_a_cancelled_meeting_tells_the_sms_invitees_and_stops_their_links(
     invitees, world, sms_outbox, django_capture_on_commit_callbacks
 ):
-    meeting, people, _contact = invitees
+    meeting, _people, _contact = invitees
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_invite(actor=world.staff_a, meeting=meeting)
     sms_outbox.clear()
