@@ -50,7 +50,7 @@ def link_path(link: ShortLink) -> str:
 
 def link_url(link: ShortLink) -> str:
     """The absolute short address, as an SMS, a slip or a QR code carries it."""
-    return settings.SITE_URL + link_path(link)
+    return settings.SHORT_LINK_URL + link_path(link)
 
 
 def link_issue(

@@ -33,7 +33,7 @@ def test_a_link_is_short_random_and_fits_an_sms(make_link, settings):
     for link in (first, second):
         assert len(link.token) == TOKEN_LENGTH
         assert set(link.token) <= set(ALPHABET)
-        assert link_url(link) == f"{settings.SITE_URL}/s/{link.token}"
+        assert link_url(link) == f"{settings.SHORT_LINK_URL}/s/{link.token}"
     assert first.token != second.token
 
 
