@@ -193,7 +193,9 @@ class DownSMSBackend(sms.BaseSMSBackend):
         DownSMSBackend.outbox.append((phone, text))
 
 
-def test_a_failed_sms_is_retried_with_backoff_listed_and_sent_again(world, worker, settings, client):
+def test_a_failed_sms_is_retried_with_backoff_listed_and_sent_again(
+    world, worker, settings, client
+):
     from django.urls import reverse
 
     from meetings import services as meetings
@@ -204,10 +206,10 @@ def test_a_failed_sms_is_retried_with_backoff_listed_and_sent_again(world, worke
     meeting = _meeting_with_people_without_accounts(world)
     meetings.meeting_invite(actor=world.users["staff_a"], meeting=meeting)
     assert wait_for(
-        lambda: Delivery.objects.filter(
-            status=Delivery.Status.FAILED, attempts=MAX_RETRIES + 1
-        ).count()
-        == 3,
+        lambda: (
+            Delivery.objects.filter(status=Delivery.Status.FAILED, attempts=MAX_RETRIES + 1).count()
+            == 3
+        ),
         timeout=60,
     ), list(Delivery.objects.values("status", "attempts", "last_error"))
     assert DownSMSBackend.outbox == []

@@ -94,7 +94,7 @@ def test_the_reporter_evaluates_from_the_link_once(
     assert text.startswith("【议事】甲社区：您反映的问题已办完") and len(text) <= 70
     link = _link(sms_outbox)
     # The outcome page now leads to it too.
-    outcome = [t for p, t in sms_outbox if p == "13800138000"][0]
+    outcome = next(t for p, t in sms_outbox if p == "13800138000")
     assert link in client.get(re.search(r"(/s/\w+)", outcome).group(1)).content.decode()
 
     assert client.get(link).status_code == 200
