@@ -205,7 +205,11 @@ def phone_who(request):
     if phone is None:
         messages.info(request, _("Prove your mobile number first."))
         return redirect("accounts:phone_login")
-    people = list(residents_with_phone(phone).select_related("community", "household"))
+    people = list(
+        residents_with_phone(phone).select_related(
+            "community", "household__unit__building__compound"
+        )
+    )
     form = ChooseResidentForm(request.POST or None, residents=people)
     if len(people) == 1 and request.method == "POST":
         form = ChooseResidentForm({"resident": people[0].pk}, residents=people)

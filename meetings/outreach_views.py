@@ -90,7 +90,11 @@ def resend_invitation(request, pk, participant_pk):
 def _slip_people(meeting, everyone):
     """The invitees a slip is printed for: those no channel reached, or (`everyone`) every
     invitee without an account, in the participants' order."""
-    participants = list(meeting.participants.select_related("resident", "contact"))
+    participants = list(
+        meeting.participants.select_related(
+            "resident__household__unit__building__compound", "contact"
+        )
+    )
     if not everyone:
         return [p for p in participants if p.invited_via == InvitationChannel.SLIP]
     return [p for p, account in services.with_accounts(participants) if account is None]
@@ -230,7 +234,9 @@ def _window_page(request, window, *, paper_form=None, status=200):
     asked = services.residents_asked(window)
     links = list(links_of(window, purposes=[services.OPINION_REQUEST_PURPOSE]))
     opinions = list(
-        window.opinions.select_related("resident__household__unit__building", "recorded_by")
+        window.opinions.select_related(
+            "resident__household__unit__building__compound", "recorded_by"
+        )
     )
     return render(
         request,

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from access.meetings import (
     can_answer_invitation,
@@ -562,9 +562,9 @@ class AnswerVia:
 
 def answer_via_choices():
     return [
-        (AnswerVia.PHONE, _("By phone")),
-        (AnswerVia.IN_PERSON, _("In person")),
-        (AnswerVia.SLIP, _("Reply slip")),
+        (AnswerVia.PHONE, pgettext("answer to an invitation", "By phone")),
+        (AnswerVia.IN_PERSON, pgettext("answer to an invitation", "In person")),
+        (AnswerVia.SLIP, pgettext("answer to an invitation", "Reply slip")),
     ]
 
 

@@ -19,6 +19,7 @@ from access.issues import issues_visible_to
 from access.meetings import (
     agenda_item_access,
     can_convene,
+    can_list_opinion_windows,
     can_manage_meeting,
     can_request_correction,
     can_run_console,
@@ -27,6 +28,7 @@ from access.meetings import (
     meetings_visible_to,
     participant_for,
 )
+from access.reach import can_revoke_link
 from access.scope import get_scope
 from core import audit
 from lib.errors import DomainError
@@ -169,8 +171,9 @@ def _detail_context(request, meeting, **extra):
             forms.DecideForm(auto_id=f"de{item.pk}_%s") if recording else None
         )
     windows = opinion_windows_of_items(items)
+    may_see_windows = can_list_opinion_windows(request.user)
     for item in items:
-        item.windows_asked = [] if item.access.withheld else windows[item.pk]
+        item.windows_asked = _windows_shown(item, windows, may_see_windows)
         item.may_ask_opinions = (
             manage
             and not meeting.is_private
@@ -178,7 +181,7 @@ def _detail_context(request, meeting, **extra):
             and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS)
         )
     if manage:
-        _attach_invitation_state(meeting, participants)
+        _attach_invitation_state(request.user, meeting, participants)
     context = {
         "meeting": meeting,
         "items": items,
@@ -215,13 +218,17 @@ def _detail_context(request, meeting, **extra):
         else None,
         "mine": participant_for(request.user, meeting, among=participants),
         "marker": live_marker(meeting),
+        "may_see_windows": may_see_windows,
         "console": can_run_console(request.user, meeting),
         # The meeting's record of who did what, for those who run it.
         "history": list(audit.history_of(meeting)) if manage else [],
         "has_continuation": meeting.has_continuation
         if hasattr(meeting, "has_continuation")
         else meeting.continuations.exclude(status=Meeting.Status.CANCELLED).exists(),
-        "uninvited": sum(1 for p in participants if p.invited_at is None),
+        # Those the button will invite: everyone not invited yet but whoever presses it.
+        "uninvited": sum(
+            1 for p in participants if p.invited_at is None and p.user_id != request.user.pk
+        ),
         # A continuation carries over what is still open; with nothing open none is offered.
         "has_open_items": any(item.outcome in OPEN_OUTCOMES for item in items),
         **_sessions(request.user, meeting),
@@ -230,7 +237,16 @@ def _detail_context(request, meeting, **extra):
     return context
 
 
-def _attach_invitation_state(meeting, participants):
+def _windows_shown(item, windows, may_see_windows):
+    """The opinion-taking shown with an agenda item: none for a withheld item; for those
+    outside the community's work (an invited resident), only what has closed, its results
+    final."""
+    if item.access.withheld:
+        return []
+    return [w for w in windows[item.pk] if may_see_windows or w.closed]
+
+
+def _attach_invitation_state(user, meeting, participants):
     """Set on each participant how their invitation went out beyond the app (`delivery`:
     channel, status, last error) and their personal link in force (`invitation_link`):
     two queries."""
@@ -239,6 +255,9 @@ def _attach_invitation_state(meeting, participants):
     for p in participants:
         p.delivery = deliveries.get(p.pk)
         p.invitation_link = links.get(p.pk)
+        p.may_revoke_link = p.invitation_link is not None and can_revoke_link(
+            user, p.invitation_link
+        )
 
 
 def _invited_by(participants) -> list:
@@ -621,9 +640,10 @@ def _minutes_context(request, meeting):
     # first section's when it concerns the minutes as a whole.
     corrections = list(meeting.corrections.select_related("requested_by"))
     windows = opinion_windows_of_items(items)
+    may_see_windows = can_list_opinion_windows(request.user)
     for item in items:
         item.access = access[item.pk]
-        item.windows_asked = [] if item.access.withheld else windows[item.pk]
+        item.windows_asked = _windows_shown(item, windows, may_see_windows)
         # What was asked about a private matter stays with those who may read the matter.
         item.margin = (
             [] if item.access.withheld else [c for c in corrections if c.agenda_item_id == item.pk]

@@ -122,6 +122,13 @@ class ShortLink(models.Model):
         return self.resident or self.contact
 
     @property
+    def purpose_label(self):
+        from .purposes import purpose_of
+
+        purpose = purpose_of(self.purpose)
+        return purpose.label if purpose else self.purpose
+
+    @property
     def is_personal(self):
         return self.resident_id is not None or self.contact_id is not None
 

@@ -4,6 +4,7 @@ member of the supervision committee (居监会), the work waiting for their on-s
 resolutions agreed on it."""
 
 from access.issues import can_draft_resolution_for_issue
+from access.reach import can_revoke_link, can_see_links
 from access.resolutions import (
     UNAGREED,
     items_to_check,
@@ -11,6 +12,7 @@ from access.resolutions import (
     shares_to_confirm,
 )
 from lib.urls import url_by_pk
+from reach.services import links_of
 
 from .models import Resolution
 
@@ -60,10 +62,15 @@ def issue_resolutions(request, issue, *, has_rows):
             resolution.link = url_by_pk("resolutions:public_detail", resolution.pk)
         else:
             resolution.link = ""
+    # The personal links sent about the issue (its outcome, the evaluation, the revisit),
+    # for its community's staff to see and revoke: one query, only with resolutions.
+    links = list(links_of(issue)) if resolutions and can_see_links(user, issue.community_id) else []
     return {
         "resolutions": resolutions,
         "may_draft_for_issue": can_draft_resolution_for_issue(user, issue)
         and not any(r.status in UNAGREED for r in resolutions),
+        "personal_links": links,
+        "may_revoke_links": bool(links) and can_revoke_link(user, links[0]),
     }
 
 

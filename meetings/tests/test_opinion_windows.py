@@ -360,3 +360,31 @@ def test_the_window_page_offers_poster_share_text_and_counts(client, window, nei
         reverse("meetings:opinion_window_poster", args=[window.pk])
     ).content.decode()
     assert "<svg" in poster and _poster_path(window) in poster
+
+
+def test_the_window_page_reads_in_constant_queries_however_many_answered(client, world, building):
+    unit = world.household_a1.unit
+
+    def count(n):
+        window = services.opinion_window_open(
+            actor=world.staff_a,
+            issue=make_issue(world),
+            question=f"问题{n}",
+            compound=world.compound_a1,
+            closes_at=timezone.now() + timedelta(days=1),
+        )
+        for k in range(n):
+            resident = ResidentFactory(
+                household=HouseholdFactory(unit=unit, room=f"{n}-{k}"), grid=world.grid_a1
+            )
+            services.online_opinion_give(
+                window=window, resident=resident, stance="for", comment=f"意见{k}", via="phone"
+            )
+        client.force_login(world.staff_a)
+        with CaptureQueriesContext(connection) as ctx:
+            assert (
+                client.get(reverse("meetings:opinion_window", args=[window.pk])).status_code == 200
+            )
+        return len(ctx.captured_queries)
+
+    assert count(10) == count(100)

@@ -283,3 +283,26 @@ def test_notifications_to_people_are_the_same_rows_as_to_users(invitees, world):
         contact.pk,
     }
     assert all(n.community_id == world.community_a.pk for n in by_person)
+
+
+def test_the_slips_print_in_constant_queries(client, world, make_meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(n):
+        meeting = make_meeting()
+        for k in range(n):
+            services.participant_add(
+                actor=world.staff_a,
+                meeting=meeting,
+                role="resident",
+                resident=_resident(world, f"居民{n}-{k}"),
+            )
+        services.meeting_invite(actor=world.staff_a, meeting=meeting)
+        client.force_login(world.staff_a)
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(reverse("meetings:slips", args=[meeting.pk])).content.decode()
+        assert body.count('class="doc sheet-a4 slip"') == n
+        return len(ctx.captured_queries)
+
+    assert count(10) == count(100)
