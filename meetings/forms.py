@@ -12,7 +12,15 @@ from issues.models import Issue
 from issues.models import Status as IssueStatus
 from lib.prompts import PromptedForm
 
-from .models import AgendaItem, Form, Opinion, OpinionWindow, Participant, ParticipantRole
+from .models import (
+    AgendaItem,
+    Form,
+    OnlineOpinion,
+    Opinion,
+    OpinionWindow,
+    Participant,
+    ParticipantRole,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -438,11 +446,7 @@ class OpinionWindowForm(PromptedForm, forms.Form):
 class StanceForm(forms.Form):
     stance = forms.ChoiceField(
         label=_("Where do you stand?"),
-        choices=[
-            (Opinion.Stance.FOR, _("For")),
-            (Opinion.Stance.AGAINST, _("Against")),
-            (Opinion.Stance.OTHER, _("Another opinion")),
-        ],
+        choices=OnlineOpinion.Stance.choices,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
@@ -465,4 +469,5 @@ class PaperOpinionForm(StanceForm):
         super().__init__(*args, **kwargs)
         self.fields["resident"].queryset = residents
         self.fields["comment"].label = _("what they said")
+        self.fields["stance"].label = _("stance")
         self.order_fields(["resident", "stance", "comment"])

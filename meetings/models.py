@@ -584,6 +584,14 @@ class OnlineOpinion(models.Model):
     ("h12") or the person ("r34") the window counts once: its uniqueness within the window
     is what keeps it to one opinion per household or per person."""
 
+    class Stance(models.TextChoices):
+        """赞成/反对/其他意见: the values of a meeting's opinions (Opinion.Stance), read
+        as a resident answering a question does."""
+
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        OTHER = "other", _("Another opinion")
+
     class Via(models.TextChoices):
         LINK = "link", _("Personal link")
         PHONE = "phone", _("Verified phone")
@@ -608,7 +616,7 @@ class OnlineOpinion(models.Model):
         verbose_name=_("household"),
     )
     voter = models.CharField(max_length=30)
-    stance = models.CharField(_("stance"), max_length=10, choices=Opinion.Stance.choices)
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices)
     comment = models.TextField(_("comment"), blank=True)
     via = models.CharField(_("given"), max_length=10, choices=Via.choices)
     recorded_by = models.ForeignKey(

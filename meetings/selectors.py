@@ -81,14 +81,14 @@ def with_opinion_results(windows, *, comments=True):
     resident): two queries however many windows."""
     from django.utils import timezone
 
-    from .models import OnlineOpinion, Opinion
+    from .models import OnlineOpinion
 
     windows = list(windows)
     by_pk = {window.pk: window for window in windows}
     now = timezone.now()
     for window in windows:
         window.closed = window.has_closed_at(now)
-        window.counts = dict.fromkeys(Opinion.Stance.values, 0)
+        window.counts = dict.fromkeys(OnlineOpinion.Stance.values, 0)
         window.total = 0
         window.comments = []
     if not windows:
@@ -113,7 +113,7 @@ def with_opinion_results(windows, *, comments=True):
             by_pk[opinion.window_id].comments.append(opinion)
     for window in windows:
         window.stances = [
-            (value, label, window.counts[value]) for value, label in Opinion.Stance.choices
+            (value, label, window.counts[value]) for value, label in OnlineOpinion.Stance.choices
         ]
     return windows
 

@@ -1341,10 +1341,10 @@ def online_opinion_give(
     that). `via` says how they were known: their personal link, a phone number proven
     with a code, their account; or staff enter an opinion given on paper (actor is then
     the staff member). Raises DomainError."""
-    if stance not in Opinion.Stance.values:
+    if stance not in OnlineOpinion.Stance.values:
         raise DomainError(_("Choose for, against or another opinion."), field="stance")
     comment = (comment or "").strip()
-    if stance == Opinion.Stance.OTHER and not comment:
+    if stance == OnlineOpinion.Stance.OTHER and not comment:
         raise DomainError(_("Write your opinion."), field="comment")
     if via == OnlineOpinion.Via.PAPER and not can_manage_opinion_window(actor, window):
         raise DomainError(_("Only the community's staff or the grid's workers enter opinions."))

@@ -3,7 +3,7 @@
 Link pages are read by people who may never have used the product, many of them elderly:
 large type unless the visitor chose standard text, one thing to do per page, and a clear
 page for a link that cannot be used. The token is a key: pages that carry it in their
-address are not cached, not indexed and never sent on as a referrer."""
+address are not cached, not indexed and never sent to another site as a referrer."""
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,7 +17,9 @@ def large_text_for(request) -> bool:
 
 
 def private_headers(response):
-    response["Referrer-Policy"] = "no-referrer"
+    # Sent on to our own pages only (never to another site); "no-referrer" would make the
+    # browser post its forms with Origin: null, which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store, private"
     return response

@@ -54,7 +54,7 @@ def test_a_link_opens_its_page_without_a_login_and_is_counted(client, make_link)
     response = _open(client, link)
     assert response.status_code == 200
     assert response.content.decode() == "page of 王大爷"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     link.refresh_from_db()
     assert link.uses == 1
