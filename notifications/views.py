@@ -13,6 +13,7 @@ from access.notifications import (
     deliveries_visible_to,
 )
 from lib.errors import DomainError
+from lib.urls import local_next
 
 from .forms import ChannelsForm, SentFilterForm
 from .models import Notification, Preference
@@ -130,7 +131,4 @@ def retry(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The message is queued again."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "notifications:sent"
-    return redirect(target)
+    return redirect(local_next(request, "notifications:sent"))

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 from access.reach import can_revoke_link, links_visible_to
 from access.scope import get_scope
 from lib.errors import DomainError
+from lib.urls import local_next
 
 from . import throttle
 from .pages import private_headers, render_refusal
@@ -68,7 +68,4 @@ def link_revoke_view(request, pk):
             _("The link of %(person)s no longer opens anything.")
             % {"person": link.person.name if link.person else _("the public")},
         )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "home"
-    return redirect(target)
+    return redirect(local_next(request, "home"))
