@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.labels import PlaceChoiceField
 from communities.lookups import resident_field
-from communities.models import Community, Compound, Grid, Resident
+from communities.models import Community, Compound, Grid
 from issues.models import Issue
 from issues.models import Status as IssueStatus
 from lib.prompts import PromptedForm
@@ -459,15 +459,15 @@ class StanceForm(forms.Form):
 
 
 class PaperOpinionForm(StanceForm):
-    """An opinion given on paper (意见征求表) or in person, entered by staff."""
+    """An opinion given on paper (意见征求表) or in person, entered by staff: the resident
+    picked by typing, among those asked."""
 
-    resident = forms.ModelChoiceField(
-        Resident.objects.none(), label=_("resident"), empty_label=_("Choose the resident")
-    )
+    resident = resident_field(_("resident"))
 
     def __init__(self, *args, residents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resident"].queryset = residents
+        self.fields["resident"].required = True
         self.fields["comment"].label = _("what they said")
         self.fields["stance"].label = _("stance")
         self.order_fields(["resident", "stance", "comment"])

@@ -31,6 +31,7 @@ from access.meetings import (
 from access.reach import can_revoke_link
 from access.scope import get_scope
 from core import audit
+from issues.models import Kind as IssueKind
 from lib.errors import DomainError
 from lib.pdf import pdf_response, render_pdf
 from reach.services import links_in_force_for
@@ -143,7 +144,7 @@ def _sessions(user, meeting):
 
 def _detail_context(request, meeting, **extra):
     items = list(
-        meeting.agenda_items.prefetch_related(
+        meeting.agenda_items.select_related("issue").prefetch_related(
             Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
         )
     )
@@ -178,6 +179,8 @@ def _detail_context(request, meeting, **extra):
             manage
             and not meeting.is_private
             and not item.access.withheld
+            # A dispute (白茶) is never put to the building.
+            and not (item.issue_id and item.issue.kind == IssueKind.DISPUTE)
             and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS)
         )
     if manage:

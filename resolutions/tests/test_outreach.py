@@ -168,3 +168,17 @@ def test_the_reporter_answers_the_revisit_from_the_link(
     issue.refresh_from_db()
     assert issue.status != Status.CLOSED and issue.reopen_count == 1
     assert client.get(link).status_code == 410
+
+
+def test_staff_see_and_revoke_the_links_sent_about_an_issue(client, published, world):
+    link = ShortLink.objects.get(purpose="issue_outcome")
+    client.force_login(world.staff_a)
+    page = client.get(reverse("issues:detail", args=[published.issue_id])).content.decode()
+    assert "刘大爷" in page and reverse("reach:revoke", args=[link.pk]) in page
+    client.post(reverse("reach:revoke", args=[link.pk]))
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    # A grid worker sees the issue, not its links.
+    client.force_login(world.worker_a1)
+    page = client.get(reverse("issues:detail", args=[published.issue_id])).content.decode()
+    assert reverse("reach:revoke", args=[link.pk]) not in page
