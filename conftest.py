@@ -49,3 +49,23 @@ def world(db):
     from tests.world import build_small_world
 
     return build_small_world()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles(monkeypatch):
+    """Rate limits counted in the cache start from nothing in each test: the cache outlives
+    tests (and its keys are shared by every test of a run)."""
+    import uuid
+
+    from reach import throttle
+
+    monkeypatch.setattr(throttle, "PREFIX", f"reach:throttle:{uuid.uuid4().hex}:")
+
+
+@pytest.fixture
+def sms_outbox():
+    """The phone: every SMS the locmem backend "sent", emptied before the test."""
+    from notifications.sms import LocmemSMSBackend
+
+    LocmemSMSBackend.outbox.clear()
+    return LocmemSMSBackend.outbox

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from issues.models import Issue, Kind
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, OpinionWindow
 from meetings.workflow import MANAGER, TRANSITIONS
 
 from .issues import visible_issue_ids
@@ -221,3 +221,75 @@ def agenda_item_access(user, items) -> dict[int, AgendaItemAccess]:
         )
         for item in items
     }
+
+
+# ---------------------------------------------------------------- online opinion-taking
+
+
+def can_open_opinion_window(user, community_id, grid_id=None) -> bool:
+    """Asking a building for its opinion (线上征求意见): staff of the community, and the
+    workers of the grid the issue or meeting belongs to."""
+    scope = get_scope(user)
+    return scope.is_staff_of(community_id) or (
+        grid_id is not None and scope.is_worker_of_grid(grid_id)
+    )
+
+
+def _window_grid_id(window):
+    if window.agenda_item_id:
+        return window.agenda_item.meeting.grid_id
+    return window.issue.grid_id if window.issue_id else None
+
+
+def can_manage_opinion_window(user, window) -> bool:
+    """Close it, ask the area by SMS, enter opinions given on paper."""
+    return can_open_opinion_window(user, window.community_id, _window_grid_id(window))
+
+
+def can_list_opinion_windows(user) -> bool:
+    return get_scope(user).works_for_community
+
+
+def opinion_windows_visible_to(user):
+    """Staff, grid workers and street admins see the windows of their communities (the
+    opinions are the residents' answers to the community, not the public's until the
+    window closes)."""
+    scope = get_scope(user)
+    if not scope.works_for_community:
+        return OpinionWindow.objects.none()
+    return OpinionWindow.objects.filter(community__in=scope.community_ids)
+
+
+def get_opinion_window_for_user(user, pk, *, write=False) -> OpinionWindow:
+    queryset = OpinionWindow.objects.select_related(
+        "community",
+        "issue",
+        "agenda_item__meeting",
+        "compound",
+        "building__compound",
+        "unit__building__compound",
+        "created_by",
+    )
+    try:
+        window = get_visible(queryset, opinion_windows_visible_to(user), pk=pk)
+    except (OpinionWindow.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_manage_opinion_window(user, window):
+        raise PermissionDenied
+    return window
+
+
+def public_opinion_windows(*, now):
+    """Windows whose results anyone may read: closed, and about a public matter (never a
+    dispute, never an item of a private mediation)."""
+    return (
+        OpinionWindow.objects.filter(Q(closed_at__isnull=False) | Q(closes_at__lte=now))
+        .exclude(issue__kind=Kind.DISPUTE)
+        .exclude(agenda_item__meeting__is_private=True)
+        .exclude(agenda_item__meeting__archived_at__isnull=False)
+        .exclude(issue__archived_at__isnull=False)
+    )
+
+
+def is_public_opinion_window(window, *, now) -> bool:
+    return public_opinion_windows(now=now).filter(pk=window.pk).exists()

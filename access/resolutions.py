@@ -368,13 +368,33 @@ def can_evaluate(user, issue) -> bool:
     scope = get_scope(user)
     if not (scope.is_resident and scope.resident_id):
         return False
+    return _may_evaluate(scope.resident_id, scope.community_ids, issue)
+
+
+def resident_may_evaluate(resident, issue) -> bool:
+    """`can_evaluate` for a resident reached without an account (the personal link of an
+    evaluation request)."""
+    return _may_evaluate(resident.pk, {resident.community_id}, issue)
+
+
+def _may_evaluate(resident_id, community_ids, issue) -> bool:
     if issue.status != IssueStatus.AWAITING_EVALUATION:
         return False
-    if issue.reporter_resident_id == scope.resident_id:
+    if issue.reporter_resident_id == resident_id:
         return True
     if issue.kind == Kind.DISPUTE:
-        return issue.parties.filter(resident=scope.resident_id).exists()
-    return issue.community_id in scope.community_ids
+        return issue.parties.filter(resident=resident_id).exists()
+    return issue.community_id in community_ids
+
+
+def resident_may_answer_revisit(resident, issue) -> bool:
+    """The reporter (or a party) of a closed issue answers the revisit (事后回访) from the
+    personal link of the revisit SMS."""
+    if issue.status != IssueStatus.CLOSED:
+        return False
+    return issue.reporter_resident_id == resident.pk or (
+        issue.parties.filter(resident=resident.pk).exists()
+    )
 
 
 def get_resolution_for_user(user, pk, *, write=False, queryset=None) -> Resolution:

@@ -24,3 +24,15 @@ class PreferencesForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
+
+
+class ChooseResidentForm(forms.Form):
+    """A number a household shares: which of its residents signs in."""
+
+    resident = forms.TypedChoiceField(label=_("Who are you?"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].choices = [
+            (r.pk, f"{r.name}（{r.household or r.community.name}）") for r in residents
+        ]

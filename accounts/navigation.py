@@ -90,6 +90,7 @@ MENUS = [
     ("meetings:", _("Meetings"), "people"),
     ("resolutions:", _("Resolutions"), "clipboard-check"),
     ("reports:monthly", _("Reports"), "bar-chart"),
+    ("notifications:sent", _("Reports"), "bar-chart"),
     ("audit", _("Reports"), "bar-chart"),
 ]
 

@@ -12,4 +12,7 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("language/", views.set_language, name="set_language"),
     path("display/", views.display_mode, name="display_mode"),
+    # Residents sign in (and claim their account) with their phone and an SMS code.
+    path("phone/", views.phone_login, name="phone_login"),
+    path("phone/who/", views.phone_who, name="phone_who"),
 ]

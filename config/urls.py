@@ -21,6 +21,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("resolutions/", include("resolutions.urls")),
     path("notifications/", include("notifications.urls")),
+    # Personal links (/s/<token>) and their management.
+    path("", include("reach.urls")),
     path("reports/", include("reports.urls")),
     path("search/", include("search.urls")),
     path("attachments/", include("core.attachment_urls")),

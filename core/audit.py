@@ -32,7 +32,7 @@ def diff(before: dict[str, str], instance) -> dict[str, list[str]]:
     return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
 
 
-def _community_id(obj):
+def community_id_of(obj):
     """The community a record belongs to: its own, or its parent's for records such as
     action items (resolution.community) and participants (meeting.community)."""
     if getattr(obj, "community_id", None):
@@ -61,7 +61,7 @@ def entry(
     reader's language and found by the trail's filter: an unknown code raises ValueError."""
     action = AuditEntry.Action(action)
     return AuditEntry(
-        community_id=community.pk if community is not None else _community_id(obj),
+        community_id=community.pk if community is not None else community_id_of(obj),
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,

@@ -86,6 +86,14 @@ class AuditEntry(models.Model):
         FAIL_CHECK = "fail_check", pgettext_lazy("audit action", "Sent back for rework")
         EVALUATE = "evaluate", pgettext_lazy("audit action", "Evaluated")
         REVISIT = "revisit", pgettext_lazy("audit action", "Revisited")
+        # Reaching people without accounts (reach, and the apps whose links they are).
+        LINK_OPEN = "link_open", pgettext_lazy("audit action", "Personal link opened")
+        LINK_REVOKE = "link_revoke", pgettext_lazy("audit action", "Personal link revoked")
+        CLAIM_ACCOUNT = "claim_account", pgettext_lazy("audit action", "Account claimed")
+        # Online opinion-taking (meetings.services).
+        OPEN_OPINIONS = "open_opinions", pgettext_lazy("audit action", "Opinions invited")
+        GIVE_OPINION = "give_opinion", pgettext_lazy("audit action", "Opinion given")
+        CLOSE_OPINIONS = "close_opinions", pgettext_lazy("audit action", "Opinion-taking closed")
         # Monthly reports (reports.services).
         COMPUTE = "compute", pgettext_lazy("audit action", "Monthly report stored")
         RECOMPUTE = "recompute", pgettext_lazy("audit action", "Monthly report recounted")

@@ -17,6 +17,7 @@ from meetings.models import ParticipantRole as R
 from notifications.models import Notification
 from reports.services import snapshots_backfill
 
+from . import reaching
 from .clock import ago, ahead, local
 from .kit import (
     ANSWER,
@@ -745,6 +746,7 @@ def after_clock(world, clock):
     """What happens 'now': meetings next week, the monthly reports, older notices read."""
     _upcoming(world)
     _upcoming_joint_meeting(world)
+    reaching.after_clock(world)
     _snapshots(world)
     _reminders()
     Notification.objects.filter(
@@ -764,6 +766,11 @@ def _upcoming(world):
             [
                 ("contact", "property_aohai", "孙丽", R.PROPERTY),
                 ("user", "liujianhua", "", R.REPRESENTATIVE),
+                # Residents without an account: SMS with a personal link, or a slip.
+                *(
+                    ("resident", resident, "", R.RESIDENT)
+                    for resident in reaching.residents_for_the_property_meeting(world)
+                ),
             ],
         ),
         (
@@ -846,6 +853,8 @@ def _upcoming(world):
                 meetings.participant_add(
                     actor=staff, meeting=meeting, role=role, user=world.users[ref]
                 )
+            elif kind == "resident":
+                meetings.participant_add(actor=staff, meeting=meeting, role=role, resident=ref)
             else:
                 meetings.participant_add(
                     actor=staff, meeting=meeting, role=role, contact=world.contact(ref, name)

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 # The apps whose rows the stories write through services.
-APPS = ("issues", "meetings", "resolutions", "notifications", "core")
+APPS = ("issues", "meetings", "resolutions", "notifications", "reach", "core")
 SKIP = {("reports", "reportsnapshot")}
 
 

@@ -283,7 +283,16 @@ def adopt(
         resolution = resolutions.resolution_transition(
             actor=actor, resolution=resolution, action="publish"
         )
+        tell_the_reporter(resolution)
     return resolution
+
+
+def tell_the_reporter(resolution):
+    """What the publication's task does once the demo is committed, done now so that its
+    messages are dated with the publication (the task then finds them sent)."""
+    from resolutions.outreach import outcome_send
+
+    outcome_send(resolution=resolution)
 
 
 def finish_item(clock, when, item, *, reporter, checker, text, check_text="", photos=()):

@@ -15,6 +15,7 @@ from notifications.models import Delivery
 from resolutions import services as resolutions
 from resolutions.models import ActionItem, Evaluation, Revisit
 
+from . import reaching
 from .clock import Clock, ago
 from .kit import (
     AGAINST,
@@ -35,6 +36,7 @@ from .kit import (
     finish_item,
     head,
     hold_meeting,
+    tell_the_reporter,
     transition,
     whistle,
     worker,
@@ -533,6 +535,10 @@ def story_3(world, clock):
         "send_to_deliberation",
         staff,
         deliberation_level="community",
+    )
+    # Before the council, the households of 永和家园 are asked online (线上征求意见).
+    reaching.speed_bump_opinions(
+        world, clock, issue=issue, staff=staff, opens=when + timedelta(days=4)
     )
     meeting_day = ago(16, 15)
     reps = [
@@ -1072,7 +1078,10 @@ def story_6(world, clock):
     resolution = resolutions.resolution_transition(
         actor=staff, resolution=resolution, action="adopt"
     )
-    resolutions.resolution_transition(actor=staff, resolution=resolution, action="publish")
+    resolution = resolutions.resolution_transition(
+        actor=staff, resolution=resolution, action="publish"
+    )
+    tell_the_reporter(resolution)
     finish_item(
         clock,
         second_day + timedelta(days=2, hours=3),
@@ -1448,7 +1457,10 @@ def story_9(world, clock):
     resolution = resolutions.resolution_transition(
         actor=staff, resolution=resolution, action="adopt"
     )
-    resolutions.resolution_transition(actor=staff, resolution=resolution, action="publish")
+    resolution = resolutions.resolution_transition(
+        actor=staff, resolution=resolution, action="publish"
+    )
+    tell_the_reporter(resolution)
     shunda = world.users["shunda"]
     for days, percent, text in (
         (8, 30, "材料已进场，四户费用已收齐。"),

@@ -12,7 +12,15 @@ from issues.models import Issue
 from issues.models import Status as IssueStatus
 from lib.prompts import PromptedForm
 
-from .models import AgendaItem, Form, Opinion, Participant, ParticipantRole
+from .models import (
+    AgendaItem,
+    Form,
+    OnlineOpinion,
+    Opinion,
+    OpinionWindow,
+    Participant,
+    ParticipantRole,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -343,3 +351,154 @@ class FloorForm(forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = meeting.participants.all()
+
+
+class RecordAnswerForm(forms.Form):
+    """Staff record an answer given on the phone, in person or on a reply slip."""
+
+    response = forms.ChoiceField(
+        choices=[
+            (Participant.Response.YES, _("Coming")),
+            (Participant.Response.NO, _("Not coming")),
+        ],
+        label=_("reply"),
+    )
+    via = forms.ChoiceField(choices=(), label=_("given"))
+    reason = forms.CharField(label=_("reason (if not)"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .services import answer_via_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["via"].choices = answer_via_choices()
+
+
+# ---------------------------------------------------------------- online opinion-taking
+
+
+def area_choices(community_id):
+    """Compounds, then each compound's buildings and units, as one grouped list:
+    "c12" the whole compound, "b34" a building, "u56" a unit. Three queries."""
+    from communities.models import Building, Unit
+
+    compounds = list(
+        Compound.objects.filter(community=community_id, archived_at__isnull=True).order_by("name")
+    )
+    buildings = {}
+    for building in Building.objects.filter(compound__in=compounds).order_by("name"):
+        buildings.setdefault(building.compound_id, []).append(building)
+    units = {}
+    for unit in Unit.objects.filter(building__compound__in=compounds).order_by("name"):
+        units.setdefault(unit.building_id, []).append(unit)
+    groups = []
+    for compound in compounds:
+        options = [
+            (
+                f"c{compound.pk}",
+                _("%(compound)s (the whole compound)") % {"compound": compound.name},
+            )
+        ]
+        for building in buildings.get(compound.pk, []):
+            options.append((f"b{building.pk}", f"{compound.name}{building.name}"))
+            options.extend(
+                (f"u{unit.pk}", f"{compound.name}{building.name}{unit.name}")
+                for unit in units.get(building.pk, [])
+            )
+        groups.append((compound.name, options))
+    return groups
+
+
+def area_value(*, compound=None, building=None, unit=None) -> str:
+    if unit is not None:
+        return f"u{unit.pk}"
+    if building is not None:
+        return f"b{building.pk}"
+    return f"c{compound.pk}" if compound is not None else ""
+
+
+def week_from_now():
+    """A window's default closing time: a week from today, 20:00 (after work)."""
+    day = timezone.localdate() + timedelta(days=7)
+    return timezone.make_aware(datetime.combine(day, time(20, 0)))
+
+
+class OpinionWindowForm(PromptedForm, forms.Form):
+    area = forms.ChoiceField(
+        label=_("Who is asked"),
+        help_text=_("The residents of this compound, building or unit."),
+    )
+    question = forms.CharField(
+        label=_("What residents are asked"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. Install charging piles on the east side of building 3?")}
+        ),
+    )
+    details = forms.CharField(
+        label=_("details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What residents should know before they answer: the plan, the cost."),
+    )
+    per = forms.ChoiceField(
+        label=_("counted"),
+        choices=OpinionWindow.Per.choices,
+        widget=forms.RadioSelect,
+        initial=OpinionWindow.Per.HOUSEHOLD,
+    )
+    closes_at = forms.DateTimeField(
+        label=_("closes at"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+
+    def __init__(self, *args, community_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("Choose who is asked")), *area_choices(community_id)]
+        if not self.is_bound and "closes_at" not in self.initial:
+            self.initial["closes_at"] = week_from_now()
+
+    def clean_area(self):
+        from communities.models import Building, Unit
+
+        value = self.cleaned_data["area"]
+        kind, pk = value[:1], value[1:]
+        model = {"c": Compound, "b": Building, "u": Unit}.get(kind)
+        if model is None or not pk.isdigit():
+            raise forms.ValidationError(_("Choose who is asked."))
+        place = model.objects.filter(pk=pk).first()
+        if place is None:
+            raise forms.ValidationError(_("Choose who is asked."))
+        if kind == "u":
+            return {"compound": place.building.compound, "building": place.building, "unit": place}
+        if kind == "b":
+            return {"compound": place.compound, "building": place, "unit": None}
+        return {"compound": place, "building": None, "unit": None}
+
+
+class StanceForm(forms.Form):
+    stance = forms.ChoiceField(
+        label=_("Where do you stand?"),
+        choices=OnlineOpinion.Stance.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Your words (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why, or what you would do instead. Required for another opinion."),
+    )
+
+
+class PaperOpinionForm(StanceForm):
+    """An opinion given on paper (意见征求表) or in person, entered by staff: the resident
+    picked by typing, among those asked."""
+
+    resident = resident_field(_("resident"))
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = residents
+        self.fields["resident"].required = True
+        self.fields["comment"].label = _("what they said")
+        self.fields["stance"].label = _("stance")
+        self.order_fields(["resident", "stance", "comment"])

@@ -280,6 +280,13 @@ AGREED_OUTCOMES = (AgendaItem.Outcome.CONSENSUS, AgendaItem.Outcome.VOTE)
 OPEN_OUTCOMES = (AgendaItem.Outcome.PENDING, AgendaItem.Outcome.NO_AGREEMENT)
 
 
+class InvitationChannel(models.TextChoices):
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    SLIP = "slip", _("Printed slip")
+
+
 class Participant(models.Model):
     """Someone invited to a meeting, in a role: a user (staff, grid worker, an
     organization's contact with an account), a resident, or an organization contact."""
@@ -326,6 +333,11 @@ class Participant(models.Model):
     name = models.CharField(_("full name"), max_length=100)
     organization_name = models.CharField(_("organization"), max_length=150, blank=True)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    # How the invitation reached them: through their account (the bell, and email or SMS
+    # as they chose), by SMS with a personal link, or on a printed slip (通知单).
+    invited_via = models.CharField(
+        _("invited by"), max_length=10, choices=InvitationChannel.choices, blank=True
+    )
     response = models.CharField(
         _("reply"), max_length=10, choices=Response.choices, default=Response.PENDING
     )
@@ -457,3 +469,183 @@ class MinutesCorrection(models.Model):
 
     def __str__(self):
         return self.text[:50]
+
+
+class OpinionWindow(models.Model):
+    """Online opinion-taking (线上征求意见) before or after a meeting: residents of a
+    compound, a building or a unit say where they stand on an issue or an agenda item,
+    from a poster's QR code or a link shared in the WeChat group (居民说事), after proving
+    their phone number, or from their personal link. One opinion per household or per
+    person, as staff chose. The counts by stance and the comments go into the meeting's
+    record and minutes, and on the public board once the window has closed."""
+
+    class Per(models.TextChoices):
+        HOUSEHOLD = "household", _("One opinion per household")
+        PERSON = "person", _("One opinion per person")
+
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.PROTECT,
+        related_name="opinion_windows",
+        verbose_name=_("community"),
+        db_index=False,
+    )
+    issue = models.ForeignKey(
+        "issues.Issue",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinion_windows",
+        verbose_name=_("issue"),
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinion_windows",
+        verbose_name=_("agenda item"),
+    )
+    compound = models.ForeignKey(
+        "communities.Compound",
+        on_delete=models.PROTECT,
+        related_name="opinion_windows",
+        verbose_name=_("compound"),
+    )
+    building = models.ForeignKey(
+        "communities.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinion_windows",
+        verbose_name=_("building"),
+    )
+    unit = models.ForeignKey(
+        "communities.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinion_windows",
+        verbose_name=_("unit"),
+    )
+    question = models.CharField(_("what residents are asked"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    per = models.CharField(_("counted"), max_length=10, choices=Per.choices, default=Per.HOUSEHOLD)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    closed_at = models.DateTimeField(
+        pgettext_lazy("opinion window", "closed at"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opinion window")
+        verbose_name_plural = _("opinion windows")
+        ordering = ["-opens_at", "-pk"]
+        indexes = [
+            models.Index(fields=["community", "-opens_at"], name="opinionwindow_community"),
+            models.Index(fields=["closes_at"], name="opinionwindow_closes"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issue__isnull=False) | Q(agenda_item__isnull=False),
+                name="opinionwindow_about_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="opinionwindow_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return url_by_pk("meetings:opinion_window", self.pk)
+
+    @property
+    def area(self):
+        """The unit, building or compound asked."""
+        return self.unit or self.building or self.compound
+
+    @property
+    def area_name(self) -> str:
+        if self.unit_id:
+            return f"{self.unit.building.compound.name}{self.unit.building.name}{self.unit.name}"
+        if self.building_id:
+            return f"{self.building.compound.name}{self.building.name}"
+        return self.compound.name
+
+    def is_open_at(self, now) -> bool:
+        return self.closed_at is None and self.opens_at <= now < self.closes_at
+
+    def has_closed_at(self, now) -> bool:
+        return self.closed_at is not None or self.closes_at <= now
+
+
+class OnlineOpinion(models.Model):
+    """One resident's stance and comment in an opinion window. `voter` is the household
+    ("h12") or the person ("r34") the window counts once: its uniqueness within the window
+    is what keeps it to one opinion per household or per person."""
+
+    class Stance(models.TextChoices):
+        """赞成/反对/其他意见: the values of a meeting's opinions (Opinion.Stance), read
+        as a resident answering a question does."""
+
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        OTHER = "other", _("Another opinion")
+
+    class Via(models.TextChoices):
+        LINK = "link", _("Personal link")
+        PHONE = "phone", _("Verified phone")
+        ACCOUNT = "account", _("Signed in")
+        PAPER = "paper", _("On paper, entered by staff")
+
+    window = models.ForeignKey(
+        OpinionWindow, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("window")
+    )
+    resident = models.ForeignKey(
+        "communities.Resident",
+        on_delete=models.PROTECT,
+        related_name="online_opinions",
+        verbose_name=_("resident"),
+    )
+    household = models.ForeignKey(
+        "communities.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    voter = models.CharField(max_length=30)
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    via = models.CharField(_("given"), max_length=10, choices=Via.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("online opinion")
+        verbose_name_plural = _("online opinions")
+        ordering = ["window", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "voter"], name="onlineopinion_once_per_voter")
+        ]
+
+    def __str__(self):
+        return f"{self.get_stance_display()}: {self.comment[:40]}"

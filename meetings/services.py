@@ -1,28 +1,35 @@
 """Every write to meetings: convening, invitations, the live record, outcomes, minutes."""
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, Max, Sum
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from access.meetings import (
     can_answer_invitation,
     can_convene_in,
     can_manage_meeting,
+    can_manage_opinion_window,
+    can_open_opinion_window,
     can_sign_in_self,
     participant_for,
 )
+from communities.models import Resident
 from core import audit
+from issues.models import Kind as IssueKind
 from issues.models import Status as IssueStatus
 from issues.services import issue_transition
 from lib.errors import DomainError, StaleEdit
-from notifications.services import notify
+from notifications.services import notify, sms_reachable
+from reach.services import link_act, link_issue, link_path, link_url, links_revoke_for
 
 from .models import (
     NOT_OFFICIAL_ROLES,
@@ -31,15 +38,22 @@ from .models import (
     RESIDENT_SIDE_ROLES,
     AgendaItem,
     FormRule,
+    InvitationChannel,
     Meeting,
     MinutesCorrection,
+    OnlineOpinion,
     Opinion,
+    OpinionWindow,
     Participant,
     ParticipantRole,
 )
+from .texts import cancelled_sms, changed_sms, invitation_sms, opinion_sms
 from .workflow import MEETING, MINUTES_DRAFT, RECORDING
 
 INVITATION_KIND = "meeting_invitation"
+# The purposes of the meetings app's short links (reach.purposes, registered in apps.py).
+INVITATION_PURPOSE = "meeting_invitation"
+NOTICE_PURPOSE = "meeting_notice"
 
 
 def _lock(meeting, expected_version=None) -> Meeting:
@@ -179,7 +193,7 @@ def _notify_changed(meeting, *, actor):
     invited = meeting.participants.filter(invited_at__isnull=False).exclude(
         response=Participant.Response.NO
     )
-    for participant, recipient in _with_accounts(invited.select_related("user")):
+    for participant, recipient in with_accounts(_with_people(invited)):
         if recipient is not None and recipient.pk != actor.pk:
             _ask_invitee(
                 meeting,
@@ -190,20 +204,37 @@ def _notify_changed(meeting, *, actor):
                 step=f"p{participant.pk}-v{meeting.version}",
                 ics=ics,
             )
+        elif recipient is None and participant.invited_via == InvitationChannel.SMS:
+            person = participant.resident or participant.contact
+            link = _invitation_link(meeting, participant, person, actor=actor)
+            notify(
+                recipient=person,
+                kind="meeting_changed",
+                title=_("Changed: %(title)s") % {"title": meeting.title},
+                body=_("Now %(when)s at %(venue)s.") % _when_and_venue(meeting),
+                target=meeting,
+                step=f"p{participant.pk}-v{meeting.version}",
+                url=link_path(link),
+                sms_text=changed_sms(meeting, link_url(link)),
+                community=meeting.community,
+            )
+
+
+def _when_and_venue(meeting) -> dict:
+    return {
+        "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "venue": meeting.venue,
+    }
 
 
 def _ask_invitee(meeting, recipient, *, kind, title, body, step, ics):
     """A message about the meeting's time and place that asks for an answer, with its .ics;
     `title` and `body` take the meeting's title, and its time (when) and venue."""
-    notify(
+    return notify(
         recipient=recipient,
         kind=kind,
         title=title % {"title": meeting.title},
-        body=body
-        % {
-            "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
-            "venue": meeting.venue,
-        },
+        body=body % _when_and_venue(meeting),
         target=meeting,
         step=step,
         url=reverse("meetings:respond", args=[meeting.pk]),
@@ -288,11 +319,11 @@ def participant_add(
 def _user_of(participant):
     """The active account that reaches a participant: their own, or that of the resident
     or organization contact they are (None if they have none)."""
-    return _with_accounts([participant])[0][1]
+    return with_accounts([participant])[0][1]
 
 
-def _with_accounts(participants):
-    """Each participant with the account `_user_of` names, in one query for the residents'
+def with_accounts(participants):
+    """Each participant with the account `_user_of` names (None: reached without one), in one query for the residents'
     and one for the contacts' accounts however many participants there are."""
     from accounts.models import User
 
@@ -361,61 +392,244 @@ def meeting_ics(meeting, *, uid_suffix="") -> str:
     return calendar.to_ical().decode()
 
 
-def meeting_invite(*, actor, meeting) -> int:
-    """Send the invitation (with an .ics) to every participant with an account who has not
-    had it. Returns how many were sent."""
+@dataclass
+class InvitationReport:
+    """What pressing 发出邀请 did, by channel: each invitee counted once, by the channel
+    that reached them beyond the app (SMS, then email), or in the app only; and those no
+    channel reaches, for whom a slip (通知单) is to be printed."""
+
+    sms: int = 0
+    email: int = 0
+    in_app: int = 0
+    to_print: list = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return self.sms + self.email + self.in_app
+
+    def add(self, channel, participant) -> None:
+        if channel == InvitationChannel.SLIP:
+            self.to_print.append(participant)
+        else:
+            field_name = {
+                InvitationChannel.SMS: "sms",
+                InvitationChannel.EMAIL: "email",
+                InvitationChannel.IN_APP: "in_app",
+            }[channel]
+            setattr(self, field_name, getattr(self, field_name) + 1)
+
+    def summary(self) -> str:
+        """已发出 12 份邀请：短信 7、邮件 2、仅站内 3；另有 2 人无手机号，请打印通知单。"""
+        text = ngettext("%(count)d invitation sent", "%(count)d invitations sent", self.sent) % {
+            "count": self.sent
+        }
+        parts = [
+            label % {"count": count}
+            for label, count in (
+                (_("SMS %(count)d"), self.sms),
+                (_("email %(count)d"), self.email),
+                (_("in the app only %(count)d"), self.in_app),
+            )
+            if count
+        ]
+        if parts:
+            text += _(": ") + _(", ").join(parts)
+        if self.to_print:
+            text += _("; ") + ngettext(
+                "%(count)d more person has no mobile number: print their slip",
+                "%(count)d more people have no mobile number: print their slips",
+                len(self.to_print),
+            ) % {"count": len(self.to_print)}
+        return text + _(".")
+
+
+def _with_people(participants):
+    """Participants read with what reaching them needs: account, resident, contact."""
+    return participants.select_related(
+        "user", "resident__community", "contact__organization", "meeting__community"
+    )
+
+
+def _invitation_link(meeting, participant, person, *, actor=None):
+    """The personal link (/s/…) with which a resident or contact without an account answers
+    the invitation: valid until the meeting ends."""
+    return link_issue(
+        purpose=INVITATION_PURPOSE,
+        target=participant,
+        person=person,
+        community=meeting.community,
+        expires_at=meeting.ends_at,
+        actor=actor,
+    )
+
+
+def notice_link(meeting, *, actor=None):
+    """The public link of the meeting's notice on the building's board (its QR code)."""
+    return link_issue(
+        purpose=NOTICE_PURPOSE,
+        target=meeting,
+        community=meeting.community,
+        expires_at=meeting.ends_at + timedelta(days=1),
+        actor=actor,
+    )
+
+
+def _invite(meeting, participant, recipient, *, ics, actor) -> str:
+    """Send one invitation and say which channel took it (InvitationChannel)."""
+    if recipient is not None:
+        notification = _ask_invitee(
+            meeting,
+            recipient,
+            kind=INVITATION_KIND,
+            title=_("Invitation: %(title)s"),
+            body=_("%(when)s at %(venue)s. Please tell us whether you will come."),
+            step=f"p{participant.pk}",
+            ics=ics,
+        )
+        channels = getattr(notification, "channels", [])
+        if "sms" in channels:
+            return InvitationChannel.SMS
+        if "email" in channels:
+            return InvitationChannel.EMAIL
+        return InvitationChannel.IN_APP
+    person = participant.resident or participant.contact
+    if person is None:
+        return InvitationChannel.SLIP
+    # The slip of someone without a mobile number carries the same link, as a QR code.
+    link = _invitation_link(meeting, participant, person, actor=actor)
+    if not sms_reachable(person):
+        return InvitationChannel.SLIP
+    notify(
+        recipient=person,
+        kind=INVITATION_KIND,
+        title=_("Invitation: %(title)s") % {"title": meeting.title},
+        body=_("%(when)s at %(venue)s. Please tell us whether you will come.")
+        % _when_and_venue(meeting),
+        target=meeting,
+        step=f"p{participant.pk}-l{link.pk}",
+        url=link_path(link),
+        sms_text=invitation_sms(meeting, link_url(link)),
+        community=meeting.community,
+    )
+    return InvitationChannel.SMS
+
+
+def meeting_invite(*, actor, meeting) -> InvitationReport:
+    """Invite every participant who has not been invited yet, each by what reaches them:
+    users through their account (the bell, with an .ics by email, or SMS, as they chose);
+    residents and organization contacts without an account by SMS with a personal link to
+    answer; those with neither are counted for a printed slip (通知单) with the link as a
+    QR code. Returns what went out by channel; sending is keyed per invitee, so pressing
+    twice or a retried task sends nothing twice."""
     _require_manager(actor, meeting)
     if meeting.status != Meeting.Status.PLANNED:
         raise DomainError(_("Invitations go out before the meeting starts."))
     ics = meeting_ics(meeting)
-    sent = 0
+    report = InvitationReport()
     now = timezone.now()
     with transaction.atomic():
-        for participant, recipient in _with_accounts(
-            meeting.participants.filter(invited_at__isnull=True).select_related("user")
-        ):
-            if recipient is not None and recipient.pk != actor.pk:
-                _ask_invitee(
-                    meeting,
-                    recipient,
-                    kind=INVITATION_KIND,
-                    title=_("Invitation: %(title)s"),
-                    body=_("%(when)s at %(venue)s. Please tell us whether you will come."),
-                    step=f"p{participant.pk}",
-                    ics=ics,
-                )
-                sent += 1
+        pending = _with_people(meeting.participants.filter(invited_at__isnull=True))
+        for participant, recipient in with_accounts(pending):
             participant.invited_at = now
-            participant.save(update_fields=["invited_at"])
+            if recipient is None or recipient.pk != actor.pk:
+                participant.invited_via = _invite(
+                    meeting, participant, recipient, ics=ics, actor=actor
+                )
+                report.add(participant.invited_via, participant)
+            participant.save(update_fields=["invited_at", "invited_via"])
+        if not meeting.is_private:
+            notice_link(meeting, actor=actor)
+        audit.record(actor=actor, obj=meeting, action="invite", note=report.summary())
+    return report
+
+
+def invitation_resend(*, actor, participant) -> Participant:
+    """Send a resident or contact without an account a new invitation SMS with a new link
+    (the SMS was lost, or the number on record was corrected); the old link stops
+    working."""
+    meeting = participant.meeting
+    _require_manager(actor, meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise DomainError(_("Invitations go out before the meeting starts."))
+    participant = _with_people(Participant.objects.filter(pk=participant.pk)).get()
+    person = participant.resident or participant.contact
+    if person is None or _user_of(participant) is not None:
+        raise DomainError(_("Only people without an account are invited by SMS."))
+    if not sms_reachable(person):
+        raise DomainError(
+            _("%(name)s has no mobile number on record: print the slip.") % {"name": person.name}
+        )
+    with transaction.atomic():
+        links_revoke_for(target=participant, purpose=INVITATION_PURPOSE, actor=actor)
+        participant.invited_at = participant.invited_at or timezone.now()
+        participant.invited_via = _invite(meeting, participant, None, ics="", actor=actor)
+        participant.save(update_fields=["invited_at", "invited_via"])
         audit.record(
             actor=actor,
             obj=meeting,
             action="invite",
-            note=ngettext("%(count)s person invited", "%(count)s people invited", sent)
-            % {"count": sent},
+            note=_("Invitation sent again to %(name)s by SMS") % {"name": participant.name},
         )
-    return sent
+    return participant
 
 
-def participant_respond(*, actor, participant, response, reason="") -> Participant:
+class AnswerVia:
+    """How an answer to an invitation came in."""
+
+    ACCOUNT = ""
+    LINK = "link"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    SLIP = "slip"
+
+
+def answer_via_choices():
+    return [
+        (AnswerVia.PHONE, pgettext("answer to an invitation", "By phone")),
+        (AnswerVia.IN_PERSON, pgettext("answer to an invitation", "In person")),
+        (AnswerVia.SLIP, pgettext("answer to an invitation", "Reply slip")),
+    ]
+
+
+def participant_respond(
+    *, actor, participant, response, reason="", via=AnswerVia.ACCOUNT, link=None
+) -> Participant:
+    """An invitee answers (yes or no, with a reason for no): themselves, signed in or from
+    the personal link their SMS or slip carried (`link`, whose holder needs no account),
+    or staff record the answer given on the phone, in person or on a reply slip (`via`)."""
     if response not in (Participant.Response.YES, Participant.Response.NO):
         raise DomainError(_("Answer yes or no."), field="response")
     if participant.meeting.status != Meeting.Status.PLANNED:
         raise DomainError(_("The meeting has already started or is over."))
-    if not can_answer_invitation(actor, participant):
+    if link is not None:
+        if link.purpose != INVITATION_PURPOSE or link.object_id != participant.pk:
+            raise DomainError(_("This link is for another invitation."))
+        via = AnswerVia.LINK
+    elif not can_answer_invitation(actor, participant):
         raise DomainError(_("You may not do this."))
+    elif via and not can_manage_meeting(actor, participant.meeting):
+        raise DomainError(_("Only those who run the meeting record answers given to them."))
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         locked.response = response
         locked.responded_at = timezone.now()
         locked.absence_reason = reason.strip()[:200] if response == Participant.Response.NO else ""
         locked.save(update_fields=["response", "responded_at", "absence_reason"])
+        if link is not None:
+            link_act(link=link)
+        how = dict(answer_via_choices()).get(via) or (
+            _("with the personal link") if via == AnswerVia.LINK else ""
+        )
+        note = _("%(name)s: %(value)s") % {
+            "name": locked.name,
+            "value": locked.get_response_display(),
+        }
         audit.record(
             actor=actor,
             obj=locked.meeting,
             action="respond",
-            note=_("%(name)s: %(value)s")
-            % {"name": locked.name, "value": locked.get_response_display()},
+            note=f"{note}（{how}）" if how else note,
+            data={"via": via} if via else None,
         )
     return locked
 
@@ -579,8 +793,23 @@ def _cancelled(meeting, move) -> None:
 
 def _notify_cancelled(meeting, note):
     ics = meeting_ics(meeting)
-    invited = meeting.participants.filter(invited_at__isnull=False).select_related("user")
-    for participant, recipient in _with_accounts(invited):
+    invited = _with_people(meeting.participants.filter(invited_at__isnull=False))
+    links_revoke_for(target=meeting, purpose=NOTICE_PURPOSE, actor=None)
+    for participant, recipient in with_accounts(invited):
+        if recipient is None:
+            links_revoke_for(target=participant, purpose=INVITATION_PURPOSE, actor=None)
+        if recipient is None and participant.invited_via == InvitationChannel.SMS:
+            person = participant.resident or participant.contact
+            notify(
+                recipient=person,
+                kind="meeting_cancelled",
+                title=_("Cancelled: %(title)s") % {"title": meeting.title},
+                body=note,
+                target=meeting,
+                step=f"p{participant.pk}",
+                sms_text=cancelled_sms(meeting),
+                community=meeting.community,
+            )
         if recipient is not None:
             notify(
                 recipient=recipient,
@@ -973,3 +1202,277 @@ def summary_publish(*, actor, meeting, summary, expected_version) -> Meeting:
         _bump(locked, "summary", "summary_published_at")
         audit.record(actor=actor, obj=locked, action="publish_summary")
     return locked
+
+
+# ---------------------------------------------------------------- online opinion-taking
+
+OPINIONS_PURPOSE = "opinions"
+OPINION_REQUEST_PURPOSE = "opinion_request"
+OPINION_REQUEST_KIND = "opinion_request"
+# The poster's link keeps showing the results this long after the window closed.
+POSTER_KEPT = timedelta(days=180)
+
+
+def _subject(window):
+    """The record whose timeline tells of the window: the meeting of its agenda item, or
+    its issue."""
+    return window.agenda_item.meeting if window.agenda_item_id else window.issue
+
+
+def opinion_window_open(
+    *,
+    actor,
+    question: str,
+    compound,
+    closes_at,
+    issue=None,
+    agenda_item=None,
+    building=None,
+    unit=None,
+    details: str = "",
+    per: str = OpinionWindow.Per.HOUSEHOLD,
+) -> OpinionWindow:
+    """Open online opinion-taking (线上征求意见) on an issue or an agenda item, for the
+    residents of a compound, a building or a unit, until `closes_at`. The window's public
+    link (the poster's QR code) is issued with it. A dispute (白茶) and a private mediation
+    are never put to a building. Raises DomainError."""
+    if agenda_item is not None:
+        issue = issue or agenda_item.issue
+        community_id = agenda_item.meeting.community_id
+        grid_id = agenda_item.meeting.grid_id
+    elif issue is not None:
+        community_id, grid_id = issue.community_id, issue.grid_id
+    else:
+        raise DomainError(_("Ask about an issue or an agenda item."))
+    if not can_open_opinion_window(actor, community_id, grid_id):
+        raise DomainError(_("Only the community's staff or the grid's workers ask residents."))
+    if issue is not None and issue.kind == IssueKind.DISPUTE:
+        raise DomainError(_("A dispute between neighbours is not put to the building."))
+    if agenda_item is not None and agenda_item.meeting.is_private:
+        raise DomainError(_("The items of a private mediation are not put to the building."))
+    if compound.community_id != community_id:
+        raise DomainError(_("Choose a compound of the community."), field="compound")
+    if building is not None and building.compound_id != compound.pk:
+        raise DomainError(_("The building is not in this compound."), field="building")
+    if unit is not None and (building is None or unit.building_id != building.pk):
+        raise DomainError(_("The unit is not in this building."), field="unit")
+    if per not in OpinionWindow.Per.values:
+        raise DomainError(_("Choose how opinions are counted."), field="per")
+    question = (question or "").strip()
+    if not question:
+        raise DomainError(_("Say what residents are asked."), field="question")
+    now = timezone.now()
+    if closes_at <= now:
+        raise DomainError(_("The window must close in the future."), field="closes_at")
+    with transaction.atomic():
+        window = OpinionWindow.objects.create(
+            community_id=community_id,
+            issue=issue,
+            agenda_item=agenda_item,
+            compound=compound,
+            building=building,
+            unit=unit,
+            question=question,
+            details=(details or "").strip(),
+            per=per,
+            opens_at=now,
+            closes_at=closes_at,
+            created_by=actor,
+        )
+        opinions_link(window, actor=actor)
+        audit.record(
+            actor=actor,
+            obj=_subject(window),
+            action="open_opinions",
+            community=window.community,
+            note=_("%(area)s asked until %(until)s: %(question)s")
+            % {
+                "area": window.area_name,
+                "until": timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M"),
+                "question": question,
+            },
+            data={"window": window.pk},
+        )
+    return window
+
+
+def opinions_link(window, *, actor=None):
+    """The window's public link: the poster's QR code and the WeChat group's link."""
+    return link_issue(
+        purpose=OPINIONS_PURPOSE,
+        target=window,
+        community=window.community,
+        expires_at=window.closes_at + POSTER_KEPT,
+        actor=actor,
+    )
+
+
+def opinion_window_close(*, actor, window) -> OpinionWindow:
+    """Close the window before its time (the meeting is about to start). Closing a closed
+    window changes nothing."""
+    if not can_manage_opinion_window(actor, window):
+        raise DomainError(_("Only the community's staff or the grid's workers ask residents."))
+    with transaction.atomic():
+        locked = OpinionWindow.objects.select_for_update().get(pk=window.pk)
+        now = timezone.now()
+        if locked.has_closed_at(now):
+            return locked
+        locked.closed_at = now
+        locked.save(update_fields=["closed_at"])
+        audit.record(
+            actor=actor,
+            obj=_subject(locked),
+            action="close_opinions",
+            community=locked.community,
+            note=locked.question,
+            data={"window": locked.pk},
+        )
+    return locked
+
+
+def residents_asked(window):
+    """The residents of the window's unit, building or compound."""
+    residents = Resident.objects.filter(archived_at__isnull=True, community=window.community_id)
+    if window.unit_id:
+        return residents.filter(household__unit=window.unit_id)
+    if window.building_id:
+        return residents.filter(household__unit__building=window.building_id)
+    return residents.filter(
+        Q(household__compound=window.compound_id)
+        | Q(household__unit__building__compound=window.compound_id)
+    )
+
+
+def _voter(window, resident) -> str:
+    if window.per == OpinionWindow.Per.HOUSEHOLD and resident.household_id:
+        return f"h{resident.household_id}"
+    return f"r{resident.pk}"
+
+
+def online_opinion_give(
+    *,
+    window,
+    resident,
+    stance: str,
+    comment: str = "",
+    via: str,
+    actor=None,
+    link=None,
+) -> OnlineOpinion:
+    """A resident of the window's area states a stance (赞成/反对/其他意见) and a comment:
+    once per household or per person, as the window counts (the database holds it to
+    that). `via` says how they were known: their personal link, a phone number proven
+    with a code, their account; or staff enter an opinion given on paper (actor is then
+    the staff member). Raises DomainError."""
+    if stance not in OnlineOpinion.Stance.values:
+        raise DomainError(_("Choose for, against or another opinion."), field="stance")
+    comment = (comment or "").strip()
+    if stance == OnlineOpinion.Stance.OTHER and not comment:
+        raise DomainError(_("Write your opinion."), field="comment")
+    if via == OnlineOpinion.Via.PAPER and not can_manage_opinion_window(actor, window):
+        raise DomainError(_("Only the community's staff or the grid's workers enter opinions."))
+    if link is not None and (link.object_id != window.pk or link.resident_id != resident.pk):
+        raise DomainError(_("This link is for another opinion."))
+    if not window.is_open_at(timezone.now()):
+        raise DomainError(_("Opinions are no longer taken: the window has closed."))
+    if not residents_asked(window).filter(pk=resident.pk).exists():
+        raise DomainError(_("Only residents of %(area)s are asked.") % {"area": window.area_name})
+    voter = _voter(window, resident)
+    try:
+        with transaction.atomic():
+            opinion = OnlineOpinion.objects.create(
+                window=window,
+                resident=resident,
+                household_id=resident.household_id,
+                voter=voter,
+                stance=stance,
+                comment=comment[:2000],
+                via=via,
+                recorded_by=actor if via == OnlineOpinion.Via.PAPER else None,
+            )
+            if link is not None and not link_act(link=link):
+                raise DomainError(_("This link has already been used."))
+            audit.record(
+                actor=actor,
+                obj=_subject(window),
+                action="give_opinion",
+                community=window.community,
+                note=_("%(name)s (%(area)s): %(stance)s %(comment)s")
+                % {
+                    "name": resident.name,
+                    "area": window.area_name,
+                    "stance": opinion.get_stance_display(),
+                    "comment": comment,
+                },
+                data={"window": window.pk, "via": via},
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("Your household has already given its opinion.")
+            if voter.startswith("h")
+            else _("You have already given your opinion.")
+        ) from None
+    return opinion
+
+
+def opinion_given(window, resident):
+    """The opinion that counts for this resident (theirs or their household's), or None."""
+    return window.opinions.filter(voter=_voter(window, resident)).select_related("resident").first()
+
+
+@dataclass
+class RequestReport:
+    sms: int = 0
+    in_app: int = 0
+    no_phone: int = 0
+
+
+def opinion_window_request(*, actor, window) -> RequestReport:
+    """Ask every resident of the area for their opinion with a personal link: by SMS to
+    those without an account, in the app to those with one. Keyed per resident: asking
+    again reaches only those not asked yet."""
+    from notifications import recipients
+
+    if not can_manage_opinion_window(actor, window):
+        raise DomainError(_("Only the community's staff or the grid's workers ask residents."))
+    if not window.is_open_at(timezone.now()):
+        raise DomainError(_("Opinions are no longer taken: the window has closed."))
+    residents = list(residents_asked(window).select_related("community"))
+    accounts = recipients.resident_users(r.pk for r in residents)
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=set(accounts.values()))}
+    report = RequestReport()
+    with transaction.atomic():
+        for resident in residents:
+            user = users.get(accounts.get(resident.pk))
+            if user is None and not sms_reachable(resident):
+                report.no_phone += 1
+                continue
+            link = link_issue(
+                purpose=OPINION_REQUEST_PURPOSE,
+                target=window,
+                person=resident,
+                community=window.community,
+                expires_at=window.closes_at,
+                actor=actor,
+            )
+            sent = notify(
+                recipient=user or resident,
+                kind=OPINION_REQUEST_KIND,
+                title=_("Your opinion is asked: %(question)s") % {"question": window.question},
+                body=_("%(community)s asks the residents of %(area)s until %(until)s.")
+                % {
+                    "community": window.community.name,
+                    "area": window.area_name,
+                    "until": timezone.localtime(window.closes_at).strftime("%Y-%m-%d %H:%M"),
+                },
+                target=window,
+                url=link_path(link),
+                sms_text="" if user else opinion_sms(window, link_url(link)),
+                community=window.community,
+            )
+            if sent is not None:
+                if user is None:
+                    report.sms += 1
+                else:
+                    report.in_app += 1
+    return report

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import console_views, views
+from . import console_views, outreach_views, views
 
 app_name = "meetings"
 
@@ -61,4 +61,39 @@ urlpatterns = [
     path("<int:pk>/opinion-form/", console_views.opinion_form, name="opinion_form"),
     path("sign-in/<str:token>/", console_views.sign_in, name="sign_in"),
     path("<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    # Reaching invitees without an account: answers taken by staff, SMS sent again, slips
+    # (通知单) and the board's notice.
+    path(
+        "<int:pk>/participants/<int:participant_pk>/answer/",
+        outreach_views.record_answer,
+        name="record_answer",
+    ),
+    path(
+        "<int:pk>/participants/<int:participant_pk>/resend/",
+        outreach_views.resend_invitation,
+        name="resend_invitation",
+    ),
+    path("<int:pk>/slips/", outreach_views.slips, name="slips"),
+    path("<int:pk>/notice/", outreach_views.notice, name="notice"),
+    # Online opinion-taking (线上征求意见).
+    path("opinions/", outreach_views.opinion_window_list, name="opinion_windows"),
+    path("opinions/new/", outreach_views.opinion_window_create, name="opinion_window_create"),
+    path("opinions/<int:pk>/", outreach_views.opinion_window, name="opinion_window"),
+    path(
+        "opinions/<int:pk>/poster/",
+        outreach_views.opinion_window_poster,
+        name="opinion_window_poster",
+    ),
+    path(
+        "opinions/<int:pk>/close/", outreach_views.opinion_window_close, name="opinion_window_close"
+    ),
+    path(
+        "opinions/<int:pk>/ask/",
+        outreach_views.opinion_window_request,
+        name="opinion_window_request",
+    ),
+    path(
+        "opinions/<int:pk>/paper/", outreach_views.opinion_window_paper, name="opinion_window_paper"
+    ),
+    path("opinions/<int:pk>/results/", outreach_views.opinion_results, name="opinion_results"),
 ]

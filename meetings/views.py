@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -18,6 +19,7 @@ from access.issues import issues_visible_to
 from access.meetings import (
     agenda_item_access,
     can_convene,
+    can_list_opinion_windows,
     can_manage_meeting,
     can_request_correction,
     can_run_console,
@@ -26,25 +28,30 @@ from access.meetings import (
     meetings_visible_to,
     participant_for,
 )
+from access.reach import can_revoke_link
 from access.scope import get_scope
 from core import audit
 from core.attachments import attachments_context
+from issues.models import Kind as IssueKind
 from lib.errors import DomainError
 from lib.pdf import pdf_response, render_pdf
+from reach.services import links_in_force_for
 
 from . import forms, services
 from .followups import attach_follow_ups
+from .forms import RecordAnswerForm
 from .models import (
     OPEN_OUTCOMES,
     PRESENT_ATTENDANCES,
     AgendaItem,
+    InvitationChannel,
     Meeting,
     MinutesCorrection,
     Opinion,
     Participant,
 )
 from .proposals import proposed_invitees
-from .selectors import live_marker
+from .selectors import invitation_deliveries, live_marker, opinion_windows_of_items
 from .workflow import MINUTES_DRAFT, RECORDING, TRANSITIONS, actions_from
 
 
@@ -139,7 +146,7 @@ def _sessions(user, meeting):
 
 def _detail_context(request, meeting, **extra):
     items = list(
-        meeting.agenda_items.prefetch_related(
+        meeting.agenda_items.select_related("issue").prefetch_related(
             Prefetch("opinions", queryset=Opinion.objects.order_by("order", "pk"))
         )
     )
@@ -166,10 +173,31 @@ def _detail_context(request, meeting, **extra):
         item.decide_form = given.get("decide_form") or (
             forms.DecideForm(auto_id=f"de{item.pk}_%s") if recording else None
         )
+    windows = opinion_windows_of_items(items)
+    may_see_windows = can_list_opinion_windows(request.user)
+    for item in items:
+        item.windows_asked = _windows_shown(item, windows, may_see_windows)
+        item.may_ask_opinions = (
+            manage
+            and not meeting.is_private
+            and not item.access.withheld
+            # A dispute (白茶) is never put to the building.
+            and not (item.issue_id and item.issue.kind == IssueKind.DISPUTE)
+            and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.IN_PROGRESS)
+        )
+    if manage:
+        _attach_invitation_state(request.user, meeting, participants)
     context = {
         "meeting": meeting,
         "items": items,
         "participants": participants,
+        "answer_form": RecordAnswerForm()
+        if manage and meeting.status == Meeting.Status.PLANNED
+        else None,
+        "slip_count": sum(1 for p in participants if p.invited_via == InvitationChannel.SLIP),
+        # The messages sent about this meeting, on the list of messages sent.
+        "about_meeting": f"{ContentType.objects.get_for_model(Meeting).pk}-{meeting.pk}",
+        "invited_by": _invited_by(participants),
         "manage": manage,
         "recording": recording,
         "present_count": len(present),
@@ -195,13 +223,17 @@ def _detail_context(request, meeting, **extra):
         else None,
         "mine": participant_for(request.user, meeting, among=participants),
         "marker": live_marker(meeting),
+        "may_see_windows": may_see_windows,
         "console": can_run_console(request.user, meeting),
         # The meeting's record of who did what, for those who run it.
         "history": list(audit.history_of(meeting)) if manage else [],
         "has_continuation": meeting.has_continuation
         if hasattr(meeting, "has_continuation")
         else meeting.continuations.exclude(status=Meeting.Status.CANCELLED).exists(),
-        "uninvited": sum(1 for p in participants if p.invited_at is None),
+        # Those the button will invite: everyone not invited yet but whoever presses it.
+        "uninvited": sum(
+            1 for p in participants if p.invited_at is None and p.user_id != request.user.pk
+        ),
         # A continuation carries over what is still open; with nothing open none is offered.
         "has_open_items": any(item.outcome in OPEN_OUTCOMES for item in items),
         **_sessions(request.user, meeting),
@@ -210,6 +242,40 @@ def _detail_context(request, meeting, **extra):
     }
     context.update(extra)
     return context
+
+
+def _windows_shown(item, windows, may_see_windows):
+    """The opinion-taking shown with an agenda item: none for a withheld item; for those
+    outside the community's work (an invited resident), only what has closed, its results
+    final."""
+    if item.access.withheld:
+        return []
+    return [w for w in windows[item.pk] if may_see_windows or w.closed]
+
+
+def _attach_invitation_state(user, meeting, participants):
+    """Set on each participant how their invitation went out beyond the app (`delivery`:
+    channel, status, last error) and their personal link in force (`invitation_link`):
+    two queries."""
+    deliveries = invitation_deliveries(meeting)
+    links = links_in_force_for(participants, purpose=services.INVITATION_PURPOSE)
+    for p in participants:
+        p.delivery = deliveries.get(p.pk)
+        p.invitation_link = links.get(p.pk)
+        p.may_revoke_link = p.invitation_link is not None and can_revoke_link(
+            user, p.invitation_link
+        )
+
+
+def _invited_by(participants) -> list:
+    """(label, count) of the invitations sent, by the channel that took them."""
+    counts = {}
+    for p in participants:
+        if p.invited_via:
+            counts[p.invited_via] = counts.get(p.invited_via, 0) + 1
+    return [
+        (label, counts[value]) for value, label in InvitationChannel.choices if counts.get(value)
+    ]
 
 
 # The meeting as its page shows it, built once (making a queryset costs about as much as
@@ -316,12 +382,12 @@ def participant_add(request, pk):
 def meeting_invite(request, pk):
     meeting = get_meeting_for_user(request.user, pk, write=True)
     try:
-        sent = services.meeting_invite(actor=request.user, meeting=meeting)
+        report = services.meeting_invite(actor=request.user, meeting=meeting)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)d invitations sent.") % {"count": sent})
-    return redirect("meetings:detail", meeting.pk)
+        (messages.warning if report.to_print else messages.success)(request, report.summary())
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#participants")
 
 
 @login_required
@@ -580,8 +646,11 @@ def _minutes_context(request, meeting):
     # Each correction request goes beside the section it concerns: its agenda item's, or the
     # first section's when it concerns the minutes as a whole.
     corrections = list(meeting.corrections.select_related("requested_by"))
+    windows = opinion_windows_of_items(items)
+    may_see_windows = can_list_opinion_windows(request.user)
     for item in items:
         item.access = access[item.pk]
+        item.windows_asked = _windows_shown(item, windows, may_see_windows)
         # What was asked about a private matter stays with those who may read the matter.
         item.margin = (
             [] if item.access.withheld else [c for c in corrections if c.agenda_item_id == item.pk]

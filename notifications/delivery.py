@@ -7,8 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Channel, Delivery
-from .sms import TransientSMSError, get_backend
+from .models import Channel, Delivery, Notification
+from .sms import TransientSMSError, default_text, get_backend
 
 # A claim older than this belongs to a worker that died mid-send; it may be taken again.
 STALE_CLAIM = timedelta(minutes=10)
@@ -34,13 +34,18 @@ def claim(delivery_id: int) -> bool:
 def send(delivery_id: int, *, final_attempt: bool = False) -> None:
     if not claim(delivery_id):
         return
-    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related(
+        "notification__recipient",
+        "notification__resident",
+        "notification__contact",
+        "notification__community",
+    ).get(pk=delivery_id)
     notification = delivery.notification
     try:
         if delivery.channel == Channel.EMAIL:
             _send_email(notification)
         elif delivery.channel == Channel.SMS:
-            get_backend().send(notification.recipient.phone, f"【议事】{notification.title}")
+            get_backend().send(notification.phone, sms_text_of(notification))
     except Exception as error:
         Delivery.objects.filter(pk=delivery_id).update(
             status=Delivery.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
@@ -48,10 +53,36 @@ def send(delivery_id: int, *, final_attempt: bool = False) -> None:
         transient = isinstance(error, (TransientSMSError, OSError))
         if transient and not final_attempt:
             raise TransientDeliveryError(str(error)) from error
+        _forget_secret(notification)
         return
     Delivery.objects.filter(pk=delivery_id).update(
         status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
     )
+    _forget_secret(notification)
+
+
+def sms_text_of(notification) -> str:
+    """The SMS as the sender wrote it, or made from the title and the community."""
+    if notification.sms_text:
+        return notification.sms_text
+    community = notification.community
+    if community is None and notification.content_type_id:
+        from core.audit import community_id_of
+
+        target = notification.target
+        community_id = community_id_of(target) if target is not None else None
+        if community_id:
+            from communities.models import Community
+
+            community = Community.objects.filter(pk=community_id).first()
+    return default_text(community.name if community else "", notification.title)
+
+
+def _forget_secret(notification) -> None:
+    """A one-time code stays in the database only until its SMS went out (or failed for
+    good): the body keeps the message with the code hidden."""
+    if notification.secret and notification.sms_text:
+        Notification.objects.filter(pk=notification.pk).update(sms_text="")
 
 
 def _send_email(notification) -> None:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import Channel, Delivery
+
 
 class ChannelsForm(forms.Form):
     email = forms.BooleanField(label=_("Send me an email too"), required=False)
@@ -27,3 +29,29 @@ class ChannelsForm(forms.Form):
         if data.get("sms") and not self.user.phone:
             self.add_error("sms", _("There is no mobile number to send to."))
         return data
+
+
+class SentFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("All statuses")), *Delivery.Status.choices],
+        widget=forms.Select(attrs={"data-autosubmit": ""}),
+    )
+    channel = forms.ChoiceField(
+        label=_("delivery channel"),
+        required=False,
+        choices=[("", _("SMS and email")), (Channel.SMS, _("SMS")), (Channel.EMAIL, _("Email"))],
+        widget=forms.Select(attrs={"data-autosubmit": ""}),
+    )
+    about = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_about(self):
+        """`<content type id>-<pk>`: the record the messages were about."""
+        value = self.cleaned_data["about"]
+        if not value:
+            return None
+        content_type, _dash, object_id = value.partition("-")
+        if not (content_type.isdigit() and object_id.isdigit()):
+            return None
+        return int(content_type), int(object_id)

@@ -1,6 +1,11 @@
 """Notifications and their delivery. Domain-agnostic: a notification points at any record
 through a content type, and every app's services and reminder sweeps send through
-`notifications.services.notify`."""
+`notifications.services.notify`.
+
+A notification goes to a user (in the app, and by email or SMS as they chose) or to a
+person without an account, a resident or an organization's contact, by SMS to the number
+on record. Either way it is one row with one exactly-once key and its deliveries go
+through the same task, retries and list of failures."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -17,14 +22,45 @@ class Channel(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message to one user. The key (kind, target, recipient, step) is unique, so a
-    retried task, a second beat process or a rerun sweep cannot send it twice."""
+    """One message to one user or person. The key (kind, target, recipient, step) is
+    unique, so a retried task, a second beat process or a rerun sweep cannot send it twice;
+    the recipient is the user, or the resident or contact reached without an account."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,
+    )
+    resident = models.ForeignKey(
+        "communities.Resident",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident"),
+        db_index=False,
+    )
+    contact = models.ForeignKey(
+        "communities.OrganizationContact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization contact"),
+        db_index=False,
+    )
+    # Where the message belongs, so staff see (and retry) their community's deliveries.
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
         db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=50)
@@ -39,6 +75,12 @@ class Notification(models.Model):
     attachment_name = models.CharField(max_length=100, blank=True)
     attachment_mimetype = models.CharField(max_length=100, blank=True)
     attachment_content = models.TextField(blank=True)
+    # The SMS as it goes out (naming the community, within one segment, with its link);
+    # empty: made from the title when sent.
+    sms_text = models.TextField(_("text message"), blank=True)
+    # The SMS carries a one-time code: its text is blanked once sent, and lists show the
+    # body (the same message with the code hidden).
+    secret = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -50,7 +92,24 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "content_type", "object_id", "recipient", "step"],
                 name="notification_unique_key",
-            )
+            ),
+            # The same key for people reached without an account.
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "resident", "step"],
+                condition=Q(resident__isnull=False),
+                name="notification_unique_resident_key",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "contact", "step"],
+                condition=Q(contact__isnull=False),
+                name="notification_unique_contact_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False, resident__isnull=True, contact__isnull=True)
+                | Q(recipient__isnull=True, resident__isnull=False, contact__isnull=True)
+                | Q(recipient__isnull=True, resident__isnull=True, contact__isnull=False),
+                name="notification_one_recipient",
+            ),
         ]
         indexes = [
             models.Index(
@@ -59,10 +118,24 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+            models.Index(fields=["community", "-created_at"], name="notification_community"),
         ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def person(self):
+        """The resident or contact reached without an account (None for a user)."""
+        return self.resident or self.contact
+
+    @property
+    def addressee(self):
+        return self.recipient or self.resident or self.contact
+
+    @property
+    def phone(self) -> str:
+        return getattr(self.addressee, "phone", "") or ""
 
 
 class Delivery(models.Model):

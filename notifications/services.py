@@ -1,13 +1,34 @@
 """Sending notifications. Every app's services and reminder sweeps call `notify`."""
 
 import contextlib
+import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.notifications import can_retry_delivery
+from communities.models import OrganizationContact, Resident
+from core.audit import community_id_of
+from lib.errors import DomainError
+from lib.phones import is_mobile
 
 from .models import Channel, Delivery, Notification, Preference
+from .sms import SEGMENT
+
+logger = logging.getLogger("yishi.sms")
+
+
+def is_person(recipient) -> bool:
+    """A resident or an organization's contact, reached without an account."""
+    return isinstance(recipient, Resident | OrganizationContact)
+
+
+def sms_reachable(person) -> bool:
+    """Whether a person without an account can be reached: a mobile number on record."""
+    return is_mobile(getattr(person, "phone", "") or "")
 
 
 def notify(
@@ -20,16 +41,41 @@ def notify(
     step: str = "",
     url: str = "",
     attachment: tuple[str, str, str] | None = None,
+    sms_text: str = "",
+    community=None,
+    secret: bool = False,
 ) -> Notification | None:
     """Send one notification, once. Returns None if this (kind, target, recipient, step)
-    was already sent, so sweeps can run as often as they like.
+    was already sent, so sweeps can run as often as they like, and None for a person
+    without an account who has no mobile number (nothing can reach them: print instead).
 
-    The in-app notification is stored at once; email and SMS deliveries are queued after
-    the surrounding transaction commits, through the channels the recipient chose.
-    `attachment` is (filename, mimetype, text content), e.g. an .ics invitation.
+    `recipient` is a user: the in-app notification is stored at once, and email and SMS
+    deliveries through the channels they chose. Or a person without an account (a
+    `Resident` or an `OrganizationContact`): one SMS to the number on record. Deliveries
+    are queued after the surrounding transaction commits. `sms_text` is the SMS as the
+    caller wrote it (naming the community, within one segment, with the link); without
+    it the SMS is made from the title. `attachment` is (filename, mimetype, text
+    content), e.g. an .ics invitation. `community` is where the message belongs (by
+    default the target's). The notification's `channels` lists the outside channels its
+    deliveries take.
     """
+    person = is_person(recipient)
+    if person and not sms_reachable(recipient):
+        return None
+    if sms_text and len(sms_text) > SEGMENT:
+        logger.warning("SMS of %s is %d characters, over one segment", kind, len(sms_text))
+    if person:
+        who = {"resident": recipient} if isinstance(recipient, Resident) else {"contact": recipient}
+    else:
+        who = {"recipient": recipient}
+    if community is None:
+        community_id = community_id_of(target) or (
+            recipient.community_id if isinstance(recipient, Resident) else None
+        )
+    else:
+        community_id = community.pk
     fields = {
-        "recipient": recipient,
+        **who,
         "kind": kind,
         "content_type": ContentType.objects.get_for_model(target),
         "object_id": target.pk,
@@ -39,16 +85,20 @@ def notify(
         with transaction.atomic():
             notification = Notification.objects.create(
                 **fields,
+                community_id=community_id,
                 title=title[:200],
                 body=body,
                 url=url,
+                sms_text=sms_text,
+                secret=secret,
                 attachment_name=attachment[0] if attachment else "",
                 attachment_mimetype=attachment[1] if attachment else "",
                 attachment_content=attachment[2] if attachment else "",
             )
     except IntegrityError:
         return None
-    for channel in channels_for(recipient):
+    notification.channels = [Channel.SMS] if person else channels_for(recipient)
+    for channel in notification.channels:
         delivery = Delivery.objects.create(notification=notification, channel=channel)
         transaction.on_commit(lambda pk=delivery.pk: _enqueue_delivery(pk))
     return notification
@@ -128,6 +178,8 @@ NOTIFICATION_COLUMNS = (
     "attachment_name",
     "attachment_mimetype",
     "attachment_content",
+    "sms_text",
+    "secret",
     "created_at",
 )
 
@@ -138,7 +190,10 @@ def _insert_notifications(kind, items, now) -> list[tuple[int, int]]:
     return _insert(
         Notification,
         NOTIFICATION_COLUMNS,
-        [(kind, *key, title, body, url, "", "", "", now) for key, (title, body, url) in items],
+        [
+            (kind, *key, title, body, url, "", "", "", "", False, now)
+            for key, (title, body, url) in items
+        ],
         returning=("id", "recipient"),
     )
 
@@ -237,3 +292,20 @@ def preference_set(*, user, email: bool, sms: bool) -> Preference:
     if hasattr(user, "_state") and "notification_preference" in user._state.fields_cache:
         user._state.fields_cache["notification_preference"] = preference
     return preference
+
+
+def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
+    """Send a failed delivery again (after the gateway came back, or the number on record
+    was corrected): staff of the message's community and its street's admins. Raises
+    DomainError for a delivery that has not failed or that the actor may not retry."""
+    if not can_retry_delivery(actor, delivery):
+        raise DomainError(_("You may not retry this message."))
+    with transaction.atomic():
+        updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.PENDING, last_error=""
+        )
+        if not updated:
+            raise DomainError(_("Only a message that failed can be sent again."))
+        transaction.on_commit(lambda: _enqueue_delivery(delivery.pk))
+    delivery.refresh_from_db()
+    return delivery

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/open/", views.notification_open, name="open"),
     path("read-all/", views.notification_read_all, name="read_all"),
     path("channels/", views.channels, name="channels"),
+    path("sent/", views.sent, name="sent"),
+    path("sent/<int:pk>/retry/", views.retry, name="retry"),
 ]

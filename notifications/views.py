@@ -1,14 +1,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import ChannelsForm
+from access.notifications import (
+    can_retry_delivery,
+    can_see_sent_messages,
+    deliveries_visible_to,
+)
+from lib.errors import DomainError
+from lib.urls import local_next
+
+from .forms import ChannelsForm, SentFilterForm
 from .models import Notification, Preference
-from .services import notification_mark_read, notifications_mark_all_read, preference_set
+from .selectors import failed_deliveries, sent_deliveries
+from .services import (
+    delivery_retry,
+    notification_mark_read,
+    notifications_mark_all_read,
+    preference_set,
+)
 
 
 @login_required
@@ -64,3 +79,56 @@ def channels(request):
         messages.success(request, _("Your notification channels are saved."))
         return redirect("notifications:channels")
     return render(request, "notifications/channels.html", {"form": form})
+
+
+# ---------------------------------------------------------------- messages sent (staff)
+
+
+@login_required
+def sent(request):
+    """发送记录: the SMS and emails sent in the name of the user's communities, with their
+    status; a failed one is sent again from here. Filters: status, channel, and the record
+    they were about (?about=<content type>-<pk>, e.g. a meeting's invitations)."""
+    if not can_see_sent_messages(request.user):
+        raise PermissionDenied
+    form = SentFilterForm(request.GET or None)
+    deliveries = sent_deliveries(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            deliveries = deliveries.filter(status=data["status"])
+        if data["channel"]:
+            deliveries = deliveries.filter(channel=data["channel"])
+        if data["about"]:
+            content_type, object_id = data["about"]
+            deliveries = deliveries.filter(
+                notification__content_type=content_type, notification__object_id=object_id
+            )
+    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/sent.html",
+        {
+            "page_obj": page,
+            "deliveries": page.object_list,
+            "form": form,
+            "failed_count": failed_deliveries(request.user).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    delivery = get_object_or_404(
+        deliveries_visible_to(request.user).select_related("notification"), pk=pk
+    )
+    if not can_retry_delivery(request.user, delivery):
+        raise PermissionDenied
+    try:
+        delivery_retry(delivery=delivery, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The message is queued again."))
+    return redirect(local_next(request, "notifications:sent"))

@@ -43,7 +43,7 @@ class ResolutionsConfig(AppConfig):
 
         from accounts.home_panels import HomePanel, register_home_panel
 
-        from .panels import items_to_check_panel, shares_to_confirm_panel
+        from .panels import items_to_check_panel, outcomes_panel, shares_to_confirm_panel
 
         register_home_panel(
             HomePanel(
@@ -52,6 +52,15 @@ class ResolutionsConfig(AppConfig):
                 template="resolutions/_home_shares.html",
                 context=shares_to_confirm_panel,
                 order=5,
+            ),
+        )
+        register_home_panel(
+            HomePanel(
+                key="outcomes",
+                roles=frozenset([Role.RESIDENT]),
+                template="resolutions/_home_outcomes.html",
+                context=outcomes_panel,
+                order=4,
             ),
         )
         register_home_panel(
@@ -84,3 +93,27 @@ class ResolutionsConfig(AppConfig):
         from .panels import issue_resolutions
 
         register_issue_section(IssueSection("resolutions", "resolutions", issue_resolutions))
+
+        # The pages the resolutions app's short links (/s/…) open, for reporters and
+        # parties without an account.
+        from reach.purposes import Purpose, register_purpose
+
+        from . import link_views
+        from .outreach import EVALUATION_PURPOSE, OUTCOME_PURPOSE, REVISIT_PURPOSE
+
+        for purpose in (
+            Purpose(OUTCOME_PURPOSE, _("Follow an outcome"), link_views.outcome_page),
+            Purpose(
+                EVALUATION_PURPOSE,
+                _("Evaluate the work done"),
+                link_views.evaluation_page,
+                single_use=True,
+            ),
+            Purpose(
+                REVISIT_PURPOSE,
+                _("Answer a revisit"),
+                link_views.revisit_page,
+                single_use=True,
+            ),
+        ):
+            register_purpose(purpose)

@@ -275,3 +275,27 @@ class BoardFilterForm(forms.Form):
     category = forms.TypedChoiceField(
         label=_("Category"), required=False, coerce=int, widget=QuickSelect
     )
+
+
+class RevisitAnswerForm(forms.Form):
+    """The reporter's own answer to the revisit (事后回访), from the personal link."""
+
+    recurred = forms.TypedChoiceField(
+        label=_("Has the problem come back?"),
+        choices=[("no", _("No, all is well")), ("yes", _("Yes, it has come back"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you with how it was handled?"),
+        choices=Evaluation.Rating.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("In your words (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the problem has come back or you are not satisfied."),
+    )

@@ -448,8 +448,23 @@ class Revisit(models.Model):
         "issues.Issue", on_delete=models.PROTECT, related_name="revisits", verbose_name=_("issue")
     )
     visited_at = models.DateTimeField(_("when"))
+    # Staff or a grid worker who made the revisit; empty when the reporter answered it
+    # themselves from the personal link of the revisit SMS (`resident`).
     visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    resident = models.ForeignKey(
+        "communities.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by resident"),
     )
     method = models.CharField(_("how"), max_length=10, choices=Method.choices)
     findings = models.TextField(_("what the revisit found"))

@@ -4,6 +4,7 @@ member of the supervision committee (居监会), the work waiting for their on-s
 resolutions agreed on it."""
 
 from access.issues import can_draft_resolution_for_issue
+from access.reach import can_revoke_link, can_see_links
 from access.resolutions import (
     UNAGREED,
     items_to_check,
@@ -11,6 +12,7 @@ from access.resolutions import (
     shares_to_confirm,
 )
 from lib.urls import url_by_pk
+from reach.services import links_of
 
 from .models import Resolution
 
@@ -60,8 +62,40 @@ def issue_resolutions(request, issue, *, has_rows):
             resolution.link = url_by_pk("resolutions:public_detail", resolution.pk)
         else:
             resolution.link = ""
+    # The personal links sent about the issue (its outcome, the evaluation, the revisit),
+    # for its community's staff to see and revoke: one query, only with resolutions.
+    links = list(links_of(issue)) if resolutions and can_see_links(user, issue.community_id) else []
     return {
         "resolutions": resolutions,
         "may_draft_for_issue": can_draft_resolution_for_issue(user, issue)
         and not any(r.status in UNAGREED for r in resolutions),
+        "personal_links": links,
+        "may_revoke_links": bool(links) and can_revoke_link(user, links[0]),
     }
+
+
+def outcomes_panel(request):
+    """A resident's outcomes (议题结果): what was agreed on the issues they reported or are
+    party to, with how far the work has come. Two queries; hidden when there is none."""
+    from access.issues import issues_visible_to
+    from access.resolutions import resolutions_visible_to
+
+    from .selectors import with_item_figures
+    from .workflow import IN_FORCE
+
+    resolutions = list(
+        resolutions_visible_to(request.user)
+        .filter(
+            status__in=IN_FORCE,
+            issue__in=issues_visible_to(request.user).values("pk"),
+        )
+        .select_related("issue")
+        .only("pk", "title", "status", "issue__title", "issue__status", "issue_id")
+        .order_by("-pk")[:SHOWN]
+    )
+    if not resolutions:
+        return None
+    with_item_figures(resolutions)
+    for resolution in resolutions:
+        resolution.link = url_by_pk("issues:detail", resolution.issue_id)
+    return {"resolutions": resolutions}

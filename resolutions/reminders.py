@@ -18,12 +18,12 @@ from notifications import recipients
 from notifications.services import notify_bulk
 
 from .models import ITEM_OPEN_STATUSES, ActionItem, Resolution, Revisit
+from .outreach import KIND_EVALUATION, evaluation_requests_to_people, revisit_asks
 from .selectors import action_items_overdue
 
 KIND_ITEM_DUE = "action_item_due"
 KIND_ITEM_OVERDUE = "action_item_overdue"
 KIND_ITEM_ESCALATED = "action_item_escalated"
-KIND_EVALUATION = "evaluation_request"
 KIND_PUBLICATION_ENDING = "publication_ending"
 KIND_REVISIT_DUE = "revisit_due"
 
@@ -172,7 +172,8 @@ def action_item_overdue(*, today=None) -> int:
 
 def evaluation_requests(*, today=None) -> int:
     """When every item of an issue's resolution is confirmed done and the issue awaits
-    evaluation: ask the reporter, the parties and the grid's resident representatives."""
+    evaluation: ask the reporter, the parties and the grid's resident representatives;
+    the reporter and parties without an account by SMS with a personal link."""
     from issues.models import Issue, IssueParty, Status
 
     open_items = ActionItem.objects.filter(
@@ -223,7 +224,8 @@ def evaluation_requests(*, today=None) -> int:
                         reverse("issues:detail", args=[i["pk"]]),
                     )
                 )
-    return notify_bulk(kind=KIND_EVALUATION, messages=messages)
+    sent = notify_bulk(kind=KIND_EVALUATION, messages=messages)
+    return sent + evaluation_requests_to_people(issues, accounts=accounts)
 
 
 def publication_ending(*, today=None) -> int:
@@ -266,7 +268,8 @@ def publication_ending(*, today=None) -> int:
 
 def revisits_due(*, today=None) -> int:
     """Issues closed YISHI["REVISIT_AFTER_DAYS"] days ago or more with no revisit since:
-    to the grid's worker (or the assignee where the grid has none)."""
+    to the grid's worker (or the assignee where the grid has none); and the reporter is
+    asked how things are with a personal link, by SMS when they have no account."""
     from issues.models import Issue, Status
 
     today = today or timezone.localdate()
@@ -282,7 +285,7 @@ def revisits_due(*, today=None) -> int:
             archived_at__isnull=True,
         )
         .filter(~Exists(revisited))
-        .values("pk", "title", "grid_id", "assignee_id", "closed_at")
+        .values("pk", "title", "grid_id", "assignee_id", "closed_at", "reporter_resident_id")
     )
     workers = recipients.grid_workers(r["grid_id"] for r in rows if r["grid_id"])
     targets = _targets(Issue, [r["pk"] for r in rows])
@@ -305,4 +308,4 @@ def revisits_due(*, today=None) -> int:
                         reverse("resolutions:revisit", args=[r["pk"]]),
                     )
                 )
-    return notify_bulk(kind=KIND_REVISIT_DUE, messages=messages)
+    return notify_bulk(kind=KIND_REVISIT_DUE, messages=messages) + revisit_asks(rows)

@@ -19,6 +19,8 @@ from access.resolutions import (
     can_object,
     can_record_revisit,
     legal_advisers_of,
+    resident_may_answer_revisit,
+    resident_may_evaluate,
 )
 from core import audit
 from issues.models import Issue, Kind
@@ -26,6 +28,7 @@ from issues.models import Status as IssueStatus
 from issues.services import issue_transition
 from lib.errors import DomainError, StaleEdit
 from notifications.services import notify
+from reach.services import link_act
 
 from .models import (
     ActionItem,
@@ -39,6 +42,7 @@ from .models import (
     Resolution,
     Revisit,
 )
+from .outreach import EVALUATION_PURPOSE, REVISIT_PURPOSE, send_outcome_later
 from .workflow import FINISHED_ITEM_STATUSES, IN_FORCE, ITEM, RESOLUTION, REVIEW_ACTIONS
 
 CENT = Decimal("0.01")
@@ -432,6 +436,13 @@ def _publication(resolution, move) -> list[str]:
 @RESOLUTION.follow("adopt", "approve_review")
 def _execute(resolution, move) -> None:
     _issue_to_execution(actor=move.actor, issue=resolution.issue)
+
+
+@RESOLUTION.follow("publish")
+def _tell_the_reporter(resolution, move) -> None:
+    """The reporter and the parties learn of the outcome: through their account, or by SMS
+    with a personal link to follow it (resolutions.outreach)."""
+    send_outcome_later(resolution)
 
 
 @RESOLUTION.follow("submit_review")
@@ -851,9 +862,11 @@ def issue_close_if_due(*, actor, issue, today=None) -> bool:
     return True
 
 
-def evaluation_submit(*, actor, issue, rating: str, comment: str = "") -> Evaluation:
-    """A resident rates the result (满意/基本满意/不满意). Unsatisfied reopens the issue
-    with its history; otherwise the closure rule is applied."""
+def evaluation_submit(*, actor, issue, rating: str, comment: str = "", link=None) -> Evaluation:
+    """A resident rates the result (满意/基本满意/不满意): signed in, or from the personal
+    link of their evaluation request (`link`; the holder needs no account, and the link
+    is spent by it). Unsatisfied reopens the issue with its history; otherwise the
+    closure rule is applied."""
     if rating not in Evaluation.Rating.values:
         raise DomainError(_("Choose how satisfied you are."), field="rating")
     comment = (comment or "").strip()
@@ -861,36 +874,51 @@ def evaluation_submit(*, actor, issue, rating: str, comment: str = "") -> Evalua
         raise DomainError(_("Tell us what is still wrong."), field="comment")
     with transaction.atomic():
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
-        if not can_evaluate(actor, locked):
-            raise DomainError(_("This issue is not waiting for your evaluation."))
         round_ = evaluation_round(locked)
-        if Evaluation.objects.filter(
-            issue=locked, resident_id=actor.resident_id, round=round_
-        ).exists():
+        if link is not None:
+            resident = link.resident
+            if (
+                link.purpose != EVALUATION_PURPOSE
+                or link.object_id != locked.pk
+                or link.step != f"round-{round_}"
+                or not resident_may_evaluate(resident, locked)
+            ):
+                raise DomainError(_("This issue is not waiting for your evaluation."))
+            resident_id, name = resident.pk, resident.name
+        else:
+            if not can_evaluate(actor, locked):
+                raise DomainError(_("This issue is not waiting for your evaluation."))
+            resident_id, name = actor.resident_id, ""
+        if Evaluation.objects.filter(issue=locked, resident_id=resident_id, round=round_).exists():
             raise DomainError(_("You have already evaluated this round of work."))
         evaluation = Evaluation.objects.create(
             issue=locked,
-            resident_id=actor.resident_id,
+            resident_id=resident_id,
             rating=rating,
             comment=comment,
             round=round_,
         )
+        if link is not None and not link_act(link=link):
+            raise DomainError(_("You have already evaluated this round of work."))
+        note = " ".join(filter(None, [evaluation.get_rating_display(), comment]))
         audit.record(
             actor=actor,
             obj=locked,
             action="evaluate",
-            note=" ".join(filter(None, [evaluation.get_rating_display(), comment])),
+            note=_("%(name)s with the personal link: %(note)s") % {"name": name, "note": note}
+            if link is not None
+            else note,
         )
         if rating == Evaluation.Rating.UNSATISFIED:
             issue_transition(
                 issue=locked,
                 action="reopen",
-                actor=actor,
+                actor=actor if link is None else None,
                 note=_("Unsatisfied evaluation: %(comment)s") % {"comment": comment},
                 check_role=False,
             )
         else:
-            issue_close_if_due(actor=actor, issue=locked)
+            issue_close_if_due(actor=actor if link is None else None, issue=locked)
     return evaluation
 
 
@@ -920,46 +948,119 @@ def revisit_record(
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
         if not can_record_revisit(actor, locked):
             _deny(_("Only a closed issue of your community can be revisited."))
-        if rating:
-            if locked.reporter_resident_id is None:
-                raise DomainError(
-                    _("The reporter is not a resident on record: nobody to rate it."),
-                    field="rating",
-                )
-            if Evaluation.objects.filter(
-                issue=locked,
-                resident_id=locked.reporter_resident_id,
-                round=evaluation_round(locked),
-            ).exists():
-                raise DomainError(
-                    _("The reporter has already rated this round of work."), field="rating"
-                )
-            Evaluation.objects.create(
-                issue=locked,
-                resident_id=locked.reporter_resident_id,
-                rating=rating,
-                comment=findings.strip() if rating == Evaluation.Rating.UNSATISFIED else "",
-                round=evaluation_round(locked),
+        if rating and locked.reporter_resident_id is None:
+            raise DomainError(
+                _("The reporter is not a resident on record: nobody to rate it."),
+                field="rating",
             )
-            problem_recurred = problem_recurred or rating == Evaluation.Rating.UNSATISFIED
-        revisit = Revisit.objects.create(
-            issue=locked,
-            visited_at=visited_at or timezone.now(),
-            visitor=actor,
+        return _revisit(
+            locked,
+            actor=actor,
+            resident_id=locked.reporter_resident_id,
             method=method,
             findings=findings.strip(),
             problem_recurred=problem_recurred,
+            visited_at=visited_at,
+            rating=rating,
+            note=findings.strip(),
         )
-        audit.record(actor=actor, obj=locked, action="revisit", note=revisit.findings)
-        if problem_recurred:
-            issue_transition(
-                issue=locked,
-                action="reopen",
-                actor=actor,
-                note=_("Revisit found the problem back: %(findings)s")
-                % {"findings": revisit.findings},
-                check_role=False,
+
+
+def _revisit(
+    locked,
+    *,
+    actor,
+    resident_id,
+    method,
+    findings,
+    problem_recurred,
+    visited_at,
+    rating,
+    note,
+    answered_by=None,
+) -> Revisit:
+    """Write a revisit of a locked, closed issue: the rating as the resident's evaluation
+    of this round (once), the revisit, its timeline row; reopen the issue when the problem
+    came back or the resident is unsatisfied."""
+    if rating:
+        if Evaluation.objects.filter(
+            issue=locked, resident_id=resident_id, round=evaluation_round(locked)
+        ).exists():
+            raise DomainError(
+                _("The reporter has already rated this round of work."), field="rating"
             )
+        Evaluation.objects.create(
+            issue=locked,
+            resident_id=resident_id,
+            rating=rating,
+            comment=findings if rating == Evaluation.Rating.UNSATISFIED else "",
+            round=evaluation_round(locked),
+        )
+        problem_recurred = problem_recurred or rating == Evaluation.Rating.UNSATISFIED
+    revisit = Revisit.objects.create(
+        issue=locked,
+        visited_at=visited_at or timezone.now(),
+        visitor=actor if actor is not None and actor.is_authenticated else None,
+        resident=answered_by,
+        method=method,
+        findings=findings,
+        problem_recurred=problem_recurred,
+    )
+    audit.record(actor=actor, obj=locked, action="revisit", note=note)
+    if problem_recurred:
+        issue_transition(
+            issue=locked,
+            action="reopen",
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            note=_("Revisit found the problem back: %(findings)s") % {"findings": findings},
+            check_role=False,
+        )
+    return revisit
+
+
+def revisit_answer(
+    *, link, problem_recurred: bool, rating: str = "", comment: str = "", actor=None
+) -> Revisit:
+    """The reporter answers the revisit (事后回访) themselves, from the personal link of the
+    revisit SMS: has the problem come back, how satisfied are they, in their words. Counts
+    as the revisit of this closure (an online one); the link is spent by it. A problem
+    back, or unsatisfied, reopens the issue."""
+    if rating and rating not in Evaluation.Rating.values:
+        raise DomainError(_("Choose how satisfied you are."), field="rating")
+    comment = (comment or "").strip()
+    if (problem_recurred or rating == Evaluation.Rating.UNSATISFIED) and not comment:
+        raise DomainError(_("Tell us what is wrong again."), field="comment")
+    resident = link.resident
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=link.object_id)
+        if link.purpose != REVISIT_PURPOSE or not resident_may_answer_revisit(resident, locked):
+            raise DomainError(_("This issue is not waiting for your answer."))
+        if (
+            rating
+            and Evaluation.objects.filter(
+                issue=locked, resident=resident, round=evaluation_round(locked)
+            ).exists()
+        ):
+            # Rated already (at the evaluation): the answer to the revisit still counts.
+            rating = ""
+        findings = comment or (
+            _("The problem has come back.") if problem_recurred else _("All is well.")
+        )
+        revisit = _revisit(
+            locked,
+            actor=actor,
+            resident_id=resident.pk,
+            method=Revisit.Method.ONLINE,
+            findings=findings,
+            problem_recurred=problem_recurred,
+            visited_at=None,
+            rating=rating,
+            note=_("%(name)s answered with the personal link: %(findings)s")
+            % {"name": resident.name, "findings": findings},
+            answered_by=resident,
+        )
+        if not link_act(link=link):
+            raise DomainError(_("This link has already been used."))
     return revisit
 
 

@@ -31,3 +31,14 @@ def close_issues_due() -> int:
     from .services import issues_close_due
 
     return issues_close_due()
+
+
+@shared_task
+def send_outcome(resolution_id: int) -> int:
+    """A published resolution to its issue's reporter and parties (resolutions.outreach).
+    Keyed per person: run twice, it sends nothing twice."""
+    from .models import Resolution
+    from .outreach import outcome_send
+
+    resolution = Resolution.objects.filter(pk=resolution_id).first()
+    return outcome_send(resolution=resolution) if resolution is not None else 0

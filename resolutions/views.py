@@ -22,13 +22,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.issues import get_issue_for_user, visible_issue_ids
-from access.meetings import get_agenda_item_for_user, visible_meeting_ids
+from access.meetings import get_agenda_item_for_user, public_opinion_windows, visible_meeting_ids
 from access.resolutions import (
     can_check_item,
     can_confirm_share,
@@ -815,7 +816,11 @@ def revisit(request, issue_pk):
     return render(
         request,
         "resolutions/revisit.html",
-        {"issue": issue, "form": form, "revisits": issue.revisits.select_related("visitor")},
+        {
+            "issue": issue,
+            "form": form,
+            "revisits": issue.revisits.select_related("visitor", "resident"),
+        },
     )
 
 
@@ -915,7 +920,24 @@ def board(request):
         return render_to_string("resolutions/_board_cards.html", {"page_obj": page}, request)
 
     cards = cache.get_or_set(cards_key, render_cards, 24 * 3600) if cards_key else render_cards()
-    return render(request, "resolutions/board.html", {"cards": cards, "form": form})
+    return render(
+        request,
+        "resolutions/board.html",
+        {"cards": cards, "form": form, "opinion_windows": _board_opinion_windows()},
+    )
+
+
+def _board_opinion_windows():
+    """The latest opinion-taking closed on public matters, with their results: three
+    queries (the windows, their counts, their comments are left to the results page)."""
+    from meetings.selectors import with_opinion_results
+
+    return with_opinion_results(
+        public_opinion_windows(now=timezone.now())
+        .select_related("community", "compound", "building__compound", "unit__building__compound")
+        .order_by("-closes_at", "-pk")[:6],
+        comments=False,
+    )
 
 
 def public_detail(request, pk):

@@ -10,6 +10,7 @@ DEMO_LOGINS = [
     "wangyangyang",
     "huangyaru",
     "zhaojing",
+    "yangxiulan",
     "xulili",
     "luoyin",
     "liuhongli",

@@ -22,6 +22,7 @@ APPS = [
     "issues",
     "meetings",
     "notifications",
+    "reach",
     "reports",
     "resolutions",
 ]
@@ -64,6 +65,7 @@ NOT_A_LIFECYCLE = {
     ("notifications/delivery.py", "claim"),
     ("notifications/delivery.py", "send"),
     ("notifications/admin.py", "retry"),
+    ("notifications/services.py", "delivery_retry"),
     # The demo's past deliveries count as sent.
     ("demo/stories.py", "build"),
     # The synthetic district of seed_scale writes 200,000 issues' histories in bulk, state
@@ -99,6 +101,22 @@ def _status_writes(path, tree):
             yield from visit(child, name)
 
     yield from visit(tree, "")
+
+
+# Where every domain app turns to reach people (personal links, codes, notifications): they
+# know places and people, never the work done on them.
+LOW_PLACES = ["reach", "notifications"]
+
+
+@pytest.mark.parametrize("package", LOW_PLACES)
+def test_reaching_people_knows_nothing_of_the_work(package):
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path, tree in _modules(package)
+        for name in _imported(tree)
+        if name.split(".")[0] in ["issues", "meetings", "resolutions", "reports", "api"]
+    ]
+    assert wrong == []
 
 
 def test_lib_imports_no_app():

@@ -14,7 +14,13 @@ COMMUNITIES = {
     "communities:resident_list",
     "communities:organization_list",
 }
-RUN_THE_WORK = {*COMMUNITIES, "issues:list", "meetings:list", "resolutions:list"}
+RUN_THE_WORK = {
+    *COMMUNITIES,
+    "issues:list",
+    "meetings:list",
+    "meetings:opinion_windows",
+    "resolutions:list",
+}
 EVERYONE = {"meetings:calendar", "resolutions:board"}
 
 MENUS = {
@@ -25,6 +31,7 @@ MENUS = {
         "issues:visit_list",
         "reports:monthly",
         "api:hotline",
+        "notifications:sent",
     },
     "worker_a1": {*RUN_THE_WORK, *EVERYONE, "issues:patrol_list", "issues:visit_list"},
     "street_admin": {
@@ -34,6 +41,7 @@ MENUS = {
         "reports:monthly",
         "api:hotline",
         "audit",
+        "notifications:sent",
     },
     "resident_user_a": {*EVERYONE, "issues:mine", "resolutions:my_items"},
     "org_contact": {*EVERYONE, "resolutions:my_items"},

@@ -42,6 +42,7 @@ PROJECT_APPS = [
     "communities",
     "accounts",
     "core",
+    "reach",
     "notifications",
     "issues",
     "meetings",
@@ -218,6 +219,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails, notifications and QR codes. Without SITE_URL they point at the
 # port the demo is served on (bin/run-demo exports PORT to the server and the worker alike).
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
+
+# The address personal short links (/s/…) are built on: SITE_URL, or a short domain of
+# its own that keeps every SMS within one 70-character segment.
+SHORT_LINK_URL = env("SHORT_LINK_URL", default=SITE_URL).rstrip("/")
 
 # SMS goes through a pluggable backend (see notifications/sms.py).
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")

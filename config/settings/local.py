@@ -17,3 +17,8 @@ else:
     # of the file backend drops the leading slash).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
+# Text messages of the demo are written to var/sms/ (one JSON line each) as well as the
+# worker's log; staff read them, with their status, under 发送记录.
+SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.FileSMSBackend")
+SMS_FILE_PATH = str(VAR_DIR / "sms")

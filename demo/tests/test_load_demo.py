@@ -62,6 +62,7 @@ DEMO_LOGINS = [
     "lawyer_du",
     "luoyin",
     "mahaiyan",
+    "yangxiulan",
 ]
 
 MODELS = (

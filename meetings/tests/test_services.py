@@ -195,7 +195,7 @@ def test_invitation_sends_ics_that_parses_back(world, make_meeting):
     services.participant_add(
         actor=world.staff_a, meeting=meeting, role="resident", resident=world.resident_a
     )
-    assert services.meeting_invite(actor=world.staff_a, meeting=meeting) == 1
+    assert services.meeting_invite(actor=world.staff_a, meeting=meeting).sent == 1
     notification = Notification.objects.get(kind="meeting_invitation")
     assert notification.recipient == world.resident_user_a
     assert notification.url.endswith(f"/meetings/{meeting.pk}/respond/")
@@ -206,7 +206,7 @@ def test_invitation_sends_ics_that_parses_back(world, make_meeting):
     assert event.decoded("dtstart") == meeting.starts_at.replace(microsecond=0)
     assert event.decoded("dtend") == meeting.ends_at.replace(microsecond=0)
     # Sent once.
-    assert services.meeting_invite(actor=world.staff_a, meeting=meeting) == 0
+    assert services.meeting_invite(actor=world.staff_a, meeting=meeting).sent == 0
 
 
 def test_invitations_find_the_residents_accounts_in_one_query(world, make_meeting):
@@ -225,7 +225,7 @@ def test_invitations_find_the_residents_accounts_in_one_query(world, make_meetin
                 actor=world.staff_a, meeting=meeting, role="resident", resident=resident
             )
         with CaptureQueriesContext(connection) as queries:
-            assert services.meeting_invite(actor=world.staff_a, meeting=meeting) == count
+            assert services.meeting_invite(actor=world.staff_a, meeting=meeting).sent == count
         return [q["sql"] for q in queries if q["sql"].startswith('SELECT "accounts_user"."id"')]
 
     assert len(invite(2)) == len(invite(6)) == 1

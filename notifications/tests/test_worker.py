@@ -130,3 +130,95 @@ def test_transient_failure_retried_with_backoff_and_recorded(world, smtp, worker
     delivery = Delivery.objects.get(channel="sms")
     assert delivery.attempts == 3
     assert FlakySMSBackend.outbox == [("13800000002", FlakySMSBackend.outbox[0][1])]
+
+
+def _meeting_with_people_without_accounts(world):
+    from communities.tests.factories import ResidentFactory
+    from meetings import services as meetings
+
+    start = timezone.now() + dt.timedelta(days=2)
+    meeting = meetings.meeting_create(
+        actor=world.users["staff_a"],
+        community=world.community_a,
+        form="building_council",
+        title="一号楼议事会",
+        venue="社区活动室",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+    for n, name in enumerate(["王大爷", "张阿姨", "刘叔叔"]):
+        meetings.participant_add(
+            actor=world.users["staff_a"],
+            meeting=meeting,
+            role="resident",
+            resident=ResidentFactory(
+                household=world.household_a1, name=name, phone=f"1380013800{n}"
+            ),
+        )
+    return meeting
+
+
+def test_invitations_reach_people_without_accounts_once_through_the_worker(world, worker):
+    """Pressing 发出邀请 on a real worker: one SMS per person, whatever retries follow."""
+    from meetings import services as meetings
+    from notifications import tasks
+
+    meeting = _meeting_with_people_without_accounts(world)
+    report = meetings.meeting_invite(actor=world.users["staff_a"], meeting=meeting)
+    assert report.sms == 3
+    assert wait_for(lambda: Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3), (
+        list(Delivery.objects.values("status", "last_error"))
+    )
+    # The task delivered again (a broker redelivering it, a retry): nothing goes twice.
+    for delivery in Delivery.objects.all():
+        tasks.deliver.apply_async((delivery.pk,), queue=worker)
+    tasks.deliver_batch.apply_async(
+        (list(Delivery.objects.values_list("pk", flat=True)),), queue=worker
+    )
+    time.sleep(2)
+    phones = sorted(phone for phone, _ in sms.LocmemSMSBackend.outbox)
+    assert phones == ["13800138000", "13800138001", "13800138002"]
+    assert all("【议事】" in text and "/s/" in text for _, text in sms.LocmemSMSBackend.outbox)
+
+
+class DownSMSBackend(sms.BaseSMSBackend):
+    """A gateway down for longer than the retries last."""
+
+    up = False
+    outbox = []
+
+    def send(self, phone, text):
+        if not DownSMSBackend.up:
+            raise sms.TransientSMSError("gateway unreachable")
+        DownSMSBackend.outbox.append((phone, text))
+
+
+def test_a_failed_sms_is_retried_with_backoff_listed_and_sent_again(
+    world, worker, settings, client
+):
+    from django.urls import reverse
+
+    from meetings import services as meetings
+    from notifications.tasks import MAX_RETRIES
+
+    settings.SMS_BACKEND = f"{__name__}.DownSMSBackend"
+    DownSMSBackend.up, DownSMSBackend.outbox = False, []
+    meeting = _meeting_with_people_without_accounts(world)
+    meetings.meeting_invite(actor=world.users["staff_a"], meeting=meeting)
+    assert wait_for(
+        lambda: (
+            Delivery.objects.filter(status=Delivery.Status.FAILED, attempts=MAX_RETRIES + 1).count()
+            == 3
+        ),
+        timeout=60,
+    ), list(Delivery.objects.values("status", "attempts", "last_error"))
+    assert DownSMSBackend.outbox == []
+
+    client.force_login(world.users["staff_a"])
+    page = client.get(reverse("notifications:sent") + "?status=failed").content.decode()
+    assert page.count("gateway unreachable") == 3
+    DownSMSBackend.up = True
+    failed = Delivery.objects.filter(status=Delivery.Status.FAILED).first()
+    client.post(reverse("notifications:retry", args=[failed.pk]))
+    assert wait_for(lambda: Delivery.objects.filter(status=Delivery.Status.SENT).count() == 1)
+    assert len(DownSMSBackend.outbox) == 1

@@ -75,6 +75,27 @@
     }
   });
 
+  // Copy buttons: <button data-copy="#id" data-copied="Copied"> copies the element's text
+  // (the share text of an opinion poster, for the building's WeChat group).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) {
+      return;
+    }
+    event.preventDefault();
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      var done = button.getAttribute("data-copied");
+      if (done) {
+        button.setAttribute("aria-live", "polite");
+        button.lastChild.textContent = " " + done;
+      }
+    });
+  });
+
   // htmx sends the CSRF token from the <meta> tag.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -17,7 +17,9 @@ from issues import services as issues_services
 from issues.models import Category, Channel, IssueParty, Kind
 from meetings import services as meetings_services
 from meetings.models import Form, Participant
+from notifications.models import Delivery
 from notifications.services import notify
+from reach.services import link_issue
 from resolutions import services as resolutions_services
 
 
@@ -228,9 +230,50 @@ def objects(world):
         kind="sign_in_sheet",
     )
 
+    # Reaching people without accounts: resident A's personal link to answer the meeting's
+    # invitation, opinion-taking on the public issue (open, and one closed), and an SMS to
+    # resident A that failed.
+    resident_participant = Participant.objects.get(meeting=meeting, resident=world.resident_a)
+    invitation_link = link_issue(
+        purpose=meetings_services.INVITATION_PURPOSE,
+        target=resident_participant,
+        person=world.resident_a,
+        community=world.community_a,
+        expires_at=meeting.ends_at,
+    )
+    opinion_window = meetings_services.opinion_window_open(
+        actor=staff,
+        issue=issue,
+        question="是否安装充电桩？",
+        compound=world.compound_a1,
+        closes_at=timezone.now() + timedelta(days=7),
+    )
+    closed_window = meetings_services.opinion_window_open(
+        actor=staff,
+        issue=issue,
+        question="是否划定停车位？",
+        compound=world.compound_a1,
+        closes_at=timezone.now() + timedelta(days=7),
+    )
+    meetings_services.opinion_window_close(actor=staff, window=closed_window)
+    failed_sms = notify(
+        recipient=world.resident_a,
+        kind="matrix_sms",
+        title="测试短信",
+        body="",
+        target=world.community_a,
+        sms_text="【议事】甲社区：测试",
+    ).deliveries.get()
+    Delivery.objects.filter(pk=failed_sms.pk).update(status=Delivery.Status.FAILED)
+
     return {
         "world": world,
         "notification_for_staff_here": notification,
+        "resident_participant": resident_participant,
+        "invitation_link": invitation_link,
+        "opinion_window": opinion_window,
+        "closed_window": closed_window,
+        "failed_sms": failed_sms,
         "issue": issue,
         "dispute": dispute,
         "summons": summons,

@@ -56,7 +56,8 @@ class Case:
     method: str = "get"
     # A dict, or a function of the matrix objects returning one.
     data: object = field(default_factory=dict)
-    query: str = ""
+    # The query string, or a callable building it from the matrix objects.
+    query: object = ""
 
 
 # URL names that are not pages of the product: the Django admin has its own permission
@@ -93,6 +94,31 @@ MATRIX: dict[str, Case] = {
         method="post",
     ),
     "notifications:read_all": Case(expect("redirect", anonymous="login"), method="post"),
+    # Messages sent in a community's name: its staff and its street's admins; a failed one
+    # is sent again by them (the second retry finds it queued already: a message, then back).
+    "notifications:sent": Case(
+        expect(403, anonymous="login", staff_here="ok", staff_elsewhere="ok", street_admin="ok")
+    ),
+    "notifications:retry": Case(
+        expect(404, anonymous="login", staff_here="redirect", street_admin="redirect"),
+        kwargs=lambda o: {"pk": o["failed_sms"].pk},
+        method="post",
+    ),
+    # Personal links open for whoever holds them, without a login; a signed-in resident or
+    # contact is told a link of someone else's is not theirs.
+    "reach:open": Case(
+        expect("ok", resident_elsewhere=403, org_contact=403),
+        kwargs=lambda o: {"token": o["invitation_link"].token},
+    ),
+    "reach:revoke": Case(
+        expect(404, anonymous="login", staff_here="redirect", street_admin=403),
+        kwargs=lambda o: {"pk": o["invitation_link"].pk},
+        method="post",
+    ),
+    # Signing in with a phone code: for visitors; a signed-in user is sent home. The second
+    # step needs a number proven in this session, or it sends back to the first.
+    "accounts:phone_login": Case(expect("redirect", anonymous="ok")),
+    "accounts:phone_who": Case(expect("redirect")),
     # api
     "api:category-detail": Case(
         expect("ok", anonymous=401), kwargs=lambda o: {"pk": o["issue"].category_id}
@@ -792,6 +818,84 @@ MATRIX: dict[str, Case] = {
         method="post",
         data={"reason": "重复上传"},
     ),
+    # Reaching invitees without an account: the meeting's managers' work.
+    "meetings:slips": Case(_RUNNERS_OK, kwargs=lambda o: {"pk": o["meeting"].pk}),
+    "meetings:notice": Case(_RUNNERS_OK, kwargs=lambda o: {"pk": o["meeting"].pk}),
+    "meetings:record_answer": Case(
+        _RUNNERS_REDIRECT,
+        kwargs=lambda o: {"pk": o["meeting"].pk, "participant_pk": o["resident_participant"].pk},
+        method="post",
+        data={"response": "yes", "via": "phone"},
+    ),
+    "meetings:resend_invitation": Case(
+        _RUNNERS_REDIRECT,
+        kwargs=lambda o: {"pk": o["meeting"].pk, "participant_pk": o["resident_participant"].pk},
+        method="post",
+    ),
+    # Online opinion-taking: those who run the work of the community see it; its staff and
+    # the workers of the issue's grid run it; the results of a closed one are public.
+    "meetings:opinion_windows": Case(
+        expect(
+            "ok",
+            anonymous="login",
+            resident_here=403,
+            resident_elsewhere=403,
+            org_contact=403,
+        )
+    ),
+    "meetings:opinion_window_create": Case(
+        expect(
+            403,
+            anonymous="login",
+            resident_elsewhere=404,
+            worker_here="ok",
+            staff_here="ok",
+            staff_elsewhere=404,
+        ),
+        query=lambda o: f"issue={o['issue'].pk}",
+    ),
+    "meetings:opinion_window": Case(
+        _SEES_WINDOW := expect(
+            "ok",
+            anonymous="login",
+            resident_here=404,
+            resident_elsewhere=404,
+            staff_elsewhere=404,
+            org_contact=404,
+        ),
+        kwargs=lambda o: {"pk": o["opinion_window"].pk},
+    ),
+    "meetings:opinion_window_poster": Case(
+        _SEES_WINDOW, kwargs=lambda o: {"pk": o["opinion_window"].pk}
+    ),
+    "meetings:opinion_window_close": Case(
+        _RUNS_WINDOW := expect(
+            404,
+            anonymous="login",
+            worker_here="redirect",
+            worker_elsewhere=403,
+            staff_here="redirect",
+            street_admin=403,
+        ),
+        kwargs=lambda o: {"pk": o["opinion_window"].pk},
+        method="post",
+    ),
+    "meetings:opinion_window_request": Case(
+        _RUNS_WINDOW, kwargs=lambda o: {"pk": o["opinion_window"].pk}, method="post"
+    ),
+    "meetings:opinion_window_paper": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here=400,
+            worker_elsewhere=403,
+            staff_here=400,
+            street_admin=403,
+        ),
+        kwargs=lambda o: {"pk": o["opinion_window"].pk},
+        method="post",
+    ),
+    "meetings:opinion_results": Case(ALL_OK, kwargs=lambda o: {"pk": o["closed_window"].pk}),
     # The projector is read-only: whoever may see the meeting.
     "meetings:projector": Case(
         _SEES_MEETING := expect(

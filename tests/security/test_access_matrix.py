@@ -47,7 +47,7 @@ def test_url_answers_each_role_as_the_matrix_says(client, objects, name):
     world = objects["world"]
     url = reverse(name, kwargs=case.kwargs(objects) if case.kwargs else None)
     if case.query:
-        url = f"{url}?{case.query}"
+        url = f"{url}?{case.query(objects) if callable(case.query) else case.query}"
     # Data naming records of the world is built from it, like the URL's arguments.
     data = case.data(objects) if callable(case.data) else case.data
     wrong = []
