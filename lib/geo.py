@@ -8,6 +8,7 @@ offset polynomials every Chinese map SDK uses); its inverse is found by iteratio
 well under a centimetre. Nothing here knows the product: callers pass plain floats.
 """
 
+import itertools
 import math
 from decimal import Decimal
 
@@ -157,7 +158,7 @@ def polygon_centre(polygon: dict) -> tuple[float, float]:
     points when the ring has no area)."""
     ring = polygon["coordinates"][0]
     area = cx = cy = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         cross = x1 * y2 - x2 * y1
         area += cross
         cx += (x1 + x2) * cross
