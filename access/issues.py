@@ -273,6 +273,17 @@ def visit_grids_for(user):
     return grids.none()
 
 
+def get_grid_for_map(user, pk):
+    """The grid whose map (places, patrols, open issues) the user may open: its workers,
+    and the staff and street admins of its community; else 404."""
+    from communities.models import Grid
+
+    try:
+        return visit_grids_for(user).select_related("community").get(pk=pk)
+    except (Grid.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def can_see_grid_visits(user, grid) -> bool:
     """The grid's household visits: its workers, and the staff and street admins of its
     community (what visit_grids_for lists), without a query once the scope is loaded."""

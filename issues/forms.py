@@ -429,6 +429,103 @@ class VisitForm(PromptedForm, forms.Form):
     )
 
 
+# The patrol a phone walks, offline or not (issues.field_views): the forms of the field page,
+# rendered for their labels and choices and sent by its script one record at a time, each
+# with the id the phone gave it, the time it was recorded and the phone's position.
+
+
+class PhonePositionMixin(forms.Form):
+    """What every record sent from the field page carries besides its own fields."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    recorded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class FieldStartForm(PromptedForm, PhonePositionMixin):
+    grid = PlaceChoiceField(label=_("grid"), queryset=None)
+    route_notes = forms.CharField(
+        label=_("route notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs=_placeholder(_("e.g. North gate — building 3 — underground garage"), rows=2)
+        ),
+    )
+
+    def __init__(self, *args, grids, community_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].offer(grids, community_ids)
+
+
+class FieldFindingForm(PromptedForm, PhonePositionMixin):
+    """A finding, and, when a category is chosen, the issue it becomes at once."""
+
+    patrol = forms.UUIDField(widget=forms.HiddenInput)
+    text = FindingForm.base_fields["text"]
+    compound = forms.ModelChoiceField(
+        label=_("compound"),
+        queryset=Compound.objects.none(),
+        required=False,
+        widget=ParentedSelect(parent_of=lambda compound: compound.community_id),
+    )
+    building = forms.ModelChoiceField(
+        label=_("building"),
+        queryset=Building.objects.none(),
+        required=False,
+        widget=ParentedSelect(parent_of=lambda building: building.compound_id),
+    )
+    place_text = FindingForm.base_fields["place_text"]
+    photo = FindingForm.base_fields["photo"]
+    category = forms.ModelChoiceField(
+        label=_("open an issue now, of the category"),
+        queryset=Category.objects.none(),
+        required=False,
+        help_text=_("Leave it empty to decide later on the patrol's page."),
+    )
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+
+    def __init__(self, *args, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = compounds
+        self.fields["building"].queryset = Building.objects.filter(compound__in=compounds).order_by(
+            "compound", "name"
+        )
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+
+
+class FieldVisitForm(PromptedForm, PhonePositionMixin):
+    """A household visit; whom they saw is chosen among the residents the page lists for
+    the household (its script), and checked against the household here."""
+
+    household = forms.ModelChoiceField(label=_("household"), queryset=None, widget=QuickSelect)
+    residents_seen = forms.ModelMultipleChoiceField(
+        label=_("whom they saw"), queryset=Resident.objects.none(), required=False
+    )
+    findings = VisitForm.base_fields["findings"]
+    need_found = VisitForm.base_fields["need_found"]
+    need_title = VisitForm.base_fields["need_title"]
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+        chosen = self.data.get("household") if self.is_bound else None
+        if chosen and str(chosen).isdigit():
+            self.fields["residents_seen"].queryset = Resident.objects.filter(household=chosen)
+
+
+class FieldEndForm(PhonePositionMixin):
+    patrol = forms.UUIDField(widget=forms.HiddenInput)
+    route_notes = forms.CharField(
+        label=_("route notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class AssignForm(PromptedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     assignee = forms.ModelChoiceField(

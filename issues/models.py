@@ -546,6 +546,9 @@ class Patrol(models.Model):
     def __str__(self):
         return f"{self.grid} {self.started_at:%Y-%m-%d}"
 
+    def get_absolute_url(self):
+        return url_by_pk("issues:patrol_detail", self.pk)
+
 
 def finding_photo_path(instance, filename):
     return f"patrols/{instance.patrol_id}/{filename}"

@@ -14,7 +14,7 @@ COMMUNITIES = {
     "communities:resident_list",
     "communities:organization_list",
 }
-RUN_THE_WORK = {*COMMUNITIES, "issues:list", "meetings:list", "resolutions:list"}
+RUN_THE_WORK = {*COMMUNITIES, "issues:list", "issues:map", "meetings:list", "resolutions:list"}
 EVERYONE = {"meetings:calendar", "resolutions:board"}
 
 MENUS = {
