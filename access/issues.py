@@ -43,6 +43,21 @@ def issues_visible_to(user):
     return issues.none()
 
 
+def issues_public():
+    """Issues anyone may follow without signing in (Open311's public service requests):
+    public affairs (公共事务) only — never a dispute, nor a special-group need, which is
+    about one person — and never an archived one. Their reporters are not named."""
+    return Issue.objects.filter(archived_at__isnull=True, kind=Kind.PUBLIC)
+
+
+def issues_readable_by(user):
+    """What Open311 lists to a caller: the public issues, and with a key (or a signed-in
+    session) also everything its user may open."""
+    if user is None or not get_scope(user).is_authenticated:
+        return issues_public()
+    return issues_visible_to(user) | issues_public()
+
+
 def _ids(queryset, field):
     return queryset.order_by().values(field)
 

@@ -16,6 +16,7 @@ from .models import (
     HotlineType,
     IssueParty,
     Kind,
+    PositionSource,
     Status,
     Urgency,
 )
@@ -51,7 +52,32 @@ def _placeholder(text, **attrs):
     return {"placeholder": text, **attrs}
 
 
-class IssueForm(PromptedForm, forms.Form):
+class DevicePositionForm(forms.Form):
+    """The phone's position (WGS-84) and its accuracy, filled by "use my position"
+    (static/js/geo.js); checked and rounded by the service that stores the record."""
+
+    latitude = forms.FloatField(
+        required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    longitude = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    position_accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def position(self) -> dict:
+        """The position as the services take it, with where it came from."""
+        data = self.cleaned_data
+        if data.get("latitude") is None or data.get("longitude") is None:
+            return {}
+        return {
+            "latitude": data["latitude"],
+            "longitude": data["longitude"],
+            "position_accuracy": data.get("position_accuracy"),
+            "position_source": PositionSource.DEVICE,
+        }
+
+
+class IssueForm(PromptedForm, DevicePositionForm):
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
     # Chosen by staff of several communities; the only one of everyone else, preselected.
     # Without it the compound's community is taken.
@@ -222,7 +248,7 @@ class PartyForm(PromptedForm, forms.Form):
 PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=10, validate_max=True)
 
 
-class ResidentIssueForm(PromptedForm, forms.Form):
+class ResidentIssueForm(PromptedForm, DevicePositionForm):
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -400,7 +426,7 @@ class FindingToIssueForm(PromptedForm, forms.Form):
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
 
 
-class VisitForm(PromptedForm, forms.Form):
+class VisitForm(PromptedForm, DevicePositionForm):
     household = forms.IntegerField(widget=forms.HiddenInput)
     visited_at = forms.DateTimeField(
         label=_("visited at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})

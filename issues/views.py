@@ -259,6 +259,7 @@ def issue_create(request):
                 is_anonymous=data["is_anonymous"],
                 hotline_type=data["hotline_type"],
                 hotline_ticket=data["hotline_ticket"],
+                **form.position(),
             )
         except DomainError as error:
             _form_error(form, error)
@@ -294,6 +295,7 @@ def _resident_create(request):
                 place_text=data["place_text"],
                 reporter_resident=resident,
                 grid=resident.grid,
+                **form.position(),
             )
         except DomainError as error:
             _form_error(form, error)
@@ -879,6 +881,7 @@ def visit_create(request, household_pk):
                 visited_at=data["visited_at"],
                 need_found=data["need_found"],
                 need_title=data["need_title"],
+                **{k: v for k, v in form.position().items() if k != "position_source"},
             )
         except DomainError as error:
             _form_error(form, error)

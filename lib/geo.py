@@ -172,6 +172,18 @@ def polygon_centre(polygon: dict) -> tuple[float, float]:
     return cy / (3 * area), cx / (3 * area)
 
 
+def point_in_polygon(lat: float, lng: float, polygon: dict) -> bool:
+    """Whether (lat, lng) lies inside the polygon's outer ring (ray casting; fine at the
+    scale of a compound, where the earth is flat)."""
+    x, y = float(lng), float(lat)
+    ring = polygon["coordinates"][0]
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
 def map_polygon(polygon: dict, convert) -> dict:
     """The polygon with every (lat, lng) passed through `convert` (a datum conversion)."""
     ring = []
