@@ -939,6 +939,12 @@ IMPORTS = {
         "template": spreadsheets.organization_template,
         "back": "communities:organization_list",
     },
+    "places": {
+        "columns": spreadsheets.PLACE_COLUMNS,
+        "run": spreadsheets.import_places,
+        "template": spreadsheets.places_template,
+        "back": "communities:overview",
+    },
 }
 
 
