@@ -506,10 +506,11 @@ class FieldFindingForm(PromptedForm, PhonePositionMixin):
     place_text = FindingForm.base_fields["place_text"]
     photo = FindingForm.base_fields["photo"]
     category = forms.ModelChoiceField(
-        label=_("open an issue now, of the category"),
+        label=_("open an issue now"),
         queryset=Category.objects.none(),
         required=False,
-        help_text=_("Leave it empty to decide later on the patrol's page."),
+        empty_label=_("Not now: decide on the patrol's page"),
+        help_text=_("Choose its category to open an issue from the finding as it is sent."),
     )
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
 

@@ -106,7 +106,6 @@ def config() -> dict:
             "zoom_out": _("Zoom out"),
             "close": _("Close"),
             "cluster": _("{n} markers here: press Enter to zoom in"),
-            "open": _("Open"),
             "nothing": _("Nothing on this map has a position yet."),
             "plain": _("No map service is set up: the places of the community are drawn."),
             "finding": _("Finding {n}"),

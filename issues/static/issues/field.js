@@ -415,6 +415,7 @@
       parts.push(text("points_waiting", { n: pendingPoints }));
     }
     $("[data-field-outbox-summary]").textContent = parts.length ? parts.join(" ") : text("all_sent");
+    $("[data-field-send]").hidden = !(waiting.length || pendingPoints);
     var outbox = $("[data-field-outbox]");
     outbox.classList.toggle("border-warning", waiting.length > 0);
     outbox.classList.toggle("border-danger", failed.length > 0);
