@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from access.communities import (
     can_add_resident_in,
@@ -359,10 +359,10 @@ def _clean_position(values):
 
 
 OUTLINE_ERRORS = {
-    "type": _lazy("Draw the outline as a polygon."),
-    "ring": _lazy("An outline needs at least three different corners."),
-    "point": _lazy("A corner of the outline is not a position on the earth."),
-    "size": _lazy("An outline may have at most 500 corners."),
+    "type": gettext_lazy("Draw the outline as a polygon."),
+    "ring": gettext_lazy("An outline needs at least three different corners."),
+    "point": gettext_lazy("A corner of the outline is not a position on the earth."),
+    "size": gettext_lazy("An outline may have at most 500 corners."),
 }
 
 

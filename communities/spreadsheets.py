@@ -746,7 +746,7 @@ def _validate_place(number, values, errors):
                 if clean["position"] is None:
                     centre = geo.polygon_centre(polygon)
                     clean["position"] = (geo.quantize(centre[0]), geo.quantize(centre[1]))
-    if not clean["position"] and not clean["address"]:
+    if not (lat or lng or clean["outline"] or clean["address"]):
         error("latitude", _("Give a position, an outline or an address."))
     return clean
 

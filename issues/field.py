@@ -60,7 +60,7 @@ def running_patrols(user):
         "client_id",
         "compound__name",
         "building__name",
-        "issue__pk",
+        "issue__id",
         "issue__title",
     )
     return list(

@@ -10,7 +10,7 @@ well under a centimetre. Nothing here knows the product: callers pass plain floa
 
 import itertools
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG), for haversine distances
 
@@ -101,8 +101,9 @@ def valid_point(lat, lng) -> bool:
 
 
 def quantize(value) -> Decimal:
-    """A coordinate as stored: six decimal places (about 0.1 m)."""
-    return Decimal(str(round(float(value), 6)))
+    """A coordinate as stored: six decimal places (about 0.1 m), rounded half up from the
+    digits as written (not from the nearest binary float)."""
+    return Decimal(str(value)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
 class PolygonError(ValueError):
