@@ -108,7 +108,7 @@ def _texts() -> dict:
     """What the page's script writes, in the reader's language ({n}, {grid}, … are filled
     in by the script)."""
     return {
-        "online": _("Online"),
+        "online": _("Connected"),
         "offline": _("No connection"),
         "offline_note": _(
             "No connection: what you record stays on this phone and is sent when the "

@@ -257,7 +257,7 @@ def charts(data: dict) -> dict:
             title=_("Issues received per compound"),
             places=[(name, lat, lng, n) for _c, name, lat, lng, n in issues["by_compound"]],
             uid="chart-heat",
-            unit=_("issues"),
+            unit=_("issues received"),
             nothing=_("none"),
         )
         if "by_compound" in issues

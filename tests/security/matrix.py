@@ -572,9 +572,7 @@ MATRIX: dict[str, Case] = {
     # the manifest and the service worker hold nothing of anyone's (no login); the page,
     # its session check and its sync are the grid workers' (JSON answers 401 when signed
     # out; an empty sync is refused as an unknown kind of record).
-    "issues:field": Case(
-        expect(403, anonymous="login", worker_here="ok", worker_elsewhere="ok")
-    ),
+    "issues:field": Case(expect(403, anonymous="login", worker_here="ok", worker_elsewhere="ok")),
     "issues:field_manifest": Case(ALL_OK),
     "issues:field_session": Case(
         expect(403, anonymous=401, worker_here="ok", worker_elsewhere="ok")

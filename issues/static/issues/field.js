@@ -200,6 +200,14 @@
     return patrols[0] || null;
   }
 
+  // The answer the server gave to a patrol's start (its page), once it was sent.
+  function patrolStart(id) {
+    var start = records.filter(function (r) {
+      return r.op === "patrol_start" && r.id === id && r.state === "sent";
+    })[0];
+    return start && start.answer;
+  }
+
   function findingsOf(patrol) {
     var local = records.filter(function (r) {
       return r.op === "finding" && r.fields.patrol === patrol.id;
@@ -505,6 +513,12 @@
     if (patrol) {
       $("[data-field-running-title]").textContent = text("running_title", { grid: patrol.grid || "", time: clock(patrol.started) });
       $("[data-field-running-notes]").textContent = patrol.notes || "";
+      var link = $("[data-field-patrol-link]");
+      var url = patrol.url || (patrolStart(patrol.id) || {}).url;
+      link.hidden = !url;
+      if (url) {
+        link.href = url;
+      }
       renderFindings(patrol);
       watchPosition();
     }
