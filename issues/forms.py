@@ -460,6 +460,13 @@ class VisitForm(PromptedForm, DevicePositionForm):
 # with the id the phone gave it, the time it was recorded and the phone's position.
 
 
+class BuildingChoiceField(forms.ModelChoiceField):
+    """A building by its own name: the compound is chosen beside it."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class PhonePositionMixin(forms.Form):
     """What every record sent from the field page carries besides its own fields."""
 
@@ -497,7 +504,7 @@ class FieldFindingForm(PromptedForm, PhonePositionMixin):
         required=False,
         widget=ParentedSelect(parent_of=lambda compound: compound.community_id),
     )
-    building = forms.ModelChoiceField(
+    building = BuildingChoiceField(
         label=_("building"),
         queryset=Building.objects.none(),
         required=False,

@@ -113,6 +113,10 @@ def bar_chart(*, title: str, rows: list[tuple[str, int]], uid: str, color: str =
 HEAT = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")
 
 
+# The narrowest stretch a heat map shows, in degrees (about 500 m east to west).
+MIN_SPAN = 0.0045
+
+
 def _heat(value: int, peak: int) -> str:
     if value <= 0 or peak <= 0:
         return "#d9dde2"
@@ -133,11 +137,15 @@ def heat_map(*, title: str, places: list[tuple], uid: str, unit: str, nothing: s
     lngs = [p[2] for p in placed]
     mid = math.radians((min(lats) + max(lats)) / 2)
     xs = [lng * math.cos(mid) for lng in lngs]
-    span_x = max(max(xs) - min(xs), 1e-4)
-    span_y = max(max(lats) - min(lats), 1e-4)
+    # At least half a kilometre across, centred on the places: one compound alone stands
+    # in the middle of its neighbourhood, not in a corner.
+    span_x = max(max(xs) - min(xs), MIN_SPAN)
+    span_y = max(max(lats) - min(lats), MIN_SPAN / 2)
+    west = (min(xs) + max(xs) - span_x) / 2
+    north = (min(lats) + max(lats) + span_y) / 2
     # As tall as the places' spread needs, between a strip and a square-ish plan.
     plot_w = width - 2 * pad
-    plot_h = min(max(plot_w * span_y / span_x, 120), 380)
+    plot_h = min(max(plot_w * span_y / span_x, 120), 320)
     height = round(plot_h + 2 * pad + legend_h)
     scale = min(plot_w / span_x, plot_h / span_y)
     off_x = (width - span_x * scale) / 2
@@ -145,8 +153,8 @@ def heat_map(*, title: str, places: list[tuple], uid: str, unit: str, nothing: s
 
     def project(lat, lng):
         return (
-            off_x + (lng * math.cos(mid) - min(xs)) * scale,
-            off_y + (max(lats) - lat) * scale,
+            off_x + (lng * math.cos(mid) - west) * scale,
+            off_y + (north - lat) * scale,
         )
 
     peak = max(p[3] for p in placed)

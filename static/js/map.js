@@ -14,6 +14,7 @@
   }
   var CONFIG = JSON.parse(configNode.textContent);
   var LABELS = CONFIG.labels;
+  var CHINA = [36.0, 104.0];
   var L = window.L;
 
   function label(key, values) {
@@ -66,12 +67,14 @@
         style: { color: "#4f6f9f", weight: 2, fillColor: "#8fb0de", fillOpacity: 0.16 },
       });
     },
-    compound: function (feature, latlng) {
-      return L.marker(latlng, {
+    compound: function (feature, latlng, context) {
+      // A compound with an outline is named above its wall, clear of the markers inside.
+      var top = context.tops[feature.properties.id];
+      return L.marker(top || latlng, {
         interactive: false,
         keyboard: false,
         icon: L.divIcon({
-          className: "map-label map-label--compound",
+          className: "map-label map-label--compound" + (top ? " map-label--above" : ""),
           html: "<span></span>",
           iconSize: null,
         }),
@@ -159,12 +162,27 @@
     return L.latLng(c[1], c[0]);
   }
 
-  function draw(feature) {
+  function draw(feature, context) {
     var style = STYLES[feature.properties.kind];
     if (!style) {
       return null;
     }
-    return style(feature, feature.geometry.type === "Point" ? latlngOf(feature) : null);
+    return style(feature, feature.geometry.type === "Point" ? latlngOf(feature) : null, context);
+  }
+
+  // Where each outlined compound's name goes: the middle of its northern edge.
+  function outlineTops(features) {
+    var tops = {};
+    features.forEach(function (feature) {
+      if (feature.properties.kind === "compound_outline") {
+        var ring = feature.geometry.coordinates[0];
+        var north = Math.max.apply(null, ring.map(function (c) { return c[1]; }));
+        var west = Math.min.apply(null, ring.map(function (c) { return c[0]; }));
+        var east = Math.max.apply(null, ring.map(function (c) { return c[0]; }));
+        tops[feature.properties.id] = L.latLng(north, (west + east) / 2);
+      }
+    });
+    return tops;
   }
 
   function clusterGroup() {
@@ -184,7 +202,17 @@
   }
 
   function makeMap(node) {
-    var map = L.map(node, { zoomControl: false, attributionControl: true, keyboard: true, maxZoom: 19 });
+    // Who asked for less motion gets none: no fading popups, no animated zoom.
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var map = L.map(node, {
+      zoomControl: false,
+      attributionControl: true,
+      keyboard: true,
+      maxZoom: 19,
+      fadeAnimation: !still,
+      zoomAnimation: !still,
+      markerZoomAnimation: !still,
+    });
     L.control.zoom({ zoomInTitle: label("zoom_in"), zoomOutTitle: label("zoom_out") }).addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (CONFIG.tiles.length) {
@@ -235,17 +263,19 @@
           return { layer: layer, features: [] };
         });
     });
+    var layers = [];
     return Promise.all(loads).then(function (results) {
       results.forEach(function (result) {
+        var context = { tops: outlineTops(result.features) };
         result.features.forEach(function (feature) {
-          var drawn = draw(feature);
+          var drawn = draw(feature, context);
           if (!drawn) {
             return;
           }
           if (feature.properties.kind === "issue") {
             clusters.addLayer(drawn);
           } else {
-            drawn.addTo(map);
+            layers.push(drawn);
           }
           if (drawn.featureKey) {
             markers[drawn.featureKey] = drawn;
@@ -257,8 +287,14 @@
           }
         });
       });
-      map.addLayer(clusters);
-      return { bounds: bounds, markers: markers, clusters: clusters };
+      // Drawn once the map has a view (layers cannot be placed before it).
+      function add() {
+        layers.forEach(function (layer) {
+          layer.addTo(map);
+        });
+        map.addLayer(clusters);
+      }
+      return { bounds: bounds, markers: markers, clusters: clusters, add: add };
     });
   }
 
@@ -334,7 +370,9 @@
               })
             : "";
       }
-      say(label("outline_points", { n: corners.length }));
+      if (outline) {
+        say(label("outline_points", { n: corners.length }));
+      }
     }
     function fromFields() {
       var a = parseFloat(lat.value);
@@ -353,9 +391,21 @@
       } catch (error) {
         corners = [];
       }
+    }
+    var typed = L.latLng(parseFloat(lat.value), parseFloat(lng.value));
+    if (isFinite(typed.lat) && isFinite(typed.lng)) {
+      map.setView(typed, 17);
+    } else if (corners.length >= 3) {
+      map.fitBounds(L.latLngBounds(corners), { maxZoom: 17 });
+    } else if (found.bounds.isValid()) {
+      map.fitBounds(found.bounds, { padding: [20, 20], maxZoom: 17 });
+    } else {
+      map.setView(CHINA, 4);
+    }
+    if (corners.length) {
       drawOutline();
     }
-    var start = fromFields();
+    fromFields();
     lat.addEventListener("change", fromFields);
     lng.addEventListener("change", fromFields);
     map.on("click", function (event) {
@@ -389,30 +439,25 @@
         drawOutline();
       });
     }
-    if (start) {
-      map.setView(start, 17);
-    } else if (shape) {
-      map.fitBounds(shape.getBounds(), { maxZoom: 17 });
-    } else if (found.bounds.isValid()) {
-      map.fitBounds(found.bounds, { padding: [20, 20], maxZoom: 17 });
-    }
   }
 
   document.querySelectorAll("[data-map]").forEach(function (node) {
+    // No view until the layers say where to look: tiles are asked for only there.
     var map = makeMap(node);
-    map.setView([36.0, 104.0], 4);
     loadLayers(node, map).then(function (found) {
       if (node.hasAttribute("data-map-picker")) {
         picker(node, map, found);
       } else if (found.bounds.isValid()) {
         map.fitBounds(found.bounds, { padding: [24, 24], maxZoom: 17 });
       } else {
+        map.setView(CHINA, 4);
         var empty = L.control({ position: "topright" });
         empty.onAdd = function () {
           return element("div", "map-note", label("nothing"));
         };
         empty.addTo(map);
       }
+      found.add();
       document.querySelectorAll("[data-map-show]").forEach(function (button) {
         button.addEventListener("click", function () {
           node.scrollIntoView({ block: "nearest" });

@@ -427,9 +427,12 @@
     var outbox = $("[data-field-outbox]");
     outbox.classList.toggle("border-warning", waiting.length > 0);
     outbox.classList.toggle("border-danger", failed.length > 0);
-    var list = $("[data-field-outbox-list]");
-    list.replaceChildren();
+    // What failed is shown with its reason; what waits is one tap away.
+    $("[data-field-waiting]").hidden = !waiting.length;
+    $("[data-field-failed-list]").replaceChildren();
+    $("[data-field-outbox-list]").replaceChildren();
     failed.concat(waiting).forEach(function (record) {
+      var list = $(record.state === "failed" ? "[data-field-failed-list]" : "[data-field-outbox-list]");
       var item = element("li", "field-item");
       item.setAttribute("data-record", record.id);
       var head = element("div", "d-flex flex-wrap gap-2 align-items-center");
@@ -1053,8 +1056,15 @@
     });
   }
 
+  var syncAgain = false;
+
   function sync() {
-    if (syncing || !navigator.onLine) {
+    if (syncing) {
+      // Recorded while sending: sent as soon as this round ends.
+      syncAgain = true;
+      return Promise.resolve();
+    }
+    if (!navigator.onLine) {
       return Promise.resolve();
     }
     var anything = pendingPoints > 0 || records.some(function (r) { return r.state === "waiting"; });
@@ -1067,10 +1077,10 @@
       .then(function (session) {
         if (session.status === 401) {
           signedOut(true);
-          return;
+          return true;
         }
         if (!session.ok || session.user !== DATA.user) {
-          return;
+          return true;
         }
         signedOut(false);
         token = session.csrf;
@@ -1078,11 +1088,18 @@
           return stopped ? true : sendTrack();
         });
       })
-      .catch(function () {})
-      .then(function () {
+      .catch(function () {
+        return true;
+      })
+      .then(function (stopped) {
         syncing = false;
         render();
-        if (records.some(function (r) { return r.state === "waiting"; }) || pendingPoints > 0) {
+        var more = records.some(function (r) { return r.state === "waiting"; }) || pendingPoints > 0;
+        if (syncAgain && !stopped) {
+          syncAgain = false;
+          sync();
+        } else if (more) {
+          syncAgain = false;
           scheduleSync(30000);
         }
       });
