@@ -289,12 +289,16 @@ def visit_grids_for(user):
 
 
 def get_grid_for_map(user, pk):
-    """The grid whose map (places, patrols, open issues) the user may open: its workers,
-    and the staff and street admins of its community; else 404."""
+    """The grid whose map the user may open: any grid whose page they may open (those who
+    run the work of its community); else 404. What the map draws is scoped apart: the
+    patrols by patrols_visible_to (a grid's own workers), the issues by issues_visible_to
+    (a dispute only for those who may see it)."""
     from communities.models import Grid
 
+    from .communities import grids_visible_to
+
     try:
-        return visit_grids_for(user).select_related("community").get(pk=pk)
+        return grids_visible_to(user).select_related("community").get(pk=pk)
     except (Grid.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

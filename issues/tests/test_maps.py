@@ -264,10 +264,18 @@ def test_the_grid_map_shows_the_latest_patrol_or_the_one_chosen(client, placed, 
     assert "手机记录了 3 个路线点" in page
     page = client.get(url, {"patrol": older.pk}).content.decode()
     assert reverse("issues:patrol_geojson", args=[older.pk]) in page
-    # Staff of the community read it too; a worker of another grid does not.
+    # Staff of the community read it too; the worker of another grid of the community sees
+    # the places and the issues open to them, not the grid's patrols or its disputes.
+    make_issue(title="一区纠纷", compound=world.compound_a1, kind="dispute")
     client.force_login(world.staff_a)
-    assert client.get(url).status_code == 200
+    page = client.get(url).content.decode()
+    assert "一区纠纷" in page and "发现1" in page
     client.force_login(world.worker_a2)
+    page = client.get(url).content.decode()
+    assert "一区下水道" in page
+    assert "一区纠纷" not in page and "发现1" not in page
+    assert reverse("issues:patrol_geojson", args=[latest.pk]) not in page
+    client.force_login(world.staff_b)
     assert client.get(url).status_code == 404
 
 

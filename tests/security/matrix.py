@@ -586,8 +586,17 @@ MATRIX: dict[str, Case] = {
         kwargs=lambda o: {"pk": o["patrol"].pk, "finding_pk": o["finding"].pk},
         method="post",
     ),
+    # A grid's map opens for whoever opens the grid's page; its patrols and disputes only
+    # for those who may see them.
     "issues:grid_map": Case(
-        expect(404, anonymous="login", worker_here="ok", staff_here="ok", street_admin="ok"),
+        expect(
+            404,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            street_admin="ok",
+        ),
         kwargs=lambda o: {"pk": o["world"].grid_a1.pk},
     ),
     "issues:list": Case(
