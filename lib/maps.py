@@ -95,12 +95,27 @@ def outline(polygon) -> dict:
     return geo.map_polygon(polygon, to_map) if datum() == GCJ02 else polygon
 
 
+def centre() -> tuple[list[float], int]:
+    """Where a map with nothing on it opens (the place picker of a community none of whose
+    places is on the map yet): MAP_CENTRE "lat,lng" (WGS-84) at MAP_ZOOM, else all of
+    China."""
+    value = _setting("MAP_CENTRE")
+    if value:
+        lat, lng = (float(part) for part in str(value).split(","))
+        return point(lat, lng)[::-1], int(_setting("MAP_ZOOM", 13))
+    return [36.0, 104.0], 4
+
+
 def config() -> dict:
-    """What the map script (static/js/map.js) needs: the tile layers, the datum, and its
-    words in the reader's language ({n}, {title}, … are filled in by the script)."""
+    """What the map script (static/js/map.js) needs: the tile layers, the datum, where an
+    empty map opens, and its words in the reader's language ({n}, {title}, … are filled in
+    by the script)."""
+    where, zoom = centre()
     return {
         "tiles": tile_layers(),
         "datum": datum(),
+        "centre": where,
+        "zoom": zoom,
         "labels": {
             "zoom_in": _("Zoom in"),
             "zoom_out": _("Zoom out"),

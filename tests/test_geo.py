@@ -140,6 +140,10 @@ def test_centre_and_inside_of_an_outline():
 def test_without_a_tile_source_the_map_is_plain_and_in_wgs84(settings):
     settings.MAP_TILE_URL = ""
     settings.TIANDITU_KEY = ""
+    settings.MAP_CENTRE = ""
+    assert maps.centre() == ([36.0, 104.0], 4)
+    settings.MAP_CENTRE = "38.4872,106.2309"
+    assert maps.centre() == ([38.4872, 106.2309], 13)
     assert maps.tile_layers() == [] and maps.image_sources() == []
     assert maps.datum() == maps.WGS84
     assert maps.point(38.45602, 106.23301) == [106.23301, 38.45602]

@@ -295,6 +295,9 @@ MAP_TILE_SUBDOMAINS = env("MAP_TILE_SUBDOMAINS", default="abc")
 MAP_TILE_DATUM = env("MAP_TILE_DATUM", default="wgs84")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 TIANDITU_KEY = env("TIANDITU_KEY", default="")
+# Where a map with nothing on it yet opens ("lat,lng", WGS-84): the city the site serves.
+MAP_CENTRE = env("MAP_CENTRE", default="")
+MAP_ZOOM = env.int("MAP_ZOOM", default=13)
 if MAP_TILE_DATUM not in ("wgs84", "gcj02"):
     from django.core.exceptions import ImproperlyConfigured
 

@@ -14,7 +14,8 @@
   }
   var CONFIG = JSON.parse(configNode.textContent);
   var LABELS = CONFIG.labels;
-  var CHINA = [36.0, 104.0];
+  // Where a map with nothing on it opens (MAP_CENTRE, else all of China).
+  var EMPTY = CONFIG.centre;
   var L = window.L;
 
   function label(key, values) {
@@ -392,15 +393,16 @@
         corners = [];
       }
     }
-    var typed = L.latLng(parseFloat(lat.value), parseFloat(lng.value));
-    if (isFinite(typed.lat) && isFinite(typed.lng)) {
-      map.setView(typed, 17);
+    var typedLat = parseFloat(lat.value);
+    var typedLng = parseFloat(lng.value);
+    if (isFinite(typedLat) && isFinite(typedLng)) {
+      map.setView([typedLat, typedLng], 17);
     } else if (corners.length >= 3) {
       map.fitBounds(L.latLngBounds(corners), { maxZoom: 17 });
     } else if (found.bounds.isValid()) {
       map.fitBounds(found.bounds, { padding: [20, 20], maxZoom: 17 });
     } else {
-      map.setView(CHINA, 4);
+      map.setView(EMPTY, CONFIG.zoom);
     }
     if (corners.length) {
       drawOutline();
@@ -450,7 +452,7 @@
       } else if (found.bounds.isValid()) {
         map.fitBounds(found.bounds, { padding: [24, 24], maxZoom: 17 });
       } else {
-        map.setView(CHINA, 4);
+        map.setView(EMPTY, CONFIG.zoom);
         var empty = L.control({ position: "topright" });
         empty.onAdd = function () {
           return element("div", "map-note", label("nothing"));

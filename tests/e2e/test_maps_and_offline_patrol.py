@@ -455,3 +455,40 @@ def test_the_street_report_carries_the_heat_map(journey):
     assert admin.page.get_by_role("img", name="各小区收到的议题").is_visible()
     heat.scroll_into_view_if_needed()
     admin.step("street report with its heat map")
+
+
+def test_staff_place_a_compound_and_draw_its_outline_on_the_map(journey, settings):
+    # A community none of whose places is on the map yet: the picker opens on the city.
+    settings.MAP_CENTRE = "38.4545,106.2130"
+    settings.MAP_ZOOM = 17
+    places = build_places()
+    staff = journey("staff")
+    staff.login("lizhuren")
+    page = staff.page
+    open_menu(page, "社区", "社区")
+    row = page.locator("tr", has_text="澳海熙园")
+    assert row.get_by_text("尚未标注").is_visible()
+    click_and_wait(page, row.get_by_role("link", name="修改"))
+    page.locator("[data-map-ready]").wait_for()
+    staff.step("compound form with its map")
+
+    box = page.locator(".yishi-map").bounding_box()
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(*middle)
+    assert page.locator("input[name=latitude]").input_value()
+    assert page.get_by_text("已设定位置").is_visible()
+    page.get_by_role("button", name="描绘轮廓").click()
+    for dx, dy in ((-80, -60), (80, -60), (80, 60), (-80, 60)):
+        page.mouse.click(middle[0] + dx, middle[1] + dy)
+    page.get_by_text("轮廓：4 个角点").wait_for()
+    page.get_by_role("button", name="撤销上一个角点").click()
+    page.get_by_text("轮廓：3 个角点").wait_for()
+    page.mouse.click(middle[0] - 80, middle[1] + 60)
+    staff.step("position and outline drawn")
+    click_and_wait(page, page.get_by_role("button", name="保存"))
+    compound = type(places.compound).objects.get(pk=places.compound.pk)
+    assert compound.latitude is not None and len(compound.outline["coordinates"][0]) == 5
+    assert geo.point_in_polygon(compound.latitude, compound.longitude, compound.outline)
+    assert geo.haversine_m(compound.latitude, compound.longitude, 38.4545, 106.2130) < 50
+    assert page.locator("tr", has_text="澳海熙园").get_by_text("已标位置和轮廓").is_visible()
+    staff.step("compound placed")
