@@ -22,6 +22,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from communities.models import Household
 from issues.models import Channel, Issue, Patrol, PositionSource, TrackPoint, Visit
 from issues.services import finding_record, issue_report, patrol_end, patrol_start, track_record
 from lib import geo
@@ -189,6 +190,28 @@ def test_a_finding_whose_answer_was_lost_is_sent_again_and_stored_once(journey):
     assert page.locator("[data-field-findings] .badge", has_text="已发送").count() == 1
     assert [f.text for f in Patrol.objects.get().findings.all()] == [FIRST]
     worker.step("sent again and stored once")
+
+    # A visit recorded without signal to a household the office archives meanwhile: refused,
+    # and the page says why; the worker discards it.
+    worker.context.set_offline(True)
+    page.locator("summary", has_text="记录走访").click()
+    visit = page.locator("form[data-field-form=visit]")
+    visit.locator("select[name=household]").select_option(label="3号楼1单元501")
+    visit.locator("textarea[name=findings]").fill("赵监督不在家，邻居说去女儿家住了。")
+    visit.get_by_role("button", name=re.compile("保存走访")).click()
+    _waiting(page, 1)
+    household = Household.objects.get(room="501")
+    Household.objects.filter(pk=household.pk).update(archived_at=timezone.now())
+    worker.context.set_offline(False)
+    failed = page.locator("[data-field-failed-list] li")
+    failed.wait_for()
+    assert "1 条未能保存" in page.locator("[data-field-outbox-summary]").inner_text()
+    assert f"住户 {household} 已被归档，本次走访未能记录" in failed.inner_text()
+    worker.step("a visit refused with its reason")
+    page.once("dialog", lambda dialog: dialog.accept())
+    failed.get_by_role("button", name="放弃").click()
+    page.get_by_text("全部已发送").wait_for()
+    assert not Visit.objects.exists()
 
 
 def test_without_the_phone_position_the_place_chosen_is_used(journey):

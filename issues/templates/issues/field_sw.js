@@ -55,7 +55,7 @@ function page(request) {
 // connection (their names change with their content in production).
 function asset(request) {
   return caches.open(CACHE).then((cache) =>
-    cache.match(request).then((found) => {
+    cache.match(request, { ignoreSearch: true }).then((found) => {
       const fresh = fetch(request)
         .then((response) => {
           if (response.ok) {
