@@ -783,20 +783,17 @@ def import_places(*, actor, community, rows, commit) -> ImportResult:
         for number, clean in sorted(cleaned, key=lambda pair: bool(pair[1]["building"])):
             label = " ".join(part for part in (clean["compound"], clean["building"]) if part)
             compound = compounds.get(clean["compound"])
+            row = {"result": result, "number": number, "label": label, "commit": commit}
             if not clean["building"]:
-                changes = _place_changes(compound, clean, outline=True)
-                if compound is None:
-                    result.created.append((number, label))
-                    if commit:
-                        compound = Compound(community=community, name=clean["compound"])
-                        _apply_place(compound, changes, imported["compound"])
-                        compounds[compound.name] = compound
-                elif changes:
-                    result.updated.append((number, label))
-                    if commit:
-                        _apply_place(compound, changes, imported["compound"])
-                else:
-                    result.unchanged.append((number, label))
+                compound = _place_row(
+                    place=compound,
+                    changes=_place_changes(compound, clean, outline=True),
+                    make=lambda name=clean["compound"]: Compound(community=community, name=name),
+                    imported=imported["compound"],
+                    **row,
+                )
+                if compound is not None:
+                    compounds[compound.name] = compound
                 continue
             if compound is None:
                 if not commit:
@@ -805,22 +802,35 @@ def import_places(*, actor, community, rows, commit) -> ImportResult:
                 compound = Compound.objects.create(community=community, name=clean["compound"])
                 compounds[compound.name] = compound
             building = buildings.get((compound.pk, clean["building"]))
-            changes = _place_changes(building, clean, outline=False)
-            if building is None:
-                result.created.append((number, label))
-                if commit:
-                    building = Building(compound=compound, name=clean["building"])
-                    _apply_place(building, changes, imported["building"])
-                    buildings[(compound.pk, building.name)] = building
-            elif changes:
-                result.updated.append((number, label))
-                if commit:
-                    _apply_place(building, changes, imported["building"])
-            else:
-                result.unchanged.append((number, label))
+            building = _place_row(
+                place=building,
+                changes=_place_changes(building, clean, outline=False),
+                make=lambda c=compound, name=clean["building"]: Building(compound=c, name=name),
+                imported=imported["building"],
+                **row,
+            )
+            if building is not None:
+                buildings[(compound.pk, building.name)] = building
         for pairs in imported.values():
             _bulk_audit(actor, pairs, AuditEntry.Action.IMPORT)
     return result
+
+
+def _place_row(*, result, number, label, commit, place, changes, make, imported):
+    """Count one row's place as created, updated or unchanged and, with `commit`, write it
+    (`make()` builds a new one). Returns the place, None for a new one in a preview."""
+    if place is None:
+        result.created.append((number, label))
+        if commit:
+            place = make()
+            _apply_place(place, changes, imported)
+    elif changes:
+        result.updated.append((number, label))
+        if commit:
+            _apply_place(place, changes, imported)
+    else:
+        result.unchanged.append((number, label))
+    return place
 
 
 def _place_changes(place, clean, *, outline) -> dict:

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from access.issues import households_visitable_by
 from communities.models import Compound, Resident
 
+from .maps import place_of
 from .models import Patrol, PatrolFinding
 
 
@@ -100,15 +101,7 @@ def field_data(user, *, grids, households, patrols) -> dict:
                         "client_id": str(f.client_id) if f.client_id else f"server-{f.pk}",
                         "text": f.text,
                         "found_at": f.found_at.isoformat(),
-                        "place": " ".join(
-                            part
-                            for part in (
-                                f.compound.name if f.compound_id else "",
-                                f.building.name if f.building_id else "",
-                                f.place_text,
-                            )
-                            if part
-                        ),
+                        "place": place_of(f),
                         "photo": f.photo.url if f.photo else "",
                         "issue": {"id": f.issue.pk, "title": f.issue.title} if f.issue_id else None,
                     }

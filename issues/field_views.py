@@ -33,6 +33,7 @@ from access.issues import can_patrol, grids_for_patrol
 from access.scope import get_scope
 from communities.models import Household
 from lib.errors import DomainError
+from lib.urls import url_by_pk
 
 from . import services
 from .field import (
@@ -296,13 +297,7 @@ def _sync_finding(request):
                 urgency=data["urgency"],
             )
             finding.refresh_from_db()
-    answer = {"id": finding.pk, "url": patrol.get_absolute_url()}
-    if finding.issue_id:
-        answer["issue"] = {
-            "id": finding.issue_id,
-            "url": reverse("issues:detail", args=[finding.issue_id]),
-        }
-    return finding, answer
+    return finding, {"id": finding.pk, "url": patrol.get_absolute_url(), **_issue_of(finding)}
 
 
 def _sync_visit(request):
@@ -327,13 +322,14 @@ def _sync_visit(request):
         client_id=data["client_id"],
         **_position(data),
     )
-    answer = {"id": visit.pk}
-    if visit.issue_id:
-        answer["issue"] = {
-            "id": visit.issue_id,
-            "url": reverse("issues:detail", args=[visit.issue_id]),
-        }
-    return visit, answer
+    return visit, {"id": visit.pk, **_issue_of(visit)}
+
+
+def _issue_of(record) -> dict:
+    """The issue a finding or a visit opened, for the page to link."""
+    if not record.issue_id:
+        return {}
+    return {"issue": {"id": record.issue_id, "url": url_by_pk("issues:detail", record.issue_id)}}
 
 
 def _sync_end(request):

@@ -45,11 +45,12 @@ def map_issues(visible, filters):
     )
 
 
-def place_of(issue) -> str:
+def place_of(record) -> str:
+    """Where an issue or a finding is, in words: its compound, building and place."""
     parts = [
-        issue.compound.name if issue.compound_id else "",
-        issue.building.name if issue.building_id else "",
-        issue.place_text,
+        record.compound.name if record.compound_id else "",
+        record.building.name if record.building_id else "",
+        record.place_text,
     ]
     return " ".join(part for part in parts if part)
 
@@ -136,15 +137,7 @@ def patrol_geojson(patrol, *, points, findings) -> dict:
                     "number": number,
                     "title": finding.text[:80],
                     "time": finding.found_at.isoformat(),
-                    "place": " ".join(
-                        part
-                        for part in (
-                            finding.compound.name if finding.compound_id else "",
-                            finding.building.name if finding.building_id else "",
-                            finding.place_text,
-                        )
-                        if part
-                    ),
+                    "place": place_of(finding),
                     "url": finding.issue.get_absolute_url()
                     if finding.issue_id
                     else patrol.get_absolute_url(),

@@ -902,6 +902,16 @@
     });
   }
 
+  // One sending to the server: its answer (answerOf), or a rejection without a connection.
+  function post(body) {
+    return fetch(URLS.sync, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token, Accept: "application/json" },
+    }).then(answerOf);
+  }
+
   // Send one record; resolves true when sending must stop for now (no connection, signed
   // out, the server unwell), false to go on with the next record.
   function send(record) {
@@ -922,13 +932,7 @@
     }
     record.state = "sending";
     renderOutbox();
-    return fetch(URLS.sync, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": token, Accept: "application/json" },
-    })
-      .then(answerOf)
+    return post(body)
       .then(function (answer) {
         if (answer.ok) {
           record.state = "sent";
@@ -1028,13 +1032,7 @@
               })
             )
           );
-          return fetch(URLS.sync, {
-            method: "POST",
-            body: body,
-            credentials: "same-origin",
-            headers: { "X-CSRFToken": token, Accept: "application/json" },
-          })
-            .then(answerOf)
+          return post(body)
             .then(function (answer) {
               if (!answer.ok && !answer.permanent) {
                 return true;
