@@ -11,6 +11,7 @@ a record the server refuses (a household archived meanwhile) comes back with the
 which the page shows beside it.
 """
 
+import functools
 import hashlib
 import json
 import uuid
@@ -132,6 +133,10 @@ def _texts() -> dict:
         "visit": _("Visit"),
         "patrol_end": _("Patrol ended"),
         "saved_here": _("Saved on this phone."),
+        "ended_waiting": _(
+            "Patrol ended. What you recorded is sent as soon as there is a connection."
+        ),
+        "ended_sent": _("Patrol ended. Everything you recorded has been sent."),
         "stored": _("Sent and stored."),
         "running_title": _("Patrol of {grid}, since {time}"),
         "no_findings": _("Nothing recorded yet."),
@@ -163,6 +168,7 @@ def _json_login_required(view):
     """A JSON endpoint of the field page's script: an expired session answers 401 with what
     to do (the script keeps its records and asks the worker to sign in again)."""
 
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return JsonResponse(
@@ -175,8 +181,6 @@ def _json_login_required(view):
             )
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 

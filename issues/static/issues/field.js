@@ -513,6 +513,10 @@
     if (lastEnded && lastEnded.url) {
       $("[data-field-ended-link]").href = lastEnded.url;
     }
+    var waiting = records.some(function (r) {
+      return r.state !== "sent";
+    });
+    $("[data-field-ended-text]").textContent = text(waiting ? "ended_waiting" : "ended_sent");
     if (patrol) {
       $("[data-field-running-title]").textContent = text("running_title", { grid: patrol.grid || "", time: clock(patrol.started) });
       $("[data-field-running-notes]").textContent = patrol.notes || "";
@@ -1003,16 +1007,18 @@
           })
         );
       };
-      var refused = function (id) {
-        return records.some(function (r) {
-          return r.op === "patrol_start" && r.id === id && r.state === "failed";
+      // A patrol whose start was refused or discarded: its points have nowhere to go.
+      var orphan = function (id) {
+        return !records.some(function (r) {
+          return r.op === "patrol_start" && r.id === id && r.state !== "failed";
+        }) && !DATA.running.some(function (p) {
+          return p.client_id === id;
         });
       };
       return Object.keys(byPatrol).reduce(function (chain, patrol) {
         return chain.then(function (stop) {
           if (stop || !known(patrol)) {
-            if (!stop && refused(patrol)) {
-              // Points of a patrol the server refused have nowhere to go.
+            if (!stop && orphan(patrol)) {
               return Promise.all(byPatrol[patrol].map(function (p) { return remove("track", p.key); })).then(function () {
                 pendingPoints -= byPatrol[patrol].length;
                 return false;
@@ -1055,6 +1061,7 @@
   }
 
   var syncAgain = false;
+  var retryDelay = 3000;
 
   function sync() {
     if (syncing) {
@@ -1097,8 +1104,14 @@
           syncAgain = false;
           sync();
         } else if (more) {
+          // Tried again soon after a failure (a connection just back is often not ready
+          // for a few seconds), then less and less often.
           syncAgain = false;
-          scheduleSync(30000);
+          scheduleSync(retryDelay);
+          retryDelay = Math.min(retryDelay * 2, 60000);
+        }
+        if (!stopped) {
+          retryDelay = 3000;
         }
       });
   }
