@@ -292,3 +292,24 @@ def test_the_grid_map_takes_the_same_queries_for_10_or_100_findings(client, plac
     for n in range(90):
         make_issue(title=f"议题{n}", compound=world.compound_a1)
     assert _count(client, url) == ten
+
+
+def test_a_patrols_route_and_findings_take_the_same_queries_for_10_or_100(client, placed):
+    world = placed
+    client.force_login(world.worker_a1)
+    small = walked(world, findings=10)
+    ten = _count(client, reverse("issues:patrol_geojson", args=[small.pk]))
+    large = walked(world, findings=100)
+    track_record(
+        actor=world.worker_a1,
+        patrol=large,
+        points=[
+            {
+                "recorded_at": large.started_at + timedelta(seconds=5 * n),
+                "latitude": 38.4556,
+                "longitude": 106.2311 + n / 100000,
+            }
+            for n in range(100)
+        ],
+    )
+    assert _count(client, reverse("issues:patrol_geojson", args=[large.pk])) == ten
