@@ -146,7 +146,9 @@ def grid_map(request, pk):
 def patrol_geojson(request, pk):
     """A patrol's route and findings, for those who may read the patrol."""
     patrol = get_patrol_for_user(request.user, pk)
-    points = patrol.track.only("patrol_id", "latitude", "longitude", "recorded_at").order_by("recorded_at")
+    points = patrol.track.only("patrol_id", "latitude", "longitude", "recorded_at").order_by(
+        "recorded_at"
+    )
     findings = patrol.findings.select_related("compound", "building", "issue").order_by(
         "found_at", "pk"
     )
