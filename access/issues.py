@@ -43,6 +43,21 @@ def issues_visible_to(user):
     return issues.none()
 
 
+def issues_public():
+    """Issues anyone may follow without signing in (Open311's public service requests):
+    public affairs (公共事务) only — never a dispute, nor a special-group need, which is
+    about one person — and never an archived one. Their reporters are not named."""
+    return Issue.objects.filter(archived_at__isnull=True, kind=Kind.PUBLIC)
+
+
+def issues_readable_by(user):
+    """What Open311 lists to a caller: the public issues, and with a key (or a signed-in
+    session) also everything its user may open."""
+    if user is None or not get_scope(user).is_authenticated:
+        return issues_public()
+    return issues_visible_to(user) | issues_public()
+
+
 def _ids(queryset, field):
     return queryset.order_by().values(field)
 
@@ -271,6 +286,21 @@ def visit_grids_for(user):
     if scope.is_staff or scope.is_street_admin:
         return grids.filter(community__in=scope.community_ids)
     return grids.none()
+
+
+def get_grid_for_map(user, pk):
+    """The grid whose map the user may open: any grid whose page they may open (those who
+    run the work of its community); else 404. What the map draws is scoped apart: the
+    patrols by patrols_visible_to (a grid's own workers), the issues by issues_visible_to
+    (a dispute only for those who may see it)."""
+    from communities.models import Grid
+
+    from .communities import grids_visible_to
+
+    try:
+        return grids_visible_to(user).select_related("community").get(pk=pk)
+    except (Grid.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def can_see_grid_visits(user, grid) -> bool:

@@ -1,7 +1,13 @@
 """Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2): services are the issue
 categories, service requests are issues, a jurisdiction is a community (its area code).
-Every call carries an api_key (the user's API token) or an `Authorization: Token …`
-header; what a key may see and file is what its user may, through the access package."""
+
+As GeoReport v2 has it, the service list and the status of public requests are read
+without an api_key: public requests are public affairs (access.issues.issues_public),
+never a dispute or a special-group need, and read without a key they carry their title for
+a description, not what the reporter wrote. Posting a request needs an api_key (the user's
+API token) or an `Authorization: Token …` header; with one, a caller also reads everything
+its user may open, through the access package. Positions go both ways: a request's lat/long
+are stored (WGS-84) and returned — its own, else its building's or compound's."""
 
 from datetime import datetime, timedelta
 from xml.etree import ElementTree as ET
@@ -15,10 +21,13 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 from access.api import communities_for_reporting
-from access.issues import issues_visible_to
+from access.issues import issues_readable_by, visible_issue_ids
 from access.scope import get_scope
-from issues.models import OPEN_STATUSES, Category, Channel
+from communities.selectors import nearest_compound
+from issues.models import OPEN_STATUSES, Category, Channel, PositionSource
+from issues.selectors import with_position
 from issues.services import issue_report
+from lib import geo
 from lib.errors import DomainError
 
 from .hotline import AddressMatcher
@@ -84,8 +93,10 @@ def _user(request):
         if token is None or not token.user.is_active:
             raise Open311Error(401, _("The api_key is not valid."))
         return token.user
-    if request.method == "GET" and request.user.is_authenticated:
-        return request.user
+    if request.method == "GET":
+        # Reading needs no key: a signed-in session reads as its user, anyone else reads
+        # what is public.
+        return request.user if request.user.is_authenticated else None
     raise Open311Error(401, _("An api_key is required."))
 
 
@@ -95,12 +106,12 @@ def _jurisdiction(user, request):
     code = code.strip()
     if not code:
         return None
-    scope = get_scope(user)
     from communities.models import Community
 
-    community = Community.objects.filter(
-        area_code=code[:12], pk__in=scope.community_ids, archived_at__isnull=True
-    ).first()
+    communities = Community.objects.filter(area_code=code[:12], archived_at__isnull=True)
+    if user is not None:
+        communities = communities.filter(pk__in=get_scope(user).community_ids)
+    community = communities.first()
     if community is None:
         raise Open311Error(404, _("Unknown jurisdiction_id."))
     return community
@@ -163,16 +174,22 @@ def _iso(moment):
     return timezone.localtime(moment).isoformat() if moment else None
 
 
-def _request(issue):
+def _coordinate(value):
+    return float(value) if value is not None else None
+
+
+def _request(issue, *, full=True):
+    """A service request as GeoReport v2 writes it. `full` is False for a public request
+    its reader may not open: its title stands for what the reporter wrote."""
     is_open = issue.status in OPEN_STATUSES
-    notes = issue.resolution_note or issue.get_status_display()
+    notes = issue.resolution_note if full and issue.resolution_note else issue.get_status_display()
     return {
         "service_request_id": str(issue.pk),
         "status": "open" if is_open else "closed",
         "status_notes": str(notes),
         "service_name": issue.category.name,
         "service_code": issue.category.code,
-        "description": issue.description,
+        "description": issue.description if full else issue.title,
         "agency_responded": issue.community.name,
         "service_notice": "",
         "requested_datetime": _iso(issue.reported_at),
@@ -182,14 +199,24 @@ def _request(issue):
         or (issue.compound.name if issue.compound_id else issue.community.name),
         "address_id": str(issue.compound_id) if issue.compound_id else "",
         "zipcode": "",
-        "lat": None,
-        "long": None,
+        "lat": _coordinate(issue.at_latitude),
+        "long": _coordinate(issue.at_longitude),
         "media_url": "",
     }
 
 
 def _visible(user):
-    return issues_visible_to(user).select_related("category", "community", "compound")
+    return with_position(issues_readable_by(user)).select_related(
+        "category", "community", "compound"
+    )
+
+
+def _requests(user, issues) -> list[dict]:
+    """The requests of `issues`, each in full when its reader may open the issue (one
+    query for all of them), else as the public reads it."""
+    issues = list(issues)
+    opened = visible_issue_ids(user, [i.pk for i in issues]) if user is not None else set()
+    return [_request(issue, full=issue.pk in opened) for issue in issues]
 
 
 @open311_view
@@ -217,7 +244,7 @@ def requests(request, user, fmt):
         end = _date(request.GET.get("end_date"), "end_date") or timezone.now()
         start = _date(request.GET.get("start_date"), "start_date") or end - timedelta(days=90)
         issues = issues.filter(reported_at__gte=start, reported_at__lte=end)
-    items = [_request(issue) for issue in issues.order_by("-reported_at", "-pk")[:MAX_REQUESTS]]
+    items = _requests(user, issues.order_by("-reported_at", "-pk")[:MAX_REQUESTS])
     return _respond(fmt, "service_requests", "request", items)
 
 
@@ -244,7 +271,17 @@ def request_detail(request, user, fmt, pk):
     issue = _visible(user).filter(pk=pk).first() if pk < 2**31 else None
     if issue is None:
         raise Open311Error(404, _("No such service request."))
-    return _respond(fmt, "service_requests", "request", [_request(issue)])
+    return _respond(fmt, "service_requests", "request", _requests(user, [issue]))
+
+
+def _position(data):
+    """lat/long of a posted request (WGS-84, decimal degrees), both or neither."""
+    lat, lng = data.get("lat", "").strip(), data.get("long", "").strip()
+    if not lat and not lng:
+        return None, None
+    if not (lat and lng) or not geo.valid_point(lat, lng):
+        raise Open311Error(400, _("lat and long are decimal degrees (WGS-84), given together."))
+    return float(lat), float(lng)
 
 
 def _create(request, user, fmt):
@@ -257,7 +294,8 @@ def _create(request, user, fmt):
     if not description:
         raise Open311Error(400, _("description is required."))
     address = data.get("address_string", "").strip()[:200]
-    if not (address or data.get("address_id") or (data.get("lat") and data.get("long"))):
+    latitude, longitude = _position(data)
+    if not (address or data.get("address_id") or latitude is not None):
         raise Open311Error(
             400, _("A location is required: address_string, address_id or lat/long.")
         )
@@ -280,6 +318,12 @@ def _create(request, user, fmt):
     if compound is None and address:
         found, compound = AddressMatcher([community] if community else communities).match(address)
         community = community or found
+    if compound is None and latitude is not None:
+        # The compound the position falls in, or the nearest one of the caller's.
+        compound = nearest_compound(
+            [community] if community else communities, latitude=latitude, longitude=longitude
+        )
+        community = community or (compound.community if compound else None)
     if community is None and len(communities) == 1:
         community = communities[0]
     if community is None:
@@ -306,6 +350,9 @@ def _create(request, user, fmt):
             reporter_resident=resident,
             reporter_name=name.strip()[:50],
             reporter_phone=data.get("phone", "").strip()[:20],
+            latitude=latitude,
+            longitude=longitude,
+            position_source=PositionSource.API if latitude is not None else "",
         )
     except DomainError as error:
         raise Open311Error(400, error.message) from None

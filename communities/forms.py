@@ -1,5 +1,10 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from lib import geo, maps
+from lib.errors import DomainError
 
 from .lookups import household_field, resident_field
 from .models import (
@@ -69,30 +74,94 @@ class ContactForm(forms.ModelForm):
         fields = ("name", "position", "phone")
 
 
-class CompoundForm(forms.ModelForm):
+class MapPositionMixin:
+    """The position of a place as the map shows it: clicked on the map (communities map
+    picker) or typed. The fields hold coordinates in the map's datum (GCJ-02 under a
+    commercial Chinese map, else WGS-84); they are stored in WGS-84 (lib.maps)."""
+
+    position_fields = ("latitude", "longitude")
+
+    def _init_position(self):
+        datum = maps.datum().upper().replace("WGS84", "WGS-84").replace("GCJ02", "GCJ-02")
+        for name in self.position_fields:
+            field = self.fields[name]
+            field.help_text = _(
+                "In %(datum)s, as the map shows it: click on the map or type it."
+            ) % {"datum": datum}
+            field.widget.attrs.update({"inputmode": "decimal", "step": "0.000001"})
+        self.fields["latitude"].widget.attrs["data-map-latitude"] = ""
+        self.fields["longitude"].widget.attrs["data-map-longitude"] = ""
+        instance = self.instance
+        if not self.is_bound and instance.latitude is not None and instance.longitude is not None:
+            lat, lng = maps.to_map(instance.latitude, instance.longitude)
+            self.initial["latitude"], self.initial["longitude"] = (
+                geo.quantize(lat),
+                geo.quantize(lng),
+            )
+
+    def clean(self):
+        data = super().clean()
+        lat, lng = data.get("latitude"), data.get("longitude")
+        if lat is not None and lng is not None:
+            data["latitude"], data["longitude"] = maps.from_map(lat, lng)
+        return data
+
+
+class OutlineField(forms.JSONField):
+    """A compound's outline: a GeoJSON Polygon in the map's datum, drawn on the map (a
+    hidden field the picker fills); empty for none."""
+
+    widget = forms.HiddenInput
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return json.dumps(value, separators=(",", ":"))
+        return super().prepare_value(value)
+
+
+class CompoundForm(MapPositionMixin, forms.ModelForm):
+    outline = OutlineField(label=_("outline"), required=False)
+
     class Meta:
         model = Compound
-        fields = ("name", "address", "built_year", "is_old_compound")
+        fields = ("name", "address", "built_year", "is_old_compound", "latitude", "longitude")
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.community = community
+        self._init_position()
+        self.fields["outline"].widget.attrs["data-map-outline"] = ""
+        if not self.is_bound and self.instance.outline:
+            self.initial["outline"] = maps.outline(self.instance.outline)
+
+    def clean_outline(self):
+        value = self.cleaned_data.get("outline")
+        if not value:
+            return None
+        from .services import clean_outline
+
+        try:
+            polygon = clean_outline(value)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+        return geo.map_polygon(polygon, maps.from_map) if maps.datum() == maps.GCJ02 else polygon
 
     def _post_clean(self):
         pass
 
 
-class BuildingForm(forms.ModelForm):
+class BuildingForm(MapPositionMixin, forms.ModelForm):
     head = resident_field(Building._meta.get_field("head").verbose_name)
 
     class Meta:
         model = Building
-        fields = ("compound", "name", "floors", "head")
+        fields = ("compound", "name", "floors", "head", "latitude", "longitude")
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = community.compounds.filter(archived_at__isnull=True)
         self.fields["head"].for_community(community.pk)
+        self._init_position()
 
     def _post_clean(self):
         pass

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lib.positions import latitude_field, longitude_field, position_constraints
+
 area_code_validator = RegexValidator(r"^\d{12}$", _("An area code has exactly 12 digits."))
 phone_validator = RegexValidator(
     r"^[0-9+\-() ]{5,20}$", _("Enter a phone number of digits, spaces, +, - or brackets.")
@@ -113,13 +115,19 @@ class Compound(Archivable):
         default=False,
         help_text=_("Old compounds (老旧小区) due for renovation."),
     )
+    # Where it is (WGS-84): a point for its marker and, drawn on the map, its outline as a
+    # GeoJSON Polygon (lib.geo.clean_polygon checks it in the service that saves it).
+    latitude = latitude_field()
+    longitude = longitude_field()
+    outline = models.JSONField(_("outline"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("compound")
         verbose_name_plural = _("compounds")
         ordering = ["community", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="compound_unique_name")
+            models.UniqueConstraint(fields=["community", "name"], name="compound_unique_name"),
+            *position_constraints("compound"),
         ]
 
     def __str__(self):
@@ -145,13 +153,16 @@ class Building(models.Model):
         related_name="buildings_headed",
         verbose_name=_("building head"),
     )
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         ordering = ["compound", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["compound", "name"], name="building_unique_name")
+            models.UniqueConstraint(fields=["compound", "name"], name="building_unique_name"),
+            *position_constraints("building"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access.communities import (
     can_add_resident_in,
@@ -18,6 +19,7 @@ from access.communities import (
 )
 from core import audit
 from core.models import AuditEntry
+from lib import geo
 from lib.errors import DomainError, StaleEdit
 
 from .models import (
@@ -343,13 +345,50 @@ def _save_simple(instance, values):
     return instance
 
 
+def _clean_position(values):
+    """Coordinates (WGS-84) set together or not at all, rounded as stored."""
+    lat, lng = values.get("latitude"), values.get("longitude")
+    if (lat is None) != (lng is None):
+        raise DomainError(
+            _("Give both the latitude and the longitude, or neither."),
+            field="longitude" if lng is None else "latitude",
+        )
+    if lat is not None:
+        if not geo.valid_point(lat, lng):
+            raise DomainError(_("This is not a position on the earth."), field="latitude")
+        values["latitude"], values["longitude"] = geo.quantize(lat), geo.quantize(lng)
+
+
+OUTLINE_ERRORS = {
+    "type": gettext_lazy("Draw the outline as a polygon."),
+    "ring": gettext_lazy("An outline needs at least three different corners."),
+    "point": gettext_lazy("A corner of the outline is not a position on the earth."),
+    "size": gettext_lazy("An outline may have at most 500 corners."),
+}
+
+
+def clean_outline(value):
+    """A compound's outline as stored (lib.geo.clean_polygon), or DomainError naming why."""
+    try:
+        return geo.clean_polygon(value)
+    except geo.PolygonError as error:
+        raise DomainError(str(OUTLINE_ERRORS[error.reason]), field="outline") from None
+
+
 @transaction.atomic
 def compound_save(*, actor, community, compound=None, **values) -> Compound:
+    """Create or change a compound of the community. Its position and outline (WGS-84) are
+    checked here; an outline without a point places the compound at the outline's centre."""
     _require_manager(actor, community.pk)
     if compound is None:
         compound = Compound(community=community)
     else:
         compound = Compound.objects.select_for_update().get(pk=compound.pk, community=community)
+    if "outline" in values:
+        values["outline"] = clean_outline(values["outline"])
+        if values["outline"] and values.get("latitude") is None and values.get("longitude") is None:
+            values["latitude"], values["longitude"] = geo.polygon_centre(values["outline"])
+    _clean_position(values)
     return _save_simple(compound, values)
 
 
@@ -364,6 +403,7 @@ def building_save(*, actor, compound, building=None, **values) -> Building:
         head = values.get(field)
         if head is not None and head.community_id != compound.community_id:
             raise DomainError(_("Choose a resident of this community."), field=field)
+    _clean_position(values)
     return _save_simple(building, values)
 
 

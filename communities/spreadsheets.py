@@ -654,6 +654,238 @@ def _org_changes(organization, clean):
     return changes
 
 
+# Places: the positions of compounds and buildings ----------------------------------------
+
+PLACE_COLUMNS = [
+    ("compound", "小区"),
+    ("building", "楼栋"),
+    ("address", "地址"),
+    ("latitude", "纬度"),
+    ("longitude", "经度"),
+    ("datum", "坐标系"),
+    ("outline", "轮廓"),
+]
+# How the datum may be written: the providers' names people know, and the datums'.
+DATUM_WORDS = {
+    "": "wgs84",
+    "wgs84": "wgs84",
+    "wgs-84": "wgs84",
+    "gps": "wgs84",
+    "天地图": "wgs84",
+    "cgcs2000": "wgs84",
+    "gcj02": "gcj02",
+    "gcj-02": "gcj02",
+    "高德": "gcj02",
+    "腾讯": "gcj02",
+    "火星坐标": "gcj02",
+}
+
+
+def _outline_cell(text):
+    """An outline as a GeoJSON Polygon, or as corners "经度,纬度;经度,纬度;…"."""
+    import json
+
+    text = str(text).strip()
+    if not text:
+        return None
+    if text.startswith("{"):
+        return json.loads(text)
+    corners = []
+    for pair in text.replace("；", ";").replace("，", ",").split(";"):
+        if pair.strip():
+            lng, lat = (float(part) for part in pair.split(","))
+            corners.append([lng, lat])
+    return {"type": "Polygon", "coordinates": [corners]}
+
+
+def _validate_place(number, values, errors):
+    from lib import geo
+
+    from .services import OUTLINE_ERRORS
+
+    headers = dict(PLACE_COLUMNS)
+    clean = {key: str(values.get(key, "") or "").strip() for key, _h in PLACE_COLUMNS}
+
+    def error(key, reason):
+        errors.append(RowError(number, headers[key], str(reason)))
+
+    if not clean["compound"]:
+        error("compound", _("A compound is required."))
+    elif len(clean["compound"]) > 100:
+        error("compound", _("At most 100 characters."))
+    if len(clean["building"]) > 50:
+        error("building", _("At most 50 characters."))
+    datum = DATUM_WORDS.get(clean["datum"].lower().replace(" ", ""))
+    if datum is None:
+        error("datum", _("Write WGS-84 (GPS, 天地图) or GCJ-02 (高德, 腾讯)."))
+        datum = "wgs84"
+    convert = geo.gcj02_to_wgs84 if datum == "gcj02" else (lambda lat, lng: (lat, lng))
+    lat, lng = clean["latitude"], clean["longitude"]
+    clean["position"] = None
+    if lat or lng:
+        if not (lat and lng) or not geo.valid_point(lat, lng):
+            error("latitude", _("Write both, in decimal degrees: 纬度 38.4560, 经度 106.2330."))
+        else:
+            w_lat, w_lng = convert(float(lat), float(lng))
+            clean["position"] = (geo.quantize(w_lat), geo.quantize(w_lng))
+    clean["outline_polygon"] = None
+    if clean["outline"]:
+        if clean["building"]:
+            error("outline", _("Only a compound has an outline."))
+        else:
+            try:
+                polygon = geo.clean_polygon(_outline_cell(clean["outline"]))
+            except geo.PolygonError as problem:
+                error("outline", OUTLINE_ERRORS[problem.reason])
+            except (ValueError, TypeError):
+                error("outline", _("Write the corners as 经度,纬度;经度,纬度;… or GeoJSON."))
+            else:
+                if datum == "gcj02":
+                    polygon = geo.map_polygon(polygon, geo.gcj02_to_wgs84)
+                clean["outline_polygon"] = polygon
+                if clean["position"] is None:
+                    centre = geo.polygon_centre(polygon)
+                    clean["position"] = (geo.quantize(centre[0]), geo.quantize(centre[1]))
+    if not (lat or lng or clean["outline"] or clean["address"]):
+        error("latitude", _("Give a position, an outline or an address."))
+    return clean
+
+
+def import_places(*, actor, community, rows, commit) -> ImportResult:
+    """Positions (and outlines, addresses) of the community's compounds and buildings: a
+    row with a compound only is the compound, with a building too the building. Places
+    not there yet are created. Importing the same file again changes nothing."""
+    result = ImportResult(total=len(rows))
+    cleaned, seen = [], {}
+    for number, values in rows:
+        clean = _validate_place(number, values, result.errors)
+        key = (clean["compound"], clean["building"])
+        if key in seen:
+            result.errors.append(
+                RowError(
+                    number,
+                    dict(PLACE_COLUMNS)["building" if clean["building"] else "compound"],
+                    _("The same place is on row %(row)d.") % {"row": seen[key]},
+                )
+            )
+        seen[key] = number
+        cleaned.append((number, clean))
+    if result.errors:
+        return result
+    imported = {"compound": [], "building": []}
+    with transaction.atomic():
+        compounds = {c.name: c for c in Compound.objects.filter(community=community)}
+        buildings = {
+            (b.compound_id, b.name): b
+            for b in Building.objects.filter(compound__community=community)
+        }
+        # Compounds first: a building's row may name a compound another row creates.
+        for number, clean in sorted(cleaned, key=lambda pair: bool(pair[1]["building"])):
+            label = " ".join(part for part in (clean["compound"], clean["building"]) if part)
+            compound = compounds.get(clean["compound"])
+            row = {"result": result, "number": number, "label": label, "commit": commit}
+            if not clean["building"]:
+                compound = _place_row(
+                    place=compound,
+                    changes=_place_changes(compound, clean, outline=True),
+                    make=lambda name=clean["compound"]: Compound(community=community, name=name),
+                    imported=imported["compound"],
+                    **row,
+                )
+                if compound is not None:
+                    compounds[compound.name] = compound
+                continue
+            if compound is None:
+                if not commit:
+                    result.created.append((number, label))
+                    continue
+                compound = Compound.objects.create(community=community, name=clean["compound"])
+                compounds[compound.name] = compound
+            building = buildings.get((compound.pk, clean["building"]))
+            building = _place_row(
+                place=building,
+                changes=_place_changes(building, clean, outline=False),
+                make=lambda c=compound, name=clean["building"]: Building(compound=c, name=name),
+                imported=imported["building"],
+                **row,
+            )
+            if building is not None:
+                buildings[(compound.pk, building.name)] = building
+        for pairs in imported.values():
+            _bulk_audit(actor, pairs, AuditEntry.Action.IMPORT)
+    return result
+
+
+def _place_row(*, result, number, label, commit, place, changes, make, imported):
+    """Count one row's place as created, updated or unchanged and, with `commit`, write it
+    (`make()` builds a new one). Returns the place, None for a new one in a preview."""
+    if place is None:
+        result.created.append((number, label))
+        if commit:
+            place = make()
+            _apply_place(place, changes, imported)
+    elif changes:
+        result.updated.append((number, label))
+        if commit:
+            _apply_place(place, changes, imported)
+    else:
+        result.unchanged.append((number, label))
+    return place
+
+
+def _place_changes(place, clean, *, outline) -> dict:
+    """{field: [old, new]} of what the row changes (empty cells change nothing)."""
+    wanted = {}
+    if clean["position"] is not None:
+        wanted["latitude"], wanted["longitude"] = clean["position"]
+    if outline and clean["outline_polygon"] is not None:
+        wanted["outline"] = clean["outline_polygon"]
+    if outline and clean["address"]:
+        wanted["address"] = clean["address"]
+    changes = {}
+    for name, new in wanted.items():
+        old = getattr(place, name, None) if place is not None else None
+        if old != new:
+            changes[name] = [old, new]
+    return changes
+
+
+def _apply_place(place, changes, imported):
+    """Write the row's changes to the place; `imported` collects (place, changes) for the
+    audit trail."""
+    for name, (_old, new) in changes.items():
+        setattr(place, name, new)
+    place.full_clean(exclude=["community", "compound", "head"])
+    place.save()
+    trail = {
+        name: ["" if old is None else str(old), str(new)] for name, (old, new) in changes.items()
+    }
+    imported.append((place, trail))
+
+
+def places_template() -> bytes:
+    with translation.override("zh-hans"):
+        hint = [
+            "带 * 的列必填：小区。只填小区的一行是小区本身，填了楼栋的一行是该楼栋。",
+            "纬度、经度写十进制度数，如 纬度 38.4560、经度 106.2330。",
+            "坐标系写 WGS-84（GPS、天地图，默认）或 GCJ-02（高德、腾讯地图取的坐标），系统统一换算为 WGS-84 保存。",
+            "轮廓（仅小区）写各角点：经度,纬度;经度,纬度;…（至少三个），或 GeoJSON 多边形；未填位置时取轮廓中心。",
+            "不存在的小区、楼栋会新建；同一文件再次导入不会重复，也不会改动已相同的内容。",
+        ]
+        headers = [h + ("*" if k == "compound" else "") for k, h in PLACE_COLUMNS]
+        example = [
+            "示例小区",
+            "",
+            "长城中路18号",
+            "38.456020",
+            "106.233010",
+            "WGS-84",
+            "106.2315,38.4550;106.2345,38.4550;106.2345,38.4571;106.2315,38.4571",
+        ]
+        building = ["示例小区", "1号楼", "", "38.455600", "106.232100", "WGS-84", ""]
+        return _workbook("位置", headers, [example, building], hint=hint)
+
+
 # Writing ---------------------------------------------------------------------------------
 
 

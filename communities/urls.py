@@ -7,6 +7,7 @@ app_name = "communities"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("lookup/<slug:kind>/", views.lookup, name="lookup"),
+    path("map/places.geojson", views.map_places, name="map_places"),
     path("c/<int:pk>/", views.community_detail, name="community_detail"),
     path("c/<int:community_pk>/compounds/new/", views.compound_form, name="compound_create"),
     path("c/<int:community_pk>/compounds/<int:pk>/", views.compound_form, name="compound_edit"),

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from access import communities as access
 from access.scope import get_scope
 from accounts.models import User
+from lib import maps
 from lib.errors import DomainError
 from lib.lookups import SUGGESTIONS
 
@@ -38,6 +39,7 @@ from .forms import (
     form_error,
 )
 from .lookups import LOOKUPS
+from .maps import places_geojson, places_url
 from .models import (
     AgreementEntry,
     Building,
@@ -136,6 +138,27 @@ def lookup(request, kind):
     return render(
         request, "communities/lookup_options.html", {"labels": [spec.label(m) for m in matches]}
     )
+
+
+@login_required
+def map_places(request):
+    """The compounds and buildings under a map's markers: of one community or one grid
+    (`?community=`, `?grid=`), else of every community the user may see."""
+    _workers_only(request)
+    communities = access.communities_visible_to(request.user)
+    grid = None
+    if request.GET.get("grid"):
+        grid = access.get_grid_for_user(request.user, request.GET["grid"])
+        communities = communities.filter(pk=grid.community_id)
+    elif request.GET.get("community"):
+        community = access.get_community_for_user(request.user, request.GET["community"])
+        communities = communities.filter(pk=community.pk)
+    response = JsonResponse(
+        places_geojson(communities, grid), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @login_required
@@ -269,11 +292,14 @@ def _place_form(request, *, community, form_class, instance, save, title, back, 
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": saved})
             return redirect(back)
-    return render(
-        request,
-        "communities/place_form.html",
-        {"form": form, "title": title, "community": community, "back": back},
-    )
+    context = {"form": form, "title": title, "community": community, "back": back}
+    if "latitude" in form.fields:
+        # The place is set by clicking on a map of the community's other places.
+        context["map_layers"] = [{"kind": "places", "url": places_url(community=community)}]
+        context["map_config"] = maps.config()
+        context["draws_outline"] = "outline" in form.fields
+    response = render(request, "communities/place_form.html", context)
+    return maps.allow_tiles(response)
 
 
 def _community_for_write(request, community_pk):
@@ -988,6 +1014,12 @@ IMPORTS = {
         "run": spreadsheets.import_organizations,
         "template": spreadsheets.organization_template,
         "back": "communities:organization_list",
+    },
+    "places": {
+        "columns": spreadsheets.PLACE_COLUMNS,
+        "run": spreadsheets.import_places,
+        "template": spreadsheets.places_template,
+        "back": "communities:overview",
     },
 }
 

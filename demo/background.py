@@ -10,14 +10,21 @@ from django.db.models import Q
 from django.utils import timezone
 
 from issues import services as issues
-from issues.models import Channel, DeliberationLevel, EscalationMode, HotlineType, Issue
+from issues.models import (
+    Channel,
+    DeliberationLevel,
+    EscalationMode,
+    HotlineType,
+    Issue,
+    PositionSource,
+)
 from meetings import services as meetings
 from meetings.models import Form, Meeting
 from meetings.models import ParticipantRole as R
 from notifications.models import Notification
 from reports.services import snapshots_backfill
 
-from . import reaching
+from . import geography, reaching
 from .clock import ago, ahead, local
 from .kit import (
     ANSWER,
@@ -312,6 +319,16 @@ def _one(
             "hotline_answer_by": when + timedelta(days=2),
         }
     actor = grid_worker if channel in (Channel.GRID_PATROL, Channel.VISIT) else staff
+    if channel in (Channel.GRID_PATROL, Channel.ONLINE) and building.latitude is not None:
+        # Reported from a phone in the courtyard: its own position, near the building.
+        rng = random.Random(f"yishi-demo-position-{key}-{n}")
+        lat, lng = geography.jitter(building.latitude, building.longitude, 25, rng)
+        extra.update(
+            latitude=lat,
+            longitude=lng,
+            position_accuracy=rng.randint(5, 30),
+            position_source=PositionSource.DEVICE,
+        )
     issue = issues.issue_report(
         actor=actor,
         community=community,
@@ -656,19 +673,63 @@ PATROL_FINDINGS = [
 
 
 def _patrol(clock, worker_user, grid):
-    """The worker's last patrol of their grid, two days ago (日常巡查)."""
+    """The worker's last patrol of their grid, two days ago (日常巡查): the route their
+    phone recorded past the grid's buildings, and what they found on the way, each where
+    the phone was."""
+    from communities.models import Building
+
     started = ago(2, 9, 30)
     clock.at(started)
     patrol = issues.patrol_start(
         actor=worker_user, grid=grid, route_notes=f"{grid.name}日常巡查", started_at=started
     )
-    clock.at(started + timedelta(minutes=40))
-    issues.finding_record(
-        actor=worker_user,
-        patrol=patrol,
-        text=PATROL_FINDINGS[worker_user.pk % len(PATROL_FINDINGS)],
+    stops = list(
+        Building.objects.filter(Q(grids=grid) | Q(compound__grids=grid), latitude__isnull=False)
+        .distinct()
+        .select_related("compound")
+        .order_by("compound__name", "pk")[:8]
     )
-    clock.at(started + timedelta(minutes=90))
+    rng = random.Random(f"yishi-demo-patrol-{grid.code}")
+    points, minute = [], 0
+    for stop, following in zip(stops, stops[1:] + stops[-1:], strict=True):
+        # Walking from one building to the next, a point every minute or so.
+        for step in range(4):
+            lat = (
+                float(stop.latitude) + (float(following.latitude) - float(stop.latitude)) * step / 4
+            )
+            lng = (
+                float(stop.longitude)
+                + (float(following.longitude) - float(stop.longitude)) * step / 4
+            )
+            lat, lng = geography.jitter(lat, lng, 6, rng)
+            points.append(
+                {
+                    "recorded_at": started + timedelta(minutes=minute, seconds=rng.randint(0, 40)),
+                    "latitude": lat,
+                    "longitude": lng,
+                    "accuracy": rng.randint(5, 18),
+                }
+            )
+            minute += 2
+    if points:
+        issues.track_record(actor=worker_user, patrol=patrol, points=points)
+    for number, stop in enumerate(stops[1:][:: max(1, len(stops) // 3)][:3] or [None]):
+        text = PATROL_FINDINGS[(worker_user.pk + number) % len(PATROL_FINDINGS)]
+        found = started + timedelta(minutes=15 + 20 * number)
+        position = {}
+        if stop is not None:
+            lat, lng = geography.jitter(stop.latitude, stop.longitude, 12, rng)
+            position = {"latitude": lat, "longitude": lng, "position_accuracy": rng.randint(6, 15)}
+        issues.finding_record(
+            actor=worker_user,
+            patrol=patrol,
+            text=text,
+            compound=stop.compound if stop is not None else None,
+            building=stop,
+            found_at=found,
+            **position,
+        )
+    clock.at(started + timedelta(minutes=max(minute, 90)))
     issues.patrol_end(actor=worker_user, patrol=patrol)
 
 

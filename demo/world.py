@@ -30,6 +30,8 @@ from communities.models import (
 from meetings.models import Form, FormRule
 from meetings.models import ParticipantRole as R
 
+from . import geography
+
 DEMO_PASSWORD = "Yishi-2026"
 
 Kind = Organization.Kind
@@ -1259,6 +1261,7 @@ def _build_community(world, street, spec: CommunitySpec, rng):
             )
             buildings_in_order.append((compound, building, compound_spec))
     grids = _build_grids(world, spec, community, buildings_in_order)
+    geography.place(spec.key, community)
     if Household.objects.filter(community=community).exists():
         return
     _populate(community, buildings_in_order, grids, rng)

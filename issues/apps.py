@@ -18,6 +18,7 @@ class IssuesConfig(AppConfig):
 
         register(
             NavEntry(_("Issues"), "issues:list", "inbox", can_list_issues, order=20),
+            NavEntry(_("Map of issues"), "issues:map", "map", can_list_issues, order=21),
             NavEntry(_("Patrols"), "issues:patrol_list", "signpost-split", can_patrol, order=22),
             NavEntry(
                 _("Household visits"),

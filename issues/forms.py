@@ -16,6 +16,7 @@ from .models import (
     HotlineType,
     IssueParty,
     Kind,
+    PositionSource,
     Status,
     Urgency,
 )
@@ -51,7 +52,32 @@ def _placeholder(text, **attrs):
     return {"placeholder": text, **attrs}
 
 
-class IssueForm(PromptedForm, forms.Form):
+class DevicePositionForm(forms.Form):
+    """The phone's position (WGS-84) and its accuracy, filled by "use my position"
+    (static/js/geo.js); checked and rounded by the service that stores the record."""
+
+    latitude = forms.FloatField(
+        required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    longitude = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    position_accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def position(self) -> dict:
+        """The position as the services take it, with where it came from."""
+        data = self.cleaned_data
+        if data.get("latitude") is None or data.get("longitude") is None:
+            return {}
+        return {
+            "latitude": data["latitude"],
+            "longitude": data["longitude"],
+            "position_accuracy": data.get("position_accuracy"),
+            "position_source": PositionSource.DEVICE,
+        }
+
+
+class IssueForm(PromptedForm, DevicePositionForm):
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
     # Chosen by staff of several communities; the only one of everyone else, preselected.
     # Without it the compound's community is taken.
@@ -222,7 +248,7 @@ class PartyForm(PromptedForm, forms.Form):
 PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=10, validate_max=True)
 
 
-class ResidentIssueForm(PromptedForm, forms.Form):
+class ResidentIssueForm(PromptedForm, DevicePositionForm):
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -400,7 +426,7 @@ class FindingToIssueForm(PromptedForm, forms.Form):
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
 
 
-class VisitForm(PromptedForm, forms.Form):
+class VisitForm(PromptedForm, DevicePositionForm):
     household = forms.IntegerField(widget=forms.HiddenInput)
     visited_at = forms.DateTimeField(
         label=_("visited at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -426,6 +452,111 @@ class VisitForm(PromptedForm, forms.Form):
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs=_placeholder(_("e.g. Medicine delivered every week"))),
+    )
+
+
+# The patrol a phone walks, offline or not (issues.field_views): the forms of the field page,
+# rendered for their labels and choices and sent by its script one record at a time, each
+# with the id the phone gave it, the time it was recorded and the phone's position.
+
+
+class BuildingChoiceField(forms.ModelChoiceField):
+    """A building by its own name: the compound is chosen beside it."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class PhonePositionMixin(forms.Form):
+    """What every record sent from the field page carries besides its own fields."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    recorded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class FieldStartForm(PromptedForm, PhonePositionMixin):
+    grid = PlaceChoiceField(label=_("grid"), queryset=None)
+    route_notes = forms.CharField(
+        label=_("route notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs=_placeholder(_("e.g. North gate — building 3 — underground garage"), rows=2)
+        ),
+    )
+
+    def __init__(self, *args, grids, community_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].offer(grids, community_ids)
+
+
+class FieldFindingForm(PromptedForm, PhonePositionMixin):
+    """A finding, and, when a category is chosen, the issue it becomes at once."""
+
+    patrol = forms.UUIDField(widget=forms.HiddenInput)
+    text = FindingForm.base_fields["text"]
+    compound = forms.ModelChoiceField(
+        label=_("compound"),
+        queryset=Compound.objects.none(),
+        required=False,
+        widget=ParentedSelect(parent_of=lambda compound: compound.community_id),
+    )
+    building = BuildingChoiceField(
+        label=_("building"),
+        queryset=Building.objects.none(),
+        required=False,
+        widget=ParentedSelect(parent_of=lambda building: building.compound_id),
+    )
+    place_text = FindingForm.base_fields["place_text"]
+    photo = FindingForm.base_fields["photo"]
+    category = forms.ModelChoiceField(
+        label=_("open an issue now"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Not now: decide on the patrol's page"),
+        help_text=_("Choose its category to open an issue from the finding as it is sent."),
+    )
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+
+    def __init__(self, *args, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = compounds
+        self.fields["building"].queryset = Building.objects.filter(compound__in=compounds).order_by(
+            "compound", "name"
+        )
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+
+
+class FieldVisitForm(PromptedForm, PhonePositionMixin):
+    """A household visit; whom they saw is chosen among the residents the page lists for
+    the household (its script), and checked against the household here."""
+
+    household = forms.ModelChoiceField(label=_("household"), queryset=None, widget=QuickSelect)
+    residents_seen = forms.ModelMultipleChoiceField(
+        label=_("whom they saw"), queryset=Resident.objects.none(), required=False
+    )
+    findings = VisitForm.base_fields["findings"]
+    need_found = VisitForm.base_fields["need_found"]
+    need_title = VisitForm.base_fields["need_title"]
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+        chosen = self.data.get("household") if self.is_bound else None
+        if chosen and str(chosen).isdigit():
+            self.fields["residents_seen"].queryset = Resident.objects.filter(household=chosen)
+
+
+class FieldEndForm(PhonePositionMixin):
+    patrol = forms.UUIDField(widget=forms.HiddenInput)
+    route_notes = forms.CharField(
+        label=_("route notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

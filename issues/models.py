@@ -2,11 +2,14 @@
 evaluation and closure (销号), with the timeline that records every step. Grid patrols and
 household visits are how grid workers find issues."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.positions import accuracy_field, latitude_field, longitude_field, position_constraints
 from lib.urls import url_by_pk
 
 
@@ -80,6 +83,15 @@ def overdue_q(now):
     return Q(status=Status.REPORTED, accept_deadline__lt=now) | Q(
         status__in=HANDLING_STATUSES, handle_deadline__lt=now
     )
+
+
+class PositionSource(models.TextChoices):
+    """Where an issue's own position came from. An issue without one is placed where its
+    building or compound is (issues.selectors.with_position)."""
+
+    DEVICE = "device", _("The phone's position")
+    MAP = "map", _("Set on the map")
+    API = "api", _("Given by the reporting system")
 
 
 class Handling(models.TextChoices):
@@ -218,6 +230,14 @@ class Issue(models.Model):
     # The place on one line (compound, building, unit, then what was typed), written by
     # issue_report: what people search by and what the ledger (台账) prints as 地址.
     address = models.CharField(_("address"), max_length=300, blank=True, editable=False)
+    # Its own position, when the reporter's phone gave one (with its accuracy) or an
+    # Open311 client sent lat/long; otherwise its building's or compound's is used.
+    latitude = latitude_field()
+    longitude = longitude_field()
+    position_accuracy = accuracy_field()
+    position_source = models.CharField(
+        _("position from"), max_length=10, choices=PositionSource.choices, blank=True
+    )
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     hotline_type = models.CharField(
@@ -369,6 +389,7 @@ class Issue(models.Model):
                 condition=Q(merged_into__isnull=True) | Q(status="merged"),
                 name="issue_merged_has_status",
             ),
+            *position_constraints("issue"),
         ]
 
     def __str__(self):
@@ -506,8 +527,10 @@ class Summons(models.Model):
 
 
 class Patrol(models.Model):
-    """A grid worker's walk through their grid (巡查)."""
+    """A grid worker's walk through their grid (巡查). The phone names it (client_id) when
+    it starts, with or without a connection: sending the start again finds the same patrol."""
 
+    client_id = models.UUIDField(_("client id"), unique=True, default=uuid.uuid4, editable=False)
     grid = models.ForeignKey(
         "communities.Grid",
         on_delete=models.PROTECT,
@@ -533,6 +556,9 @@ class Patrol(models.Model):
 
     def __str__(self):
         return f"{self.grid} {self.started_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return url_by_pk("issues:patrol_detail", self.pk)
 
 
 def finding_photo_path(instance, filename):
@@ -563,6 +589,11 @@ class PatrolFinding(models.Model):
     place_text = models.CharField(_("place"), max_length=200, blank=True)
     photo = models.ImageField(_("photo"), upload_to=finding_photo_path, blank=True)
     found_at = models.DateTimeField(_("found at"))
+    latitude = latitude_field()
+    longitude = longitude_field()
+    position_accuracy = accuracy_field()
+    # Named by the phone that recorded it: a finding sent twice is stored once.
+    client_id = models.UUIDField(_("client id"), unique=True, null=True, blank=True, editable=False)
     issue = models.OneToOneField(
         Issue,
         on_delete=models.PROTECT,
@@ -576,6 +607,7 @@ class PatrolFinding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["found_at", "pk"]
+        constraints = position_constraints("finding")
 
     def __str__(self):
         return self.text[:50]
@@ -611,12 +643,43 @@ class Visit(models.Model):
         related_name="visit",
         verbose_name=_("issue"),
     )
+    latitude = latitude_field()
+    longitude = longitude_field()
+    position_accuracy = accuracy_field()
+    # Named by the phone that recorded it: a visit sent twice is stored once.
+    client_id = models.UUIDField(_("client id"), unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("household visit")
         verbose_name_plural = _("household visits")
         ordering = ["-visited_at"]
         indexes = [models.Index(fields=["household", "-visited_at"], name="visit_household")]
+        constraints = position_constraints("visit")
 
     def __str__(self):
         return f"{self.household} {self.visited_at:%Y-%m-%d}"
+
+
+class TrackPoint(models.Model):
+    """A point of a patrol's route, as the worker's phone recorded it. A point is one
+    moment of one patrol: sent again, it is stored once."""
+
+    patrol = models.ForeignKey(
+        Patrol, on_delete=models.CASCADE, related_name="track", verbose_name=_("patrol")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    latitude = latitude_field(required=True)
+    longitude = longitude_field(required=True)
+    position_accuracy = accuracy_field()
+
+    class Meta:
+        verbose_name = _("route point")
+        verbose_name_plural = _("route points")
+        ordering = ["patrol", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["patrol", "recorded_at"], name="trackpoint_unique"),
+            *position_constraints("trackpoint", required=True),
+        ]
+
+    def __str__(self):
+        return f"{self.patrol} {self.recorded_at:%H:%M:%S}"

@@ -1,11 +1,15 @@
 """Reads of issues that feed lists, dashboards and the API: the work queue's filters and
 the figures of the dashboards, each written once."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, Value
-from django.db.models.functions import Greatest, Upper
+from django.db.models.functions import Coalesce, Greatest, Upper
 from django.utils import timezone
 
+from lib import geo
 from lib.related import name_of
 from lib.textsearch import all_terms_q, terms_of
 
@@ -172,3 +176,66 @@ def similar_open_issues(
     scored = [pair for pair in scored if pair[0] >= 0.3]
     scored.sort(key=lambda pair: -pair[0])
     return [issue for _score, issue in scored[:limit]]
+
+
+# Positions. An issue's own position (a phone's, an Open311 client's) is stored with it;
+# one without is placed where its building is, else its compound (both set together or not
+# at all, so each coalesce takes the same source).
+
+
+def with_position(issues):
+    """`issues` annotated with `at_latitude` and `at_longitude` (WGS-84): the issue's own
+    position, else its building's, else its compound's, else None."""
+    return issues.annotate(
+        at_latitude=Coalesce("latitude", "building__latitude", "compound__latitude"),
+        at_longitude=Coalesce("longitude", "building__longitude", "compound__longitude"),
+    )
+
+
+# At most this many rows of the bounding box are measured (a box of a few hundred metres
+# in one community holds far fewer open issues of one category).
+NEAR_ROWS = 500
+
+
+def issues_near(issues, *, latitude, longitude, radius_m: float) -> list[tuple]:
+    """[(issue, metres)] of `issues` within `radius_m` of (latitude, longitude), nearest
+    first: a bounding box in SQL (no spatial index needed), then the exact distance
+    (haversine) on the rows it leaves."""
+    min_lat, max_lat, min_lng, max_lng = geo.bounding_box(latitude, longitude, radius_m)
+    rows = with_position(issues).filter(
+        at_latitude__gte=Decimal(str(round(min_lat, 6))),
+        at_latitude__lte=Decimal(str(round(max_lat, 6))),
+        at_longitude__gte=Decimal(str(round(min_lng, 6))),
+        at_longitude__lte=Decimal(str(round(max_lng, 6))),
+    )[:NEAR_ROWS]
+    found = []
+    for issue in rows:
+        metres = geo.haversine_m(latitude, longitude, issue.at_latitude, issue.at_longitude)
+        if metres <= radius_m:
+            found.append((issue, metres))
+    found.sort(key=lambda pair: (pair[1], -pair[0].pk))
+    return found
+
+
+def duplicates_nearby(
+    *, issues, community, category, latitude, longitude, radius_m=None, exclude_pk=None, limit=5
+) -> list[tuple]:
+    """Possible duplicates by distance: open issues of the same community and category
+    within YISHI["DUPLICATE_RADIUS_METRES"] (or `radius_m`) of a new issue's place, nearest
+    first, as [(issue, metres)]. `issues` is what the user may see. Text-alike issues are
+    found by similar_open_issues; the intake shows both."""
+    if category is None or latitude is None or longitude is None:
+        return []
+    if radius_m is None:
+        radius_m = settings.YISHI["DUPLICATE_RADIUS_METRES"]
+    from .services import OPEN_STATUSES_FOR_MERGE
+
+    candidates = issues.filter(
+        community=community, category=category, status__in=OPEN_STATUSES_FOR_MERGE
+    )
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    candidates = candidates.only("pk", "title", "status", "reported_at", "category_id")
+    return issues_near(candidates, latitude=latitude, longitude=longitude, radius_m=radius_m)[
+        :limit
+    ]

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from access.issues import (
 )
 from core import audit
 from core.models import AuditEntry
+from lib import geo
 from lib.errors import DomainError, StaleEdit
 from lib.lifecycle import TransitionNotAllowed
 from lib.worktime import add_working_hours
@@ -28,6 +29,7 @@ from .models import (
     Handling,
     Issue,
     LimitUnit,
+    PositionSource,
     Status,
     TimeLimit,
     address_of,
@@ -222,6 +224,34 @@ def _resume(issue: Issue, move) -> list[str]:
     return fields
 
 
+# A phone that says it may be more than this far off gives no usable position.
+MAX_ACCURACY_M = 5000
+
+
+def position_of(latitude, longitude, accuracy=None) -> tuple:
+    """(latitude, longitude, accuracy) as stored — six decimals, whole metres — or
+    (None, None, None). Raises DomainError for half a position, a point off the earth, or
+    an accuracy that is negative or worse than MAX_ACCURACY_M."""
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None, None
+    if latitude in (None, "") or longitude in (None, ""):
+        raise DomainError(_("Give both the latitude and the longitude."), field="latitude")
+    if not geo.valid_point(latitude, longitude):
+        raise DomainError(_("This is not a position on the earth."), field="latitude")
+    metres = None
+    if accuracy not in (None, ""):
+        try:
+            metres = round(float(accuracy))
+        except (TypeError, ValueError):
+            metres = -1
+        if not 0 <= metres <= MAX_ACCURACY_M:
+            raise DomainError(
+                _("The position is too imprecise to be of use (more than 5 km off)."),
+                field="latitude",
+            )
+    return geo.quantize(latitude), geo.quantize(longitude), metres
+
+
 def grid_for_place(*, community, compound=None, building=None):
     """The grid covering a place: a grid naming the building wins over one naming the
     whole compound."""
@@ -261,13 +291,22 @@ def issue_report(
     hotline_answer_by=None,
     grid=None,
     reported_at=None,
+    latitude=None,
+    longitude=None,
+    position_accuracy=None,
+    position_source: str = "",
 ) -> Issue:
     """Log a new issue from any channel. Starts the acceptance clock and finds the grid
-    from the place."""
+    from the place. A position (WGS-84) comes from the reporter's phone (with its accuracy
+    in metres) or the reporting system, named by `position_source`; without one the issue
+    is placed where its building or compound is."""
     if channel == "hotline" and not hotline_ticket.strip():
         raise DomainError(
             _("A 12345 hotline issue needs its ticket number."), field="hotline_ticket"
         )
+    position = position_of(latitude, longitude, position_accuracy)
+    if position[0] is not None and position_source not in PositionSource.values:
+        raise DomainError(_("Say where the position comes from."), field="latitude")
     now = reported_at or timezone.now()
     if building is not None and compound is None:
         compound = building.compound
@@ -301,6 +340,10 @@ def issue_report(
             is_anonymous=is_anonymous,
             reported_at=now,
             created_by=actor if actor is not None and actor.is_authenticated else None,
+            latitude=position[0],
+            longitude=position[1],
+            position_accuracy=position[2],
+            position_source=position_source if position[0] is not None else "",
         )
         limit = time_limit_for(category=category, urgency=urgency)
         if limit is not None:
@@ -573,29 +616,78 @@ def summons_report(*, summons, actor, arrived_at, action_taken: str):
 # Patrols (巡查) and household visits (入户走访).
 
 
-def patrol_start(*, actor, grid, route_notes: str = "", started_at=None):
-    """Start a patrol (巡查) of a grid: its workers walk it. Raises DomainError for
-    anyone else."""
+def _client_time(moment, *, now):
+    """A time the phone recorded, as stored: a phone's clock ahead of ours cannot put work
+    in the future."""
+    if moment is None or moment > now:
+        return now
+    return moment
+
+
+def _recorded_once(model, client_id, *, mine):
+    """The record a phone already sent under `client_id`, or None. A retry (the answer to
+    the first sending was lost) gets the stored record back; another user's id is refused
+    without saying whose it is."""
+    if client_id is None:
+        return None
+    found = model.objects.filter(client_id=client_id).first()
+    if found is not None and not mine(found):
+        raise DomainError(_("This record was sent by someone else's phone."))
+    return found
+
+
+def _create_once(model, client_id, create, *, mine):
+    """Create through `create()` in a savepoint; when a concurrent sending of the same
+    `client_id` won the race (the unique constraint says so), return the one it stored."""
+    if client_id is None:
+        return create()
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        found = _recorded_once(model, client_id, mine=mine)
+        if found is None:
+            raise
+        return found
+
+
+def patrol_start(*, actor, grid, route_notes: str = "", started_at=None, client_id=None):
+    """Start a patrol (巡查) of a grid: its workers walk it. `client_id` is the id the
+    worker's phone gave the patrol, offline or not: sending the start again returns the
+    same patrol. Raises DomainError for anyone but a worker of the grid."""
     from .models import Patrol
 
     if not can_patrol_grid(actor, grid):
         _deny()
-    return Patrol.objects.create(
-        grid=grid, worker=actor, started_at=started_at or timezone.now(), route_notes=route_notes
-    )
+    mine = lambda patrol: patrol.worker_id == actor.pk and patrol.grid_id == grid.pk  # noqa: E731
+    existing = _recorded_once(Patrol, client_id, mine=mine)
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    fields = {
+        "grid": grid,
+        "worker": actor,
+        "started_at": _client_time(started_at, now=now),
+        "route_notes": (route_notes or "").strip(),
+    }
+    if client_id is not None:
+        fields["client_id"] = client_id
+    return _create_once(Patrol, client_id, lambda: Patrol.objects.create(**fields), mine=mine)
 
 
-def patrol_end(*, actor, patrol, route_notes: str | None = None):
+def patrol_end(*, actor, patrol, route_notes: str | None = None, ended_at=None):
+    """End a patrol, at `ended_at` when the phone recorded the end offline. Only the worker
+    walking it ends it (else DomainError). Ending an ended patrol changes nothing: the
+    phone sends the end again when the first answer was lost."""
     from .models import Patrol
 
     with transaction.atomic():
         locked = Patrol.objects.select_for_update().get(pk=patrol.pk)
-        # Only the worker walking the patrol ends it.
         if not can_edit_patrol(actor, locked):
             _deny()
         if locked.ended_at is not None:
-            raise DomainError(_("This patrol has already ended."))
-        locked.ended_at = timezone.now()
+            return locked
+        locked.ended_at = max(_client_time(ended_at, now=timezone.now()), locked.started_at)
         if route_notes is not None:
             locked.route_notes = route_notes.strip()
         locked.save(update_fields=["ended_at", "route_notes"])
@@ -603,30 +695,109 @@ def patrol_end(*, actor, patrol, route_notes: str | None = None):
 
 
 def finding_record(
-    *, actor, patrol, text: str, compound=None, building=None, place_text="", photo=None
+    *,
+    actor,
+    patrol,
+    text: str,
+    compound=None,
+    building=None,
+    place_text="",
+    photo=None,
+    found_at=None,
+    latitude=None,
+    longitude=None,
+    position_accuracy=None,
+    client_id=None,
 ):
     """Record what the grid worker found; `photo` is already cleaned by lib.uploads.
-    Only the worker walking the patrol records on it (else DomainError)."""
+    A phone that recorded it offline sends `found_at`, its position (WGS-84, with its
+    accuracy) and `client_id`: a finding sent twice is stored once. Only the worker walking
+    the patrol records on it, while it runs or for a time before it ended (else
+    DomainError)."""
     from .models import PatrolFinding
 
     if not can_edit_patrol(actor, patrol):
         _deny()
+    mine = lambda finding: finding.patrol_id == patrol.pk  # noqa: E731
+    existing = _recorded_once(PatrolFinding, client_id, mine=mine)
+    if existing is not None:
+        return existing
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Say what you found."), field="text")
-    if patrol.ended_at is not None:
+    found_at = _client_time(found_at, now=timezone.now())
+    if patrol.ended_at is not None and found_at > patrol.ended_at:
         raise DomainError(_("This patrol has already ended."))
     if building is not None and compound is None:
         compound = building.compound
-    return PatrolFinding.objects.create(
-        patrol=patrol,
-        text=text,
-        compound=compound,
-        building=building,
-        place_text=place_text.strip(),
-        photo=photo or "",
-        found_at=timezone.now(),
+    if compound is not None and compound.community_id != patrol.grid.community_id:
+        raise DomainError(_("Choose a compound of the patrol's community."), field="compound")
+    latitude, longitude, accuracy = position_of(latitude, longitude, position_accuracy)
+    return _create_once(
+        PatrolFinding,
+        client_id,
+        lambda: PatrolFinding.objects.create(
+            patrol=patrol,
+            text=text,
+            compound=compound,
+            building=building,
+            place_text=place_text.strip(),
+            photo=photo or "",
+            found_at=found_at,
+            latitude=latitude,
+            longitude=longitude,
+            position_accuracy=accuracy,
+            client_id=client_id,
+        ),
+        mine=mine,
     )
+
+
+# Route points a phone may send for a patrol, at most, in one sending.
+MAX_TRACK_POINTS = 500
+
+
+def track_record(*, actor, patrol, points) -> int:
+    """Add route points to a patrol: `points` are dicts with recorded_at, latitude,
+    longitude and accuracy (metres, optional). A point sent again (same moment) is stored
+    once; points off the earth or outside the patrol's time are left out. Returns how many
+    were new. Only the worker walking the patrol sends them (else DomainError)."""
+    from .models import TrackPoint
+
+    if not can_edit_patrol(actor, patrol):
+        _deny()
+    points = list(points)
+    if len(points) > MAX_TRACK_POINTS:
+        raise DomainError(
+            _("Send at most %(count)d route points at once.") % {"count": MAX_TRACK_POINTS}
+        )
+    now = timezone.now()
+    until = patrol.ended_at or now
+    rows = {}
+    for point in points:
+        moment = point.get("recorded_at")
+        if moment is None or not patrol.started_at - timedelta(minutes=5) <= moment <= until:
+            continue
+        try:
+            latitude, longitude, accuracy = position_of(
+                point.get("latitude"), point.get("longitude"), point.get("accuracy")
+            )
+        except DomainError:
+            continue
+        if latitude is None:
+            continue
+        rows[moment] = TrackPoint(
+            patrol=patrol,
+            recorded_at=moment,
+            latitude=latitude,
+            longitude=longitude,
+            position_accuracy=accuracy,
+        )
+    if not rows:
+        return 0
+    before = TrackPoint.objects.filter(patrol=patrol).count()
+    TrackPoint.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    return TrackPoint.objects.filter(patrol=patrol).count() - before
 
 
 def finding_to_issue(*, actor, finding, category, title: str = "", urgency="normal") -> Issue:
@@ -657,6 +828,10 @@ def finding_to_issue(*, actor, finding, category, title: str = "", urgency="norm
             place_text=locked.place_text,
             grid=grid,
             reporter_name=actor.get_full_name() or actor.username,
+            latitude=locked.latitude,
+            longitude=locked.longitude,
+            position_accuracy=locked.position_accuracy,
+            position_source=PositionSource.DEVICE,
         )
         if locked.photo:
             IssuePhoto.objects.create(issue=issue, image=locked.photo.name, uploaded_by=actor)
@@ -676,12 +851,28 @@ def visit_record(
     need_title: str = "",
     need_category=None,
     urgency: str = "normal",
+    latitude=None,
+    longitude=None,
+    position_accuracy=None,
+    client_id=None,
 ):
     """Record a household visit; a need found becomes a special-group-need issue at once.
     Grid workers visit the households of their grids, staff those of their community
-    (else DomainError)."""
+    (else DomainError). A phone that recorded the visit offline sends its position and
+    `client_id`: a visit sent twice is stored once, and a household archived since the
+    visit is refused with that reason."""
     from .models import Category, Channel, Kind, Visit
 
+    mine = lambda visit: visit.worker_id == actor.pk  # noqa: E731
+    existing = _recorded_once(Visit, client_id, mine=mine)
+    if existing is not None:
+        return existing
+    if household.archived_at is not None:
+        raise DomainError(
+            _("The household %(household)s has been archived since: the visit was not recorded.")
+            % {"household": household},
+            field="household",
+        )
     if not can_record_visit(actor, household):
         _deny()
     findings = (findings or "").strip()
@@ -690,16 +881,25 @@ def visit_record(
         raise DomainError(_("Choose residents of this household."), field="residents_seen")
     if need_found and not findings:
         raise DomainError(_("Describe the need you found."), field="findings")
-    visited_at = visited_at or timezone.now()
-    if visited_at > timezone.now():
+    now = timezone.now()
+    if client_id is not None:
+        visited_at = _client_time(visited_at, now=now)
+    visited_at = visited_at or now
+    if visited_at > now:
         raise DomainError(_("A visit cannot be in the future."), field="visited_at")
-    with transaction.atomic():
+    latitude, longitude, accuracy = position_of(latitude, longitude, position_accuracy)
+
+    def create():
         visit = Visit.objects.create(
             household=household,
             worker=actor,
             visited_at=visited_at,
             findings=findings,
             need_found=need_found,
+            latitude=latitude,
+            longitude=longitude,
+            position_accuracy=accuracy,
+            client_id=client_id,
         )
         visit.residents_seen.set(residents_seen)
         if need_found:
@@ -722,9 +922,16 @@ def visit_record(
                 place_text=str(household),
                 reporter_resident=person,
                 reported_at=visited_at,
+                latitude=latitude,
+                longitude=longitude,
+                position_accuracy=accuracy,
+                position_source=PositionSource.DEVICE,
             )
             visit.save(update_fields=["issue"])
-    return visit
+        return visit
+
+    with transaction.atomic():
+        return _create_once(Visit, client_id, create, mine=mine)
 
 
 def issue_assign(*, issue: Issue, actor, assignee, expected_version: int | None = None) -> Issue:

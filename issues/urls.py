@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import field_views, map_views, views
 
 app_name = "issues"
 
@@ -21,8 +21,17 @@ urlpatterns = [
     path("mine/", views.issue_mine, name="mine"),
     path("patrols/", views.patrol_list, name="patrol_list"),
     path("patrols/<int:pk>/", views.patrol_detail, name="patrol_detail"),
-    path("patrols/<int:pk>/findings/", views.patrol_finding, name="patrol_finding"),
-    path("patrols/<int:pk>/end/", views.patrol_end, name="patrol_end"),
+    path("patrols/<int:pk>/map.geojson", map_views.patrol_geojson, name="patrol_geojson"),
+    # The field page and what makes it work offline, under the path its service worker
+    # controls.
+    path("patrols/field/", field_views.field, name="field"),
+    path("patrols/field/session/", field_views.field_session, name="field_session"),
+    path("patrols/field/sync/", field_views.field_sync, name="field_sync"),
+    path("patrols/manifest.webmanifest", field_views.manifest, name="field_manifest"),
+    path("patrols/sw.js", field_views.service_worker, name="field_worker"),
+    path("map/", map_views.community_map, name="map"),
+    path("map/issues.geojson", map_views.issues_geojson, name="map_issues"),
+    path("grids/<int:pk>/map/", map_views.grid_map, name="grid_map"),
     path(
         "patrols/<int:pk>/findings/<int:finding_pk>/issue/",
         views.finding_to_issue,

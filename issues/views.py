@@ -5,6 +5,7 @@ access.issues; every write goes through issues.services."""
 from datetime import datetime, time
 from functools import cache
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -46,13 +47,14 @@ from access.issues import (
 from access.scope import get_scope
 from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
-from communities.models import Compound, Grid, Household, Resident
+from communities.models import Building, Compound, Grid, Household, Resident
 from core import audit
 from core.attachments import attachments_context
+from lib import geo
 from lib.errors import DomainError, StaleEdit
 from lib.pagination import CountedPaginator
 from lib.related import name_of, user_name_of
-from lib.uploads import clean_photo, clean_photos
+from lib.uploads import clean_photos
 
 from . import services
 from .forms import (
@@ -61,12 +63,10 @@ from .forms import (
     BulkForm,
     BulkReviewForm,
     CommentForm,
-    FindingForm,
     FindingToIssueForm,
     HotlineAnswerForm,
     IssueForm,
     PartyFormSet,
-    PatrolStartForm,
     QueueFilterForm,
     ResidentIssueForm,
     SummonsReportForm,
@@ -82,7 +82,7 @@ from .models import (
     Visit,
 )
 from .outcomes import section_relations, sections_context
-from .selectors import issues_filter, similar_open_issues
+from .selectors import duplicates_nearby, issues_filter, similar_open_issues
 from .workflow import TRANSITIONS, actions_from, refusal
 
 PER_PAGE = 25
@@ -411,6 +411,7 @@ def issue_create(request):
                 is_anonymous=data["is_anonymous"],
                 hotline_type=data["hotline_type"],
                 hotline_ticket=data["hotline_ticket"],
+                **form.position(),
             )
         except DomainError as error:
             _form_error(form, error)
@@ -446,6 +447,7 @@ def _resident_create(request):
                 place_text=data["place_text"],
                 reporter_resident=resident,
                 grid=resident.grid,
+                **form.position(),
             )
         except DomainError as error:
             _form_error(form, error)
@@ -471,7 +473,8 @@ def duplicates(request):
         category = Category.objects.filter(pk=request.GET["category"]).first()
     community = _community_for(request.user, compound)
     exclude = request.GET.get("exclude")
-    found = []
+    exclude = int(exclude) if exclude and exclude.isdigit() else None
+    found, nearby = [], []
     if community is not None and community.pk in get_scope(request.user).community_ids:
         found = similar_open_issues(
             issues=issues_visible_to(request.user),
@@ -480,9 +483,53 @@ def duplicates(request):
             category=category,
             title=request.GET.get("title", "")[:200],
             description=request.GET.get("description", "")[:500],
-            exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
+            exclude_pk=exclude,
         )
-    return render(request, "issues/_duplicates.html", {"candidates": found})
+        # The same category near the same place, whatever the words (issues.selectors).
+        latitude, longitude = _intake_position(request.GET, community, compound)
+        nearby = duplicates_nearby(
+            issues=issues_visible_to(request.user),
+            community=community,
+            category=category,
+            latitude=latitude,
+            longitude=longitude,
+            exclude_pk=exclude,
+        )
+        shown = {issue.pk for issue in found}
+        nearby = [(issue, metres) for issue, metres in nearby if issue.pk not in shown]
+    return render(
+        request,
+        "issues/_duplicates.html",
+        {
+            "candidates": found,
+            "nearby": nearby,
+            "radius": settings.YISHI["DUPLICATE_RADIUS_METRES"],
+        },
+    )
+
+
+def _intake_position(params, community, compound):
+    """Where a new issue is: the phone's position the intake form holds, else the chosen
+    building's, else the compound's (those of the community only), else (None, None)."""
+    latitude, longitude = params.get("latitude", ""), params.get("longitude", "")
+    if latitude and longitude and geo.valid_point(latitude, longitude):
+        return float(latitude), float(longitude)
+    building_pk = params.get("building", "")
+    if building_pk.isdigit():
+        building = (
+            Building.objects.filter(pk=building_pk, compound__community=community)
+            .only("latitude", "longitude")
+            .first()
+        )
+        if building is not None and building.latitude is not None:
+            return building.latitude, building.longitude
+    if (
+        compound is not None
+        and compound.community_id == community.pk
+        and compound.latitude is not None
+    ):
+        return compound.latitude, compound.longitude
+    return None, None
 
 
 # Detail, timeline and transitions.
@@ -831,25 +878,9 @@ def issue_mine(request):
 
 @login_required
 def patrol_list(request):
+    """The patrols the user may read; a grid worker starts the next one on the field page,
+    which works without signal (issues.field_views)."""
     _require_workers(request.user)
-    grids = grids_for_patrol(request.user)
-    form = PatrolStartForm(request.POST or None)
-    form.fields["grid"].offer(grids, get_scope(request.user).community_ids)
-    only = list(grids[:2])
-    if len(only) == 1:
-        # Most grid workers look after one grid: it is already chosen on the phone.
-        form.fields["grid"].initial = only[0].pk
-    if request.method == "POST":
-        if not grids.exists():
-            raise PermissionDenied
-        if form.is_valid():
-            patrol = services.patrol_start(
-                actor=request.user,
-                grid=form.cleaned_data["grid"],
-                route_notes=form.cleaned_data["route_notes"],
-            )
-            messages.success(request, _("Patrol started. Record what you find."))
-            return redirect("issues:patrol_detail", pk=patrol.pk)
     patrols = (
         patrols_visible_to(request.user)
         .select_related("grid", "worker")
@@ -863,82 +894,25 @@ def patrol_list(request):
     return render(
         request,
         "issues/patrol_list.html",
-        {"page_obj": page, "form": form, "can_patrol": grids.exists()},
+        {"page_obj": page, "can_patrol": grids_for_patrol(request.user).exists()},
     )
 
 
-def _patrol_context(request, patrol, *, finding_form=None, convert_form=None, convert_for=None):
-    finding_form = finding_form or FindingForm()
-    finding_form.fields["compound"].queryset = compounds_of_grid(patrol.grid)
+def _patrol_context(request, patrol, *, convert_form=None, convert_for=None):
     return {
         "patrol": patrol,
-        "findings": patrol.findings.select_related("compound", "issue"),
-        "finding_form": finding_form,
+        "findings": patrol.findings.select_related("compound", "building", "issue"),
         "convert_form": convert_form or FindingToIssueForm(),
         "convert_for": convert_for,
         "can_edit": can_edit_patrol(request.user, patrol),
+        "has_route": patrol.track.exists(),
     }
-
-
-def compounds_of_grid(grid):
-    """The compounds a grid covers, directly or through its buildings."""
-    return Compound.objects.filter(
-        Q(grids=grid) | Q(buildings__grids=grid), archived_at__isnull=True
-    ).distinct()
 
 
 @login_required
 def patrol_detail(request, pk):
     patrol = get_patrol_for_user(request.user, pk)
     return render(request, "issues/patrol_detail.html", _patrol_context(request, patrol))
-
-
-@login_required
-@require_POST
-def patrol_finding(request, pk):
-    patrol = get_patrol_for_user(request.user, pk, write=True)
-    form = FindingForm(request.POST, request.FILES)
-    form.fields["compound"].queryset = compounds_of_grid(patrol.grid)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            photo = clean_photo(data["photo"], field="photo") if data["photo"] else None
-            services.finding_record(
-                actor=request.user,
-                patrol=patrol,
-                text=data["text"],
-                compound=data["compound"],
-                place_text=data["place_text"],
-                photo=photo,
-            )
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Finding recorded."))
-            return redirect("issues:patrol_detail", pk=patrol.pk)
-    if request.FILES:
-        messages.warning(request, _("Your input is kept; please choose the photo again."))
-    return render(
-        request,
-        "issues/patrol_detail.html",
-        _patrol_context(request, patrol, finding_form=form),
-        status=400,
-    )
-
-
-@login_required
-@require_POST
-def patrol_end(request, pk):
-    patrol = get_patrol_for_user(request.user, pk, write=True)
-    try:
-        services.patrol_end(
-            actor=request.user, patrol=patrol, route_notes=request.POST.get("route_notes")
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Patrol ended."))
-    return redirect("issues:patrol_detail", pk=patrol.pk)
 
 
 @login_required
@@ -1061,6 +1035,7 @@ def visit_create(request, household_pk):
                 visited_at=data["visited_at"],
                 need_found=data["need_found"],
                 need_title=data["need_title"],
+                **{k: v for k, v in form.position().items() if k != "position_source"},
             )
         except DomainError as error:
             _form_error(form, error)

@@ -297,6 +297,7 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
     for rate in figures["rates"].values():
         rate["value"] = _rate(rate["numerator"], rate["denominator"])
     if details:
+        figures["issues"]["by_compound"] = issues_by_compound(received, community_ids)
         figures["resolutions"]["overdue_list"] = [
             {
                 "id": row["pk"],
@@ -324,6 +325,40 @@ def compute_figures(community_ids, year: int, month: int, *, now=None, details=T
             )[:OVERDUE_LIST_LIMIT]
         ]
     return figures
+
+
+def issues_by_compound(received, community_ids) -> list[list]:
+    """Issues received per compound of the communities, for the heat map and its table:
+    [community, compound, latitude, longitude, issues] for every compound that has a
+    position or received an issue, the most issues first. Two queries: the counts grouped
+    by compound, and the positioned compounds (drawn even with none, so the map shows
+    where nothing was reported too)."""
+    from communities.models import Compound
+
+    counts = {
+        row["compound"]: row["n"]
+        for row in received.filter(compound__isnull=False)
+        .values("compound")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    compounds = (
+        Compound.objects.filter(community__in=community_ids)
+        .filter(Q(latitude__isnull=False, archived_at__isnull=True) | Q(pk__in=list(counts)))
+        .values_list("pk", "community__name", "name", "latitude", "longitude")
+    )
+    rows = [
+        [
+            community,
+            name,
+            float(lat) if lat is not None else None,
+            float(lng) if lng is not None else None,
+            counts.get(pk, 0),
+        ]
+        for pk, community, name, lat, lng in compounds
+    ]
+    rows.sort(key=lambda row: (-row[4], row[0], row[1]))
+    return rows
 
 
 def _point(key, data) -> dict:

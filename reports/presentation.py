@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from issues.models import Channel, Kind
 from meetings.models import Form, ParticipantRole
 
-from .charts import bar_chart, line_chart
+from .charts import bar_chart, heat_map, line_chart
 
 RATE_DEFINITIONS = {
     "closure": (
@@ -206,6 +206,16 @@ def sections(data: dict) -> list[Section]:
             ]
         )
 
+    compounds = Section(
+        "compounds",
+        _("Issues by compound"),
+        [_("Community"), _("Compound"), _("Issues")],
+        numeric=(2,),
+    )
+    for community, compound, _lat, _lng, n in issues.get("by_compound", []):
+        if n:
+            compounds.rows.append([community, compound, n])
+
     trend = Section(
         "trend",
         _("12-month trend"),
@@ -214,7 +224,7 @@ def sections(data: dict) -> list[Section]:
     )
     for point in data.get("trend", []):
         trend.rows.append([point["month"], point["received"], point["closed"], point["meetings"]])
-    return [summary, received, meeting_section, rates, items, trend]
+    return [summary, received, compounds, meeting_section, rates, items, trend]
 
 
 def charts(data: dict) -> dict:
@@ -242,6 +252,16 @@ def charts(data: dict) -> dict:
             uid="chart-grid",
             color="#198754",
         ),
+        # Figures stored before the heat map existed have no compounds: None says so.
+        "heat": heat_map(
+            title=_("Issues received per compound"),
+            places=[(name, lat, lng, n) for _c, name, lat, lng, n in issues["by_compound"]],
+            uid="chart-heat",
+            unit=_("issues received"),
+            nothing=_("none"),
+        )
+        if "by_compound" in issues
+        else None,
     }
 
 

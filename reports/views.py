@@ -47,6 +47,9 @@ from .services import live_report_data, report_snapshot_compute, report_url, sna
 
 DASHBOARD_LIST = 10
 REPORT_BODY_SECONDS = 7 * 24 * 3600
+# Names the layout of the rendered body and workbook in their cache keys: a release that
+# changes them (the heat map, the table of compounds) is not served the old ones.
+LAYOUT = "heat-map"
 
 
 def _last_month():
@@ -130,7 +133,7 @@ def monthly(request):
     if export == "xlsx":
         # The workbook of figures that do not change is written once per language.
         content = cache.get_or_set(
-            f"reports:xlsx:{version}:{get_language()}",
+            f"reports:xlsx:{LAYOUT}:{version}:{get_language()}",
             lambda: exports.xlsx_bytes(data, title),
             REPORT_BODY_SECONDS,
         )
@@ -181,7 +184,7 @@ def _report_body(request, data, version):
         return render_to_string("reports/_report_body.html", context, request)
 
     body = cache.get_or_set(
-        f"reports:body:{version}:{get_language()}", render_body, REPORT_BODY_SECONDS
+        f"reports:body:{LAYOUT}:{version}:{get_language()}", render_body, REPORT_BODY_SECONDS
     )
     return mark_safe(body)  # rendered by our template from stored figures
 

@@ -116,3 +116,35 @@ def test_issue_events_move_into_the_timeline_and_back():
         )
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_patrols_recorded_before_phones_named_them_each_get_their_own_id():
+    """Patrols get a client id, unique: the ones already recorded each get a new one."""
+    old = _migrate([("issues", "0006_events_into_timeline")])
+    try:
+        Community = old.get_model("communities", "Community")
+        Street = old.get_model("communities", "Street")
+        Grid = old.get_model("communities", "Grid")
+        Patrol = old.get_model("issues", "Patrol")
+        User = old.get_model("accounts", "User")
+        street = Street.objects.create(name="迁移街道", code="990000000000")
+        community = Community.objects.create(
+            street=street, name="迁移社区", area_code="990000000001"
+        )
+        grid = Grid.objects.create(community=community, name="第1网格", code="990000000001001")
+        worker = User.objects.create(username="m-worker")
+        started = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+        pks = [
+            Patrol.objects.create(grid=grid, worker=worker, started_at=started).pk for _ in range(3)
+        ]
+
+        new = _migrate([("issues", "0009_patrol_client_id_unique")])
+        ids = list(
+            new.get_model("issues", "Patrol")
+            .objects.filter(pk__in=pks)
+            .values_list("client_id", flat=True)
+        )
+        assert len(ids) == 3 and None not in ids and len(set(ids)) == 3
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -17,6 +17,7 @@ COMMUNITIES = {
 RUN_THE_WORK = {
     *COMMUNITIES,
     "issues:list",
+    "issues:map",
     "meetings:list",
     "meetings:opinion_windows",
     "resolutions:list",

@@ -295,4 +295,24 @@ YISHI = {
     "EVALUATION_PERIOD_DAYS": env.int("YISHI_EVALUATION_PERIOD_DAYS", default=7),
     # Default publication period (公示) of a resolution, in days.
     "PUBLICATION_DAYS": env.int("YISHI_PUBLICATION_DAYS", default=7),
+    # Open issues of the same category within this many metres of a new one are offered
+    # as possible duplicates at intake, beside those whose text looks alike.
+    "DUPLICATE_RADIUS_METRES": env.int("YISHI_DUPLICATE_RADIUS_METRES", default=150),
 }
+
+# Maps (lib.maps): the tile source. MAP_TILE_URL is a Leaflet template such as
+# https://{s}.tile.example.org/{z}/{x}/{y}.png, drawn in MAP_TILE_DATUM (wgs84, or gcj02 for
+# the commercial Chinese providers); TIANDITU_KEY alone configures 天地图. With neither, maps
+# draw the product's own compounds, buildings and markers on a plain background.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_SUBDOMAINS = env("MAP_TILE_SUBDOMAINS", default="abc")
+MAP_TILE_DATUM = env("MAP_TILE_DATUM", default="wgs84")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+TIANDITU_KEY = env("TIANDITU_KEY", default="")
+# Where a map with nothing on it yet opens ("lat,lng", WGS-84): the city the site serves.
+MAP_CENTRE = env("MAP_CENTRE", default="")
+MAP_ZOOM = env.int("MAP_ZOOM", default=13)
+if MAP_TILE_DATUM not in ("wgs84", "gcj02"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MAP_TILE_DATUM is wgs84 or gcj02.")

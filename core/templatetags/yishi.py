@@ -28,6 +28,14 @@ def query_replace(context, **changes):
 
 
 @register.filter
+def to_json(value):
+    """A value as JSON for a data- attribute (the template escapes it as any attribute)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@register.filter
 def masked_phone(value):
     return mask_phone(value)
 

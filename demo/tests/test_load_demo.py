@@ -13,7 +13,9 @@ from accounts.models import Role, User
 from accounts.navigation import flat_items_for
 from communities.models import (
     AgreementEntry,
+    Building,
     Community,
+    Compound,
     Grid,
     Household,
     Organization,
@@ -22,7 +24,17 @@ from communities.models import (
 from communities.services import grid_for_household
 from core.models import AuditEntry
 from demo.stories import TITLES
-from issues.models import Issue, Patrol, Summons, Visit, overdue_q
+from issues.models import (
+    OPEN_STATUSES,
+    Issue,
+    Patrol,
+    PatrolFinding,
+    Summons,
+    TrackPoint,
+    Visit,
+    overdue_q,
+)
+from issues.selectors import with_position
 from meetings.models import AgendaItem, Form, FormRule, Meeting
 from meetings.services import presence_problems
 from notifications.models import Notification
@@ -67,6 +79,8 @@ DEMO_LOGINS = [
 
 MODELS = (
     Community,
+    Compound,
+    Building,
     Grid,
     Household,
     Resident,
@@ -75,6 +89,9 @@ MODELS = (
     Issue,
     Summons,
     Visit,
+    Patrol,
+    PatrolFinding,
+    TrackPoint,
     Meeting,
     AgendaItem,
     Resolution,
@@ -342,3 +359,21 @@ def test_load_demo_builds_the_stories_once_and_every_login_works(client):
     _check_monthly_councils_on_their_day()
     _check_presence_rules()
     _check_xihu_practice()
+    _check_the_map()
+
+
+def _check_the_map():
+    """The stories' compounds and buildings are on the map, the open issues with them, and
+    every grid worker's last patrol left a route and findings where they were found."""
+    assert not Compound.objects.filter(latitude__isnull=True).exists()
+    assert not Compound.objects.filter(outline__isnull=True).exists()
+    assert not Building.objects.filter(latitude__isnull=True).exists()
+    open_issues = with_position(Issue.objects.filter(status__in=OPEN_STATUSES))
+    assert open_issues.count() >= 20
+    assert not open_issues.filter(at_latitude__isnull=True).exists()
+    assert open_issues.filter(position_source="device").exists()
+    for worker in User.objects.filter(role=Role.GRID_WORKER, patrols__isnull=False).distinct():
+        last = Patrol.objects.filter(worker=worker).order_by("-started_at").first()
+        assert last.ended_at is not None, worker.username
+        assert last.track.count() >= 4, worker.username
+        assert last.findings.filter(latitude__isnull=False).exists(), worker.username

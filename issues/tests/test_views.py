@@ -1,4 +1,5 @@
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -426,18 +427,35 @@ def test_escalation_summons_and_report(client, world, make_issue):
 
 def test_patrol_finding_becomes_issue(client, world, category):
     login(client, world.worker_a1)
+    patrol_id, finding_id = uuid.uuid4(), uuid.uuid4()
     response = client.post(
-        reverse("issues:patrol_list"), {"grid": world.grid_a1.pk, "route_notes": "东门→北门"}
+        reverse("issues:field_sync"),
+        {
+            "op": "patrol_start",
+            "client_id": patrol_id,
+            "grid": world.grid_a1.pk,
+            "route_notes": "东门→北门",
+        },
     )
+    assert response.status_code == 200, response.content
     patrol = Patrol.objects.get()
-    assert response.status_code == 302
+    assert patrol.client_id == patrol_id and patrol.route_notes == "东门→北门"
     photo = SimpleUploadedFile("f.jpg", image_bytes(), content_type="image/jpeg")
-    client.post(
-        reverse("issues:patrol_finding", args=[patrol.pk]),
-        {"text": "消防通道被电动车堵住", "compound": world.compound_a1.pk, "photo": photo},
+    response = client.post(
+        reverse("issues:field_sync"),
+        {
+            "op": "finding",
+            "client_id": finding_id,
+            "patrol": patrol_id,
+            "text": "消防通道被电动车堵住",
+            "compound": world.compound_a1.pk,
+            "photo": photo,
+            "urgency": "normal",
+        },
     )
+    assert response.status_code == 200, response.content
     finding = patrol.findings.get()
-    assert finding.photo
+    assert finding.photo and finding.client_id == finding_id
     response = client.post(
         reverse("issues:finding_to_issue", args=[patrol.pk, finding.pk]),
         {"category": category.pk, "urgency": "urgent", "title": ""},
@@ -452,7 +470,9 @@ def test_patrol_finding_becomes_issue(client, world, category):
     assert client.get(reverse("issues:patrol_detail", args=[patrol.pk])).status_code == 404
     login(client, world.staff_a)
     assert client.get(reverse("issues:patrol_detail", args=[patrol.pk])).status_code == 200
-    assert client.post(reverse("issues:patrol_end", args=[patrol.pk])).status_code == 403
+    # Staff read patrols; they do not walk them.
+    ending = {"op": "patrol_end", "client_id": uuid.uuid4(), "patrol": patrol_id}
+    assert client.post(reverse("issues:field_sync"), ending).status_code == 403
 
 
 def test_issue_from_a_finding_leads_back_to_the_running_patrol(client, world, category):
@@ -472,7 +492,10 @@ def test_issue_from_a_finding_leads_back_to_the_running_patrol(client, world, ca
     assert back not in client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
     # Once the patrol has ended there is nothing running to go back to.
     login(client, world.worker_a1)
-    client.post(reverse("issues:patrol_end", args=[patrol.pk]))
+    client.post(
+        reverse("issues:field_sync"),
+        {"op": "patrol_end", "client_id": uuid.uuid4(), "patrol": patrol.client_id},
+    )
     assert back not in client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
 
 

@@ -104,12 +104,20 @@ def test_xlsx_has_a_sheet_per_section_with_numbers(client, world, october):
     response = client.get(_url("community", world.community_a.pk, fmt="xlsx"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["概览", "议题", "议事会议", "比率", "逾期整改事项", "12个月走势"]
+    assert book.sheetnames == [
+        "概览",
+        "议题",
+        "按小区统计议题",
+        "议事会议",
+        "比率",
+        "逾期整改事项",
+        "12个月走势",
+    ]
     assert book.worksheets[0]["A2"].value == "指标"
     summary = book.worksheets[0]
     assert summary.cell(row=3, column=2).value == 4
     assert isinstance(summary.cell(row=3, column=2).value, int)
-    rates = book.worksheets[3]
+    rates = book.worksheets[4]
     values = list(rates.iter_rows(min_row=3, values_only=True))
     assert values[0][1:4] == (3, 4, 75.0)
 

@@ -57,14 +57,16 @@ def browser():
 class Journey:
     """One user's browser session: log in, go to pages, screenshot and audit each step."""
 
-    def __init__(self, browser, live_server, name, viewport):
+    def __init__(self, browser, live_server, name, viewport, **context):
         # Reduced motion: Bootstrap then drops its colour transitions, so axe never measures
-        # a button halfway between two colours.
+        # a button halfway between two colours. `context` holds what a journey sets on top:
+        # geolocation and its permission, service workers blocked.
         self.context = browser.new_context(
             viewport=viewport,
             locale="zh-CN",
             timezone_id="Asia/Shanghai",
             reduced_motion="reduce",
+            **context,
         )
         # Generous: CI machines are shared and slow under load.
         self.context.set_default_timeout(30_000)
@@ -143,11 +145,18 @@ class Journey:
 @pytest.fixture
 def journey(browser, live_server, request):
     """journey("resident") opens a laptop-sized session; journey("worker", phone=True) a
-    360×740 phone."""
+    360×740 phone. journey("worker", phone=True, geolocation={...}, permissions=[
+    "geolocation"]) puts the phone somewhere and lets the page ask where."""
     opened = []
 
-    def open_journey(name, *, phone=False):
-        j = Journey(browser, live_server, f"{request.node.name}-{name}", PHONE if phone else LAPTOP)
+    def open_journey(name, *, phone=False, **context):
+        j = Journey(
+            browser,
+            live_server,
+            f"{request.node.name}-{name}",
+            PHONE if phone else LAPTOP,
+            **context,
+        )
         opened.append(j)
         return j
 

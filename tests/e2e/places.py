@@ -123,3 +123,34 @@ def photo_file(tmp_path, name="photo.jpg"):
     path = tmp_path / name
     path.write_bytes(buffer.getvalue())
     return str(path)
+
+
+# 澳海熙园 on the map (WGS-84): its outline, its point and 3号楼.
+COMPOUND_AT = (38.45448, 106.21302)
+BUILDING_AT = (38.45490, 106.21400)
+
+
+def put_on_the_map(places):
+    """Give 澳海熙园 and its 3号楼 positions, and the compound an outline."""
+    from decimal import Decimal
+
+    compound = places.compound
+    lat, lng = COMPOUND_AT
+    compound.latitude, compound.longitude = Decimal(str(lat)), Decimal(str(lng))
+    compound.outline = {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [lng - 0.0017, lat - 0.001],
+                [lng + 0.0017, lat - 0.001],
+                [lng + 0.0017, lat + 0.001],
+                [lng - 0.0017, lat + 0.001],
+                [lng - 0.0017, lat - 0.001],
+            ]
+        ],
+    }
+    compound.save()
+    building = compound.buildings.get(name="3号楼")
+    building.latitude, building.longitude = (Decimal(str(v)) for v in BUILDING_AT)
+    building.save()
+    return building

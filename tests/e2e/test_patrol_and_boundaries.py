@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_grid_worker_patrols_on_a_phone_and_turns_a_finding_into_an_issue(journey, tmp_path):
-    """Only taps from the worker's home page: 议题 → 巡查 → 开始巡查 → 保存发现 → 转为议题 →
-    生成议题 → 返回巡查 → 结束巡查."""
+    """Only taps from the worker's home page: 议题 → 巡查 → 开始或继续巡查 → 开始巡查 → 保存发现 →
+    打开巡查记录 → 转为议题 → 生成议题 → 返回巡查 → 继续巡查 → 结束巡查."""
     build_places()
     worker = journey("worker", phone=True)
     worker.login("liuhongli")
@@ -29,19 +29,25 @@ def test_grid_worker_patrols_on_a_phone_and_turns_a_finding_into_an_issue(journe
 
     open_menu(page, "议题", "巡查")
     worker.step("patrol list")
-    page.get_by_label("巡查路线").fill("北门—3号楼—地下车库入口")
-    click_and_wait(page, page.get_by_role("button", name=re.compile("开始")))
+    click_and_wait(page, page.get_by_role("link", name=re.compile("开始或继续巡查")))
+    page.locator("[data-field-ready]").wait_for()
+    page.locator("#start_route_notes").fill("北门—3号楼—地下车库入口")
+    page.get_by_role("button", name=re.compile("开始巡查")).click()
+    page.get_by_text("澳海熙园网格巡查中").wait_for()
+    page.get_by_text("全部已发送").wait_for()
     patrol = Patrol.objects.get()
-    assert patrol.ended_at is None
+    assert patrol.ended_at is None and patrol.route_notes == "北门—3号楼—地下车库入口"
     worker.step("patrol started")
 
-    page.locator("textarea[name=text]").fill("3号楼1单元楼道堆放纸箱和旧家具，堵住通道。")
-    page.locator("select[name=compound]").select_option(label="澳海熙园")
-    page.locator("input[name=place_text]").fill("3号楼1单元一楼")
-    page.locator("input[name=photo]").set_input_files(photo_file(tmp_path))
-    click_and_wait(page, page.get_by_role("button", name=re.compile("保存")))
+    form = page.locator("form[data-field-form=finding]")
+    form.locator("textarea[name=text]").fill("3号楼1单元楼道堆放纸箱和旧家具，堵住通道。")
+    form.locator("select[name=compound]").select_option(label="澳海熙园")
+    form.locator("input[name=place_text]").fill("3号楼1单元一楼")
+    form.locator("input[name=photo]").set_input_files(photo_file(tmp_path))
+    form.get_by_role("button", name=re.compile("保存发现")).click()
+    page.locator("[data-field-findings] .badge", has_text="已发送").wait_for()
     finding = patrol.findings.get()
-    assert finding.photo
+    assert finding.photo and finding.place_text == "3号楼1单元一楼"
     assert page.get_by_text("3号楼1单元楼道堆放纸箱").is_visible()
     worker.step("finding recorded")
 
@@ -53,6 +59,7 @@ def test_grid_worker_patrols_on_a_phone_and_turns_a_finding_into_an_issue(journe
     )
     assert small == []
 
+    click_and_wait(page, page.get_by_role("link", name=re.compile("打开巡查记录")))
     page.locator("summary", has_text="转为议题").click()
     worker.step("turn into an issue")
     form = page.locator(f"form[action$='/findings/{finding.pk}/issue/']")
@@ -72,10 +79,14 @@ def test_grid_worker_patrols_on_a_phone_and_turns_a_finding_into_an_issue(journe
     click_and_wait(page, back)
     assert page.get_by_role("link", name=re.compile(f"#{issue.pk}")).is_visible()
     worker.step("back on the patrol")
-    click_and_wait(page, page.get_by_role("button", name=re.compile("结束巡查")))
+    click_and_wait(page, page.get_by_role("link", name=re.compile("继续巡查")))
+    page.locator("[data-field-ready]").wait_for()
+    page.get_by_role("button", name=re.compile("结束巡查")).click()
+    page.get_by_text("巡查已结束").wait_for()
+    page.get_by_text("全部已发送").wait_for()
     patrol.refresh_from_db()
     assert patrol.ended_at is not None
-    assert page.get_by_role("button", name=re.compile("结束巡查")).count() == 0
+    assert page.get_by_role("button", name=re.compile("结束巡查")).is_hidden()
     worker.step("patrol ended")
 
 

@@ -37,17 +37,23 @@ def test_kitchen_leak_from_patrol_to_signed_settlement(journey):
     liu.step("worker home")
     page = liu.page
     nav(page, "议题", "巡查")
-    page.locator("textarea[name=route_notes]").fill("金宇名庭1—6号楼日常巡查")
-    click(page, page.get_by_role("button", name="开始巡查"))
+    click(page, page.get_by_role("link", name=re.compile("开始或继续巡查")))
+    page.locator("[data-field-ready]").wait_for()
+    page.locator("#start_route_notes").fill("金宇名庭1—6号楼日常巡查")
+    page.get_by_role("button", name="开始巡查").click()
+    page.get_by_role("link", name=re.compile("打开巡查记录")).wait_for()
     patrol = Patrol.objects.get()
-    page.locator("textarea[name=text]").fill(
+    finding = page.locator("form[data-field-form=finding]")
+    finding.locator("textarea[name=text]").fill(
         "3号楼2单元1102赵丽萍反映厨房顶部持续渗水，疑为楼上1202厨房下水管破裂；"
         "两户都不愿出开墙的钱，已争吵多次。"
     )
-    page.locator("select[name=compound]").select_option(label="金宇名庭")
-    page.locator("input[name=place_text]").fill("3号楼2单元1102厨房")
-    click(page, page.get_by_role("button", name="保存"))
+    finding.locator("select[name=compound]").select_option(label="金宇名庭")
+    finding.locator("input[name=place_text]").fill("3号楼2单元1102厨房")
+    finding.get_by_role("button", name=re.compile("保存发现")).click()
+    page.locator("[data-field-findings] .badge", has_text="已发送").wait_for()
     liu.step("finding recorded")
+    click(page, page.get_by_role("link", name=re.compile("打开巡查记录")))
     open_details(page, "转为议题")
     form = page.locator("form[action*='/findings/']")
     form.locator("select[name=category]").select_option(label="邻里纠纷")
@@ -61,7 +67,10 @@ def test_kitchen_leak_from_patrol_to_signed_settlement(journey):
     # Back to the running patrol through the patrol list, and end it.
     nav(page, "议题", "巡查")
     click(page, page.locator(".list-group-item a").first)
-    click(page, page.get_by_role("button", name="结束巡查"))
+    click(page, page.get_by_role("link", name=re.compile("继续巡查")))
+    page.locator("[data-field-ready]").wait_for()
+    page.get_by_role("button", name=re.compile("结束巡查")).click()
+    page.get_by_text("巡查已结束，记录的内容已全部发送").wait_for()
     patrol.refresh_from_db()
     assert patrol.ended_at is not None
     liu.step("patrol ended")

@@ -143,16 +143,14 @@ MATRIX: dict[str, Case] = {
         method="post",
     ),
     "api:open311_discovery": Case(expect("ok"), kwargs=lambda o: {"fmt": "json"}),
-    "api:open311_request": Case(
-        expect("ok", anonymous=401, resident_elsewhere=404, staff_elsewhere=404),
-        kwargs=lambda o: {"pk": o["issue"].pk, "fmt": "json"},
-    ),
-    "api:open311_requests": Case(expect("ok", anonymous=401), kwargs=lambda o: {"fmt": "json"}),
+    # GeoReport v2: services and public requests are read without a key (the matrix
+    # issue is public affairs); a dispute is read only by those who may open it.
+    "api:open311_request": Case(ALL_OK, kwargs=lambda o: {"pk": o["issue"].pk, "fmt": "json"}),
+    "api:open311_requests": Case(ALL_OK, kwargs=lambda o: {"fmt": "json"}),
     "api:open311_service": Case(
-        expect("ok", anonymous=401),
-        kwargs=lambda o: {"code": o["issue"].category.code, "fmt": "json"},
+        ALL_OK, kwargs=lambda o: {"code": o["issue"].category.code, "fmt": "json"}
     ),
-    "api:open311_services": Case(expect("ok", anonymous=401), kwargs=lambda o: {"fmt": "json"}),
+    "api:open311_services": Case(ALL_OK, kwargs=lambda o: {"fmt": "json"}),
     "api:schema": Case(expect("ok")),
     "api:token": Case(expect("ok", anonymous="login")),
     "api:token_create": Case(expect("redirect", anonymous="login"), method="post"),
@@ -404,6 +402,16 @@ MATRIX: dict[str, Case] = {
         expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403),
         kwargs=lambda o: {"kind": "residents"},
     ),
+    # The places under a map's markers: those who run the work, each their communities'.
+    "communities:map_places": Case(
+        expect(
+            "ok",
+            anonymous="login",
+            resident_here=403,
+            resident_elsewhere=403,
+            org_contact=403,
+        )
+    ),
     "communities:my_grid": Case(
         expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
     ),
@@ -618,6 +626,19 @@ MATRIX: dict[str, Case] = {
             staff_elsewhere="ok",
         )
     ),
+    # The field page a grid worker walks a patrol with, and what makes it work offline:
+    # the manifest and the service worker hold nothing of anyone's (no login); the page,
+    # its session check and its sync are the grid workers' (JSON answers 401 when signed
+    # out; an empty sync is refused as an unknown kind of record).
+    "issues:field": Case(expect(403, anonymous="login", worker_here="ok", worker_elsewhere="ok")),
+    "issues:field_manifest": Case(ALL_OK),
+    "issues:field_session": Case(
+        expect(403, anonymous=401, worker_here="ok", worker_elsewhere="ok")
+    ),
+    "issues:field_sync": Case(
+        expect(403, anonymous=401, worker_here=400, worker_elsewhere=400), method="post"
+    ),
+    "issues:field_worker": Case(ALL_OK),
     "issues:finding_to_issue": Case(
         expect(404, anonymous="login", worker_here=400, staff_here=403, street_admin=403),
         kwargs=lambda o: {"pk": o["patrol"].pk, "finding_pk": o["finding"].pk},
@@ -647,7 +668,27 @@ MATRIX: dict[str, Case] = {
             staff_elsewhere="redirect",
         )
     ),
+    # A grid's map opens for whoever opens the grid's page; its patrols and disputes only
+    # for those who may see them.
+    "issues:grid_map": Case(
+        expect(
+            404,
+            anonymous="login",
+            worker_here="ok",
+            worker_elsewhere="ok",
+            staff_here="ok",
+            street_admin="ok",
+        ),
+        kwargs=lambda o: {"pk": o["world"].grid_a1.pk},
+    ),
     "issues:list": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    # The maps of issues show what the work queue lists, to those it lists it to.
+    "issues:map": Case(
+        expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
+    ),
+    "issues:map_issues": Case(
         expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)
     ),
     "issues:mine": Case(
@@ -657,15 +698,9 @@ MATRIX: dict[str, Case] = {
         expect(404, anonymous="login", worker_here="ok", staff_here="ok", street_admin="ok"),
         kwargs=lambda o: {"pk": o["patrol"].pk},
     ),
-    "issues:patrol_end": Case(
-        expect(404, anonymous="login", worker_here="redirect", staff_here=403, street_admin=403),
+    "issues:patrol_geojson": Case(
+        expect(404, anonymous="login", worker_here="ok", staff_here="ok", street_admin="ok"),
         kwargs=lambda o: {"pk": o["patrol"].pk},
-        method="post",
-    ),
-    "issues:patrol_finding": Case(
-        expect(404, anonymous="login", worker_here=400, staff_here=403, street_admin=403),
-        kwargs=lambda o: {"pk": o["patrol"].pk},
-        method="post",
     ),
     "issues:patrol_list": Case(
         expect("ok", anonymous="login", resident_here=403, resident_elsewhere=403, org_contact=403)

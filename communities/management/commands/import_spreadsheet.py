@@ -1,6 +1,8 @@
-"""Import residents or organizations of a community from an .xlsx or .csv file:
+"""Import residents, organizations or the positions of places (compounds and buildings) of
+a community from an .xlsx or .csv file:
 
-manage.py import_spreadsheet residents <community area code> <file> [--dry-run]
+manage.py import_spreadsheet residents|organizations|places <community area code> <file>
+    [--dry-run]
 """
 
 import time
@@ -14,11 +16,12 @@ from communities.models import Community
 KINDS = {
     "residents": (spreadsheets.RESIDENT_COLUMNS, spreadsheets.import_residents),
     "organizations": (spreadsheets.ORGANIZATION_COLUMNS, spreadsheets.import_organizations),
+    "places": (spreadsheets.PLACE_COLUMNS, spreadsheets.import_places),
 }
 
 
 class Command(BaseCommand):
-    help = "Import residents or organizations of a community from a spreadsheet."
+    help = "Import residents, organizations or places of a community from a spreadsheet."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KINDS))
