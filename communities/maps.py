@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from lib import maps
 
-from .models import Building, Compound
+from .models import Building, Compound, Venue
 
 
 def _point_feature(record, kind, properties):
@@ -73,8 +73,33 @@ def building_features(communities, grid=None) -> list[dict]:
     ]
 
 
+def venue_features(communities, grid=None) -> list[dict]:
+    """Places of deliberation (议事室, 议事亭 …) with a position, named with their kind; on a
+    grid's map those in its compounds. One query."""
+    venues = Venue.objects.filter(
+        community__in=communities, archived_at__isnull=True, latitude__isnull=False
+    )
+    if grid is not None:
+        venues = venues.filter(Q(compound__grids=grid) | Q(compound__buildings__grids=grid))
+        venues = venues.distinct()
+    rows = venues.only("pk", "name", "kind", "capacity", "latitude", "longitude")
+    return [
+        _point_feature(
+            venue,
+            "venue",
+            {
+                "id": venue.pk,
+                "name": venue.name,
+                "venue_kind": venue.get_kind_display(),
+                "capacity": venue.capacity,
+            },
+        )
+        for venue in rows.order_by("name", "pk")
+    ]
+
+
 # Every kind of place drawn under the markers, bottom first.
-PLACE_LAYERS = [compound_features, building_features]
+PLACE_LAYERS = [compound_features, building_features, venue_features]
 
 
 def places_geojson(communities, grid=None) -> dict:

@@ -23,6 +23,7 @@ from issues.models import Channel, HotlineType, Issue
 from meetings.models import Meeting
 from resolutions.models import Resolution
 
+from . import geography
 from .clock import ago
 from .kit import category, head
 
@@ -46,6 +47,19 @@ def _venues(world):
     staff = head(world, "xihu")
     if community.venues.exists():
         return
+    compounds = {c.name: c for c in community.compounds.all()}
+
+    def near(compound, east_m, north_m):
+        # The places stand in their compounds as demo.geography laid them out.
+        compound = compounds.get(compound)
+        if compound is None or compound.latitude is None:
+            return None, None
+        lat, lng = geography.offset(
+            float(compound.latitude), float(compound.longitude), east_m, north_m
+        )
+        return f"{lat:.6f}", f"{lng:.6f}"
+
+    latitude, longitude = near("西湖苑", 0, -95)
     room = communities.venue_save(
         actor=staff,
         community=community,
@@ -53,46 +67,42 @@ def _venues(world):
         kind=Venue.Kind.COUNCIL_ROOM,
         address="金凤区贺兰山中路西湖苑南门社区服务中心二楼",
         capacity=40,
-        latitude="38.487193",
-        longitude="106.230909",
+        latitude=latitude,
+        longitude=longitude,
         notes="社区党群议事会、党建联席会议在此召开。",
     )
-    compounds = {c.name: c for c in community.compounds.all()}
     pavilions = [
         (
             "西湖苑一号红色网格议事亭",
             "西湖苑",
             "西湖苑3号楼南侧小广场",
             15,
-            "38.488012",
-            "106.229871",
+            (-60, 40),
         ),
         (
             "西湖苑二号红色网格议事亭",
             "西湖苑",
             "西湖苑8号楼东侧绿地",
             12,
-            "38.488655",
-            "106.231342",
+            (70, 60),
         ),
         (
             "阅海万家议事长廊",
             "阅海万家F3区",
             "阅海万家F3区中心花园长廊",
             20,
-            "38.485902",
-            "106.232118",
+            (0, 20),
         ),
         (
             "阅海万家红色网格议事亭",
             "阅海万家F3区",
             "阅海万家F3区6号楼北侧",
             12,
-            "38.486431",
-            "106.233074",
+            (60, -50),
         ),
     ]
-    for name, compound, address, capacity, latitude, longitude in pavilions:
+    for name, compound, address, capacity, (east_m, north_m) in pavilions:
+        latitude, longitude = near(compound, east_m, north_m)
         communities.venue_save(
             actor=staff,
             community=community,

@@ -30,7 +30,7 @@ WIDTH_M, HEIGHT_M, GAP_M = 300.0, 230.0, 70.0
 METRES_PER_DEGREE = 111_320.0
 
 
-def _offset(lat, lng, east_m, north_m):
+def offset(lat, lng, east_m, north_m):
     return (
         lat + north_m / METRES_PER_DEGREE,
         lng + east_m / (METRES_PER_DEGREE * math.cos(math.radians(lat))),
@@ -48,8 +48,8 @@ def compound_frame(key, index, count):
     total_h = rows * HEIGHT_M + (rows - 1) * GAP_M
     west = -total_w / 2 + column * (WIDTH_M + GAP_M)
     south = -total_h / 2 + row * (HEIGHT_M + GAP_M)
-    sw = _offset(centre_lat, centre_lng, west, south)
-    ne = _offset(centre_lat, centre_lng, west + WIDTH_M, south + HEIGHT_M)
+    sw = offset(centre_lat, centre_lng, west, south)
+    ne = offset(centre_lat, centre_lng, west + WIDTH_M, south + HEIGHT_M)
     return sw, ne
 
 
@@ -106,4 +106,4 @@ def jitter(lat, lng, metres, rng):
     """A point within `metres` of (lat, lng): where a phone in the courtyard puts it."""
     angle = rng.uniform(0, 2 * math.pi)
     distance = rng.uniform(0, metres)
-    return _offset(float(lat), float(lng), distance * math.cos(angle), distance * math.sin(angle))
+    return offset(float(lat), float(lng), distance * math.cos(angle), distance * math.sin(angle))

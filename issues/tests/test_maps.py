@@ -177,6 +177,38 @@ def test_the_places_under_the_markers_are_the_viewers_communities(client, placed
     assert client.get(url, {"grid": world.grid_b1.pk}).status_code == 404
 
 
+def test_meeting_places_with_a_position_are_on_the_map_of_their_community(client, placed):
+    from communities.models import Venue
+
+    world = placed
+    Venue.objects.create(
+        community=world.community_a,
+        compound=world.compound_a1,
+        name="甲一议事亭",
+        kind=Venue.Kind.PAVILION,
+        capacity=20,
+        latitude=Decimal("38.4562"),
+        longitude=Decimal("106.2332"),
+    )
+    Venue.objects.create(community=world.community_a, name="未标位置的议事室")
+    Venue.objects.create(
+        community=world.community_b,
+        name="乙社区议事室",
+        latitude=Decimal("38.4662"),
+        longitude=Decimal("106.2332"),
+    )
+    client.force_login(world.staff_a)
+    url = reverse("communities:map_places")
+    venues = [f for f in client.get(url).json()["features"] if f["properties"]["kind"] == "venue"]
+    assert [(v["properties"]["name"], v["properties"]["venue_kind"]) for v in venues] == [
+        ("甲一议事亭", "议事亭")
+    ]
+    assert venues[0]["geometry"]["coordinates"] == [106.2332, 38.4562]
+    # A grid's map shows the places in its compounds only.
+    in_grid = client.get(url, {"grid": world.grid_a2.pk}).json()["features"]
+    assert "甲一议事亭" not in [f["properties"]["name"] for f in in_grid]
+
+
 def test_the_places_take_the_same_queries_for_10_or_100_compounds(client, placed):
     from communities.tests.factories import BuildingFactory, CompoundFactory
 

@@ -104,6 +104,29 @@
         .addTo(group);
       return group;
     },
+    venue: function (feature, latlng) {
+      // A place of deliberation (议事室, 议事亭 …): a square mark and its name with its kind.
+      var props = feature.properties;
+      var group = L.layerGroup();
+      L.circleMarker(latlng, {
+        interactive: false,
+        radius: 5,
+        color: "#8a5a00",
+        weight: 2,
+        fillColor: "#ffd98a",
+        fillOpacity: 1,
+      }).addTo(group);
+      L.marker(latlng, {
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ className: "map-label map-label--venue", html: "<span></span>", iconSize: null }),
+      })
+        .on("add", function (event) {
+          event.target.getElement().firstChild.textContent = props.name + "（" + props.venue_kind + "）";
+        })
+        .addTo(group);
+      return group;
+    },
     issue: function (feature, latlng) {
       var props = feature.properties;
       var name = props.title + "，" + props.labels.category + "，" + props.labels.urgency;
