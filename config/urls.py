@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home
 from core.views import audit_list, floor, healthz
+from lib import media
 
 admin.site.site_header = _("Yishi administration")
 admin.site.site_title = _("Yishi")
@@ -26,11 +26,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("search/", include("search.urls")),
     path("attachments/", include("core.attachment_urls")),
+    # Photos, by the signed address of the page that shows them (lib.media).
+    path("media/<str:token>/", media.serve, name="media"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lib import fields
+from lib import fields, media
 from lib.masking import mask_phone
 
 register = template.Library()
@@ -33,6 +33,10 @@ def to_json(value):
     import json
 
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# A stored photo's address, signed for the viewer of the page that shows it (lib.media).
+register.filter("media_url", media.signed_url)
 
 
 @register.filter

@@ -229,6 +229,11 @@ def objects(world):
         upload=SimpleUploadedFile("签到表.png", photo.getvalue()),
         kind="sign_in_sheet",
     )
+    (issue_photo,) = issues_services.issue_add_photos(
+        issue=issue,
+        actor=staff,
+        photos=[SimpleUploadedFile("现场.png", photo.getvalue(), content_type="image/png")],
+    )
 
     # Reaching people without accounts: resident A's personal link to answer the meeting's
     # invitation, opinion-taking on the public issue (open, and one closed), and an SMS to
@@ -302,5 +307,6 @@ def objects(world):
         "shop": shop,
         "venue": venue,
         "attachment": attachment,
+        "issue_photo": issue_photo,
         "participant": Participant.objects.filter(meeting=meeting).first(),
     }

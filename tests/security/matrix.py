@@ -71,6 +71,12 @@ def _sign_in_token(meeting):
     return sign_in_token(meeting)
 
 
+def _media_token(file):
+    from lib.media import signed_url
+
+    return signed_url(file).rstrip("/").rsplit("/", 1)[-1]
+
+
 def _community_a(o):
     return {"community_pk": o["world"].community_a.pk}
 
@@ -79,6 +85,9 @@ MATRIX: dict[str, Case] = {
     # The home entry sends each role to its landing page.
     "home": Case(expect("redirect", anonymous="login")),
     "healthz": Case(ALL_OK),
+    # A photo's signed address is the page's answer that its viewer may see it (lib.media):
+    # whoever holds it gets the photo; access is checked by the page that wrote it.
+    "media": Case(ALL_OK, kwargs=lambda o: {"token": _media_token(o["issue_photo"].image)}),
     "audit": Case(expect(403, anonymous="login", street_admin="ok")),
     "accounts:login": Case(expect("redirect", anonymous="ok")),
     "accounts:logout": Case(expect("login"), method="post"),
