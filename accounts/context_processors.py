@@ -13,8 +13,11 @@ def navigation(request):
             "large_text": request.COOKIES.get("large_text") == "1",
             "nav_breakpoint": "lg",
         }
-    # One COUNT query on the partial index notification_unread.
-    unread = user.notifications.filter(read_at__isnull=True).count()
+    # Counted with the user (access.scope.load_user); else one COUNT on the partial index
+    # notification_unread (a user of the API's tokens).
+    unread = getattr(user, "unread_notifications", None)
+    if unread is None:
+        unread = user.notifications.filter(read_at__isnull=True).count()
     items = items_for(user, request.path)
     return {
         "nav_items": items,

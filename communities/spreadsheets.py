@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from core.models import AuditEntry
+from lib import versions
 from lib.archives import is_bomb
 from lib.xlsx import Sheet, workbook_bytes
 
@@ -503,6 +504,8 @@ def _write_residents(actor, community, cleaned, result):
     )
     _bulk_audit(actor, [(r, {}) for r in to_create], AuditEntry.Action.IMPORT)
     _bulk_audit(actor, audits, AuditEntry.Action.IMPORT)
+    # Bulk writes send no signals: the community's pages and residents' scopes changed.
+    versions.changed(versions.community(community.pk), "scopes")
 
 
 def _bulk_audit(actor, pairs, action):

@@ -41,12 +41,13 @@ from access.issues import (
     visible_issue_ids,
     visit_grids_for,
 )
-from access.scope import get_scope
+from access.scope import get_scope, page_versions
 from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
 from communities.models import Compound, Grid, Household, Resident
 from core import audit
 from lib.errors import DomainError, StaleEdit
+from lib.pagecache import cached_page
 from lib.pagination import CountedPaginator
 from lib.related import name_of, user_name_of
 
@@ -152,6 +153,7 @@ def _name_rows(issues, choices):
 
 
 @login_required
+@cached_page(page_versions)
 def issue_list(request):
     _require_workers(request.user)
     visible = issues_visible_to(request.user)
@@ -336,6 +338,7 @@ def duplicates(request):
 
 
 @login_required
+@cached_page(page_versions)
 def issue_detail(request, pk):
     issue = get_issue_for_user(request.user, pk, queryset=_detail())
     return _render_detail(request, issue)
@@ -652,6 +655,7 @@ def issue_assign(request, pk):
 
 
 @login_required
+@cached_page(page_versions)
 def issue_mine(request):
     scope = get_scope(request.user)
     if not scope.is_resident:

@@ -26,9 +26,10 @@ from access.meetings import (
     meetings_visible_to,
     participant_for,
 )
-from access.scope import get_scope
+from access.scope import get_scope, page_versions
 from core import audit
 from lib.errors import DomainError
+from lib.pagecache import cached_page
 from lib.pdf import pdf_response, render_pdf
 
 from . import forms, services
@@ -219,6 +220,7 @@ _DETAIL = Meeting.objects.select_related("community", "grid").annotate(
 
 
 @login_required
+@cached_page(page_versions)
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk, queryset=_DETAIL)
     if request.htmx and "rev" in request.GET:

@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from lib import versions
+
 from .models import Channel, Delivery, Notification, Preference
 
 
@@ -84,6 +86,8 @@ def notify_bulk(*, kind: str, messages) -> int:
         with transaction.atomic():
             created = _insert_notifications(kind, items[start : start + CHUNK], now)
             deliveries = _insert_deliveries(created, now)
+            # Raw inserts send no signal: each recipient's unread count moved.
+            versions.changed(*{versions.user(recipient) for _pk, recipient in created})
             transaction.on_commit(lambda ids=deliveries: _enqueue_batches(ids))
         sent += len(created)
     return sent
@@ -221,12 +225,15 @@ def notification_mark_read(*, notification, actor) -> None:
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    versions.changed(versions.user(actor.pk))  # the unread count (access.scope.load_user)
 
 
 def notifications_mark_all_read(*, actor) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    versions.changed(versions.user(actor.pk))
+    return count
 
 
 def preference_set(*, user, email: bool, sms: bool) -> Preference:

@@ -6,12 +6,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.scope import page_versions
+from lib.pagecache import cached_page
+
 from .forms import ChannelsForm
 from .models import Notification, Preference
 from .services import notification_mark_read, notifications_mark_all_read, preference_set
 
 
 @login_required
+@cached_page(page_versions)
 def notification_list(request):
     notifications = request.user.notifications.all()
     if request.GET.get("unread"):

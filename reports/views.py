@@ -23,10 +23,11 @@ from access.reports import (
     get_report_target_for_user,
     report_communities_visible_to,
 )
-from access.scope import get_scope
+from access.scope import get_scope, page_versions
 from communities.models import Street
 from issues.selectors import issue_counts, issue_counts_by_community, issue_rows_new
 from lib.errors import DomainError
+from lib.pagecache import cached_page
 from lib.pagination import CountedPaginator
 from meetings.selectors import meetings_held_by_community, meetings_upcoming
 from resolutions.selectors import (
@@ -74,6 +75,7 @@ def _render_monthly(request, context):
 
 
 @login_required
+@cached_page(page_versions)
 def monthly(request):
     """Choose a street or community and a month; see its report, export it."""
     if not can_see_reports(request.user):
@@ -211,6 +213,7 @@ def recompute(request):
 
 
 @login_required
+@cached_page(page_versions)
 def dashboard(request):
     """Community staff: today's work."""
     if not can_see_staff_dashboard(request.user):

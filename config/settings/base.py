@@ -105,7 +105,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, whose request user comes with their scope from the cache.
+    "access.backends.ScopedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -124,6 +125,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Read from the cache (Redis), written to the database too: a restarted Redis logs no one
+# out (benchmarks/README.md: one query less on every page).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Login throttling: five failures lock the username from that address for an hour.
 AXES_FAILURE_LIMIT = 5
@@ -270,6 +274,11 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# The apps whose every write moves the version of its community (lib.versions): the
+# pages cached per user (lib.pagecache) are valid while those versions stand.
+DATA_VERSION_APPS = ["communities", "issues", "meetings", "resolutions", "core"]
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Domain settings (defaults; the admin can tune the ones kept in the database).
 YISHI = {
