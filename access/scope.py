@@ -203,6 +203,8 @@ def page_versions(request):
     """What a page cached for this user (lib.pagecache) was built from: the data of every
     community in their scope, data belonging to none ("all"), their own row, assignments
     and notifications, and the rows their scope is read from."""
+    if not request.user.is_authenticated:
+        return [versions.ALL]
     scope = get_scope(request.user)
     return [
         versions.ALL,

@@ -19,6 +19,7 @@ from access.scope import get_scope
 from accounts.models import User
 from lib.errors import DomainError
 from lib.lookups import SUGGESTIONS
+from lib.replica import reads_from_replica
 
 from . import services, spreadsheets
 from .forms import (
@@ -583,6 +584,7 @@ def resident_list(request):
 
 
 @login_required
+@reads_from_replica
 def resident_export(request):
     _workers_only(request)
     residents = _filtered_residents(request)
@@ -758,6 +760,7 @@ def organization_list(request):
 
 
 @login_required
+@reads_from_replica
 def organization_export(request):
     _workers_only(request)
     content = spreadsheets.export_organizations(_filtered_organizations(request))

@@ -29,6 +29,7 @@ from issues.selectors import issue_counts, issue_counts_by_community, issue_rows
 from lib.errors import DomainError
 from lib.pagecache import cached_page
 from lib.pagination import CountedPaginator
+from lib.replica import reads_from_replica
 from meetings.selectors import meetings_held_by_community, meetings_upcoming
 from resolutions.selectors import (
     action_item_counts,
@@ -75,6 +76,7 @@ def _render_monthly(request, context):
 
 
 @login_required
+@reads_from_replica
 @cached_page(page_versions)
 def monthly(request):
     """Choose a street or community and a month; see its report, export it."""
@@ -213,6 +215,7 @@ def recompute(request):
 
 
 @login_required
+@reads_from_replica
 @cached_page(page_versions)
 def dashboard(request):
     """Community staff: today's work."""
@@ -246,6 +249,7 @@ def dashboard(request):
 
 
 @login_required
+@reads_from_replica
 def street_dashboard(request):
     """Street admins: their communities side by side, worst overdue first."""
     if not can_see_street_dashboard(request.user):
