@@ -9,6 +9,7 @@ their time. Uses benchmarks.settings (DEBUG off) against DATABASE_URL, like run.
 
 import argparse
 import cProfile
+import os
 import pstats
 import statistics
 import sys
@@ -37,7 +38,14 @@ def main(argv=None):
         default=0,
         help="also profile one request: its N costliest functions",
     )
+    parser.add_argument(
+        "--page-cache-off",
+        action="store_true",
+        help="build every page (PAGE_CACHE_SECONDS=0): what a cache miss costs",
+    )
     options = parser.parse_args(argv)
+    if options.page_cache_off:
+        os.environ["PAGE_CACHE_SECONDS"] = "0"
 
     run.setup_django()
     from django.conf import settings

@@ -392,6 +392,11 @@ def main(argv=None):
         "--only", choices=["pages", "tasks", "export"], help="measure only one part"
     )
     parser.add_argument(
+        "--page-cache-off",
+        action="store_true",
+        help="build every page (PAGE_CACHE_SECONDS=0): what a request costs on a cache miss",
+    )
+    parser.add_argument(
         "--readme",
         type=Path,
         help="also write the results between the markers of this file (benchmarks/README.md)",
@@ -400,6 +405,8 @@ def main(argv=None):
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database seed_scale built.")
+    if options.page_cache_off:
+        os.environ["PAGE_CACHE_SECONDS"] = "0"  # read by the settings, here and in gunicorn
     if options.only in (None, "pages") and not Path(WRK).exists():
         sys.exit(f"{WRK} is missing: `make bench` installs it (apt-get install wrk).")
     setup_django()
@@ -407,7 +414,8 @@ def main(argv=None):
     lines = [
         f"# Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}",
         f"# Data: {database_size()}",
-        f"# Commit: {commit()} · wrk {options.duration:g} s a run · load average {load()}",
+        f"# Commit: {commit()} · wrk {options.duration:g} s a run · load average {load()}"
+        + (" · page cache off" if options.page_cache_off else ""),
     ]
     print("\n".join(lines), flush=True)
     sections = []

@@ -587,10 +587,17 @@ def resident_list(request):
 @reads_from_replica
 def resident_export(request):
     _workers_only(request)
-    residents = _filtered_residents(request)
+    rows = spreadsheets.resident_export_rows(_filtered_residents(request))
     content = spreadsheets.export_residents(
-        residents.iterator(chunk_size=2000),
-        numbers=lambda r: access.resident_numbers(request.user, r),
+        rows.iterator(chunk_size=2000),
+        numbers=lambda row: access.numbers_of(
+            request.user,
+            resident_id=row["pk"],
+            community_id=row["community_id"],
+            grid_id=row["grid_id"],
+            phone=row["phone"],
+            id_number=row["id_number"],
+        ),
     )
     filename = f"residents-{timezone.localdate():%Y%m%d}.xlsx"
     return _xlsx(content, filename)
