@@ -180,8 +180,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-# Redis is the broker and cache when REDIS_URL is set; otherwise `make run` uses
-# kombu's filesystem transport and an in-process cache, so no server is needed.
+# Redis is the broker and cache when REDIS_URL is set; otherwise `make run` uses kombu's
+# filesystem transport and a cache in files, so no server is needed. The cache is shared by
+# the web server and the Celery worker: what the worker writes moves the versions the
+# server's cached pages and users are checked against (lib.versions).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -195,7 +197,13 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
     BROKER_DIR = VAR_DIR / "broker"
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
