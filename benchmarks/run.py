@@ -523,10 +523,10 @@ def pages_table(rows, floors, levels):
     low, high = min(levels), max(levels)
     header = (
         f"| page | role | c{low} p50 ms | c{low} floor p50 ms | c{low} × floor "
-        f"| c{high} p50 ms | c{high} × floor | c{high} p95 ms | c{high} p99 ms "
+        f"| c{low} p95 ms | c{low} p99 ms | c{high} p50 ms | c{high} × floor | c{high} p95 ms | c{high} p99 ms "
         f"| c{high} req/s | c{high} req/s ÷ floor | targets |"
     )
-    lines = [header, "|" + "---|" * 12]
+    lines = [header, "|" + "---|" * 14]
 
     def median(concurrency, key):
         return (
@@ -538,7 +538,8 @@ def pages_table(rows, floors, levels):
     if floors.get(low):
         lines.append(
             f"| **floor** (benchmarks/floor/, {len(floors[low])} runs: the median) | staff "
-            f"| {median(low, 'p50'):.2f} | | 1 | {median(high, 'p50'):.2f} | 1 "
+            f"| {median(low, 'p50'):.2f} | | 1 | {median(low, 'p95'):.2f} | {median(low, 'p99'):.2f} "
+            f"| {median(high, 'p50'):.2f} | 1 "
             f"| {median(high, 'p95'):.2f} | {median(high, 'p99'):.2f} | {median(high, 'rps'):.0f} | 1 | |"
         )
     verdicts = []
@@ -546,7 +547,7 @@ def pages_table(rows, floors, levels):
         page = row["page"]
         role = page.role or "anonymous"
         if "note" in row:
-            lines.append(f"| {page.label} | {role} | {row['note']} |" + " |" * 10)
+            lines.append(f"| {page.label} | {role} | {row['note']} |" + " |" * 12)
             continue
         one, eight = row["results"][low], row["results"][high]
         ratio = one["p50"] / one["floor_p50"]
@@ -563,7 +564,7 @@ def pages_table(rows, floors, levels):
             verdicts.append(met)
         lines.append(
             f"| {page.label} | {role} | {one['p50']:.1f} | {one['floor_p50']:.2f} | {ratio:.2f} "
-            f"| {eight['p50']:.1f} | {eight['p50'] / eight['floor_p50']:.2f} | {eight['p95']:.1f} "
+            f"| {one['p95']:.1f} | {one['p99']:.1f} | {eight['p50']:.1f} | {eight['p50'] / eight['floor_p50']:.2f} | {eight['p95']:.1f} "
             f"| {eight['p99']:.1f} | {eight['rps']:.0f} | {throughput:.2f} | {verdict}"
             + (f" ({errors} errors)" if errors else "")
             + " |"
