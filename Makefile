@@ -60,10 +60,14 @@ clean:
 	rm -rf var db.sqlite3
 
 # Benchmarks (benchmarks/README.md): build a district at scale on the PostgreSQL database of
-# DATABASE_URL (SIZE=full|medium|small|tiny or a factor), then measure the key pages.
+# DATABASE_URL (SIZE=full|medium|small|tiny or a factor), then measure the key pages with wrk
+# against the independent floor (benchmarks/floor/) and write the results into
+# benchmarks/README.md.
 SIZE ?= small
 seed-scale: install
 	$(BIN)/python manage.py seed_scale --size $(SIZE) $(SEED_ARGS)
 
+BENCH_ARGS ?= --readme benchmarks/README.md
 bench: install
+	bin/bench-setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -69,3 +69,21 @@ def sms_outbox():
 
     LocmemSMSBackend.outbox.clear()
     return LocmemSMSBackend.outbox
+
+
+@pytest.fixture(autouse=True)
+def _user_loaded_at_login(monkeypatch):
+    """A logged-in test client's user is in the cache from the login on, as after a first
+    page in production (access.scope.load_user): the queries a test counts are the
+    page's own, whichever request of the client comes first."""
+    from django.test.client import ClientMixin
+
+    from access.scope import load_user
+
+    login = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        login(self, user, backend)
+        load_user(user.pk)
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)

@@ -141,10 +141,22 @@ def sees_full_numbers(user, *, community_id, grid_id=None) -> bool:
 
 def resident_numbers(user, resident) -> tuple[str, str]:
     """(phone, ID number) as this user may see them; a resident sees their own in full."""
-    own = get_scope(user).resident_id == resident.pk
-    if own or sees_full_numbers(user, community_id=resident.community_id, grid_id=resident.grid_id):
-        return resident.phone, resident.id_number
-    return mask_phone(resident.phone), mask_id_number(resident.id_number)
+    return numbers_of(
+        user,
+        resident_id=resident.pk,
+        community_id=resident.community_id,
+        grid_id=resident.grid_id,
+        phone=resident.phone,
+        id_number=resident.id_number,
+    )
+
+
+def numbers_of(user, *, resident_id, community_id, grid_id, phone, id_number):
+    """resident_numbers() for a resident read as values (the residents' export)."""
+    own = get_scope(user).resident_id == resident_id
+    if own or sees_full_numbers(user, community_id=community_id, grid_id=grid_id):
+        return phone, id_number
+    return mask_phone(phone), mask_id_number(id_number)
 
 
 def get_community_for_user(user, pk, *, write=False) -> Community:

@@ -1,7 +1,11 @@
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
 from accounts.models import Role
 from communities.models import Community, Grid, Organization, Resident
+from lib import versions
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,39 @@ def forget_scope(user):
         del user._yishi_scope
 
 
+# A request's user, their scope and their number of unread notifications, kept in the
+# cache between requests (access.backends.ScopedModelBackend): the session's user id is
+# read with them, in one round trip, instead of three to five queries. The entry is valid
+# while the versions it was built under have not moved: the user's own (their row, their
+# assignments, their notifications: accounts.apps) and "scopes" (the rows a scope is
+# read from: residents, grids, communities, organizations).
+USER_ENTRY = "scoped-user:{}"
+USER_ENTRY_SECONDS = 3600
+
+
+def user_versions(user_id):
+    return ("scopes", versions.user(user_id))
+
+
+def load_user(user_id):
+    """The active or inactive user of this id with their scope loaded, or None."""
+    key = USER_ENTRY.format(user_id)
+    current, entries = versions.read(user_versions(user_id), also=[key])
+    entry = entries.get(key)
+    if entry is not None and entry[0] == current:
+        _built, user, scope, unread = entry
+    else:
+        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        if user is None:
+            return None
+        scope = _load_scope(user) if user.is_active else ANONYMOUS
+        unread = user.notifications.filter(read_at__isnull=True).count()
+        cache.set(key, (current, user, scope, unread), USER_ENTRY_SECONDS)
+    user._yishi_scope = scope
+    user.unread_notifications = unread
+    return user
+
+
 def _load_scope(user) -> Scope:
     base = {"user_id": user.pk, "role": user.role, "is_head": user.is_head}
     if user.role == Role.STREET_ADMIN:
@@ -160,3 +197,66 @@ def get_visible(queryset, visible, **lookup):
     if visible.query.distinct or queryset.query.distinct:
         return queryset.filter(pk__in=visible.values("pk")).get(**lookup)
     return (queryset & visible).get(**lookup)
+
+
+def page_versions(request):
+    """What a page cached for this user (lib.pagecache) was built from: the data of every
+    community in their scope, data belonging to none ("all"), their own row, assignments
+    and notifications, and the rows their scope is read from."""
+    if not request.user.is_authenticated:
+        return [versions.ALL]
+    scope = get_scope(request.user)
+    return [
+        versions.ALL,
+        *user_versions(request.user.pk),
+        *(versions.community(pk) for pk in sorted(scope.community_ids)),
+    ]
+
+
+def _user_changed(sender, instance, **kwargs):
+    versions.changed(versions.user(instance.pk))
+
+
+def _assignments_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        versions.changed(versions.user(instance.pk))
+    elif pk_set:
+        versions.changed(*(versions.user(pk) for pk in pk_set))
+    else:  # a place's whole list of users cleared
+        versions.changed("scopes")
+
+
+def _notification_changed(sender, instance, **kwargs):
+    versions.changed(versions.user(instance.recipient_id))
+
+
+def _scope_rows_changed(sender, **kwargs):
+    versions.changed("scopes")
+
+
+def watch_scopes():
+    """Move the versions cached users are checked against (load_user) on every write
+    that may change a user or their scope. Connected once, at start (accounts.apps)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from communities.models import Community, Grid, Organization, Resident
+    from notifications.models import Notification
+
+    User = get_user_model()
+    post_save.connect(_user_changed, sender=User, dispatch_uid="scope-user")
+    post_delete.connect(_user_changed, sender=User, dispatch_uid="scope-user")
+    for relation in (User.streets, User.communities, User.grids):
+        m2m_changed.connect(_assignments_changed, sender=relation.through, dispatch_uid="scope")
+    for model in (Resident, Grid, Community, Organization):
+        post_save.connect(_scope_rows_changed, sender=model, dispatch_uid="scope-rows")
+        post_delete.connect(_scope_rows_changed, sender=model, dispatch_uid="scope-rows")
+    m2m_changed.connect(
+        _scope_rows_changed, sender=Organization.communities.through, dispatch_uid="scope-rows"
+    )
+
+    # The unread count comes with the user: a notification stored, read or removed moves
+    # its recipient's version (notifications.services does it for its bulk writes).
+    post_save.connect(_notification_changed, sender=Notification, dispatch_uid="scope-unread")
+    post_delete.connect(_notification_changed, sender=Notification, dispatch_uid="scope-unread")

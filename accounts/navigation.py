@@ -123,11 +123,11 @@ def flat_items_for(user, path: str) -> list[dict]:
     return items
 
 
-def items_for(user, path: str) -> list[dict]:
+def items_for(user, path: str, flat=None) -> list[dict]:
     """The bar: links, and menus ({"label", "icon", "children", "active"}) in the order
-    of their first entry."""
+    of their first entry; from `flat`, the flat_items_for() already made, if given."""
     bar, menus = [], {}
-    for item in flat_items_for(user, path):
+    for item in flat_items_for(user, path) if flat is None else flat:
         label, icon = _menu_for(item["url_name"])
         if label is None:
             bar.append(item)

@@ -1,26 +1,30 @@
-"""Benchmark the key pages against gunicorn and PostgreSQL on loopback.
+"""Benchmark the key pages against an independent floor, with wrk, on loopback.
 
-    make bench                       # or:
-    .venv/bin/python benchmarks/run.py [--port 8108] [--requests 60] [--concurrency 1 8]
+    make bench                       # installs wrk, measures, writes the table into README.md
+    .venv/bin/python benchmarks/run.py [--port 8108] [--duration 5] [--concurrency 1 8]
+        [--page LABEL] [--readme benchmarks/README.md] [--only pages|tasks|export]
 
-Starts gunicorn with benchmarks.settings (DEBUG off) against DATABASE_URL, logs in as the
-`bench-<role>` users that `manage.py seed_scale` creates (one session cookie per role), and
-measures each page of PAGES with a threaded keep-alive client: median and p95 latency at
-each concurrency, and the ratio of the median to the floor page's median measured beside
-it (at concurrency 1 the page's and the floor's requests alternate; at 8 the floor runs
-right before and right after the page, and the mean of the two is used).
+Starts two gunicorns with the deployed settings (config/gunicorn.py): the project
+(benchmarks.settings, DEBUG off) on --port and the floor (benchmarks/floor/, a minimal Django
+project: signed-cookie sessions, request.user its one indexed query) on --port + 1, both on
+the PostgreSQL database of DATABASE_URL that `manage.py seed_scale` built. wrk (Debian's
+package) sends each page's requests for --duration seconds at each concurrency, with the
+session cookie of the `bench-<role>` user, and reports p50, p95, p99 and requests per
+second through benchmarks/wrk_report.lua. Each page is measured between two runs of the
+floor at the same concurrency; its ratios use the mean of the two, so that the machine's
+drift (a shared VM's neighbours, its CPU frequency) moves both alike.
 A page whose URL name does not exist or that answers 404 (built on another branch) is
 reported as "not available"; any other answer than 200 is reported and not measured."""
 
 import argparse
 import http.client
+import json
 import os
 import platform
 import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -29,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+WRK = os.environ.get("WRK", "/usr/bin/wrk")
+COOKIE = "sessionid"  # settings.SESSION_COOKIE_NAME of the project and of the floor
 
 
 @dataclass
@@ -38,13 +44,15 @@ class Page:
     role: str | None  # the bench user's role, None for an anonymous visitor
     args: str = ""  # a key of the objects picked in the data (see pick_objects)
     query: str = ""  # formatted with the picked objects
-    requests: int = 0  # a smaller number of requests for a slow export (0: --requests)
+    key: bool = True  # a key page: held to the targets (TARGETS)
 
 
 # The pages measured, in the order printed. Edit freely: `url_names` may list several
 # candidates (the first that resolves wins), `query` is formatted with pick_objects().
 PAGES = [
-    Page("floor (one indexed query)", ("floor",), "staff"),
+    # The project's own layout around one indexed query (core.views.floor): what the
+    # middleware, session, user, scope and navigation cost before a page does anything.
+    Page("project layout, one indexed query", ("floor",), "staff", key=False),
     Page(
         "staff work queue, filtered",
         ("issues:list",),
@@ -74,15 +82,24 @@ PAGES = [
         ("reports:monthly",),
         "street_admin",
         query="target=street:{street}&month={month}&format=xlsx",
-    ),
-    Page(
-        "residents .xlsx export (a community)",
-        ("communities:resident_export",),
-        "staff",
-        requests=16,
+        key=False,
     ),
     Page("notifications", ("notifications:list",), "staff"),
 ]
+
+# Downloads timed one at a time (not pages anyone reloads): the median and the slowest of
+# EXPORT_REQUESTS requests, against the target in seconds.
+EXPORTS = [
+    (Page("residents .xlsx export (a community)", ("communities:resident_export",), "staff"), 1.0),
+]
+EXPORT_REQUESTS = 10
+
+# What every key page must meet (the issue's targets, on the full-size district).
+TARGETS = {
+    "c1_p50_ratio": 5.0,  # p50 at concurrency 1, at most 5 x the floor's
+    "c8_p99_ms": 80.0,  # p99 at concurrency 8 under 80 ms
+    "c8_throughput_ratio": 0.25,  # requests/s at concurrency 8, at least 1/4 of the floor's
+}
 
 
 @dataclass
@@ -250,102 +267,83 @@ def resolve(page, objects):
     return None, None
 
 
-def request(connection, path, cookie):
+def request(port, path, cookie):
+    """One request with the session cookie (a "name=value" pair); its status."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip"}
     if cookie:
-        from django.conf import settings
+        headers["Cookie"] = cookie
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
 
-        headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    response.read()
-    return response.status
 
-
-def measure(port, path, cookie, *, concurrency, total, alternate=None):
-    """`total` requests over `concurrency` keep-alive connections; latencies in ms. With
-    `alternate` (a path and cookie), each request of the page is followed by one of that
-    page, timed apart ("alternate_median"): the two see the same machine at the same time."""
-    latencies, errors, lock = [], [], threading.Lock()
-    others = []
-    remaining = [total]
-
-    def timed(connection, target, target_cookie):
-        started = time.perf_counter()
-        status = request(connection, target, target_cookie)
-        return status, (time.perf_counter() - started) * 1000
-
-    def worker():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            request(connection, path, cookie)  # warm the connection and the worker
-            while True:
-                with lock:
-                    if remaining[0] <= 0:
-                        return
-                    remaining[0] -= 1
-                status, elapsed = timed(connection, path, cookie)
-                other = timed(connection, *alternate) if alternate else None
-                with lock:
-                    latencies.append(elapsed)
-                    if status != 200:
-                        errors.append(status)
-                    if other:
-                        others.append(other[1])
-                        if other[0] != 200:
-                            errors.append(other[0])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
+def wrk(port, path, cookie, *, concurrency, duration):
+    """wrk on one URL: latency percentiles in ms, requests per second and errors."""
+    command = [
+        WRK,
+        "--threads=1",
+        f"--connections={concurrency}",
+        f"--duration={duration}s",
+        "--timeout=10s",
+        f"--script={ROOT / 'benchmarks' / 'wrk_report.lua'}",
+        "--header=Accept-Encoding: gzip",
+    ]
+    if cookie:
+        command.append(f"--header=Cookie: {cookie}")
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    report = json.loads(output.strip().splitlines()[-1])
+    seconds = report["duration_us"] / 1e6
     return {
-        "median": statistics.median(latencies),
-        "p95": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
-        "errors": len(errors),
-        "floor": statistics.median(others) if others else None,
+        **{p: report[p] / 1000 for p in ("p50", "p95", "p99", "max")},
+        "rps": report["requests"] / seconds,
+        "requests": report["requests"],
+        "errors": sum(report["errors"].values()),
     }
 
 
-def start_gunicorn(port, workers=None, threads=None, worker_class=None):
+def start_gunicorn(wsgi, settings, port):
     """gunicorn as deployed (config/gunicorn.py), on loopback, without the access log."""
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "config.wsgi",
-        "--config=config/gunicorn.py",
-        f"--bind=127.0.0.1:{port}",
-        "--keep-alive=30",
-        "--log-level=warning",
-    ]
-    command += [f"--workers={workers}"] if workers else []
-    command += [f"--threads={threads}"] if threads else []
-    command += [f"--worker-class={worker_class}"] if worker_class else []
     process = subprocess.Popen(
-        command,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            wsgi,
+            "--config=config/gunicorn.py",
+            f"--bind=127.0.0.1:{port}",
+            "--keep-alive=30",
+            "--log-level=warning",
+        ],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-            "GUNICORN_ACCESS_LOG": "0",
-        },
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings, "GUNICORN_ACCESS_LOG": "0"},
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            sys.exit("gunicorn did not start (see its output above).")
+            sys.exit(f"gunicorn ({wsgi}) did not start (see its output above).")
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
+            request(port, "/healthz", None)
             return process
         except OSError:
             time.sleep(0.3)
     process.terminate()
-    sys.exit("gunicorn did not answer within 30 s.")
+    sys.exit(f"gunicorn ({wsgi}) did not answer within 60 s.")
+
+
+def floor_cookie(username):
+    """The floor's session cookie for a user, minted by the floor project itself."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "floor" / "cookie.py"), username],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.floor.settings"},
+    ).stdout.strip()
 
 
 def machine():
@@ -373,157 +371,264 @@ def database_size():
     )
 
 
+def load():
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8108)))
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
-    parser.add_argument(
-        "--requests", type=int, default=60, help="requests per page and concurrency"
-    )
-    parser.add_argument(
-        "--workers", type=int, help="gunicorn worker processes (config/gunicorn.py: 3)"
-    )
-    parser.add_argument("--threads", type=int, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each task")
-    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument(
         "--page", default="", help="only the pages whose label contains this (and the floor)"
     )
     parser.add_argument(
-        "--worker-class", help="gunicorn's worker class (config/gunicorn.py: sync; gthread)"
+        "--only", choices=["pages", "tasks", "export"], help="measure only one part"
     )
     parser.add_argument(
-        "--only", choices=["pages", "tasks"], help="measure only the pages or only the tasks"
+        "--page-cache-off",
+        action="store_true",
+        help="build every page (PAGE_CACHE_SECONDS=0): what a request costs on a cache miss",
+    )
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        help="also write the results between the markers of this file (benchmarks/README.md)",
     )
     options = parser.parse_args(argv)
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database seed_scale built.")
+    if options.page_cache_off:
+        os.environ["PAGE_CACHE_SECONDS"] = "0"  # read by the settings, here and in gunicorn
+    if options.only in (None, "pages") and not Path(WRK).exists():
+        sys.exit(f"{WRK} is missing: `make bench` installs it (apt-get install wrk).")
     setup_django()
     objects = pick_objects()
-    cookies = sessions()
-    print(f"# Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}")
-    print(f"# Data: {database_size()}")
-    print(f"# Load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    if options.only != "tasks":
-        measure_pages(options, objects, cookies)
-    if options.only != "pages":
-        for label, result in time_tasks(objects, options.repeat):
-            print(f"{'- ' if options.markdown else ''}{label}: {result}")
+    lines = [
+        f"# Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}",
+        f"# Data: {database_size()}",
+        f"# Commit: {commit()} · wrk {options.duration:g} s a run · load average {load()}"
+        + (" · page cache off" if options.page_cache_off else ""),
+    ]
+    print("\n".join(lines), flush=True)
+    sections = []
+    if options.only in (None, "pages"):
+        sections.append(measure_pages(options, objects))
+    if options.only in (None, "export"):
+        sections.append(measure_exports(options, objects))
+    if options.only in (None, "tasks"):
+        rows = time_tasks(objects, options.repeat)
+        sections.append(
+            "| computation (in-process, median of runs) | time |\n|---|---|\n"
+            + "\n".join(f"| {label} | {result} |" for label, result in rows)
+        )
+    lines.append(f"# Load average at end: {load()}")
+    text = "```\n" + "\n".join(lines) + "\n```\n\n" + "\n\n".join(sections) + "\n"
+    print(text)
+    if options.readme:
+        write_readme(options.readme, text)
     return 0
 
 
-def measure_pages(options, objects, cookies):
-    server = start_gunicorn(options.port, options.workers, options.threads, options.worker_class)
+def commit():
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def measure_pages(options, objects):
+    cookies = {role: f"{COOKIE}={value}" for role, value in sessions().items()}
+    staff = floor_cookie("bench-staff")
+    project = start_gunicorn("config.wsgi", "benchmarks.settings", options.port)
+    floor_server = start_gunicorn(
+        "benchmarks.floor.wsgi", "benchmarks.floor.settings", options.port + 1
+    )
+    floor = {"port": options.port + 1, "path": "/floor", "cookie": staff}
     rows = []
     try:
+        status = request(floor["port"], floor["path"], floor["cookie"])
+        if status != 200:
+            sys.exit(f"The floor answered {status}.")
         for page in PAGES:
-            if options.page and page is not PAGES[0] and options.page not in page.label:
+            if options.page and options.page not in page.label:
                 continue
-            name, path = resolve(page, objects)
-            cookie = cookies.get(page.role) if page.role else None
-            row = {"page": page, "name": name, "path": path, "cookie": cookie, "results": {}}
+            _name, path = resolve(page, objects)
+            row = {"page": page, "path": path, "results": {}}
             rows.append(row)
             if path is None:
                 row["note"] = "not available (no such URL name)"
                 continue
-            connection = http.client.HTTPConnection("127.0.0.1", options.port, timeout=60)
-            status = request(connection, path, cookie)
-            connection.close()
+            row["cookie"] = cookies.get(page.role) if page.role else None
+            status = request(options.port, path, row["cookie"])
             if status == 404:
                 row["note"] = "not available (404)"
             elif status != 200:
                 row["note"] = f"answered {status}, not measured"
         available = [row for row in rows if "note" not in row]
-        # Warm every gunicorn thread, database connection and template cache first.
+        # Warm every worker, database connection and cache first.
         top = max(options.concurrency)
+        wrk(floor["port"], floor["path"], floor["cookie"], concurrency=top, duration=1)
         for row in available:
-            measure(options.port, row["path"], row["cookie"], concurrency=top, total=top)
-        # The floor of each page's ratio is measured beside it, so that the machine's
-        # drift over the run (a shared VM's neighbours, CPU frequency) moves both alike:
-        # alone at concurrency 1 the two pages' requests alternate; at higher concurrency
-        # the floor runs right before and right after the page, with the same number of
-        # requests, and the ratio uses the mean of the two medians (one run before alone
-        # moved the ratio of the same page by up to 40 % from run to run).
-        floor = available[0] if available and available[0] is rows[0] else None
-        for row in available:
-            for concurrency in options.concurrency:
-                total = max(row["page"].requests or options.requests, concurrency * 2)
-                paired = floor is not None and row is not floor
-                bracketed = paired and concurrency > 1
+            wrk(options.port, row["path"], row["cookie"], concurrency=top, duration=1)
+        floors = {}
+        for concurrency in options.concurrency:
+            floors[concurrency] = []
 
-                def floor_median(concurrency=concurrency, total=total):
-                    return measure(
-                        options.port,
-                        floor["path"],
-                        floor["cookie"],
-                        concurrency=concurrency,
-                        total=total,
-                    )["median"]
+            def run_floor(concurrency=concurrency):
+                result = wrk(**floor, concurrency=concurrency, duration=options.duration)
+                floors[concurrency].append(result)
+                log(
+                    f"  floor c{concurrency}: p50 {result['p50']:.2f} ms, {result['rps']:.0f}/s, load {load()}"
+                )
+                return result
 
-                before = floor_median() if bracketed else None
-                result = measure(
+            before = run_floor()
+            for row in available:
+                result = wrk(
                     options.port,
                     row["path"],
                     row["cookie"],
                     concurrency=concurrency,
-                    total=total,
-                    alternate=(floor["path"], floor["cookie"])
-                    if paired and concurrency == 1
-                    else None,
+                    duration=options.duration,
                 )
-                if bracketed:
-                    result["floor"] = (before + floor_median()) / 2
+                after = run_floor()
+                result["floor_p50"] = (before["p50"] + after["p50"]) / 2
+                result["floor_rps"] = (before["rps"] + after["rps"]) / 2
                 row["results"][concurrency] = result
-                print(
-                    f"  {row['page'].label} c{concurrency}: median {result['median']:.1f} ms, "
-                    f"p95 {result['p95']:.1f} ms"
-                    + (f", floor beside it {result['floor']:.1f} ms" if result["floor"] else "")
-                    + f", load {os.getloadavg()[0]:.1f}",
-                    file=sys.stderr,
-                    flush=True,
+                log(
+                    f"  {row['page'].label} c{concurrency}: p50 {result['p50']:.1f} ms "
+                    f"({result['p50'] / result['floor_p50']:.2f} x floor), p99 {result['p99']:.1f} ms, "
+                    f"{result['rps']:.0f}/s ({result['rps'] / result['floor_rps']:.2f} x floor)"
                 )
+                before = after
+    finally:
+        for server in (project, floor_server):
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    return pages_table(rows, floors, options.concurrency)
+
+
+def pages_table(rows, floors, levels):
+    """The Markdown table of the pages, the floor's own row first, and the targets met."""
+    low, high = min(levels), max(levels)
+    header = (
+        f"| page | role | c{low} p50 ms | c{low} floor p50 ms | c{low} × floor "
+        f"| c{low} p95 ms | c{low} p99 ms | c{high} p50 ms | c{high} × floor | c{high} p95 ms | c{high} p99 ms "
+        f"| c{high} req/s | c{high} req/s ÷ floor | targets |"
+    )
+    lines = [header, "|" + "---|" * 14]
+
+    def median(concurrency, key):
+        return (
+            statistics.median(run[key] for run in floors[concurrency])
+            if floors.get(concurrency)
+            else float("nan")
+        )
+
+    if floors.get(low):
+        lines.append(
+            f"| **floor** (benchmarks/floor/, {len(floors[low])} runs: the median) | staff "
+            f"| {median(low, 'p50'):.2f} | | 1 | {median(low, 'p95'):.2f} | {median(low, 'p99'):.2f} "
+            f"| {median(high, 'p50'):.2f} | 1 "
+            f"| {median(high, 'p95'):.2f} | {median(high, 'p99'):.2f} | {median(high, 'rps'):.0f} | 1 | |"
+        )
+    verdicts = []
+    for row in rows:
+        page = row["page"]
+        role = page.role or "anonymous"
+        if "note" in row:
+            lines.append(f"| {page.label} | {role} | {row['note']} |" + " |" * 12)
+            continue
+        one, eight = row["results"][low], row["results"][high]
+        ratio = one["p50"] / one["floor_p50"]
+        throughput = eight["rps"] / eight["floor_rps"]
+        errors = one["errors"] + eight["errors"]
+        met = (
+            ratio <= TARGETS["c1_p50_ratio"]
+            and eight["p99"] < TARGETS["c8_p99_ms"]
+            and throughput >= TARGETS["c8_throughput_ratio"]
+            and not errors
+        )
+        verdict = ("met" if met else "**not met**") if page.key else "(not a key page)"
+        if page.key:
+            verdicts.append(met)
+        lines.append(
+            f"| {page.label} | {role} | {one['p50']:.1f} | {one['floor_p50']:.2f} | {ratio:.2f} "
+            f"| {one['p95']:.1f} | {one['p99']:.1f} | {eight['p50']:.1f} | {eight['p50'] / eight['floor_p50']:.2f} | {eight['p95']:.1f} "
+            f"| {eight['p99']:.1f} | {eight['rps']:.0f} | {throughput:.2f} | {verdict}"
+            + (f" ({errors} errors)" if errors else "")
+            + " |"
+        )
+    summary = (
+        f"Targets (every key page): p50 at concurrency {low} at most {TARGETS['c1_p50_ratio']:g} × the "
+        f"floor's, p99 at concurrency {high} under {TARGETS['c8_p99_ms']:g} ms, requests per second "
+        f"at concurrency {high} at least {TARGETS['c8_throughput_ratio']:g} × the floor's: "
+        f"**met by {sum(verdicts)} of {len(verdicts)} key pages**."
+    )
+    return "\n".join(lines) + "\n\n" + summary
+
+
+def measure_exports(options, objects):
+    """Each export downloaded EXPORT_REQUESTS times, one at a time, through gunicorn."""
+    cookies = {role: f"{COOKIE}={value}" for role, value in sessions().items()}
+    server = start_gunicorn("config.wsgi", "benchmarks.settings", options.port)
+    lines = [
+        "| download | role | median s | slowest s | size kB | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    try:
+        for page, target in EXPORTS:
+            _name, path = resolve(page, objects)
+            if path is None:
+                lines.append(f"| {page.label} | {page.role} | not available | | | |")
+                continue
+            cookie = cookies.get(page.role)
+            times, size = [], 0
+            for _ in range(EXPORT_REQUESTS + 1):
+                connection = http.client.HTTPConnection("127.0.0.1", options.port, timeout=60)
+                started = time.perf_counter()
+                connection.request("GET", path, headers={"Host": "127.0.0.1", "Cookie": cookie})
+                response = connection.getresponse()
+                size = len(response.read())
+                times.append(time.perf_counter() - started)
+                connection.close()
+                if response.status != 200:
+                    sys.exit(f"{page.label} answered {response.status}.")
+            times = times[1:]  # the first warms the worker
+            median = statistics.median(times)
+            lines.append(
+                f"| {page.label} | {page.role} | {median:.2f} | {max(times):.2f} | {size // 1024} "
+                f"| < {target:g} s: {'met' if max(times) < target else '**not met**'} |"
+            )
+            log(f"  {page.label}: median {median:.2f} s, slowest {max(times):.2f} s")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"# Load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print_table(rows, options.concurrency, markdown=options.markdown)
-    print()
+    return "\n".join(lines)
 
 
-def print_table(rows, levels, *, markdown=False):
-    floor = rows[0]["results"] if rows and rows[0]["results"] else {}
-    header = ["page", "role"]
-    for c in levels:
-        header += [f"c{c} median ms", f"c{c} p95 ms", f"c{c} floor ms", f"c{c} × floor"]
-    lines = []
-    for row in rows:
-        page = row["page"]
-        cells = [page.label, page.role or "anonymous"]
-        if not row["results"]:
-            cells += [row.get("note", "")] + [""] * (4 * len(levels) - 1)
-        else:
-            for c in levels:
-                result = row["results"][c]
-                beside = result.get("floor") or (floor[c]["median"] if c in floor else None)
-                ratio = result["median"] / beside if beside else float("nan")
-                cells += [
-                    f"{result['median']:.1f}",
-                    f"{result['p95']:.1f}"
-                    + (f" ({result['errors']} err)" if result["errors"] else ""),
-                    f"{beside:.1f}" if beside else "",
-                    f"{ratio:.2f}",
-                ]
-        lines.append(cells)
-    if markdown:
-        print("| " + " | ".join(header) + " |")
-        print("|" + "---|" * len(header))
-        for cells in lines:
-            print("| " + " | ".join(cells) + " |")
-        return
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=True)]
-    for cells in [header, *lines]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True)))
+START, END = "<!-- bench-results:start -->", "<!-- bench-results:end -->"
+
+
+def write_readme(path, text):
+    """Put the results between the two markers of the file (kept as they are)."""
+    content = path.read_text()
+    if START not in content or END not in content:
+        sys.exit(f"{path} has no {START} … {END} markers.")
+    before, rest = content.split(START, 1)
+    _, after = rest.split(END, 1)
+    path.write_text(f"{before}{START}\n{text}{END}{after}")
+    log(f"Results written into {path}.")
 
 
 if __name__ == "__main__":

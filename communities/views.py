@@ -20,6 +20,7 @@ from accounts.models import User
 from lib import maps
 from lib.errors import DomainError
 from lib.lookups import SUGGESTIONS
+from lib.replica import reads_from_replica
 
 from . import services, spreadsheets
 from .forms import (
@@ -685,12 +686,20 @@ def resident_list(request):
 
 
 @login_required
+@reads_from_replica
 def resident_export(request):
     _workers_only(request)
-    residents = _filtered_residents(request)
+    rows = spreadsheets.resident_export_rows(_filtered_residents(request))
     content = spreadsheets.export_residents(
-        residents.iterator(chunk_size=2000),
-        numbers=lambda r: access.resident_numbers(request.user, r),
+        rows.iterator(chunk_size=2000),
+        numbers=lambda row: access.numbers_of(
+            request.user,
+            resident_id=row["pk"],
+            community_id=row["community_id"],
+            grid_id=row["grid_id"],
+            phone=row["phone"],
+            id_number=row["id_number"],
+        ),
     )
     filename = f"residents-{timezone.localdate():%Y%m%d}.xlsx"
     return _xlsx(content, filename)
@@ -860,6 +869,7 @@ def organization_list(request):
 
 
 @login_required
+@reads_from_replica
 def organization_export(request):
     _workers_only(request)
     content = spreadsheets.export_organizations(_filtered_organizations(request))

@@ -44,7 +44,7 @@ from access.issues import (
     visible_issue_ids,
     visit_grids_for,
 )
-from access.scope import get_scope
+from access.scope import get_scope, page_versions
 from accounts.home_panels import home_panels
 from communities.labels import place_choices, with_community
 from communities.models import Building, Compound, Grid, Household, Resident
@@ -52,6 +52,7 @@ from core import audit
 from core.attachments import attachments_context
 from lib import geo
 from lib.errors import DomainError, StaleEdit
+from lib.pagecache import cached_page
 from lib.pagination import CountedPaginator
 from lib.related import name_of, user_name_of
 from lib.uploads import clean_photos
@@ -189,6 +190,7 @@ def _narrow(issues, filters):
 
 
 @login_required
+@cached_page(page_versions)
 def issue_list(request):
     _require_workers(request.user)
     choices = _queue_choices(request.user)
@@ -536,6 +538,7 @@ def _intake_position(params, community, compound):
 
 
 @login_required
+@cached_page(page_versions)
 def issue_detail(request, pk):
     issue = get_issue_for_user(request.user, pk, queryset=_detail())
     return _render_detail(request, issue)
@@ -853,6 +856,7 @@ def issue_assign(request, pk):
 
 
 @login_required
+@cached_page(page_versions)
 def issue_mine(request):
     scope = get_scope(request.user)
     if not scope.is_resident:

@@ -27,6 +27,7 @@ from core import audit
 from issues.models import Kind as IssueKind
 from issues.models import Status as IssueStatus
 from issues.services import issue_transition
+from lib import versions
 from lib.errors import DomainError, StaleEdit
 from notifications.services import notify, sms_reachable
 from reach.services import link_act, link_issue, link_path, link_url, links_revoke_for
@@ -78,6 +79,9 @@ def _live_changed(meeting_pk, **fields):
     projector that has the meeting open redraws at its next poll. A plain UPDATE, not a
     save: it never competes with the lifecycle's lock on the meeting's status."""
     Meeting.objects.filter(pk=meeting_pk).update(live_revision=F("live_revision") + 1, **fields)
+    # An UPDATE sends no signal: the meeting's pages cached per user are stale now.
+    community = Meeting.objects.values_list("community_id", flat=True).get(pk=meeting_pk)
+    versions.changed(versions.community(community))
 
 
 def _require_manager(actor, meeting):

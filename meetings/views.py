@@ -29,11 +29,12 @@ from access.meetings import (
     participant_for,
 )
 from access.reach import can_revoke_link
-from access.scope import get_scope
+from access.scope import get_scope, page_versions
 from core import audit
 from core.attachments import attachments_context
 from issues.models import Kind as IssueKind
 from lib.errors import DomainError
+from lib.pagecache import cached_page
 from lib.pdf import pdf_response, render_pdf
 from reach.services import links_in_force_for
 
@@ -289,6 +290,7 @@ _DETAIL = Meeting.objects.select_related("community", "grid", "place").annotate(
 
 
 @login_required
+@cached_page(page_versions)
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk, queryset=_DETAIL)
     if request.htmx and "rev" in request.GET:

@@ -7,6 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from lib import versions
+
 from .models import Channel, Delivery, Notification
 from .sms import TransientSMSError, default_text, get_backend
 
@@ -50,6 +52,7 @@ def send(delivery_id: int, *, final_attempt: bool = False) -> None:
         Delivery.objects.filter(pk=delivery_id).update(
             status=Delivery.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
         )
+        _shown_elsewhere(notification)
         transient = isinstance(error, (TransientSMSError, OSError))
         if transient and not final_attempt:
             raise TransientDeliveryError(str(error)) from error
@@ -58,7 +61,16 @@ def send(delivery_id: int, *, final_attempt: bool = False) -> None:
     Delivery.objects.filter(pk=delivery_id).update(
         status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
     )
+    _shown_elsewhere(notification)
     _forget_secret(notification)
+
+
+def _shown_elsewhere(notification) -> None:
+    """A delivery's state is shown on its community's pages (a meeting's invitations, 发送记录):
+    pages cached from before it changed are stale (lib.versions; update() sends no signal)."""
+    versions.changed(
+        versions.community(notification.community_id) if notification.community_id else versions.ALL
+    )
 
 
 def sms_text_of(notification) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from access.notifications import can_retry_delivery
 from communities.models import OrganizationContact, Resident
 from core.audit import community_id_of
+from lib import versions
 from lib.errors import DomainError
 from lib.phones import is_mobile
 
@@ -134,6 +135,8 @@ def notify_bulk(*, kind: str, messages) -> int:
         with transaction.atomic():
             created = _insert_notifications(kind, items[start : start + CHUNK], now)
             deliveries = _insert_deliveries(created, now)
+            # Raw inserts send no signal: each recipient's unread count moved.
+            versions.changed(*{versions.user(recipient) for _pk, recipient in created})
             transaction.on_commit(lambda ids=deliveries: _enqueue_batches(ids))
         sent += len(created)
     return sent
@@ -276,12 +279,15 @@ def notification_mark_read(*, notification, actor) -> None:
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    versions.changed(versions.user(actor.pk))  # the unread count (access.scope.load_user)
 
 
 def notifications_mark_all_read(*, actor) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    versions.changed(versions.user(actor.pk))
+    return count
 
 
 def preference_set(*, user, email: bool, sms: bool) -> Preference:

@@ -12,7 +12,9 @@ from access.notifications import (
     can_see_sent_messages,
     deliveries_visible_to,
 )
+from access.scope import page_versions
 from lib.errors import DomainError
+from lib.pagecache import cached_page
 from lib.urls import local_next
 
 from .forms import ChannelsForm, SentFilterForm
@@ -27,6 +29,7 @@ from .services import (
 
 
 @login_required
+@cached_page(page_versions)
 def notification_list(request):
     notifications = request.user.notifications.all()
     if request.GET.get("unread"):

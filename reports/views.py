@@ -24,11 +24,13 @@ from access.reports import (
     get_report_target_for_user,
     report_communities_visible_to,
 )
-from access.scope import get_scope
+from access.scope import get_scope, page_versions
 from communities.models import Street
 from issues.selectors import issue_counts, issue_counts_by_community, issue_rows_new
 from lib.errors import DomainError
+from lib.pagecache import cached_page
 from lib.pagination import CountedPaginator
+from lib.replica import reads_from_replica
 from meetings.selectors import meetings_held_by_community, meetings_upcoming
 from resolutions.selectors import (
     action_item_counts,
@@ -80,6 +82,8 @@ def _render_monthly(request, context):
 
 
 @login_required
+@reads_from_replica
+@cached_page(page_versions)
 def monthly(request):
     """Choose a street or community and a month; see its report, export it."""
     if not can_see_reports(request.user):
@@ -217,6 +221,8 @@ def recompute(request):
 
 
 @login_required
+@reads_from_replica
+@cached_page(page_versions)
 def dashboard(request):
     """Community staff: today's work."""
     if not can_see_staff_dashboard(request.user):
@@ -249,6 +255,7 @@ def dashboard(request):
 
 
 @login_required
+@reads_from_replica
 def street_dashboard(request):
     """Street admins: their communities side by side, worst overdue first."""
     if not can_see_street_dashboard(request.user):

@@ -55,11 +55,12 @@ from access.resolutions import (
     resolutions_awaiting_my_review,
     resolutions_visible_to,
 )
-from access.scope import get_scope
+from access.scope import get_scope, page_versions
 from communities.models import Compound
 from core.attachments import attachments_context
 from issues.models import Category
 from lib.errors import DomainError
+from lib.pagecache import cached_page
 from lib.pagination import CountedPaginator
 from lib.pdf import pdf_response, render_pdf
 from meetings.models import AgendaItem
@@ -882,6 +883,11 @@ def _board_choices(version):
     return choices
 
 
+# The whole page, the same for every visitor who is not logged in (by language and text
+# size), is kept under the board's version like its cards.
+@cached_page(
+    page_versions, vary=lambda request: [str(_board_version())], anonymous=BOARD_PARAMETERS
+)
 def board(request):
     """公示: the public outcomes board, no login needed."""
     resolutions = _board_queryset().order_by("-publication_starts", "-pk")

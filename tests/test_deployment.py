@@ -174,3 +174,64 @@ def test_the_demo_logins_the_tests_walk_are_those_the_readme_lists():
         r"`([a-z_]+)`", "\n".join(line for line in table.splitlines() if line.startswith("| "))
     )
     assert listed == DEMO_LOGINS
+
+
+def test_the_scale_profile_adds_web_and_worker_containers_and_a_streaming_replica():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    scale = {name for name, service in services.items() if "scale" in service.get("profiles", [])}
+
+    assert scale == {"web-2", "worker-2", "db-replica"}
+    # Without the profile the stack is what it was: one of each, no replica.
+    assert not {"web", "worker", "beat", "db", "redis"} & scale
+    # Two web containers and two workers of the same image and settings.
+    assert services["web-2"]["image"] == services["web"]["image"] == "yishi:latest"
+    assert services["web-2"]["command"] == "gunicorn config.wsgi:application -c config/gunicorn.py"
+    assert "migrate" not in services["web-2"]["command"]  # the first web container migrates
+    assert services["web-2"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert services["web-2"]["ports"] != services["web"]["ports"]
+    assert services["worker-2"]["command"] == services["worker"]["command"]
+    # The web containers read from the replica when .env names it, never by default.
+    assert compose["x-app"]["environment"]["DATABASE_REPLICA_URL"] == "${DATABASE_REPLICA_URL:-}"
+
+    # The replica: the official image, copied from db by pg_basebackup, a hot standby.
+    replica, db = services["db-replica"], services["db"]
+    assert replica["image"] == db["image"]
+    assert replica["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "pg_is_in_recovery()" in replica["healthcheck"]["test"][1]
+    assert any(v.startswith("pgreplica:") for v in replica["volumes"])
+    assert "pgreplica" in compose["volumes"]
+    entrypoint = (ROOT / "deploy" / "postgres" / "replica-entrypoint.sh").read_text()
+    assert "pg_basebackup -h db" in entrypoint
+    assert "--write-recovery-conf" in entrypoint and "--wal-method=stream" in entrypoint
+    assert "hot_standby=on" in entrypoint
+    # The primary streams its WAL and lets the replica connect for replication.
+    assert "wal_level=replica" in db["command"]
+    init = "./deploy/postgres/primary-replication.sh:/docker-entrypoint-initdb.d/"
+    assert any(v.startswith(init) for v in db["volumes"])
+    assert (
+        "host replication" in (ROOT / "deploy" / "postgres" / "primary-replication.sh").read_text()
+    )
+
+
+def test_the_replica_is_a_database_of_the_settings_only_when_named():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(sorted(s.DATABASES)); print(s.DATABASE_ROUTERS)"
+    )
+
+    def databases(**extra):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=_production_env(**extra),
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()
+
+    assert databases()[0] == "['default']"
+    named, routers = databases(DATABASE_REPLICA_URL="postgres://yishi@db-replica:5432/yishi")
+    assert named == "['default', 'replica']"
+    assert routers == "['lib.replica.ReplicaRouter']"

@@ -57,6 +57,7 @@ INSTALLED_APPS += PROJECT_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lib.replica.StickToPrimaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,12 +103,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A PostgreSQL streaming replica (hot standby), read by reports, dashboards and exports
+# (lib.replica): the primary's connection settings, no test database of its own.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        "ATOMIC_REQUESTS": False,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["lib.replica.ReplicaRouter"]
+# A browser that wrote reads from the primary for this long after (lib.replica).
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, whose request user comes with their scope from the cache.
+    "access.backends.ScopedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -126,6 +142,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Read from the cache (Redis), written to the database too: a restarted Redis logs no one
+# out (benchmarks/README.md: one query less on every page).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Login throttling: five failures lock the username from that address for an hour.
 AXES_FAILURE_LIMIT = 5
@@ -171,8 +190,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-# Redis is the broker and cache when REDIS_URL is set; otherwise `make run` uses
-# kombu's filesystem transport and an in-process cache, so no server is needed.
+# Redis is the broker and cache when REDIS_URL is set; otherwise `make run` uses kombu's
+# filesystem transport and a cache in files, so no server is needed. The cache is shared by
+# the web server and the Celery worker: what the worker writes moves the versions the
+# server's cached pages and users are checked against (lib.versions).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -186,7 +207,13 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
     BROKER_DIR = VAR_DIR / "broker"
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
@@ -284,6 +311,19 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# The apps whose every write moves the version of its community (lib.versions): the
+# pages cached per user (lib.pagecache) are valid while those versions stand.
+DATA_VERSION_APPS = [
+    "communities",
+    "issues",
+    "meetings",
+    "resolutions",
+    "core",
+    "reach",
+    "notifications",
+]
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Domain settings (defaults; the admin can tune the ones kept in the database).
 YISHI = {

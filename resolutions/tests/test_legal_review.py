@@ -125,6 +125,8 @@ def test_awaiting_my_review_reads_in_constant_queries(client, world, lawyer):
         client.get(url)
     _sent_for_review(world, "第二份协议")
     _sent_for_review(world, "第三份协议")
+    # The requests for review notified him: his user and scope are read once again.
+    client.get(url)
     with CaptureQueriesContext(connection) as three:
         response = client.get(url)
     assert "第三份协议" in response.text

@@ -28,10 +28,20 @@ def test_a_post_without_the_csrf_token_is_refused(world):
 
 
 def test_the_session_expires(client, world, time_machine):
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import cache
+
     time_machine.move_to(timezone.now())
     client.force_login(world.staff_a)
     assert client.get(reverse("issues:list")).status_code == 200
+    # Sessions are read from Redis (cached_db), which drops its copy SESSION_COOKIE_AGE
+    # after it was saved, by its own clock: the time travelled here is not its.
+    key = cache.make_and_validate_key(KEY_PREFIX + client.session.session_key)
+    ttl = cache._cache.get_client(key).ttl(key)
+    assert 0 < ttl <= settings.SESSION_COOKIE_AGE
     time_machine.shift(timedelta(seconds=settings.SESSION_COOKIE_AGE + 60))
+    cache.delete(KEY_PREFIX + client.session.session_key)
+    # The database's row has expired by then too.
     response = client.get(reverse("issues:list"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
