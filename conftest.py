@@ -69,3 +69,16 @@ def sms_outbox():
 
     LocmemSMSBackend.outbox.clear()
     return LocmemSMSBackend.outbox
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar(monkeypatch):
+    """The working calendar's days entered by hand are cached: each test reads its own."""
+    import uuid
+
+    from core import calendar
+
+    monkeypatch.setattr(calendar, "CACHE_KEY", f"worktime:entered-days:{uuid.uuid4().hex}")
+    calendar._memo = None
+    yield
+    calendar._memo = None

@@ -41,15 +41,29 @@ def _deny(message=None):
     raise DomainError(message or _("You may not do this."))
 
 
-def time_limit_for(*, category, urgency) -> TimeLimit | None:
-    """The category's own limit for the urgency, else the default for the urgency."""
+def time_limit_for(*, category, urgency, street_id=None) -> TimeLimit | None:
+    """The limit (处置时限) of an issue of this category and urgency in a street: the
+    street's own limit of the category, else the district's limit of the category, else
+    the district's default for the urgency. One query."""
     limits = {
-        limit.category_id: limit
+        (limit.street_id, limit.category_id): limit
         for limit in TimeLimit.objects.filter(
-            Q(category=category) | Q(category__isnull=True), urgency=urgency
+            Q(category=category) | Q(category__isnull=True),
+            Q(street__isnull=True) | Q(street_id=street_id),
+            urgency=urgency,
         )
     }
-    return limits.get(category.pk) or limits.get(None)
+    return (
+        (limits.get((street_id, category.pk)) if street_id is not None else None)
+        or limits.get((None, category.pk))
+        or limits.get((None, None))
+    )
+
+
+def street_of_community(community_id) -> int | None:
+    from communities.models import Community
+
+    return Community.objects.filter(pk=community_id).values_list("street_id", flat=True).first()
 
 
 def _deadline(start, amount, unit):
@@ -127,7 +141,11 @@ def _notify_reporter(issue: Issue, move) -> None:
 @ISSUE.effect("accept")
 def _accept(issue: Issue, move) -> list[str]:
     issue.accepted_at = move.now
-    limit = time_limit_for(category=issue.category, urgency=issue.urgency)
+    limit = time_limit_for(
+        category=issue.category,
+        urgency=issue.urgency,
+        street_id=street_of_community(issue.community_id),
+    )
     issue.handle_deadline = (
         _deadline(move.now, limit.handle_within, limit.unit) if limit is not None else None
     )
@@ -268,6 +286,8 @@ def issue_report(
         raise DomainError(
             _("A 12345 hotline issue needs its ticket number."), field="hotline_ticket"
         )
+    if category.street_id is not None and category.street_id != community.street_id:
+        raise DomainError(_("This category belongs to another street."), field="category")
     now = reported_at or timezone.now()
     if building is not None and compound is None:
         compound = building.compound
@@ -302,7 +322,7 @@ def issue_report(
             reported_at=now,
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        limit = time_limit_for(category=category, urgency=urgency)
+        limit = time_limit_for(category=category, urgency=urgency, street_id=community.street_id)
         if limit is not None:
             issue.accept_deadline = _deadline(now, limit.accept_within, limit.unit)
         issue.save()
@@ -797,7 +817,12 @@ def issue_classify(
                 )
             )
         before = audit.snapshot(locked, ["category", "urgency"])
-        old = time_limit_for(category=locked.category, urgency=locked.urgency)
+        street_id = street_of_community(locked.community_id)
+        if category is not None and category.street_id not in (None, street_id):
+            raise DomainError(
+                _("This category belongs to another street."), field="category"
+            )
+        old = time_limit_for(category=locked.category, urgency=locked.urgency, street_id=street_id)
         if category is not None:
             locked.category = category
         if urgency:
@@ -805,7 +830,7 @@ def issue_classify(
         changes = audit.diff(before, locked)
         if not changes:
             return locked
-        new = time_limit_for(category=locked.category, urgency=locked.urgency)
+        new = time_limit_for(category=locked.category, urgency=locked.urgency, street_id=street_id)
         fields = ["category", "urgency", "version", "updated_at"]
         if new is not None:
             if locked.status == Status.REPORTED:

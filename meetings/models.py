@@ -61,9 +61,18 @@ NOT_OFFICIAL_ROLES = (*RESIDENT_SIDE_ROLES, ParticipantRole.MERCHANT)
 
 class FormRule(models.Model):
     """The presence rule of a meeting form: roles that must be present and the least
-    number of resident representatives. Configurable in the admin."""
+    number of resident representatives. A community's own rule for a form comes first;
+    a rule without a community is the district's default for the form."""
 
-    form = models.CharField(_("form"), max_length=30, choices=Form.choices, unique=True)
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="presence_rules",
+        verbose_name=_("community"),
+    )
+    form = models.CharField(_("form"), max_length=30, choices=Form.choices)
     required_roles = models.JSONField(
         _("required roles"),
         default=list,
@@ -75,11 +84,22 @@ class FormRule(models.Model):
     )
     # For disputes every party to it must attend (a dispute needs both parties).
     all_parties_required = models.BooleanField(_("all parties must attend"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("presence rule")
         verbose_name_plural = _("presence rules")
         ordering = ["form"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form"], condition=Q(community__isnull=True), name="formrule_unique_default"
+            ),
+            models.UniqueConstraint(
+                fields=["community", "form"],
+                condition=Q(community__isnull=False),
+                name="formrule_unique_community_form",
+            ),
+        ]
 
     def __str__(self):
         return self.get_form_display()

@@ -195,3 +195,65 @@ class Preference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class SmsConsent(models.Model):
+    """Whether a resident or an organization's contact agreed to be sent text messages,
+    as the community recorded it: who recorded it, when and how (书面/口头/线上). A
+    withdrawn consent stops every SMS to the person, and to their account
+    (notifications.services.sms_allowed); none recorded: sent as before."""
+
+    class Consent(models.TextChoices):
+        GIVEN = "given", _("Agreed to SMS")
+        WITHDRAWN = "withdrawn", _("Withdrew consent: no SMS")
+
+    class Via(models.TextChoices):
+        WRITTEN = "written", _("In writing")
+        ORAL = "oral", _("Orally")
+        ONLINE = "online", _("Online")
+
+    resident = models.OneToOneField(
+        "communities.Resident",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sms_consent",
+        verbose_name=_("resident"),
+    )
+    contact = models.OneToOneField(
+        "communities.OrganizationContact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sms_consent",
+        verbose_name=_("organization contact"),
+    )
+    consent = models.CharField(_("SMS consent"), max_length=10, choices=Consent.choices)
+    via = models.CharField(_("recorded how"), max_length=10, choices=Via.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("SMS consent")
+        verbose_name_plural = _("SMS consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resident__isnull=False, contact__isnull=True)
+                | Q(resident__isnull=True, contact__isnull=False),
+                name="smsconsent_one_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resident or self.contact}: {self.get_consent_display()}"
+
+    @property
+    def withdrawn(self):
+        return self.consent == self.Consent.WITHDRAWN
