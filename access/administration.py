@@ -82,17 +82,19 @@ def _in_communities(community_ids):
     of their grids, their residents, contacts of organizations serving them. Subqueries,
     so a person in two of them is one row."""
     return (
-        Q(pk__in=User.communities.through.objects.filter(community_id__in=community_ids).values(
-            "user_id"
-        ))
-        | Q(pk__in=User.grids.through.objects.filter(grid__community_id__in=community_ids).values(
-            "user_id"
-        ))
+        Q(
+            pk__in=User.communities.through.objects.filter(community_id__in=community_ids).values(
+                "user_id"
+            )
+        )
+        | Q(
+            pk__in=User.grids.through.objects.filter(grid__community_id__in=community_ids).values(
+                "user_id"
+            )
+        )
         | Q(resident__community_id__in=community_ids)
         | Q(
-            organization__in=Organization.objects.filter(
-                communities__in=community_ids
-            ).values("pk")
+            organization__in=Organization.objects.filter(communities__in=community_ids).values("pk")
         )
     )
 
@@ -211,9 +213,7 @@ def can_manage_community_rules(user, community_id) -> bool:
 def rule_communities_for(user):
     """The communities whose presence rules and fixed days the user keeps."""
     scope = get_scope(user)
-    if scope.is_street_admin:
-        ids = scope.community_ids
-    elif scope.is_staff and scope.is_head:
+    if scope.is_street_admin or (scope.is_staff and scope.is_head):
         ids = scope.community_ids
     else:
         return Community.objects.none()
@@ -264,3 +264,13 @@ def can_record_sms_consent(user, *, community_id, grid_id=None) -> bool:
         or scope.is_admin_of_community(community_id)
         or (grid_id is not None and scope.is_worker_of_grid(grid_id))
     )
+
+
+def can_administer(user) -> bool:
+    """The 管理 entry of the bar: street admins and community heads."""
+    return can_manage_accounts(user)
+
+
+def contact_consent_recordable(user, community_ids) -> bool:
+    """An organization's contacts: staff and street admins of a community it serves."""
+    return any(can_record_sms_consent(user, community_id=c) for c in community_ids)

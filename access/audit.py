@@ -27,7 +27,5 @@ def audit_entries_visible_to(user):
     if scope.is_street_admin:
         # Their streets' own rules (categories, time limits, periods) belong to no
         # community.
-        return entries.filter(
-            Q(community__in=scope.community_ids) | Q(street__in=scope.street_ids)
-        )
+        return entries.filter(Q(community__in=scope.community_ids) | Q(street__in=scope.street_ids))
     return entries.filter(community__in=scope.community_ids)

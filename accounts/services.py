@@ -60,7 +60,9 @@ def _bind_resident(*, resident, phone: str, username: str = "", email: str = "")
     phone = (phone or "").strip()
     if not username:
         base = phone or f"resident-{resident.pk}"
-        username = base if not User.objects.filter(username=base).exists() else f"{base}-{resident.pk}"
+        username = (
+            base if not User.objects.filter(username=base).exists() else f"{base}-{resident.pk}"
+        )
     user = User(
         username=username,
         name=resident.name,
@@ -188,7 +190,9 @@ def account_create(
             raise DomainError(_("Choose the contact."), field="contact")
         if User.objects.filter(contact=contact).exists():
             raise DomainError(_("This contact already has an account."), field="contact")
-    ids = _check_scope(actor, role=role, communities=communities, grids=grids, organization=organization)
+    ids = _check_scope(
+        actor, role=role, communities=communities, grids=grids, organization=organization
+    )
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give their full name."), field="name")
@@ -292,7 +296,7 @@ def account_update(
         raise StaleEdit(
             _("Someone else changed this account while you were editing. Reload and try again.")
         )
-    before = audit.snapshot(locked, [f for f in ACCOUNT_FIELDS])
+    before = audit.snapshot(locked, list(ACCOUNT_FIELDS))
     before_communities = _names(locked.communities.all())
     before_grids = _names(locked.grids.all())
     if "username" in values:
@@ -413,7 +417,10 @@ def account_password_link(*, actor, account: User, via: str) -> str:
         raise DomainError(_("The account has no email address."), field="via")
     path = reverse(
         "accounts:password_reset_confirm",
-        args=[urlsafe_base64_encode(force_bytes(locked.pk)), default_token_generator.make_token(locked)],
+        args=[
+            urlsafe_base64_encode(force_bytes(locked.pk)),
+            default_token_generator.make_token(locked),
+        ],
     )
     link = f"{settings.SITE_URL}{path}"
     hours = password_link_hours()

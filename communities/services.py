@@ -693,11 +693,12 @@ def street_set_periods(
 
     if not can_manage_street_rules(actor, street.pk):
         _deny()
-    for field, value in (("publication_days", publication_days), ("evaluation_days", evaluation_days)):
+    for field, value in (
+        ("publication_days", publication_days),
+        ("evaluation_days", evaluation_days),
+    ):
         if value is not None and not 1 <= value <= LONGEST_PERIOD:
-            raise DomainError(
-                _("Between 1 and %(n)d days.") % {"n": LONGEST_PERIOD}, field=field
-            )
+            raise DomainError(_("Between 1 and %(n)d days.") % {"n": LONGEST_PERIOD}, field=field)
     locked = Street.objects.select_for_update().get(pk=street.pk)
     if version is not None and int(version) != locked.version:
         raise StaleEdit(

@@ -67,7 +67,9 @@ def _check(day: date, kind: str, *, exclude_pk=None) -> None:
             field="date",
         )
     clash = (
-        CalendarDay.objects.filter(date=day, archived_at__isnull=True).exclude(pk=exclude_pk).first()
+        CalendarDay.objects.filter(date=day, archived_at__isnull=True)
+        .exclude(pk=exclude_pk)
+        .first()
     )
     if clash is not None:
         if clash.kind == kind:
@@ -113,7 +115,11 @@ def calendar_day_save(
                 actor=actor,
                 obj=saved,
                 action=AuditEntry.Action.CREATE,
-                changes={"date": ["", date.isoformat()], "kind": ["", str(saved.get_kind_display())], "name": ["", name]},
+                changes={
+                    "date": ["", date.isoformat()],
+                    "kind": ["", str(saved.get_kind_display())],
+                    "name": ["", name],
+                },
             )
         else:
             saved = CalendarDay.objects.select_for_update().get(pk=day.pk)

@@ -122,11 +122,7 @@ def next_run(task, now: datetime | None = None) -> datetime | None:
     # Four years: a day of the month every month has (or the 29th of February).
     for _offset in range(4 * 366):
         # cron counts Sunday as 0, Python's isoweekday as 7.
-        if (
-            day.day in days
-            and day.month in months
-            and (day.isoweekday() % 7) in weekdays
-        ):
+        if day.day in days and day.month in months and (day.isoweekday() % 7) in weekdays:
             for hour in hours:
                 for minute in minutes:
                     moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
@@ -209,9 +205,7 @@ def schedule_set(
         .get(pk=task.pk)
     )
     if stamp is not None and stamp != stamp_of(locked):
-        raise StaleEdit(
-            _("Someone else changed this schedule meanwhile. Reload and try again.")
-        )
+        raise StaleEdit(_("Someone else changed this schedule meanwhile. Reload and try again."))
     before = {"enabled": locked.enabled, "when": describe_when(locked)}
     if locked.crontab_id and (hour is not None or minute is not None):
         hour = locked.crontab.hour if hour is None else hour

@@ -138,7 +138,9 @@ class Category(models.Model):
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["name"], condition=Q(street__isnull=True), name="category_unique_shared_name"
+                fields=["name"],
+                condition=Q(street__isnull=True),
+                name="category_unique_shared_name",
             ),
             models.UniqueConstraint(
                 fields=["street", "name"],

@@ -98,9 +98,7 @@ def categories_for_street(street):
     street's limits and the district's (`street_limits`, `district_limits`: {urgency:
     TimeLimit}), and the district's defaults: three queries whatever the count."""
     categories = list(
-        Category.objects.filter(Q(street__isnull=True) | Q(street=street)).order_by(
-            "order", "name"
-        )
+        Category.objects.filter(Q(street__isnull=True) | Q(street=street)).order_by("order", "name")
     )
     rows = TimeLimit.objects.filter(
         Q(street=street) | Q(street__isnull=True),
@@ -159,9 +157,9 @@ def category_save(
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Name the category."), field="name")
-    clash = Category.objects.filter(
-        Q(street__isnull=True) | Q(street=street), name=name
-    ).exclude(pk=category.pk if category else None)
+    clash = Category.objects.filter(Q(street__isnull=True) | Q(street=street), name=name).exclude(
+        pk=category.pk if category else None
+    )
     if clash.exists():
         raise DomainError(
             _("“%(name)s” is already a category here: choose it, or another name.")
@@ -169,7 +167,12 @@ def category_save(
             field="name",
         )
     code = (code or "").strip()
-    if code and Category.objects.filter(code=code).exclude(pk=category.pk if category else None).exists():
+    if (
+        code
+        and Category.objects.filter(code=code)
+        .exclude(pk=category.pk if category else None)
+        .exists()
+    ):
         raise DomainError(_("This code is already used."), field="code")
     if category is None:
         saved = Category.objects.create(

@@ -819,9 +819,7 @@ def issue_classify(
         before = audit.snapshot(locked, ["category", "urgency"])
         street_id = street_of_community(locked.community_id)
         if category is not None and category.street_id not in (None, street_id):
-            raise DomainError(
-                _("This category belongs to another street."), field="category"
-            )
+            raise DomainError(_("This category belongs to another street."), field="category")
         old = time_limit_for(category=locked.category, urgency=locked.urgency, street_id=street_id)
         if category is not None:
             locked.category = category

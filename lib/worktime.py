@@ -20,7 +20,9 @@ TZ = ZoneInfo("Asia/Shanghai")
 PERIODS = ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30)))
 
 # The years the built-in official calendar knows.
-OFFICIAL_YEARS = frozenset(day.year for day in (*chinese_calendar.holidays, *chinese_calendar.workdays))
+OFFICIAL_YEARS = frozenset(
+    day.year for day in (*chinese_calendar.holidays, *chinese_calendar.workdays)
+)
 
 # () -> {date: True for a working day, False for a day off}: the days entered by hand.
 _provider: Callable[[], Mapping[date, bool]] | None = None
@@ -96,10 +98,3 @@ def working_hours_between(start: datetime, end: datetime) -> float:
                     total += period_end - period_start
         current = datetime.combine(day + timedelta(days=1), time(0, 0), TZ)
     return total.total_seconds() / 3600
-
-
-def official_day(day: date) -> tuple[bool, str]:
-    """(working, holiday name) of a day in a year the built-in calendar knows; the name
-    is the package's English one ("National Day"), or "" for an ordinary day."""
-    on_holiday, name = chinese_calendar.get_holiday_detail(day)
-    return chinese_calendar.is_workday(day), (name or "")

@@ -172,10 +172,7 @@ def party_building_joint(*, today=None) -> int:
         for c in Community.objects.filter(archived_at__isnull=True).values(
             "pk", "name", "joint_meeting_day"
         )
-        if (
-            fixed_day_falls_on(c["joint_meeting_day"], ahead)
-            and ahead.month in (1, 4, 7, 10)
-        )
+        if (fixed_day_falls_on(c["joint_meeting_day"], ahead) and ahead.month in (1, 4, 7, 10))
         or (c["joint_meeting_day"] is None and today.month in (1, 4, 7, 10) and today.day == 1)
     ]
     who = recipients.community_staff(c["pk"] for c in communities)

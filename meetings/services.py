@@ -37,7 +37,6 @@ from .models import (
     PRESENT_ATTENDANCES,
     RESIDENT_SIDE_ROLES,
     AgendaItem,
-    FormRule,
     InvitationChannel,
     Meeting,
     MinutesCorrection,

@@ -439,3 +439,38 @@ def sms_consent_record(
             },
         )
     return record
+
+
+def preference_set_for(*, actor, user, email: bool, sms: bool) -> Preference:
+    """An account's channels set by its manager (人员与账号), for a person who asked at the
+    office: on the account's timeline with before and after. Raises DomainError for an
+    account the actor does not manage, or a channel without an address."""
+    from access.administration import account_community_ids, can_manage_account
+    from communities.models import Community
+    from core import audit
+    from core.models import AuditEntry
+
+    if not can_manage_account(actor, user):
+        raise DomainError(_("You may not do this."))
+    if email and not user.email:
+        raise DomainError(_("There is no email address to send to."), field="email")
+    if sms and not user.phone:
+        raise DomainError(_("There is no mobile number to send to."), field="sms")
+    current = Preference.objects.filter(user=user).first()
+    before = (current.email, current.sms) if current else (True, False)
+    preference = preference_set(user=user, email=email, sms=sms)
+    if before != (email, sms):
+        labels = {True: str(_("yes")), False: str(_("no"))}
+        ids = sorted(account_community_ids(user))
+        audit.record(
+            actor=actor,
+            obj=user,
+            action=AuditEntry.Action.UPDATE,
+            community=Community.objects.filter(pk=ids[0]).first() if ids else None,
+            changes={
+                str(Preference._meta.get_field(name).verbose_name): [labels[old], labels[new]]
+                for name, old, new in (("email", before[0], email), ("sms", before[1], sms))
+                if old != new
+            },
+        )
+    return preference

@@ -48,6 +48,7 @@ PROJECT_APPS = [
     "meetings",
     "resolutions",
     "reports",
+    "administration",
     "search",
     "api",
     "demo",
@@ -284,6 +285,10 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# A one-time link to set a password (accounts.services.account_password_link) works for
+# three days, once.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Domain settings (defaults; the admin can tune the ones kept in the database).
 YISHI = {
