@@ -199,8 +199,9 @@ def schedule_set(
     StaleEdit when the task changed since the form was loaded (`stamp`)."""
     if not can_manage_schedules(actor):
         raise DomainError(_("You may not do this."))
+    # Only the task's row is locked: its schedules are read through outer joins.
     locked = (
-        PeriodicTask.objects.select_for_update()
+        PeriodicTask.objects.select_for_update(of=("self",))
         .select_related("crontab", "interval")
         .get(pk=task.pk)
     )

@@ -41,29 +41,29 @@ def _deny(message=None):
     raise DomainError(message or _("You may not do this."))
 
 
-def time_limit_for(*, category, urgency, street_id=None) -> TimeLimit | None:
-    """The limit (处置时限) of an issue of this category and urgency in a street: the
-    street's own limit of the category, else the district's limit of the category, else
-    the district's default for the urgency. One query."""
+def time_limit_for(*, category, urgency, street_id=None, community_id=None) -> TimeLimit | None:
+    """The limit (处置时限) of an issue of this category and urgency in a street (given,
+    or the community's): the street's own limit of the category, else the district's
+    limit of the category, else the district's default for the urgency. One query."""
+    if street_id is not None:
+        in_street = Q(street_id=street_id)
+    elif community_id is not None:
+        in_street = Q(street__communities=community_id)
+    else:
+        in_street = Q(pk__in=[])
     limits = {
-        (limit.street_id, limit.category_id): limit
+        (limit.street_id is not None, limit.category_id): limit
         for limit in TimeLimit.objects.filter(
             Q(category=category) | Q(category__isnull=True),
-            Q(street__isnull=True) | Q(street_id=street_id),
+            Q(street__isnull=True) | in_street,
             urgency=urgency,
         )
     }
     return (
-        (limits.get((street_id, category.pk)) if street_id is not None else None)
-        or limits.get((None, category.pk))
-        or limits.get((None, None))
+        limits.get((True, category.pk))
+        or limits.get((False, category.pk))
+        or limits.get((False, None))
     )
-
-
-def street_of_community(community_id) -> int | None:
-    from communities.models import Community
-
-    return Community.objects.filter(pk=community_id).values_list("street_id", flat=True).first()
 
 
 def _deadline(start, amount, unit):
@@ -142,9 +142,7 @@ def _notify_reporter(issue: Issue, move) -> None:
 def _accept(issue: Issue, move) -> list[str]:
     issue.accepted_at = move.now
     limit = time_limit_for(
-        category=issue.category,
-        urgency=issue.urgency,
-        street_id=street_of_community(issue.community_id),
+        category=issue.category, urgency=issue.urgency, community_id=issue.community_id
     )
     issue.handle_deadline = (
         _deadline(move.now, limit.handle_within, limit.unit) if limit is not None else None
@@ -817,7 +815,13 @@ def issue_classify(
                 )
             )
         before = audit.snapshot(locked, ["category", "urgency"])
-        street_id = street_of_community(locked.community_id)
+        from communities.models import Community
+
+        street_id = (
+            Community.objects.filter(pk=locked.community_id)
+            .values_list("street_id", flat=True)
+            .first()
+        )
         if category is not None and category.street_id not in (None, street_id):
             raise DomainError(_("This category belongs to another street."), field="category")
         old = time_limit_for(category=locked.category, urgency=locked.urgency, street_id=street_id)

@@ -428,6 +428,9 @@ def sms_consent_record(
         if existing is not None:
             record.version += 1
         record.save()
+        # The person read next (to send them something) sees this consent, not one
+        # cached on them before.
+        person.sms_consent = record
         # On the person's timeline: the keys named as the reader sees them.
         audit.record(
             actor=actor,

@@ -822,7 +822,9 @@ def _after_item_finished(*, actor, resolution):
         # Residents now have the evaluation period to rate the result.
         due = timezone.localdate() + timedelta(
             days=evaluation_days_of(
-                Community.objects.filter(pk=issue.community_id).values("street_id")
+                Community.objects.filter(pk=issue.community_id)
+                .values_list("street_id", flat=True)
+                .first()
             )
         )
         Resolution.objects.filter(issue=issue, status__in=IN_FORCE).filter(

@@ -268,10 +268,11 @@ def objects(world):
 
     # The 管理 pages: a resident of A without an account, a day of the working calendar, a
     # category of the street and the reminder schedules.
+    from django_celery_beat.models import PeriodicTask
+
     from communities.tests.factories import ResidentFactory
     from core.calendar import calendar_day_save
     from core.schedules import sync
-    from django_celery_beat.models import PeriodicTask
 
     no_account = ResidentFactory(
         household=world.household_a1, grid=world.grid_a1, name="甲无账号", phone="13900000001"

@@ -1316,7 +1316,6 @@ MATRIX.update(
 )
 
 
-
 # 管理 (issue 22): street admins run their streets' communities; community heads theirs
 # (the matrix's staff_here is not the head: the head's answers are tested in
 # administration/tests/test_scope.py); everyone else is refused.
