@@ -80,7 +80,7 @@ def test_a_more_urgent_limit_longer_than_a_less_urgent_one_is_refused_next_to_it
         )
     )
     assert error.field == "urgent_handle_within"
-    assert "更紧急" in str(error.message)
+    assert "越紧急" in str(error.message)
     assert not TimeLimit.objects.filter(street=world.street).exists()
 
 
