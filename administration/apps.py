@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AdministrationConfig(AppConfig):
@@ -16,6 +17,10 @@ class AdministrationConfig(AppConfig):
 
         register(
             NavEntry(
-                _("Administration"), "administration:home", "sliders", can_administer, order=88
+                pgettext_lazy("section", "Administration"),
+                "administration:home",
+                "sliders",
+                can_administer,
+                order=88,
             )
         )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from access import administration as rules
@@ -65,7 +66,7 @@ from .forms import (
 
 
 def _crumbs(*trail):
-    return [(_("Administration"), reverse("administration:home")), *trail]
+    return [(pgettext("section", "Administration"), reverse("administration:home")), *trail]
 
 
 def _history(obj, limit=20):
@@ -99,7 +100,7 @@ def home(request):
         "failed": failed_deliveries(request.user).count()
         if can_see_sent_messages(request.user)
         else 0,
-        "crumbs": [(_("Administration"), "")],
+        "crumbs": [(pgettext("section", "Administration"), "")],
     }
     return render(request, "administration/home.html", context)
 
@@ -646,27 +647,23 @@ def category_form(request, street_pk, pk=None):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with_version = data.get("version")
-            if own:
-                saved = limit_rules.category_save(
-                    actor=request.user,
-                    street=street,
-                    category=category,
-                    version=with_version,
-                    name=data["name"],
-                    default_kind=data["default_kind"],
-                    order=data["order"] or 0,
-                    is_active=data["is_active"],
-                )
-                with_version = saved.version
-            else:
-                saved = category
-            limit_rules.time_limits_save(
+            saved = limit_rules.category_with_limits_save(
                 actor=request.user,
                 street=street,
-                category=saved,
+                category=category,
+                own=own,
                 limits=form.limits(),
-                version=with_version,
+                version=data.get("version"),
+                **(
+                    {
+                        "name": data["name"],
+                        "default_kind": data["default_kind"],
+                        "order": data["order"] or 0,
+                        "is_active": data["is_active"],
+                    }
+                    if own
+                    else {}
+                ),
             )
         except DomainError as error:
             form_error(form, error)

@@ -309,3 +309,21 @@ def time_limits_save(
             note=_("Time limits of %(street)s") % {"street": street.name},
         )
     return saved
+
+
+@transaction.atomic
+def category_with_limits_save(
+    *, actor, street, category: Category | None, own: bool, limits, version=None, **values
+) -> Category:
+    """The category form in one transaction: the street's own category (added or
+    changed, `values`) and its limits, or only the street's limits of a district category
+    (`own` False). A limit refused leaves the category as it was."""
+    if own:
+        saved = category_save(
+            actor=actor, street=street, category=category, version=version, **values
+        )
+        version = saved.version
+    else:
+        saved = category
+    time_limits_save(actor=actor, street=street, category=saved, limits=limits, version=version)
+    return saved

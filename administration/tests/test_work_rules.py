@@ -343,3 +343,19 @@ def test_special_group_visits_go_out_on_each_communitys_own_day(world):
     )
     assert reminders.special_group_visits(today=date(2027, 3, 5)) == 0
     assert reminders.special_group_visits(today=date(2027, 3, 8)) == 1
+
+
+def test_a_refused_limit_leaves_no_new_category_behind(world):
+    from issues.rules import category_with_limits_save
+
+    with pytest.raises(DomainError):
+        category_with_limits_save(
+            actor=world.street_admin,
+            street=world.street,
+            category=None,
+            own=True,
+            limits=limits((4, 16), (2, 24)),
+            name="电动车进楼",
+            default_kind="public",
+        )
+    assert not Category.objects.filter(name="电动车进楼").exists()
