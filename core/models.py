@@ -243,7 +243,7 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     media_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
-    is_image = models.BooleanField(default=False)
+    is_image = models.BooleanField(_("is a photo"), default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -347,7 +347,9 @@ class Issue(models.Model):
         related_name="recurrences",
         verbose_name=_("recurrence of"),
     )
-    status_before_deferral = models.CharField(max_length=25, choices=Status.choices, blank=True)
+    status_before_deferral = models.CharField(
+        _("status before deferral"), max_length=25, choices=Status.choices, blank=True
+    )
 
     # Time limits: the clock for acceptance starts at the report, for handling at acceptance
     # (dispatch); a deferral stops the handling clock and pushes its deadline on resume.
@@ -375,7 +377,7 @@ class Issue(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic concurrency: every write checks and bumps the version.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -511,9 +513,13 @@ class IssuePhoto(models.Model):
     image = models.ImageField(_("photo"), upload_to=issue_photo_path)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")

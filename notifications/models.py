@@ -64,23 +64,25 @@ class Notification(models.Model):
         db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=50)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
     target = GenericForeignKey("content_type", "object_id")
     # Distinguishes repeated reminders of one kind: "3d", "1d", "overdue-2026-11-22" …
     step = models.CharField(_("step"), max_length=40, blank=True, default="")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"))
     url = models.CharField(_("link"), max_length=300, blank=True)
-    attachment_name = models.CharField(max_length=100, blank=True)
-    attachment_mimetype = models.CharField(max_length=100, blank=True)
-    attachment_content = models.TextField(blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=100, blank=True)
+    attachment_mimetype = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment_content = models.TextField(_("attachment content"), blank=True)
     # The SMS as it goes out (naming the community, within one segment, with its link);
     # empty: made from the title when sent.
     sms_text = models.TextField(_("text message"), blank=True)
     # The SMS carries a one-time code: its text is blanked once sent, and lists show the
     # body (the same message with the code hidden).
-    secret = models.BooleanField(default=False)
+    secret = models.BooleanField(_("holds a one-time secret"), default=False)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -152,6 +154,7 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
         db_index=False,
+        verbose_name=_("notification"),
     )
     channel = models.CharField(_("delivery channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(
@@ -159,9 +162,9 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("delivery")
@@ -185,6 +188,7 @@ class Preference(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notification_preference",
+        verbose_name=_("user"),
     )
     email = models.BooleanField(_("by email"), default=True)
     sms = models.BooleanField(_("by SMS"), default=False)
