@@ -77,7 +77,7 @@ def account_grids_for(user, community_ids=None):
     return Grid.objects.filter(community__in=ids, archived_at__isnull=True).order_by("code")
 
 
-def _in_communities(community_ids):
+def accounts_in(community_ids):
     """Accounts of people working or living in these communities: staff of them, workers
     of their grids, their residents, contacts of organizations serving them. Subqueries,
     so a person in two of them is one row."""
@@ -106,7 +106,7 @@ def accounts_visible_to(user):
     if not can_manage_accounts(user):
         return User.objects.none()
     accounts = User.objects.exclude(role=Role.STREET_ADMIN).filter(is_superuser=False)
-    return accounts.filter(_in_communities(scope.community_ids))
+    return accounts.filter(accounts_in(scope.community_ids))
 
 
 def can_manage_role(user, role: str) -> bool:

@@ -130,7 +130,7 @@ def people(request):
         if data["role"]:
             accounts = accounts.filter(role=data["role"])
         if data.get("community"):
-            accounts = accounts.filter(rules._in_communities([data["community"]]))
+            accounts = accounts.filter(rules.accounts_in([data["community"]]))
         if data["idle"]:
             accounts = accounts.filter(
                 Q(last_login__isnull=True)

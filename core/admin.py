@@ -40,6 +40,7 @@ admin.site.unregister(PeriodicTask)
 @admin.register(PeriodicTask)
 class TitledPeriodicTaskAdmin(PeriodicTaskAdmin):
     list_display = ["title", "when", "enabled", "last_run_at", "name"]
+    list_select_related = ["crontab", "interval"]
 
     @admin.display(description=_("reminder"))
     def title(self, task):

@@ -36,9 +36,9 @@ def add_accounts(world, n, start):
 def test_people_list(client, world):
     client.force_login(world.street_admin)
     url = reverse("administration:people") + "?status=all"
-    add_accounts(world, 5, 0)
+    add_accounts(world, 5, 0)  # 10 accounts more
     few = count(client, url)
-    add_accounts(world, 20, 100)
+    add_accounts(world, 45, 100)  # 100 more (two pages of 50)
     assert count(client, url) == few
 
 
@@ -120,10 +120,10 @@ def test_failed_messages_of_every_community_of_the_street(client, world):
     url = reverse("notifications:sent") + "?status=failed"
     add_failed(world, 10, 0)
     few = count(client, url)
-    add_failed(world, 40, 100)
+    add_failed(world, 90, 100)
     assert count(client, url) == few
     page = client.get(url).content.decode()
     assert "号码已停机" in page and "甲社区" in page and "乙社区" in page
     only_b = client.get(url + f"&community={world.community_b.pk}").content.decode()
-    # Half of the 50 failures are community B's.
-    assert only_b.count("sent-error") == 25
+    # Half of the 100 failures are community B's: a page of 50.
+    assert only_b.count("sent-error") == 50
