@@ -58,7 +58,7 @@ class Street(models.Model):
         blank=True,
         help_text=_("How long residents have to evaluate finished work before the issue closes."),
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("street")
@@ -98,6 +98,7 @@ class Community(Archivable):
     visit_day = models.PositiveSmallIntegerField(
         _("special-group visit day"),
         default=5,
+        db_default=5,
         help_text=_("Day of the month grid workers visit the special groups."),
     )
     # The quarterly party-building joint meeting (党建联席会), in January, April, July and
@@ -108,7 +109,7 @@ class Community(Archivable):
         blank=True,
         help_text=_("Day of the first month of each quarter (January, April, July, October)."),
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("community")

@@ -212,8 +212,8 @@ def _failed_sms(world):
         .order_by("-pk")[:2]
     )
     errors = [
-        "TransientSMSError: 短信网关超时（已重试 5 次）",
-        "SMSError: 号码已停机",
+        "短信网关超时，已重试 5 次",
+        "号码已停机（短信网关回执）",
     ]
     sent_at = timezone.now() - timedelta(hours=10)
     for resident, error in zip(people, errors, strict=False):

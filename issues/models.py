@@ -130,7 +130,7 @@ class Category(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("category")
@@ -181,7 +181,7 @@ class TimeLimit(models.Model):
     unit = models.CharField(
         _("time unit"), max_length=15, choices=LimitUnit.choices, default=LimitUnit.WORKING_HOURS
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("time limit")

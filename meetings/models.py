@@ -84,7 +84,7 @@ class FormRule(models.Model):
     )
     # For disputes every party to it must attend (a dispute needs both parties).
     all_parties_required = models.BooleanField(_("all parties must attend"), default=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("presence rule")

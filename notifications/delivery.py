@@ -76,8 +76,14 @@ def send(delivery_id: int, *, final_attempt: bool = False) -> None:
                 raise ConsentWithdrawn(gettext("The person withdrew their consent to SMS."))
             get_backend().send(notification.phone, sms_text_of(notification))
     except Exception as error:
+        # A withdrawn consent reads as what it is; a gateway's error keeps its kind.
+        text = (
+            str(error)
+            if isinstance(error, ConsentWithdrawn)
+            else f"{type(error).__name__}: {error}"
+        )
         Delivery.objects.filter(pk=delivery_id).update(
-            status=Delivery.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
+            status=Delivery.Status.FAILED, last_error=text[:2000]
         )
         transient = isinstance(error, (TransientSMSError, OSError))
         if transient and not final_attempt:

@@ -109,7 +109,7 @@ def add_failed(world, n, start):
             community=community,
         )
         Delivery.objects.filter(notification=notification).update(
-            status=Delivery.Status.FAILED, last_error="SMSError: 号码已停机"
+            status=Delivery.Status.FAILED, last_error="号码已停机"
         )
 
 

@@ -61,7 +61,7 @@ def test_a_consent_withdrawn_after_the_sms_was_queued_stops_it(world, wang, sms_
     send(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
-    assert "ConsentWithdrawn" in delivery.last_error
+    assert "撤回短信同意" in delivery.last_error
     assert sms_outbox == []
 
 

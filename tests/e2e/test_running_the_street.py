@@ -56,7 +56,7 @@ def _street(places):
         channel="sms",
         status=Delivery.Status.FAILED,
         attempts=5,
-        last_error="SMSError: 号码已停机",
+        last_error="号码已停机（短信网关回执）",
     )
     return wang
 
