@@ -87,3 +87,16 @@ def _user_loaded_at_login(monkeypatch):
         load_user(user.pk)
 
     monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar(monkeypatch):
+    """The working calendar's days entered by hand are cached: each test reads its own."""
+    import uuid
+
+    from core import calendar
+
+    monkeypatch.setattr(calendar, "CACHE_KEY", f"worktime:entered-days:{uuid.uuid4().hex}")
+    calendar._memo = None
+    yield
+    calendar._memo = None

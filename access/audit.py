@@ -1,5 +1,7 @@
-"""Who may read the audit trail: street admins for their streets' communities, the head of
-a community for their own, superusers for everything."""
+"""Who may read the audit trail: street admins for their streets' communities and their
+streets' own rules, the head of a community for their own, superusers for everything."""
+
+from django.db.models import Q
 
 from core.models import AuditEntry
 
@@ -21,4 +23,9 @@ def audit_entries_visible_to(user):
         return entries
     if not can_read_audit(user):
         return entries.none()
-    return entries.filter(community__in=get_scope(user).community_ids)
+    scope = get_scope(user)
+    if scope.is_street_admin:
+        # Their streets' own rules (categories, time limits, periods) belong to no
+        # community.
+        return entries.filter(Q(community__in=scope.community_ids) | Q(street__in=scope.street_ids))
+    return entries.filter(community__in=scope.community_ids)

@@ -415,3 +415,16 @@ def bulk_assignees_for(user):
         )
     )
     return User.objects.filter(is_active=True, is_superuser=False, pk__in=ids).order_by("name")
+
+
+def categories_offered_to(user):
+    """The categories a user picks for issues: the district's shared ones and those of
+    the streets the user works in (a street's own categories stay in its communities)."""
+    from django.db.models import Q
+
+    from issues.models import Category
+
+    scope = get_scope(user)
+    return Category.objects.filter(
+        Q(street__isnull=True) | Q(street__in=scope.street_ids), is_active=True
+    ).order_by("order", "name")

@@ -28,3 +28,17 @@ def can_retry_delivery(user, delivery) -> bool:
     return community_id is not None and (
         scope.is_staff_of(community_id) or scope.is_admin_of_community(community_id)
     )
+
+
+def sent_communities_for(user):
+    """The communities whose messages the user reads, to choose one on 发送记录."""
+    from communities.models import Community
+
+    scope = get_scope(user)
+    if not (scope.is_staff or scope.is_street_admin):
+        return []
+    return list(
+        Community.objects.filter(pk__in=scope.community_ids, archived_at__isnull=True)
+        .only("pk", "name")
+        .order_by("area_code")
+    )

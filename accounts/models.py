@@ -67,6 +67,8 @@ class User(AbstractUser):
     # Aging-friendly mode (适老化): larger text and higher contrast, kept per user.
     large_text = models.BooleanField(_("large text and high contrast"), default=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # Optimistic locking of the account pages (accounts.services.account_update).
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     REQUIRED_FIELDS = ["email"]
 

@@ -15,4 +15,10 @@ urlpatterns = [
     # Residents sign in (and claim their account) with their phone and an SMS code.
     path("phone/", views.phone_login, name="phone_login"),
     path("phone/who/", views.phone_who, name="phone_who"),
+    # The one-time link to set a password (accounts.services.account_password_link).
+    path(
+        "password/set/<uidb64>/<token>/",
+        views.PasswordSetView.as_view(),
+        name="password_reset_confirm",
+    ),
 ]

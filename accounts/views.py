@@ -72,6 +72,25 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """设置密码 from the one-time link an admin sent or handed over: Django's token (expires
+    after PASSWORD_RESET_TIMEOUT, spent once the password is set), then the sign-in page."""
+
+    template_name = "registration/password_set.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        from .services import account_password_set_with_link
+
+        response = super().form_valid(form)
+        account_password_set_with_link(user=form.user)
+        messages.success(
+            self.request, _("Your password is set. Sign in with your username and it.")
+        )
+        return response
+
+
 def _safe_next(request, fallback="/"):
     target = request.POST.get("next") or request.GET.get("next") or fallback
     if url_has_allowed_host_and_scheme(

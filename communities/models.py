@@ -47,6 +47,20 @@ class Street(models.Model):
     code = models.CharField(
         _("area code"), max_length=12, unique=True, validators=[area_code_validator]
     )
+    # The street's periods; empty: the defaults of the settings (YISHI).
+    publication_days = models.PositiveSmallIntegerField(
+        _("publication period (days)"),
+        null=True,
+        blank=True,
+        help_text=_("How long a resolution stays published (公示) on the boards."),
+    )
+    evaluation_days = models.PositiveSmallIntegerField(
+        _("evaluation period (days)"),
+        null=True,
+        blank=True,
+        help_text=_("How long residents have to evaluate finished work before the issue closes."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("street")
@@ -73,13 +87,31 @@ class Community(Archivable):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    # Fixed days (固定议事日). A day past the end of a short month falls on its last day
+    # (communities.models.day_in_month).
     # Day of the month of the fixed monthly council (e.g. 中强巷's 左邻右舍), if any.
     monthly_council_day = models.PositiveSmallIntegerField(
         _("monthly council day"),
         null=True,
         blank=True,
-        help_text=_("Day of the month (1–28) the fixed monthly council meets."),
+        help_text=_("Day of the month (1–31) the fixed monthly council meets."),
     )
+    # The monthly visits to special groups (民生社区: on the 5th).
+    visit_day = models.PositiveSmallIntegerField(
+        _("special-group visit day"),
+        default=5,
+        db_default=5,
+        help_text=_("Day of the month grid workers visit the special groups."),
+    )
+    # The quarterly party-building joint meeting (党建联席会), in January, April, July and
+    # October; empty: reminded on the first day of the quarter.
+    joint_meeting_day = models.PositiveSmallIntegerField(
+        _("party-building joint meeting day"),
+        null=True,
+        blank=True,
+        help_text=_("Day of the first month of each quarter (January, April, July, October)."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("community")
@@ -88,13 +120,36 @@ class Community(Archivable):
         constraints = [
             models.CheckConstraint(
                 condition=Q(monthly_council_day__isnull=True)
-                | Q(monthly_council_day__gte=1, monthly_council_day__lte=28),
+                | Q(monthly_council_day__gte=1, monthly_council_day__lte=31),
                 name="community_council_day_in_month",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_day__gte=1, visit_day__lte=31),
+                name="community_visit_day_in_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(joint_meeting_day__isnull=True)
+                | Q(joint_meeting_day__gte=1, joint_meeting_day__lte=31),
+                name="community_joint_day_in_month",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+
+def day_in_month(year: int, month: int, day: int):
+    """The date of a fixed day in a month: a day the month does not have (the 31st in
+    April, the 30th in February) falls on the month's last day."""
+    import calendar
+    from datetime import date
+
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def fixed_day_falls_on(day: int | None, today) -> bool:
+    """Whether a fixed day of the month (1–31) falls on `today` (see day_in_month)."""
+    return day is not None and day_in_month(today.year, today.month, day) == today
 
 
 class Compound(Archivable):

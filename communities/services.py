@@ -26,6 +26,7 @@ from .models import (
     AgreementEntry,
     Building,
     CoBuildingAgreement,
+    Community,
     Compound,
     Grid,
     Household,
@@ -33,6 +34,7 @@ from .models import (
     OrganizationContact,
     Resident,
     Shop,
+    Street,
     Unit,
     Venue,
 )
@@ -652,3 +654,119 @@ def venue_archive(*, actor, venue) -> Venue:
     if venue.children.filter(archived_at__isnull=True).exists():
         raise DomainError(_("Archive its pavilions first, or give them to another room."))
     return _archive_audited(venue, actor=actor, archived=True)
+
+
+# The fixed days and periods kept on the 工作规则 pages ----------------------------------
+
+
+def _quarter_months_clash(council_day, joint_day) -> bool:
+    return council_day is not None and joint_day is not None and council_day == joint_day
+
+
+@transaction.atomic
+def community_set_fixed_days(
+    *,
+    actor,
+    community,
+    monthly_council_day: int | None,
+    visit_day: int,
+    joint_meeting_day: int | None,
+    version=None,
+) -> Community:
+    """A community's fixed days (固定议事日): the monthly council, the special-group visits,
+    the quarterly party-building joint meeting. A day past the end of a short month falls
+    on its last day (models.day_in_month). Its head and its street's admins set them.
+    Raises DomainError for a day out of 1–31 or a joint meeting on the council's day,
+    StaleEdit for an old form."""
+    from access.administration import can_manage_community_rules
+
+    if not can_manage_community_rules(actor, community.pk):
+        _deny()
+    for field, value in (
+        ("monthly_council_day", monthly_council_day),
+        ("visit_day", visit_day),
+        ("joint_meeting_day", joint_meeting_day),
+    ):
+        if value is not None and not 1 <= value <= 31:
+            raise DomainError(_("A day of the month, 1 to 31."), field=field)
+    if visit_day is None:
+        raise DomainError(_("A day of the month, 1 to 31."), field="visit_day")
+    if _quarter_months_clash(monthly_council_day, joint_meeting_day):
+        raise DomainError(
+            _(
+                "In January, April, July and October the joint meeting would fall on the "
+                "council's day (the %(day)d): choose another day for one of them."
+            )
+            % {"day": joint_meeting_day},
+            field="joint_meeting_day",
+        )
+    locked = Community.objects.select_for_update().get(pk=community.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleEdit(
+            _("Someone else changed these days while you were editing. Reload and try again.")
+        )
+    fields = ["monthly_council_day", "visit_day", "joint_meeting_day"]
+    before = audit.snapshot(locked, fields)
+    locked.monthly_council_day = monthly_council_day
+    locked.visit_day = visit_day
+    locked.joint_meeting_day = joint_meeting_day
+    changes = audit.diff(before, locked)
+    if changes:
+        locked.version += 1
+        locked.save(update_fields=[*fields, "version"])
+        audit.record(actor=actor, obj=locked, action=AuditEntry.Action.UPDATE, changes=changes)
+    return locked
+
+
+# The longest publication or evaluation period a street may set.
+LONGEST_PERIOD = 90
+
+
+@transaction.atomic
+def street_set_periods(
+    *, actor, street, publication_days: int | None, evaluation_days: int | None, version=None
+) -> Street:
+    """A street's publication period (公示期) of resolutions and evaluation period (评议期)
+    of finished work; empty: the district's defaults. Its admins set them; resolutions
+    published or finished afterwards follow them."""
+    from access.administration import can_manage_street_rules
+
+    if not can_manage_street_rules(actor, street.pk):
+        _deny()
+    for field, value in (
+        ("publication_days", publication_days),
+        ("evaluation_days", evaluation_days),
+    ):
+        if value is not None and not 1 <= value <= LONGEST_PERIOD:
+            raise DomainError(_("Between 1 and %(n)d days.") % {"n": LONGEST_PERIOD}, field=field)
+    locked = Street.objects.select_for_update().get(pk=street.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleEdit(
+            _("Someone else changed these periods while you were editing. Reload and try again.")
+        )
+    fields = ["publication_days", "evaluation_days"]
+    before = audit.snapshot(locked, fields)
+    locked.publication_days = publication_days
+    locked.evaluation_days = evaluation_days
+    changes = audit.diff(before, locked)
+    if changes:
+        locked.version += 1
+        locked.save(update_fields=[*fields, "version"])
+        audit.record(
+            actor=actor, obj=locked, action=AuditEntry.Action.UPDATE, changes=changes, street=locked
+        )
+    return locked
+
+
+def publication_days_of(street_id) -> int:
+    from django.conf import settings
+
+    days = Street.objects.filter(pk=street_id).values_list("publication_days", flat=True).first()
+    return days or settings.YISHI["PUBLICATION_DAYS"]
+
+
+def evaluation_days_of(street_id) -> int:
+    from django.conf import settings
+
+    days = Street.objects.filter(pk=street_id).values_list("evaluation_days", flat=True).first()
+    return days or settings.YISHI["EVALUATION_PERIOD_DAYS"]

@@ -2,7 +2,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -719,11 +719,28 @@ def resident_detail(request, pk):
         history = AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Resident), object_id=resident.pk
         ).select_related("actor")[:20]
+    from access.administration import can_give_account_in, can_record_sms_consent
+    from accounts.models import Role
+
+    account = User.objects.filter(resident=resident).only("pk", "username", "is_active").first()
+    try:
+        consent = resident.sms_consent
+    except ObjectDoesNotExist:
+        consent = None
     return render(
         request,
         "communities/resident_detail.html",
         {
             "resident": resident,
+            "account": account,
+            "can_give_account": can_give_account_in(
+                request.user, resident.community_id, Role.RESIDENT
+            ),
+            "consent": consent,
+            "person": resident,
+            "can_record_consent": can_record_sms_consent(
+                request.user, community_id=resident.community_id, grid_id=resident.grid_id
+            ),
             "community": resident.community,
             "shown_phone": phone,
             "shown_id": id_number,
@@ -878,6 +895,8 @@ def organization_export(request):
 
 @login_required
 def organization_detail(request, pk):
+    from access.administration import contact_consent_recordable
+
     organization = access.get_organization_for_user(request.user, pk)
     scope = get_scope(request.user)
     communities = organization.communities.all()
@@ -888,7 +907,12 @@ def organization_detail(request, pk):
         "communities/organization_detail.html",
         {
             "organization": organization,
-            "contacts": organization.contacts.filter(archived_at__isnull=True),
+            "contacts": organization.contacts.filter(archived_at__isnull=True).select_related(
+                "sms_consent"
+            ),
+            "can_record_consent": contact_consent_recordable(
+                request.user, organization.communities.values_list("pk", flat=True)
+            ),
             "communities_served": communities,
             "compounds": organization.compounds.all(),
             "agreements": organization.agreements.filter(

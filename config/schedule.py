@@ -1,11 +1,15 @@
 """The beat schedule, in one place. `manage.py sync_schedules` writes these entries into
-django-celery-beat's tables when they are missing; after that, admins change the times in
-the admin (Periodic tasks) and a restart does not overwrite them.
+django-celery-beat's tables when they are missing; after that, street admins pause them
+and change their times on 提醒计划 (core.schedules), the superuser in Django admin, and a
+restart does not undo it: an entry's time is brought to the code's only while it still
+holds a time the code itself once wrote (FORMER) and nobody changed it on 提醒计划.
 
 Every entry says when it runs and why. Crontab fields are in Asia/Shanghai time.
 Every sweep derives what is due from the database, so running one late (Redis or the
 worker was down) catches up, and running one twice sends nothing twice.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 # name: (task, crontab fields or {"every_minutes": n}, description)
 SCHEDULE = {
@@ -42,8 +46,9 @@ SCHEDULE = {
     ),
     "Special-group visits": (
         "issues.tasks.sweep_special_group_visits",
-        {"minute": "0", "hour": "8", "day_of_month": "5"},
-        "On the 5th: each grid worker's list of special-group residents to visit.",
+        {"minute": "0", "hour": "8"},
+        "On each community's visit day (the 5th at 民生社区): each grid worker's list of "
+        "special-group residents to visit.",
     ),
     "Meeting reminders": (
         "meetings.tasks.sweep_meeting_reminders",
@@ -70,4 +75,33 @@ SCHEDULE = {
         {"every_minutes": 5},
         "Queue again email/SMS deliveries never picked up (broker was down, worker killed).",
     ),
+}
+
+
+# What each entry does, in the words of those who switch it on and off (提醒计划, and the
+# periodic tasks of Django admin): the page says when, then this.
+TITLES = {
+    "reports-monthly-snapshots": _("store last month's reports and send them to the street"),
+    "Action item deadlines and overdue": _(
+        "remind of action items due and overdue, escalating to the community head"
+    ),
+    "Evaluation requests": _("ask residents to evaluate finished work"),
+    "Publication periods ending": _("remind of publication periods ending tomorrow"),
+    "Revisits due": _("remind of revisits due after closure"),
+    "Issue time limits": _("remind of issue time limits and 12345 answer-by times"),
+    "Special-group visits": _("send grid workers the special-group visits of their visit day"),
+    "Meeting reminders": _("remind invitees of meetings the day before and two hours before"),
+    "Minutes not closed": _("remind conveners of minutes still in draft"),
+    "Fixed meetings": _("remind of monthly councils and quarterly joint meetings"),
+    "Close issues whose evaluation period has passed": _(
+        "close issues whose evaluation period has passed"
+    ),
+    "Redeliver stuck notifications": _("send again emails and SMS left pending"),
+}
+
+# Times the code wrote before, by entry: a task still on one of them was never changed by
+# an admin, so sync_schedules brings it to the code's time above.
+FORMER = {
+    # Until each community had its own visit day, every grid worker was reminded on the 5th.
+    "Special-group visits": [{"minute": "0", "hour": "8", "day_of_month": "5"}],
 }

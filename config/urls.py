@@ -24,6 +24,7 @@ urlpatterns = [
     # Personal links (/s/<token>) and their management.
     path("", include("reach.urls")),
     path("reports/", include("reports.urls")),
+    path("manage/", include("administration.urls")),
     path("search/", include("search.urls")),
     path("attachments/", include("core.attachment_urls")),
     # Photos, by the signed address of the page that shows them (lib.media).

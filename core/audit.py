@@ -52,6 +52,7 @@ def entry(
     changes=None,
     note="",
     community=None,
+    street=None,
     from_status="",
     to_status="",
     data=None,
@@ -62,6 +63,7 @@ def entry(
     action = AuditEntry.Action(action)
     return AuditEntry(
         community_id=community.pk if community is not None else community_id_of(obj),
+        street_id=street.pk if street is not None else None,
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,

@@ -94,6 +94,13 @@ class AuditEntry(models.Model):
         OPEN_OPINIONS = "open_opinions", pgettext_lazy("audit action", "Opinions invited")
         GIVE_OPINION = "give_opinion", pgettext_lazy("audit action", "Opinion given")
         CLOSE_OPINIONS = "close_opinions", pgettext_lazy("audit action", "Opinion-taking closed")
+        # People, accounts and work rules (accounts.services, the rules' services).
+        PASSWORD_LINK = "password_link", pgettext_lazy("audit action", "Password link issued")
+        PASSWORD_SET = "password_set", pgettext_lazy("audit action", "Password set with a link")
+        DEACTIVATE = "deactivate", pgettext_lazy("audit action", "Account deactivated")
+        REACTIVATE = "reactivate", pgettext_lazy("audit action", "Account reactivated")
+        SMS_CONSENT = "sms_consent", pgettext_lazy("audit action", "SMS consent recorded")
+        RETRY = "retry", pgettext_lazy("audit action", "Message sent again")
         # Monthly reports (reports.services).
         COMPUTE = "compute", pgettext_lazy("audit action", "Monthly report stored")
         RECOMPUTE = "recompute", pgettext_lazy("audit action", "Monthly report recounted")
@@ -125,6 +132,17 @@ class AuditEntry(models.Model):
         verbose_name=_("community"),
         db_index=False,
     )
+    # The street of a street's own rule (its categories and time limits, its periods),
+    # which belongs to no community: its admins read these rows on the trail.
+    street = models.ForeignKey(
+        "communities.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("street"),
+        db_index=False,
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     # A lifecycle move: the status codes before and after, shown as the record's labels.
     from_status = models.CharField(_("from"), max_length=25, blank=True)
@@ -145,6 +163,11 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "-created_at"], name="audit_target"),
             models.Index(fields=["community", "-created_at"], name="audit_community"),
+            models.Index(
+                fields=["street", "-created_at"],
+                name="audit_street",
+                condition=models.Q(street__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -220,7 +243,7 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     media_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
-    is_image = models.BooleanField(default=False)
+    is_image = models.BooleanField(_("is a photo"), default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -249,3 +272,42 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title or self.original_name
+
+
+class CalendarDay(models.Model):
+    """A day of the State Council's holiday arrangement (国务院办公厅关于节假日安排的通知)
+    entered by a street admin, for a year the built-in official calendar (the
+    chinese-calendar package) does not know yet: a holiday (放假) or a weekend day made a
+    working day (调休上班). lib.worktime reads them through core.calendar."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday (no work)")
+        WORKDAY = "workday", _("Working weekend day (调休)")
+
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("holiday"), max_length=30, help_text=_("For example 元旦 or 春节."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(archived_at__isnull=True),
+                name="calendarday_unique_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"

@@ -50,7 +50,7 @@ def audit_list(request):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     entries = form.filter(audit_entries_visible_to(request.user)).select_related(
-        "actor", "content_type", "community"
+        "actor", "content_type", "community", "street"
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     crumbs = [(_("Home"), reverse("home")), (_("Audit trail"), "")]

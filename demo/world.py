@@ -1227,7 +1227,7 @@ PRESENCE_RULES = {
 
 def _build_presence_rules():
     for form, rule in PRESENCE_RULES.items():
-        FormRule.objects.get_or_create(form=form, defaults=rule)
+        FormRule.objects.get_or_create(form=form, community=None, defaults=rule)
 
 
 def _build_community(world, street, spec: CommunitySpec, rng):

@@ -161,9 +161,11 @@ class IssueForm(PromptedForm, DevicePositionForm):
     is_anonymous = forms.BooleanField(label=_("anonymous"), required=False)
     photos = PhotosField(label=_("photos"), required=False)
 
-    def __init__(self, *args, community_ids, residents, **kwargs):
+    def __init__(self, *args, community_ids, residents, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["category"].queryset = (
+            categories if categories is not None else Category.objects.filter(is_active=True)
+        )
         community = self.fields["community"]
         community.queryset = Community.objects.filter(
             pk__in=community_ids, archived_at__isnull=True
@@ -255,9 +257,11 @@ class ResidentIssueForm(PromptedForm, DevicePositionForm):
     place_text = forms.CharField(label=_("place"), max_length=200, required=False)
     photos = PhotosField(label=_("photos"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["category"].queryset = (
+            categories if categories is not None else Category.objects.filter(is_active=True)
+        )
 
 
 class TransitionForm(PromptedForm, forms.Form):

@@ -122,20 +122,44 @@ class LimitUnit(models.TextChoices):
 
 
 class Category(models.Model):
-    """Configurable in the admin; seeded with the categories of the domain."""
+    """A category of issues (类别). Those without a street are the district's, shared by
+    every street (seeded with the categories of the domain, kept by the superuser); a
+    street admin adds categories of their own street, offered only in its communities."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    street = models.ForeignKey(
+        "communities.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
+        verbose_name=_("street"),
+        help_text=_("Empty: shared by every street of the district."),
+    )
+    name = models.CharField(_("name"), max_length=50)
     code = models.SlugField(_("code"), max_length=50, unique=True)
     default_kind = models.CharField(
         _("default kind"), max_length=20, choices=Kind.choices, default=Kind.PUBLIC
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(street__isnull=True),
+                name="category_unique_shared_name",
+            ),
+            models.UniqueConstraint(
+                fields=["street", "name"],
+                condition=Q(street__isnull=False),
+                name="category_unique_street_name",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -143,8 +167,18 @@ class Category(models.Model):
 
 class TimeLimit(models.Model):
     """Time limits (处置时限) for acceptance and handling. A row without a category is
-    the default for its urgency."""
+    the district's default for its urgency; a row without a street is the district's
+    limit of a category; a street's own row (always of a category) comes first for its
+    communities (issues.services.time_limit_for)."""
 
+    street = models.ForeignKey(
+        "communities.Street",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="time_limits",
+        verbose_name=_("street"),
+    )
     category = models.ForeignKey(
         Category,
         on_delete=models.CASCADE,
@@ -159,6 +193,7 @@ class TimeLimit(models.Model):
     unit = models.CharField(
         _("time unit"), max_length=15, choices=LimitUnit.choices, default=LimitUnit.WORKING_HOURS
     )
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("time limit")
@@ -167,13 +202,23 @@ class TimeLimit(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["category", "urgency"],
-                condition=Q(category__isnull=False),
+                condition=Q(category__isnull=False, street__isnull=True),
                 name="timelimit_unique_category_urgency",
+            ),
+            models.UniqueConstraint(
+                fields=["street", "category", "urgency"],
+                condition=Q(street__isnull=False),
+                name="timelimit_unique_street_category_urgency",
             ),
             models.UniqueConstraint(
                 fields=["urgency"],
                 condition=Q(category__isnull=True),
                 name="timelimit_unique_default_urgency",
+            ),
+            # A street sets the limits of categories; the defaults are the district's.
+            models.CheckConstraint(
+                condition=Q(street__isnull=True) | Q(category__isnull=False),
+                name="timelimit_street_has_category",
             ),
         ]
 
@@ -322,7 +367,9 @@ class Issue(models.Model):
         related_name="recurrences",
         verbose_name=_("recurrence of"),
     )
-    status_before_deferral = models.CharField(max_length=25, choices=Status.choices, blank=True)
+    status_before_deferral = models.CharField(
+        _("status before deferral"), max_length=25, choices=Status.choices, blank=True
+    )
 
     # Time limits: the clock for acceptance starts at the report, for handling at acceptance
     # (dispatch); a deferral stops the handling clock and pushes its deadline on resume.
@@ -350,7 +397,7 @@ class Issue(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic concurrency: every write checks and bumps the version.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -487,9 +534,13 @@ class IssuePhoto(models.Model):
     image = models.ImageField(_("photo"), upload_to=issue_photo_path)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")

@@ -106,21 +106,31 @@ KIND_SPECIAL_VISITS = "special_group_visits"
 
 
 def special_group_visits(*, today=None) -> int:
-    """On the 5th of every month: to each grid worker, the residents of their grid in a
+    """On each community's visit day (民生社区: the 5th; a day past the end of a short
+    month falls on its last day): to each grid worker, the residents of their grid in a
     special group (living alone, disabled, low income, very old) to visit this month."""
     from django.db.models import Q
 
-    from communities.models import Grid, Resident
+    from communities.models import Community, Grid, Resident, fixed_day_falls_on
 
     today = today or timezone.localdate()
-    if today.day != 5:
+    communities = [
+        pk
+        for pk, day in Community.objects.filter(archived_at__isnull=True).values_list(
+            "pk", "visit_day"
+        )
+        if fixed_day_falls_on(day, today)
+    ]
+    if not communities:
         return 0
     special = Q()
     for flag in Resident.SPECIAL_GROUP_FIELDS:
         special |= Q(**{flag: True})
     by_grid = {}
     for grid_id, name in (
-        Resident.objects.filter(special, archived_at__isnull=True, grid__isnull=False)
+        Resident.objects.filter(
+            special, archived_at__isnull=True, grid__isnull=False, community__in=communities
+        )
         .order_by("grid", "name")
         .values_list("grid", "name")
     ):

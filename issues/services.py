@@ -43,15 +43,29 @@ def _deny(message=None):
     raise DomainError(message or _("You may not do this."))
 
 
-def time_limit_for(*, category, urgency) -> TimeLimit | None:
-    """The category's own limit for the urgency, else the default for the urgency."""
+def time_limit_for(*, category, urgency, street_id=None, community_id=None) -> TimeLimit | None:
+    """The limit (处置时限) of an issue of this category and urgency in a street (given,
+    or the community's): the street's own limit of the category, else the district's
+    limit of the category, else the district's default for the urgency. One query."""
+    if street_id is not None:
+        in_street = Q(street_id=street_id)
+    elif community_id is not None:
+        in_street = Q(street__communities=community_id)
+    else:
+        in_street = Q(pk__in=[])
     limits = {
-        limit.category_id: limit
+        (limit.street_id is not None, limit.category_id): limit
         for limit in TimeLimit.objects.filter(
-            Q(category=category) | Q(category__isnull=True), urgency=urgency
+            Q(category=category) | Q(category__isnull=True),
+            Q(street__isnull=True) | in_street,
+            urgency=urgency,
         )
     }
-    return limits.get(category.pk) or limits.get(None)
+    return (
+        limits.get((True, category.pk))
+        or limits.get((False, category.pk))
+        or limits.get((False, None))
+    )
 
 
 def _deadline(start, amount, unit):
@@ -129,7 +143,9 @@ def _notify_reporter(issue: Issue, move) -> None:
 @ISSUE.effect("accept")
 def _accept(issue: Issue, move) -> list[str]:
     issue.accepted_at = move.now
-    limit = time_limit_for(category=issue.category, urgency=issue.urgency)
+    limit = time_limit_for(
+        category=issue.category, urgency=issue.urgency, community_id=issue.community_id
+    )
     issue.handle_deadline = (
         _deadline(move.now, limit.handle_within, limit.unit) if limit is not None else None
     )
@@ -307,6 +323,8 @@ def issue_report(
     position = position_of(latitude, longitude, position_accuracy)
     if position[0] is not None and position_source not in PositionSource.values:
         raise DomainError(_("Say where the position comes from."), field="latitude")
+    if category.street_id is not None and category.street_id != community.street_id:
+        raise DomainError(_("This category belongs to another street."), field="category")
     now = reported_at or timezone.now()
     if building is not None and compound is None:
         compound = building.compound
@@ -345,7 +363,7 @@ def issue_report(
             position_accuracy=position[2],
             position_source=position_source if position[0] is not None else "",
         )
-        limit = time_limit_for(category=category, urgency=urgency)
+        limit = time_limit_for(category=category, urgency=urgency, street_id=community.street_id)
         if limit is not None:
             issue.accept_deadline = _deadline(now, limit.accept_within, limit.unit)
         issue.save()
@@ -1004,7 +1022,16 @@ def issue_classify(
                 )
             )
         before = audit.snapshot(locked, ["category", "urgency"])
-        old = time_limit_for(category=locked.category, urgency=locked.urgency)
+        from communities.models import Community
+
+        street_id = (
+            Community.objects.filter(pk=locked.community_id)
+            .values_list("street_id", flat=True)
+            .first()
+        )
+        if category is not None and category.street_id not in (None, street_id):
+            raise DomainError(_("This category belongs to another street."), field="category")
+        old = time_limit_for(category=locked.category, urgency=locked.urgency, street_id=street_id)
         if category is not None:
             locked.category = category
         if urgency:
@@ -1012,7 +1039,7 @@ def issue_classify(
         changes = audit.diff(before, locked)
         if not changes:
             return locked
-        new = time_limit_for(category=locked.category, urgency=locked.urgency)
+        new = time_limit_for(category=locked.category, urgency=locked.urgency, street_id=street_id)
         fields = ["category", "urgency", "version", "updated_at"]
         if new is not None:
             if locked.status == Status.REPORTED:

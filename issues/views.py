@@ -32,6 +32,7 @@ from access.issues import (
     can_report_online,
     can_resolve_in,
     can_transition,
+    categories_offered_to,
     get_household_to_visit,
     get_issue_for_user,
     get_patrol_for_user,
@@ -380,7 +381,11 @@ def issue_create(request):
     # Grid workers mostly log what they find on patrol; staff, who comes to the office.
     channel = Channel.GRID_PATROL if scope.is_grid_worker else Channel.WALK_IN
     form = IssueForm(
-        request.POST or None, request.FILES or None, initial={"channel": channel}, **choices
+        request.POST or None,
+        request.FILES or None,
+        initial={"channel": channel},
+        categories=categories_offered_to(request.user),
+        **choices,
     )
     party_forms = PartyFormSet(request.POST or None, prefix="parties", form_kwargs=choices)
     if request.method == "POST" and form.is_valid() and party_forms.is_valid():
@@ -427,7 +432,9 @@ def issue_create(request):
 
 def _resident_create(request):
     scope = get_scope(request.user)
-    form = ResidentIssueForm(request.POST or None, request.FILES or None)
+    form = ResidentIssueForm(
+        request.POST or None, request.FILES or None, categories=categories_offered_to(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         resident = Resident.objects.select_related("household", "community").get(

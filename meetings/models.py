@@ -61,9 +61,18 @@ NOT_OFFICIAL_ROLES = (*RESIDENT_SIDE_ROLES, ParticipantRole.MERCHANT)
 
 class FormRule(models.Model):
     """The presence rule of a meeting form: roles that must be present and the least
-    number of resident representatives. Configurable in the admin."""
+    number of resident representatives. A community's own rule for a form comes first;
+    a rule without a community is the district's default for the form."""
 
-    form = models.CharField(_("form"), max_length=30, choices=Form.choices, unique=True)
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="presence_rules",
+        verbose_name=_("community"),
+    )
+    form = models.CharField(_("form"), max_length=30, choices=Form.choices)
     required_roles = models.JSONField(
         _("required roles"),
         default=list,
@@ -75,11 +84,22 @@ class FormRule(models.Model):
     )
     # For disputes every party to it must attend (a dispute needs both parties).
     all_parties_required = models.BooleanField(_("all parties must attend"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("presence rule")
         verbose_name_plural = _("presence rules")
         ordering = ["form"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form"], condition=Q(community__isnull=True), name="formrule_unique_default"
+            ),
+            models.UniqueConstraint(
+                fields=["community", "form"],
+                condition=Q(community__isnull=False),
+                name="formrule_unique_community_form",
+            ),
+        ]
 
     def __str__(self):
         return self.get_form_display()
@@ -157,9 +177,9 @@ class Meeting(models.Model):
     minutes_finalised_at = models.DateTimeField(_("minutes finalised at"), null=True, blank=True)
     summary = models.TextField(_("summary for residents"), blank=True)
     summary_published_at = models.DateTimeField(_("summary published at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     # The live record of a running meeting, as its console and projector show it: the item
     # under discussion, who has the floor and since when (the projector's timer counts
     # from it), and a counter every live write raises so that open screens poll cheaply
@@ -182,7 +202,7 @@ class Meeting(models.Model):
         verbose_name=_("speaker"),
     )
     speaker_since = models.DateTimeField(_("speaking since"), null=True, blank=True)
-    live_revision = models.PositiveIntegerField(default=0, editable=False)
+    live_revision = models.PositiveIntegerField(_("live revision"), default=0, editable=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -414,9 +434,13 @@ class Opinion(models.Model):
     spoken_seconds = models.PositiveIntegerField(_("speaking time (seconds)"), default=0)
     order = models.PositiveIntegerField(_("order"), default=0)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("opinion")
@@ -459,8 +483,8 @@ class MinutesCorrection(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     answer = models.TextField(_("answer"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("minutes correction")
@@ -542,7 +566,7 @@ class OpinionWindow(models.Model):
         related_name="+",
         verbose_name=_("opened by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("opinion window")
@@ -625,7 +649,7 @@ class OnlineOpinion(models.Model):
         related_name="+",
         verbose_name=_("household"),
     )
-    voter = models.CharField(max_length=30)
+    voter = models.CharField(_("voter"), max_length=30)
     stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices)
     comment = models.TextField(_("comment"), blank=True)
     via = models.CharField(_("given"), max_length=10, choices=Via.choices)

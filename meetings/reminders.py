@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from communities.models import Community
+from communities.models import Community, fixed_day_falls_on
 from notifications import recipients
 from notifications.services import notify_bulk
 
@@ -120,20 +120,26 @@ def _community_messages(communities, *, step, title, body, who):
 
 def monthly_council(*, today=None) -> int:
     """Three days before each community's fixed monthly council day (and again on the
-    day): to the community's staff, to gather the agenda."""
+    day): to the community's staff, to gather the agenda. A day past the end of a short
+    month (the 31st in April) falls on the month's last day."""
     today = today or timezone.localdate()
     sent = 0
+    fixed = list(
+        Community.objects.filter(
+            archived_at__isnull=True, monthly_council_day__isnull=False
+        ).values("pk", "name", "monthly_council_day")
+    )
     with override(settings.LANGUAGE_CODE):
         for days, step, title in (
             (3, "3d", _("%(community)s: the monthly council is in three days")),
             (0, "day", _("%(community)s: the monthly council is today")),
         ):
             day = today + timedelta(days=days)
-            communities = list(
-                Community.objects.filter(
-                    archived_at__isnull=True, monthly_council_day=day.day
-                ).values("pk", "name")
-            )
+            communities = [
+                {"pk": c["pk"], "name": c["name"]}
+                for c in fixed
+                if fixed_day_falls_on(c["monthly_council_day"], day)
+            ]
             who = recipients.community_staff(c["pk"] for c in communities)
             sent += notify_bulk(
                 kind=KIND_MONTHLY_COUNCIL,
@@ -152,13 +158,23 @@ def monthly_council(*, today=None) -> int:
 
 
 def party_building_joint(*, today=None) -> int:
-    """On the first day of each quarter: to every community's staff, to hold the
-    quarterly party-building joint meeting (党建联席会)."""
+    """The quarterly party-building joint meeting (党建联席会): to the staff of each
+    community three days before its fixed day in the first month of the quarter, or on
+    the first day of the quarter for a community without a fixed day."""
     today = today or timezone.localdate()
-    if today.month not in (1, 4, 7, 10) or today.day != 1:
+    ahead = today + timedelta(days=3)
+    if today.month not in (1, 4, 7, 10) and ahead.month not in (1, 4, 7, 10):
         return 0
-    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
-    communities = list(Community.objects.filter(archived_at__isnull=True).values("pk", "name"))
+    quarter_day = today if today.month in (1, 4, 7, 10) else ahead
+    quarter = f"{quarter_day.year}Q{(quarter_day.month - 1) // 3 + 1}"
+    communities = [
+        {"pk": c["pk"], "name": c["name"]}
+        for c in Community.objects.filter(archived_at__isnull=True).values(
+            "pk", "name", "joint_meeting_day"
+        )
+        if (fixed_day_falls_on(c["joint_meeting_day"], ahead) and ahead.month in (1, 4, 7, 10))
+        or (c["joint_meeting_day"] is None and today.month in (1, 4, 7, 10) and today.day == 1)
+    ]
     who = recipients.community_staff(c["pk"] for c in communities)
     with override(settings.LANGUAGE_CODE):
         return notify_bulk(

@@ -38,7 +38,6 @@ from .models import (
     PRESENT_ATTENDANCES,
     RESIDENT_SIDE_ROLES,
     AgendaItem,
-    FormRule,
     InvitationChannel,
     Meeting,
     MinutesCorrection,
@@ -642,8 +641,11 @@ def participant_respond(
 
 
 def presence_problems(meeting) -> list[str]:
-    """What the presence rule of the meeting's form says is missing (empty: quorate)."""
-    rule = FormRule.objects.filter(form=meeting.form).first()
+    """What the presence rule of the meeting's form says is missing (empty: quorate).
+    The community's own rule for the form, else the district's (meetings.rules)."""
+    from .rules import presence_rule_for
+
+    rule = presence_rule_for(community_id=meeting.community_id, form=meeting.form)
     if rule is None:
         return []
     present = list(

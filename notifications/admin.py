@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Delivery, Notification, Preference
+from .models import Delivery, Notification, Preference, SmsConsent
 
 
 class DeliveryInline(admin.TabularInline):
@@ -45,3 +45,10 @@ class DeliveryAdmin(admin.ModelAdmin):
 class PreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "email", "sms"]
     raw_id_fields = ["user"]
+
+
+@admin.register(SmsConsent)
+class SmsConsentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "consent", "via", "recorded_by", "recorded_at"]
+    list_filter = ["consent", "via"]
+    raw_id_fields = ["resident", "contact", "recorded_by"]

@@ -20,6 +20,31 @@ class TransientDeliveryError(Exception):
     pass
 
 
+class ConsentWithdrawn(Exception):
+    """The person withdrew their consent to SMS after the message was queued: it fails
+    for good (sending it again fails again until they agree once more)."""
+
+
+def consent_withdrawn(notification) -> bool:
+    """Asked at the moment of sending, so a consent withdrawn after the message was queued
+    (or before a retry) is respected."""
+    from .models import SmsConsent
+
+    person = Q()
+    if notification.resident_id:
+        person |= Q(resident_id=notification.resident_id)
+    if notification.contact_id:
+        person |= Q(contact_id=notification.contact_id)
+    recipient = notification.recipient
+    if recipient is not None and recipient.resident_id:
+        person |= Q(resident_id=recipient.resident_id)
+    if recipient is not None and recipient.contact_id:
+        person |= Q(contact_id=recipient.contact_id)
+    if not person:
+        return False
+    return SmsConsent.objects.filter(person, consent=SmsConsent.Consent.WITHDRAWN).exists()
+
+
 def claim(delivery_id: int) -> bool:
     now = timezone.now()
     return (
@@ -47,10 +72,20 @@ def send(delivery_id: int, *, final_attempt: bool = False) -> None:
         if delivery.channel == Channel.EMAIL:
             _send_email(notification)
         elif delivery.channel == Channel.SMS:
+            if consent_withdrawn(notification):
+                from django.utils.translation import gettext
+
+                raise ConsentWithdrawn(gettext("The person withdrew their consent to SMS."))
             get_backend().send(notification.phone, sms_text_of(notification))
     except Exception as error:
+        # A withdrawn consent reads as what it is; a gateway's error keeps its kind.
+        text = (
+            str(error)
+            if isinstance(error, ConsentWithdrawn)
+            else f"{type(error).__name__}: {error}"
+        )
         Delivery.objects.filter(pk=delivery_id).update(
-            status=Delivery.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
+            status=Delivery.Status.FAILED, last_error=text[:2000]
         )
         _shown_elsewhere(notification)
         transient = isinstance(error, (TransientSMSError, OSError))
@@ -91,10 +126,10 @@ def sms_text_of(notification) -> str:
 
 
 def _forget_secret(notification) -> None:
-    """A one-time code stays in the database only until its SMS went out (or failed for
-    good): the body keeps the message with the code hidden."""
-    if notification.secret and notification.sms_text:
-        Notification.objects.filter(pk=notification.pk).update(sms_text="")
+    """A one-time code or link stays in the database only until its message went out (or
+    failed for good): the body keeps the message with the secret hidden."""
+    if notification.secret and (notification.sms_text or notification.url):
+        Notification.objects.filter(pk=notification.pk).update(sms_text="", url="")
 
 
 def _send_email(notification) -> None:

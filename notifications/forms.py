@@ -44,7 +44,24 @@ class SentFilterForm(forms.Form):
         choices=[("", _("SMS and email")), (Channel.SMS, _("SMS")), (Channel.EMAIL, _("Email"))],
         widget=forms.Select(attrs={"data-autosubmit": ""}),
     )
+    community = forms.TypedChoiceField(
+        label=_("community"),
+        required=False,
+        coerce=int,
+        widget=forms.Select(attrs={"data-autosubmit": ""}),
+    )
     about = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # A street admin reads every community of their streets: one at a time, or all.
+        if len(communities) > 1:
+            self.fields["community"].choices = [
+                ("", _("Every community")),
+                *[(c.pk, c.name) for c in communities],
+            ]
+        else:
+            del self.fields["community"]
 
     def clean_about(self):
         """`<content type id>-<pk>`: the record the messages were about."""

@@ -64,23 +64,25 @@ class Notification(models.Model):
         db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=50)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
     target = GenericForeignKey("content_type", "object_id")
     # Distinguishes repeated reminders of one kind: "3d", "1d", "overdue-2026-11-22" …
     step = models.CharField(_("step"), max_length=40, blank=True, default="")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"))
     url = models.CharField(_("link"), max_length=300, blank=True)
-    attachment_name = models.CharField(max_length=100, blank=True)
-    attachment_mimetype = models.CharField(max_length=100, blank=True)
-    attachment_content = models.TextField(blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=100, blank=True)
+    attachment_mimetype = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment_content = models.TextField(_("attachment content"), blank=True)
     # The SMS as it goes out (naming the community, within one segment, with its link);
     # empty: made from the title when sent.
     sms_text = models.TextField(_("text message"), blank=True)
     # The SMS carries a one-time code: its text is blanked once sent, and lists show the
     # body (the same message with the code hidden).
-    secret = models.BooleanField(default=False)
+    secret = models.BooleanField(_("holds a one-time secret"), default=False)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -152,6 +154,7 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
         db_index=False,
+        verbose_name=_("notification"),
     )
     channel = models.CharField(_("delivery channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(
@@ -159,9 +162,9 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("delivery")
@@ -185,6 +188,7 @@ class Preference(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notification_preference",
+        verbose_name=_("user"),
     )
     email = models.BooleanField(_("by email"), default=True)
     sms = models.BooleanField(_("by SMS"), default=False)
@@ -195,3 +199,65 @@ class Preference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class SmsConsent(models.Model):
+    """Whether a resident or an organization's contact agreed to be sent text messages,
+    as the community recorded it: who recorded it, when and how (书面/口头/线上). A
+    withdrawn consent stops every SMS to the person, and to their account
+    (notifications.services.sms_allowed); none recorded: sent as before."""
+
+    class Consent(models.TextChoices):
+        GIVEN = "given", _("Agreed to SMS")
+        WITHDRAWN = "withdrawn", _("Withdrew consent: no SMS")
+
+    class Via(models.TextChoices):
+        WRITTEN = "written", _("In writing")
+        ORAL = "oral", _("Orally")
+        ONLINE = "online", _("Online")
+
+    resident = models.OneToOneField(
+        "communities.Resident",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sms_consent",
+        verbose_name=_("resident"),
+    )
+    contact = models.OneToOneField(
+        "communities.OrganizationContact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sms_consent",
+        verbose_name=_("organization contact"),
+    )
+    consent = models.CharField(_("SMS consent"), max_length=10, choices=Consent.choices)
+    via = models.CharField(_("recorded how"), max_length=10, choices=Via.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("SMS consent")
+        verbose_name_plural = _("SMS consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resident__isnull=False, contact__isnull=True)
+                | Q(resident__isnull=True, contact__isnull=False),
+                name="smsconsent_one_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resident or self.contact}: {self.get_consent_display()}"
+
+    @property
+    def withdrawn(self):
+        return self.consent == self.Consent.WITHDRAWN

@@ -6,6 +6,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from lib import versions
 from lib.errors import DomainError
 from lib.phones import is_mobile
 
-from .models import Channel, Delivery, Notification, Preference
+from .models import Channel, Delivery, Notification, Preference, SmsConsent
 from .sms import SEGMENT
 
 logger = logging.getLogger("yishi.sms")
@@ -27,9 +28,20 @@ def is_person(recipient) -> bool:
     return isinstance(recipient, Resident | OrganizationContact)
 
 
+def sms_withdrawn(person) -> bool:
+    """Whether the person (a resident or a contact) withdrew their consent to SMS. Reads
+    the reverse one-to-one, so lists select_related("sms_consent")."""
+    try:
+        consent = person.sms_consent
+    except SmsConsent.DoesNotExist:
+        return False
+    return consent is not None and consent.withdrawn
+
+
 def sms_reachable(person) -> bool:
-    """Whether a person without an account can be reached: a mobile number on record."""
-    return is_mobile(getattr(person, "phone", "") or "")
+    """Whether a person without an account can be reached: a mobile number on record,
+    and no withdrawn consent to SMS (they get a printed slip instead)."""
+    return is_mobile(getattr(person, "phone", "") or "") and not sms_withdrawn(person)
 
 
 def notify(
@@ -45,6 +57,7 @@ def notify(
     sms_text: str = "",
     community=None,
     secret: bool = False,
+    channels: list[str] | None = None,
 ) -> Notification | None:
     """Send one notification, once. Returns None if this (kind, target, recipient, step)
     was already sent, so sweeps can run as often as they like, and None for a person
@@ -58,9 +71,12 @@ def notify(
     it the SMS is made from the title. `attachment` is (filename, mimetype, text
     content), e.g. an .ics invitation. `community` is where the message belongs (by
     default the target's). The notification's `channels` lists the outside channels its
-    deliveries take.
+    deliveries take: for a user, those they chose, or `channels` when the sender chose
+    (a one-time password link goes where the admin sends it), each only with an address
+    to send to and SMS never to a person who withdrew their consent.
     """
     person = is_person(recipient)
+    # No mobile number, or the person withdrew their consent to SMS: nothing reaches them.
     if person and not sms_reachable(recipient):
         return None
     if sms_text and len(sms_text) > SEGMENT:
@@ -98,7 +114,17 @@ def notify(
             )
     except IntegrityError:
         return None
-    notification.channels = [Channel.SMS] if person else channels_for(recipient)
+    if person:
+        notification.channels = [Channel.SMS]
+    elif channels is not None:
+        notification.channels = [
+            c
+            for c in channels
+            if (c == Channel.EMAIL and recipient.email)
+            or (c == Channel.SMS and recipient.phone and not user_sms_withdrawn(recipient))
+        ]
+    else:
+        notification.channels = channels_for(recipient)
     for channel in notification.channels:
         delivery = Delivery.objects.create(notification=notification, channel=channel)
         transaction.on_commit(lambda pk=delivery.pk: _enqueue_delivery(pk))
@@ -208,10 +234,19 @@ def _insert_deliveries(created, now) -> list[int]:
         get_user_model()
         .objects.filter(pk__in={recipient_id for _pk, recipient_id in created})
         .values_list(
-            "pk", "email", "phone", "notification_preference__email", "notification_preference__sms"
+            "pk",
+            "email",
+            "phone",
+            "notification_preference__email",
+            "notification_preference__sms",
+            "resident__sms_consent__consent",
+            "contact__sms_consent__consent",
         )
     )
-    wanted = {pk: _channels(*contact) for pk, *contact in users}
+    wanted = {
+        pk: _channels(email, phone, wants_email, wants_sms, resident_consent or contact_consent)
+        for pk, email, phone, wants_email, wants_sms, resident_consent, contact_consent in users
+    }
     now = _db_value(Delivery, "created_at", now)
     rows = [
         (pk, str(channel), str(Delivery.Status.PENDING), 0, "", now)
@@ -248,20 +283,37 @@ def channels_for(user) -> list[str]:
         preference = user.notification_preference
     except Preference.DoesNotExist:
         preference = None
+    wants_sms = preference.sms if preference else None
+    if wants_sms and user_sms_withdrawn(user):
+        wants_sms = False
     return _channels(
         user.email,
         user.phone,
         preference.email if preference else None,
-        preference.sms if preference else None,
+        wants_sms,
     )
 
 
-def _channels(email, phone, wants_email, wants_sms) -> list[str]:
-    """Email unless declined, SMS when chosen; each only with an address to send to."""
+def user_sms_withdrawn(user) -> bool:
+    """An account's person (its resident record or contact) withdrew consent to SMS."""
+    return SmsConsent.objects.filter(
+        Q(resident_id=user.resident_id) if user.resident_id else Q(pk__in=[]),
+        consent=SmsConsent.Consent.WITHDRAWN,
+    ).exists() or (
+        bool(user.contact_id)
+        and SmsConsent.objects.filter(
+            contact_id=user.contact_id, consent=SmsConsent.Consent.WITHDRAWN
+        ).exists()
+    )
+
+
+def _channels(email, phone, wants_email, wants_sms, withdrawn=None) -> list[str]:
+    """Email unless declined, SMS when chosen (and the person's consent not withdrawn);
+    each only with an address to send to."""
     channels = []
     if wants_email is not False and email:
         channels.append(Channel.EMAIL)
-    if wants_sms and phone:
+    if wants_sms and phone and withdrawn != SmsConsent.Consent.WITHDRAWN:
         channels.append(Channel.SMS)
     return channels
 
@@ -312,6 +364,122 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
         )
         if not updated:
             raise DomainError(_("Only a message that failed can be sent again."))
+        from core import audit
+        from core.models import AuditEntry
+
+        # On the message's record, in its community: the trail says who sent it again.
+        audit.record(
+            actor=actor,
+            obj=delivery.notification,
+            action=AuditEntry.Action.RETRY,
+            community=delivery.notification.community,
+            note=f"{delivery.get_channel_display()}: {delivery.last_error}"[:500],
+        )
         transaction.on_commit(lambda: _enqueue_delivery(delivery.pk))
     delivery.refresh_from_db()
     return delivery
+
+
+def sms_consent_record(
+    *, actor, consent: str, via: str, note: str = "", resident=None, contact=None, version=None
+) -> SmsConsent:
+    """Record what a resident or an organization's contact said about text messages:
+    agreed, or withdrew (then no SMS reaches them, nor their account, and their slips are
+    printed instead), and how it was said (书面/口头/线上). Staff of their community, the
+    workers of their grid and the street's admins do it; written on the person's timeline
+    with before and after. Raises DomainError for anyone else, StaleEdit for an old
+    form."""
+    from django.utils import timezone as tz
+
+    from access.administration import can_record_sms_consent
+    from core import audit
+    from core.models import AuditEntry
+    from lib.errors import StaleEdit
+
+    person = resident or contact
+    if resident is not None:
+        community_ids = {resident.community_id}
+        grid_id = resident.grid_id
+    else:
+        community_ids = set(contact.organization.communities.values_list("pk", flat=True))
+        grid_id = None
+    if not any(
+        can_record_sms_consent(actor, community_id=c, grid_id=grid_id) for c in community_ids
+    ):
+        raise DomainError(_("You may not do this."))
+    if consent not in SmsConsent.Consent.values:
+        raise DomainError(_("Choose what the person said."), field="consent")
+    if via not in SmsConsent.Via.values:
+        raise DomainError(_("Choose how it was said."), field="via")
+    lookup = {"resident": resident} if resident is not None else {"contact": contact}
+    with transaction.atomic():
+        existing = SmsConsent.objects.select_for_update().filter(**lookup).first()
+        if existing is not None and version is not None and int(version) != existing.version:
+            raise StaleEdit(
+                _("Someone else recorded this person's consent meanwhile. Reload and try again.")
+            )
+        fields = ["consent", "via", "note"]
+        before = audit.snapshot(existing, fields) if existing else dict.fromkeys(fields, "")
+        record = existing or SmsConsent(**lookup)
+        record.consent, record.via, record.note = consent, via, (note or "").strip()
+        changes = {
+            name: [before[name], value]
+            for name, value in audit.snapshot(record, fields).items()
+            if before[name] != value
+        }
+        if not changes:
+            return record
+        record.recorded_by = actor
+        record.recorded_at = tz.now()
+        if existing is not None:
+            record.version += 1
+        record.save()
+        # The person read next (to send them something) sees this consent, not one
+        # cached on them before.
+        person.sms_consent = record
+        # On the person's timeline: the keys named as the reader sees them.
+        audit.record(
+            actor=actor,
+            obj=person,
+            action=AuditEntry.Action.SMS_CONSENT,
+            changes={
+                str(SmsConsent._meta.get_field(name).verbose_name): values
+                for name, values in changes.items()
+            },
+        )
+    return record
+
+
+def preference_set_for(*, actor, user, email: bool, sms: bool) -> Preference:
+    """An account's channels set by its manager (人员与账号), for a person who asked at the
+    office: on the account's timeline with before and after. Raises DomainError for an
+    account the actor does not manage, or a channel without an address."""
+    from access.administration import account_community_ids, can_manage_account
+    from communities.models import Community
+    from core import audit
+    from core.models import AuditEntry
+
+    if not can_manage_account(actor, user):
+        raise DomainError(_("You may not do this."))
+    if email and not user.email:
+        raise DomainError(_("There is no email address to send to."), field="email")
+    if sms and not user.phone:
+        raise DomainError(_("There is no mobile number to send to."), field="sms")
+    current = Preference.objects.filter(user=user).first()
+    before = (current.email, current.sms) if current else (True, False)
+    preference = preference_set(user=user, email=email, sms=sms)
+    if before != (email, sms):
+        labels = {True: str(_("yes")), False: str(_("no"))}
+        ids = sorted(account_community_ids(user))
+        audit.record(
+            actor=actor,
+            obj=user,
+            action=AuditEntry.Action.UPDATE,
+            community=Community.objects.filter(pk=ids[0]).first() if ids else None,
+            changes={
+                str(Preference._meta.get_field(name).verbose_name): [labels[old], labels[new]]
+                for name, old, new in (("email", before[0], email), ("sms", before[1], sms))
+                if old != new
+            },
+        )
+    return preference

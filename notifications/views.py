@@ -11,6 +11,7 @@ from access.notifications import (
     can_retry_delivery,
     can_see_sent_messages,
     deliveries_visible_to,
+    sent_communities_for,
 )
 from access.scope import page_versions
 from lib.errors import DomainError
@@ -94,10 +95,12 @@ def sent(request):
     they were about (?about=<content type>-<pk>, e.g. a meeting's invitations)."""
     if not can_see_sent_messages(request.user):
         raise PermissionDenied
-    form = SentFilterForm(request.GET or None)
+    form = SentFilterForm(request.GET or None, communities=sent_communities_for(request.user))
     deliveries = sent_deliveries(request.user)
     if form.is_valid():
         data = form.cleaned_data
+        if data.get("community"):
+            deliveries = deliveries.filter(notification__community=data["community"])
         if data["status"]:
             deliveries = deliveries.filter(status=data["status"])
         if data["channel"]:

@@ -43,8 +43,10 @@ class ShortLink(models.Model):
         verbose_name=_("organization contact"),
         db_index=False,
     )
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
     target = GenericForeignKey("content_type", "object_id")
     # Tells apart links of one purpose and record issued for different rounds: the
     # evaluation of each round of work, the revisit after each closure.
@@ -161,9 +163,9 @@ class PhoneCode(models.Model):
 
     phone = models.CharField(_("phone"), max_length=20)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
-    code_hash = models.CharField(max_length=128)
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
     # Whether the number belongs to someone on record (a code was sent): never shown.
-    sent = models.BooleanField(default=False)
+    sent = models.BooleanField(_("SMS sent"), default=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)

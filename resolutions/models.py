@@ -62,11 +62,14 @@ class Resolution(models.Model):
     publication_ends = models.DateField(_("published until"), null=True, blank=True)
     evaluation_due = models.DateField(_("evaluation due"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -159,10 +162,10 @@ class ActionItem(models.Model):
     )
     done_on_time = models.BooleanField(_("done on time"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
-    order = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("action item")
@@ -284,7 +287,12 @@ class Confirmation(models.Model):
     )
     party_name = models.CharField(_("party"), max_length=150)
     resident = models.ForeignKey(
-        "communities.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "communities.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident"),
     )
     organization = models.ForeignKey(
         "communities.Organization",
@@ -292,11 +300,15 @@ class Confirmation(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("organization"),
     )
     signed_by = models.CharField(_("signed by"), max_length=100)
     confirmed_at = models.DateTimeField(_("confirmed at"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -420,7 +432,7 @@ class Evaluation(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     # Each round of execution is evaluated afresh; a reopened issue asks again.
-    round = models.PositiveSmallIntegerField(default=0)
+    round = models.PositiveSmallIntegerField(_("evaluation round"), default=0)
 
     class Meta:
         verbose_name = _("evaluation")

@@ -3,7 +3,6 @@
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +21,8 @@ from access.resolutions import (
     resident_may_answer_revisit,
     resident_may_evaluate,
 )
+from communities.models import Community
+from communities.services import evaluation_days_of, publication_days_of
 from core import audit
 from issues.models import Issue, Kind
 from issues.models import Status as IssueStatus
@@ -423,8 +424,9 @@ def _publication(resolution, move) -> list[str]:
     if not resolution.publication_starts or resolution.publication_starts < today:
         resolution.publication_starts = today
     if not resolution.publication_ends:
+        # The street's publication period (公示期), or the district's default.
         resolution.publication_ends = resolution.publication_starts + timedelta(
-            days=settings.YISHI["PUBLICATION_DAYS"]
+            days=publication_days_of(resolution.community.street_id)
         )
     if resolution.publication_ends < resolution.publication_starts:
         raise DomainError(
@@ -818,7 +820,13 @@ def _after_item_finished(*, actor, resolution):
     if items.exists() and not items.exclude(status__in=FINISHED_ITEM_STATUSES).exists():
         issue_transition(issue=issue, action="complete", actor=actor, check_role=False)
         # Residents now have the evaluation period to rate the result.
-        due = timezone.localdate() + timedelta(days=settings.YISHI["EVALUATION_PERIOD_DAYS"])
+        due = timezone.localdate() + timedelta(
+            days=evaluation_days_of(
+                Community.objects.filter(pk=issue.community_id)
+                .values_list("street_id", flat=True)
+                .first()
+            )
+        )
         Resolution.objects.filter(issue=issue, status__in=IN_FORCE).filter(
             Q(evaluation_due__isnull=True) | Q(evaluation_due__lt=due)
         ).update(evaluation_due=due)

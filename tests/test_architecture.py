@@ -13,6 +13,7 @@ LAYERS = ["communities", "issues", "meetings", "resolutions"]
 APPS = [
     "access",
     "accounts",
+    "administration",
     "api",
     "communities",
     "config",

@@ -43,6 +43,7 @@ MENUS = {
         "api:hotline",
         "audit",
         "notifications:sent",
+        "administration:home",
     },
     "resident_user_a": {*EVERYONE, "issues:mine", "resolutions:my_items"},
     "org_contact": {*EVERYONE, "resolutions:my_items"},
@@ -62,10 +63,11 @@ def test_each_role_sees_the_entries_its_rules_allow(world, who):
 
 
 def test_the_head_of_the_community_finds_the_audit_trail_they_may_read(world):
-    """The audit trail is open to the head (access.audit), so the menu offers it."""
+    """The audit trail is open to the head (access.audit), so the menu offers it, and 管理
+    for their community's people and rules (access.administration)."""
     names = {item["url_name"] for item in flat_items_for(world.head_a, "/")}
 
-    assert names == {*MENUS["staff_a"], "audit"}
+    assert names == {*MENUS["staff_a"], "audit", "administration:home"}
 
 
 def test_the_menu_runs_no_queries_once_the_scope_is_loaded(world, django_assert_num_queries):

@@ -48,6 +48,7 @@ PROJECT_APPS = [
     "meetings",
     "resolutions",
     "reports",
+    "administration",
     "search",
     "api",
     "demo",
@@ -324,6 +325,10 @@ DATA_VERSION_APPS = [
     "notifications",
 ]
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+
+# A one-time link to set a password (accounts.services.account_password_link) works for
+# three days, once.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Domain settings (defaults; the admin can tune the ones kept in the database).
 YISHI = {

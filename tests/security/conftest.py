@@ -271,8 +271,30 @@ def objects(world):
     ).deliveries.get()
     Delivery.objects.filter(pk=failed_sms.pk).update(status=Delivery.Status.FAILED)
 
+    # The 管理 pages: a resident of A without an account, a day of the working calendar, a
+    # category of the street and the reminder schedules.
+    from django_celery_beat.models import PeriodicTask
+
+    from communities.tests.factories import ResidentFactory
+    from core.calendar import calendar_day_save
+    from core.schedules import sync
+
+    no_account = ResidentFactory(
+        household=world.household_a1, grid=world.grid_a1, name="甲无账号", phone="13900000001"
+    )
+    calendar_day = calendar_day_save(
+        actor=world.street_admin,
+        date=timezone.localdate().replace(year=2030, month=1, day=1),
+        kind="holiday",
+        name="元旦",
+    )
+    sync()
+
     return {
         "world": world,
+        "resident_without_account": no_account,
+        "calendar_day": calendar_day,
+        "schedule": PeriodicTask.objects.get(name="Meeting reminders"),
         "notification_for_staff_here": notification,
         "resident_participant": resident_participant,
         "invitation_link": invitation_link,

@@ -1358,3 +1358,134 @@ MATRIX.update(
         ),
     }
 )
+
+
+# 管理 (issue 22): street admins run their streets' communities; community heads theirs
+# (the matrix's staff_here is not the head: the head's answers are tested in
+# administration/tests/test_scope.py); everyone else is refused.
+MANAGERS_ONLY = expect(403, anonymous="login", street_admin="ok")
+MANAGED_RECORD = expect(404, anonymous="login", street_admin="ok")
+# A community's rules: its own people who do not keep them get 403, others 404.
+COMMUNITY_RULES = expect(
+    404,
+    anonymous="login",
+    worker_here=403,
+    worker_elsewhere=403,
+    staff_here=403,
+    street_admin="ok",
+)
+
+
+def _street(o):
+    return {"pk": o["world"].street.pk}
+
+
+def _street_pk(o):
+    return {"street_pk": o["world"].street.pk}
+
+
+MATRIX.update(
+    {
+        "administration:home": Case(MANAGERS_ONLY),
+        "administration:people": Case(MANAGERS_ONLY),
+        "administration:account_create": Case(
+            MANAGERS_ONLY, kwargs=lambda o: {"role": "grid_worker"}
+        ),
+        "administration:account": Case(
+            MANAGED_RECORD, kwargs=lambda o: {"pk": o["world"].worker_a1.pk}
+        ),
+        "administration:account_edit": Case(
+            MANAGED_RECORD, kwargs=lambda o: {"pk": o["world"].worker_a1.pk}
+        ),
+        # The link shown once is the answer itself.
+        "administration:account_password": Case(
+            MANAGED_RECORD,
+            kwargs=lambda o: {"pk": o["world"].worker_a1.pk},
+            method="post",
+            data={"via": "in_person"},
+        ),
+        "administration:account_active": Case(
+            {**MANAGED_RECORD, "street_admin": "redirect"},
+            kwargs=lambda o: {"pk": o["world"].worker_a1.pk},
+            method="post",
+            data={"active": "1"},
+        ),
+        "administration:account_channels": Case(
+            {**MANAGED_RECORD, "street_admin": "redirect"},
+            kwargs=lambda o: {"pk": o["world"].worker_a1.pk},
+            method="post",
+            data={"email": "on"},
+        ),
+        "administration:resident_account": Case(
+            expect(
+                404,
+                anonymous="login",
+                worker_here=403,
+                worker_elsewhere=403,
+                staff_here=403,
+                street_admin="ok",
+            ),
+            kwargs=lambda o: {"resident_pk": o["resident_without_account"].pk},
+        ),
+        "administration:resident_consent": Case(
+            expect(
+                404,
+                anonymous="login",
+                resident_here=403,
+                worker_here="ok",
+                worker_elsewhere=403,
+                staff_here="ok",
+                street_admin="ok",
+            ),
+            kwargs=lambda o: {"pk": o["world"].resident_a.pk},
+        ),
+        "administration:contact_consent": Case(
+            expect(
+                404,
+                anonymous="login",
+                worker_here=403,
+                worker_elsewhere=403,
+                org_contact=403,
+                staff_here="ok",
+                street_admin="ok",
+            ),
+            kwargs=lambda o: {"pk": o["contact"].pk},
+        ),
+        "administration:street_rules": Case(MANAGED_RECORD, kwargs=_street),
+        "administration:category_create": Case(MANAGED_RECORD, kwargs=_street_pk),
+        "administration:category_edit": Case(
+            MANAGED_RECORD, kwargs=lambda o: {**_street_pk(o), "pk": o["issue"].category_id}
+        ),
+        "administration:category_preview": Case(MANAGED_RECORD, kwargs=_street_pk),
+        "administration:street_periods": Case(MANAGED_RECORD, kwargs=_street),
+        "administration:community_rules": Case(
+            COMMUNITY_RULES, kwargs=lambda o: {"pk": o["world"].community_a.pk}
+        ),
+        "administration:fixed_days": Case(
+            COMMUNITY_RULES, kwargs=lambda o: {"pk": o["world"].community_a.pk}
+        ),
+        "administration:presence_rule": Case(
+            COMMUNITY_RULES,
+            kwargs=lambda o: {"pk": o["world"].community_a.pk, "form_code": "building_council"},
+        ),
+        # The country's calendar and the district's schedules: every street admin.
+        "administration:calendar": Case(MANAGERS_ONLY),
+        "administration:calendar_day": Case(
+            MANAGERS_ONLY, kwargs=lambda o: {"pk": o["calendar_day"].pk}
+        ),
+        "administration:calendar_day_archive": Case(
+            {**MANAGERS_ONLY, "street_admin": "redirect"},
+            kwargs=lambda o: {"pk": o["calendar_day"].pk},
+            method="post",
+        ),
+        "administration:schedules": Case(MANAGERS_ONLY),
+        "administration:schedule_edit": Case(
+            MANAGERS_ONLY, kwargs=lambda o: {"pk": o["schedule"].pk}
+        ),
+        # The link of a password reset is opened by whoever holds it; a wrong token reads
+        # "used or expired".
+        "accounts:password_reset_confirm": Case(
+            ALL_OK, kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"}
+        ),
+    }
+)

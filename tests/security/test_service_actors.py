@@ -2,23 +2,28 @@
 scope is refused with the services' usual DomainError and the database is left as it was,
 whoever calls (a view that forgot its check, a task, a script)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from accounts import services as account_services
 from communities import services as communities_services
 from communities.models import AgreementEntry
+from core.calendar import calendar_day_save
+from issues import rules as limit_rules
 from issues import services as issues_services
 from issues.models import Category, Channel
 from lib.errors import DomainError
+from meetings.rules import presence_rule_save
+from notifications.services import sms_consent_record
 
 pytestmark = pytest.mark.django_db
 
 # The apps these services write to, the timeline and audit trail (core) and the
 # notifications they send included.
-WRITTEN_APPS = ("communities", "issues", "core", "notifications")
+WRITTEN_APPS = ("communities", "issues", "core", "notifications", "accounts", "meetings")
 
 
 def _database():
@@ -305,6 +310,88 @@ CALLS = {
         "staff_b",
         lambda w, r, actor: communities_services.agreement_archive(
             actor=actor, agreement=r["agreement"]
+        ),
+    ),
+    # 管理 (access.administration): accounts, rules, the calendar, consent.
+    "account_create of a grid worker by staff who are not the head": (
+        "staff_a",
+        lambda w, r, actor: account_services.account_create(
+            actor=actor, role="grid_worker", username="x1", name="某", grids=[w.grid_a1]
+        ),
+    ),
+    "account_create of staff by the community head": (
+        "head_a",
+        lambda w, r, actor: account_services.account_create(
+            actor=actor, role="staff", username="x2", name="某", communities=[w.community_a]
+        ),
+    ),
+    "account_set_active of staff by the community head": (
+        "head_a",
+        lambda w, r, actor: account_services.account_set_active(
+            actor=actor, account=w.staff_a, active=False, reason="调离"
+        ),
+    ),
+    "account_password_link by staff of another community": (
+        "staff_b",
+        lambda w, r, actor: account_services.account_password_link(
+            actor=actor, account=w.worker_a1, via="in_person"
+        ),
+    ),
+    "account_give_resident by a grid worker": (
+        "worker_a1",
+        lambda w, r, actor: account_services.account_give_resident(
+            actor=actor, resident=w.resident_a
+        ),
+    ),
+    "category_save by the community head": (
+        "head_a",
+        lambda w, r, actor: limit_rules.category_save(
+            actor=actor, street=w.street, name="某类", default_kind="public"
+        ),
+    ),
+    "time_limits_save by staff": (
+        "staff_a",
+        lambda w, r, actor: limit_rules.time_limits_save(
+            actor=actor, street=w.street, category=r["category"], limits={}
+        ),
+    ),
+    "presence_rule_save by staff who are not the head": (
+        "staff_a",
+        lambda w, r, actor: presence_rule_save(
+            actor=actor,
+            community=w.community_a,
+            form="building_council",
+            required_roles=[],
+            min_representatives=1,
+            all_parties_required=False,
+        ),
+    ),
+    "community_set_fixed_days by staff of another community": (
+        "staff_b",
+        lambda w, r, actor: communities_services.community_set_fixed_days(
+            actor=actor,
+            community=w.community_a,
+            monthly_council_day=5,
+            visit_day=5,
+            joint_meeting_day=None,
+        ),
+    ),
+    "street_set_periods by the community head": (
+        "head_a",
+        lambda w, r, actor: communities_services.street_set_periods(
+            actor=actor, street=w.street, publication_days=3, evaluation_days=3
+        ),
+    ),
+    "calendar_day_save by the community head": (
+        "head_a",
+        lambda w, r, actor: calendar_day_save(
+            actor=actor, date=date(2030, 1, 1), kind="holiday", name="元旦"
+        ),
+    ),
+    "sms_consent_record by the worker of another grid": (
+        "worker_a2",
+        lambda w, r, actor: sms_consent_record(
+            actor=actor, resident=w.resident_a, consent="withdrawn", via="oral"
         ),
     ),
 }

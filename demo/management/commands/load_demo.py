@@ -9,6 +9,7 @@ STEPS = [
     "demo.world",
     "demo.stories",
     "demo.documents",
+    "demo.rules",
 ]
 
 
