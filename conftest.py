@@ -37,6 +37,18 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the product's language: a request activates its visitor's
+    language for the thread (lib.middleware) and nothing resets it between tests."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads of each test go to a directory of their own."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -240,7 +240,7 @@ def phone_who(request):
             messages.error(request, error.message)
         else:
             forget_verified(request)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="access.backends.ScopedModelBackend")
             if created:
                 messages.success(
                     request,

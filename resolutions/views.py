@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import (
+    Count,
     DateTimeField,
     Func,
     Max,
@@ -883,11 +884,19 @@ def _board_choices(version):
     return choices
 
 
+def _board_vary(request):
+    """What the whole board page is kept under besides its viewer's versions: the cards'
+    version, and which opinion-taking is public now (a window that closed by the clock
+    changed no row; one whose issue became a dispute leaves the board)."""
+    windows = public_opinion_windows(now=timezone.now()).aggregate(
+        n=Count("pk"), last=Max("pk"), closed=Max("closed_at"), closes=Max("closes_at")
+    )
+    return [str(_board_version()), repr(sorted(windows.items()))]
+
+
 # The whole page, the same for every visitor who is not logged in (by language and text
 # size), is kept under the board's version like its cards.
-@cached_page(
-    page_versions, vary=lambda request: [str(_board_version())], anonymous=BOARD_PARAMETERS
-)
+@cached_page(page_versions, vary=_board_vary, anonymous=BOARD_PARAMETERS)
 def board(request):
     """公示: the public outcomes board, no login needed."""
     resolutions = _board_queryset().order_by("-publication_starts", "-pk")

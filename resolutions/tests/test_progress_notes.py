@@ -1,6 +1,8 @@
 """Residents read the progress notes and photos behind each action item's progress bar: on
 the public outcome page and on the page that asks them to rate how it was handled."""
 
+import re
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -13,6 +15,17 @@ from resolutions.selectors import with_progress_notes
 from tests.html import visible_text
 
 from . import factories
+
+PHOTO_SRC = re.compile(r'<img[^>]+src="(/media/[^"]+/)"')
+
+
+def _shows(client, page, photo):
+    """The page shows the photo by an address its reader can open (lib.media)."""
+    (src,) = set(PHOTO_SRC.findall(page))
+    response = client.get(src)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == photo.image.open("rb").read()
+
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +95,7 @@ def test_anyone_reads_each_items_progress_notes_and_photos_on_the_public_outcome
     page = client.get(reverse("resolutions:public_detail", args=[published.pk])).content.decode()
 
     assert "已更换三盏路灯，剩两盏" in visible_text(page)
-    photo = ProgressPhoto.objects.get(update__item=item)
-    assert photo.image.url in page
+    _shows(client, page, ProgressPhoto.objects.get(update__item=item))
     # Who wrote it is not published.
     assert str(world.org_contact) not in visible_text(page)
 
@@ -123,7 +135,7 @@ def test_the_resident_rates_how_it_was_handled_seeing_what_was_done(client, worl
     assert "Rate how it was handled" in text
     assert "更换路灯" in text  # the item
     assert "五盏路灯全部更换" in text and "现场查看全部亮了" in text  # its notes
-    assert ProgressPhoto.objects.get(update__item=item).image.url in page
+    _shows(client, page, ProgressPhoto.objects.get(update__item=item))
 
 
 def test_the_rating_page_reads_the_notes_in_constant_queries(client, world, published):

@@ -421,8 +421,8 @@ def test_board_counts_once_per_change_of_the_published_resolutions(client, world
     assert client.get(url).context["page_obj"].paginator.count == 25
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
-    # The cards come from the cache: only the version of the board is asked, and the
-    # opinion-taking closed on public matters (none here, so no counts are read).
+    # The page comes from the cache: only the version of the board is asked, and which
+    # opinion-taking on public matters has closed (one aggregate).
     assert len(ctx.captured_queries) == 2, [q["sql"] for q in ctx.captured_queries]
     assert "决议24" in response.content.decode()
     _published_many(world, 1)
