@@ -274,3 +274,17 @@ def can_administer(user) -> bool:
 def contact_consent_recordable(user, community_ids) -> bool:
     """An organization's contacts: staff and street admins of a community it serves."""
     return any(can_record_sms_consent(user, community_id=c) for c in community_ids)
+
+
+# ---------------------------------------------------------------- SMS budget
+
+
+def can_set_sms_budget(user, community_id) -> bool:
+    """A community's SMS budget is the street's money: its admins set it."""
+    return get_scope(user).is_admin_of_community(community_id)
+
+
+def sms_budget_communities_for(user):
+    """The communities whose SMS budget and spending the user sees: a street admin's, a
+    community head's own."""
+    return rule_communities_for(user)

@@ -375,3 +375,17 @@ class ScheduleForm(forms.Form):
             self.fields["every_minutes"].choices = [(n, str(n)) for n in INTERVALS]
         else:
             del self.fields["every_minutes"]
+
+
+class SmsBudgetForm(VersionedForm):
+    monthly_limit = forms.IntegerField(
+        label=_("text messages a month"),
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        help_text=_(
+            "Once the month's messages are spent, reminders that would go by SMS wait for "
+            "the daily digest; invitations and changed meeting times still go. Leave empty "
+            "for no limit."
+        ),
+    )

@@ -36,6 +36,8 @@ urlpatterns = [
         name="presence_rule",
     ),
     # The country's working calendar and the district's reminder schedules.
+    path("sms/", views.sms_budgets, name="sms_budgets"),
+    path("sms/<int:pk>/", views.sms_budget, name="sms_budget"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<int:pk>/", views.calendar_day, name="calendar_day"),
     path("calendar/<int:pk>/archive/", views.calendar_day_archive, name="calendar_day_archive"),

@@ -43,9 +43,10 @@ from lib.related import user_name_of
 from meetings.models import Form, FormRule
 from meetings.rules import presence_rule_save, rules_for_community
 from meetings.signin import qr_svg
-from notifications.models import Preference, SmsConsent
-from notifications.selectors import failed_deliveries
-from notifications.services import preference_set_for, sms_consent_record
+from notifications.models import Preference, SmsBudget, SmsConsent
+from notifications.routing import sms_used
+from notifications.selectors import failed_deliveries, sms_used_by_kind
+from notifications.services import preference_set_for, sms_budget_set, sms_consent_record
 
 from .forms import (
     AccountForm,
@@ -62,6 +63,7 @@ from .forms import (
     PresenceRuleForm,
     ResidentAccountForm,
     ScheduleForm,
+    SmsBudgetForm,
 )
 
 
@@ -100,6 +102,7 @@ def home(request):
         "failed": failed_deliveries(request.user).count()
         if can_see_sent_messages(request.user)
         else 0,
+        "budgets": _budget_rows(list(rules.sms_budget_communities_for(request.user))),
         "crumbs": [(pgettext("section", "Administration"), "")],
     }
     return render(request, "administration/home.html", context)
@@ -1104,5 +1107,109 @@ def schedule_edit(request, pk):
             "crumbs": _crumbs(
                 (_("Reminder schedules"), reverse("administration:schedules")), (title, "")
             ),
+        },
+    )
+
+
+# ---------------------------------------------------------------- SMS budget
+
+
+def _budget_rows(communities):
+    """Each community with its monthly limit, the SMS sent this month and the share spent:
+    two queries whatever their number."""
+    ids = [c.pk for c in communities]
+    limits = dict(
+        SmsBudget.objects.filter(community__in=ids).values_list("community", "monthly_limit")
+    )
+    used = sms_used(ids)
+    rows = []
+    for community in communities:
+        limit = limits.get(community.pk)
+        spent = used.get(community.pk, 0)
+        rows.append(
+            {
+                "community": community,
+                "limit": limit,
+                "used": spent,
+                "percent": min(100, round(spent * 100 / limit)) if limit else None,
+                "spent": limit is not None and spent >= limit,
+            }
+        )
+    return rows
+
+
+@login_required
+def sms_budgets(request):
+    """短信额度: each community's SMS budget of the month and what it sent; a street admin
+    sets them, a community head sees their own."""
+    communities = list(rules.sms_budget_communities_for(request.user))
+    if not communities:
+        raise PermissionDenied
+    return render(
+        request,
+        "administration/sms_budgets.html",
+        {
+            "rows": _budget_rows(communities),
+            "may_set": rules.can_set_sms_budget(request.user, communities[0].pk),
+            "month": timezone.localdate(),
+            "crumbs": [
+                (pgettext("section", "Administration"), reverse("administration:home")),
+                (_("SMS budget"), ""),
+            ],
+        },
+    )
+
+
+@login_required
+def sms_budget(request, pk):
+    """One community's SMS budget: what it sent this month by kind of message, and (for the
+    street's admins) the form that sets the limit."""
+    community = rules.get_rule_community_for_user(request.user, pk)
+    budget = SmsBudget.objects.filter(community=community).first()
+    may_set = rules.can_set_sms_budget(request.user, community.pk)
+    form = None
+    if may_set:
+        form = SmsBudgetForm(
+            request.POST or None,
+            initial={
+                "monthly_limit": budget.monthly_limit if budget else None,
+                "version": budget.version if budget else None,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                sms_budget_set(
+                    actor=request.user,
+                    community=community,
+                    monthly_limit=form.cleaned_data["monthly_limit"],
+                    version=form.cleaned_data["version"],
+                )
+            except DomainError as error:
+                form_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Saved the SMS budget of %(community)s.") % {"community": community.name},
+                )
+                return redirect("administration:sms_budget", pk=community.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    by_kind = sms_used_by_kind(community.pk)
+    return render(
+        request,
+        "administration/sms_budget.html",
+        {
+            "community": community,
+            "row": _budget_rows([community])[0],
+            "budget": budget,
+            "form": form,
+            "by_kind": by_kind,
+            "by_kind_max": max((n for _label, n in by_kind), default=0),
+            "month": timezone.localdate(),
+            "crumbs": [
+                (pgettext("section", "Administration"), reverse("administration:home")),
+                (_("SMS budget"), reverse("administration:sms_budgets")),
+                (community.name, ""),
+            ],
         },
     )

@@ -21,7 +21,7 @@ SCHEDULE = {
     ),
     "Action item deadlines and overdue": (
         "resolutions.tasks.sweep_action_items",
-        {"minute": "0", "hour": "8"},
+        {"minute": "0", "hour": "7"},
         "Deadline in 3 days and tomorrow; overdue (daily); escalation to the community head.",
     ),
     "Evaluation requests": (
@@ -31,12 +31,12 @@ SCHEDULE = {
     ),
     "Publication periods ending": (
         "resolutions.tasks.sweep_publications",
-        {"minute": "0", "hour": "9"},
+        {"minute": "20", "hour": "7"},
         "A resolution's publication period ends tomorrow.",
     ),
     "Revisits due": (
         "resolutions.tasks.sweep_revisits",
-        {"minute": "30", "hour": "8"},
+        {"minute": "10", "hour": "7"},
         "Closed issues due a revisit (YISHI REVISIT_AFTER_DAYS).",
     ),
     "Issue time limits": (
@@ -46,7 +46,7 @@ SCHEDULE = {
     ),
     "Special-group visits": (
         "issues.tasks.sweep_special_group_visits",
-        {"minute": "0", "hour": "8"},
+        {"minute": "0", "hour": "7"},
         "On each community's visit day (the 5th at 民生社区): each grid worker's list of "
         "special-group residents to visit.",
     ),
@@ -57,18 +57,24 @@ SCHEDULE = {
     ),
     "Minutes not closed": (
         "meetings.tasks.sweep_meetings_not_closed",
-        {"minute": "0", "hour": "10"},
+        {"minute": "30", "hour": "7"},
         "Meetings ended a day ago whose minutes are still a draft, to the convener.",
     ),
     "Fixed meetings": (
         "meetings.tasks.sweep_fixed_meetings",
-        {"minute": "0", "hour": "8"},
+        {"minute": "0", "hour": "7"},
         "Monthly council (day per community) and the quarterly party-building joint meeting.",
     ),
     "Close issues whose evaluation period has passed": (
         "resolutions.tasks.close_issues_due",
         {"minute": "15", "hour": "1"},
         "销号: all items confirmed and no evaluation came in within the evaluation period.",
+    ),
+    "Daily digests": (
+        "notifications.tasks.send_digests",
+        {"minute": "0", "hour": "8"},
+        "After the morning sweeps (07:00-07:30) and when quiet hours end: one digest per "
+        "person and kind of duty, of what waited for it.",
     ),
     "Redeliver stuck notifications": (
         "notifications.tasks.redeliver_stuck",
@@ -96,6 +102,7 @@ TITLES = {
     "Close issues whose evaluation period has passed": _(
         "close issues whose evaluation period has passed"
     ),
+    "Daily digests": _("send each person their daily digest of reminders"),
     "Redeliver stuck notifications": _("send again emails and SMS left pending"),
 }
 
@@ -103,5 +110,15 @@ TITLES = {
 # an admin, so sync_schedules brings it to the code's time above.
 FORMER = {
     # Until each community had its own visit day, every grid worker was reminded on the 5th.
-    "Special-group visits": [{"minute": "0", "hour": "8", "day_of_month": "5"}],
+    # The morning sweeps ran from 08:00 to 10:00 until their reminders waited for the 08:00
+    # digest: they now run before it.
+    "Special-group visits": [
+        {"minute": "0", "hour": "8", "day_of_month": "5"},
+        {"minute": "0", "hour": "8"},
+    ],
+    "Action item deadlines and overdue": [{"minute": "0", "hour": "8"}],
+    "Publication periods ending": [{"minute": "0", "hour": "9"}],
+    "Revisits due": [{"minute": "30", "hour": "8"}],
+    "Minutes not closed": [{"minute": "0", "hour": "10"}],
+    "Fixed meetings": [{"minute": "0", "hour": "8"}],
 }

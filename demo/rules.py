@@ -19,7 +19,7 @@ from meetings.models import FormRule
 from meetings.models import ParticipantRole as R
 from meetings.rules import presence_rule_save
 from notifications.models import Delivery, Notification, SmsConsent
-from notifications.services import sms_consent_record
+from notifications.services import sms_budget_set, sms_consent_record
 
 # The district's limits of the categories that cannot wait (working hours, or calendar
 # days for work that needs a contractor): (accept, handle, unit) by urgency.
@@ -71,6 +71,7 @@ def build(world):
         _calendar(world)
         _consents(world)
         _failed_sms(world)
+        _sms_budgets(world)
 
 
 def _district_limits():
@@ -235,3 +236,21 @@ def _failed_sms(world):
             last_error=error,
         )
         Notification.objects.filter(pk=notification.pk).update(created_at=sent_at)
+
+
+def _sms_budgets(world):
+    """长城中路街道 pays for its communities' text messages: 300 a month for 枫林湾 (the
+    busiest), 150 for the others; 管理 ▸ 短信额度 shows each against what it sent."""
+    from communities.models import Community
+    from notifications.models import SmsBudget
+
+    admin = world.users["changcheng"]
+    fenglinwan = world.communities["fenglinwan"]
+    for community in Community.objects.filter(street=fenglinwan.street, archived_at__isnull=True):
+        if SmsBudget.objects.filter(community=community).exists():
+            continue
+        sms_budget_set(
+            actor=admin,
+            community=community,
+            monthly_limit=300 if community.pk == fenglinwan.pk else 150,
+        )

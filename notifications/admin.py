@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Delivery, Notification, Preference, SmsConsent
+from .models import Delivery, Notification, Preference, SmsBudget, SmsConsent
 
 
 class DeliveryInline(admin.TabularInline):
@@ -12,10 +12,10 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "kind", "step", "title", "read_at"]
-    list_filter = ["kind"]
+    list_display = ["created_at", "recipient", "kind", "category", "step", "title", "read_at"]
+    list_filter = ["kind", "category", "held"]
     search_fields = ["title", "recipient__username", "recipient__name"]
-    raw_id_fields = ["recipient"]
+    raw_id_fields = ["recipient", "resident", "contact", "community", "digest"]
     inlines = [DeliveryInline]
 
 
@@ -52,3 +52,12 @@ class SmsConsentAdmin(admin.ModelAdmin):
     list_display = ["__str__", "consent", "via", "recorded_by", "recorded_at"]
     list_filter = ["consent", "via"]
     raw_id_fields = ["resident", "contact", "recorded_by"]
+
+
+@admin.register(SmsBudget)
+class SmsBudgetAdmin(admin.ModelAdmin):
+    """Street admins set budgets on 管理 ▸ 短信额度; here for the superuser."""
+
+    list_display = ["community", "monthly_limit", "updated_by", "updated_at"]
+    raw_id_fields = ["community", "updated_by"]
+    readonly_fields = ["updated_at", "version"]

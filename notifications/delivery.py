@@ -46,9 +46,12 @@ def consent_withdrawn(notification) -> bool:
 
 
 def claim(delivery_id: int) -> bool:
+    """Take the delivery to send it: pending, failed, or left by a dead worker; an SMS held
+    for the end of quiet hours is not taken before then (redeliver_stuck queues it)."""
     now = timezone.now()
     return (
         Delivery.objects.filter(pk=delivery_id)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .filter(
             Q(status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED])
             | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
@@ -159,7 +162,11 @@ def requeue_stuck() -> int:
         Delivery.objects.filter(
             Q(status=Delivery.Status.PENDING, created_at__lt=now - UNQUEUED_AFTER)
             | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
-        ).values_list("pk", flat=True)[:5000]
+            # SMS held through quiet hours, due now.
+            | Q(status=Delivery.Status.PENDING, not_before__lte=now)
+        )
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .values_list("pk", flat=True)[:5000]
     )
     for pk in ids:
         deliver.delay(pk)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import CHOOSABLE, MODES_OF, Category, Mode
 from .models import Channel, Delivery
 
 
@@ -8,9 +9,18 @@ class ChannelsForm(forms.Form):
     email = forms.BooleanField(label=_("Send me an email too"), required=False)
     sms = forms.BooleanField(label=_("Send me a text message (SMS) too"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, with_modes=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Per kind of message: at once, in the daily digest, in the app only.
+        if with_modes:
+            for category in CHOOSABLE:
+                self.fields[f"mode_{category}"] = forms.ChoiceField(
+                    label=Category(category).label,
+                    choices=[(m, Mode(m).label) for m in MODES_OF[category]],
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
         self.fields["email"].help_text = (
             _("To %(address)s.") % {"address": user.email}
             if user.email
@@ -21,6 +31,24 @@ class ChannelsForm(forms.Form):
             if user.phone
             else _("Your account has no mobile number: ask the community staff to add one.")
         )
+
+    def mode_rows(self):
+        """(label, bound field, {mode: radio}) per kind, for the table of choices."""
+        rows = []
+        for category in CHOOSABLE:
+            bound = self[f"mode_{category}"]
+            radios = {radio.data["value"]: radio for radio in bound}
+            rows.append((Category(category).label, bound, [radios.get(m) for m in Mode]))
+        return rows
+
+    @property
+    def modes(self) -> dict:
+        """The kinds chosen on the form (one left blank keeps its current choice)."""
+        return {
+            c: self.cleaned_data[f"mode_{c}"]
+            for c in CHOOSABLE
+            if self.cleaned_data.get(f"mode_{c}")
+        }
 
     def clean(self):
         data = super().clean()

@@ -83,6 +83,23 @@ class Notification(models.Model):
     # The SMS carries a one-time code: its text is blanked once sent, and lists show the
     # body (the same message with the code hidden).
     secret = models.BooleanField(_("holds a one-time secret"), default=False)
+    # The kind of duty (notifications.kinds.Category): how it reaches the user follows
+    # their choice for it.
+    category = models.CharField(_("kind of message"), max_length=20, blank=True, default="")
+    # Waiting for the user's daily digest of its kind (no email or SMS of its own), until
+    # `digest` names the digest that carried it.
+    held = models.BooleanField(_("waits for the digest"), default=False)
+    digest = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried",
+        verbose_name=_("sent in the digest"),
+        db_index=False,
+    )
+    # The heading a digest lists it under, inside its community (a resolution's title).
+    group_label = models.CharField(_("group"), max_length=200, blank=True, default="")
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -121,6 +138,12 @@ class Notification(models.Model):
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
             models.Index(fields=["community", "-created_at"], name="notification_community"),
+            models.Index(
+                fields=["recipient", "category"],
+                name="notification_held",
+                condition=Q(held=True),
+            ),
+            models.Index(fields=["digest"], name="notification_digest"),
         ]
 
     def __str__(self):
@@ -163,6 +186,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # An SMS due in quiet hours (21:00–08:00) waits until then.
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -192,6 +217,9 @@ class Preference(models.Model):
     )
     email = models.BooleanField(_("by email"), default=True)
     sms = models.BooleanField(_("by SMS"), default=False)
+    # Per kind of message (notifications.kinds.Category): at once, in the daily digest or
+    # in the app only; a kind not chosen follows the role's default.
+    modes = models.JSONField(_("how each kind reaches me"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -261,3 +289,33 @@ class SmsConsent(models.Model):
     @property
     def withdrawn(self):
         return self.consent == self.Consent.WITHDRAWN
+
+
+class SmsBudget(models.Model):
+    """How many text messages a community may send in a month (the street pays for them).
+    Once spent, reminders that would go by SMS wait for the daily digest; invitations and
+    changed meeting times still go. No budget: no limit."""
+
+    community = models.OneToOneField(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="sms_budget",
+        verbose_name=_("community"),
+    )
+    # None: no limit (the budget was lifted).
+    monthly_limit = models.PositiveIntegerField(_("text messages a month"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    updated_at = models.DateTimeField(_("set at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("SMS budget")
+        verbose_name_plural = _("SMS budgets")
+
+    def __str__(self):
+        return f"{self.community}: {self.monthly_limit}"

@@ -3,7 +3,6 @@
 import contextlib
 import logging
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -17,6 +16,7 @@ from lib import versions
 from lib.errors import DomainError
 from lib.phones import is_mobile
 
+from . import kinds, routing
 from .models import Channel, Delivery, Notification, Preference, SmsConsent
 from .sms import SEGMENT
 
@@ -58,22 +58,25 @@ def notify(
     community=None,
     secret: bool = False,
     channels: list[str] | None = None,
+    group: str = "",
 ) -> Notification | None:
     """Send one notification, once. Returns None if this (kind, target, recipient, step)
     was already sent, so sweeps can run as often as they like, and None for a person
     without an account who has no mobile number (nothing can reach them: print instead).
 
     `recipient` is a user: the in-app notification is stored at once, and email and SMS
-    deliveries through the channels they chose. Or a person without an account (a
-    `Resident` or an `OrganizationContact`): one SMS to the number on record. Deliveries
-    are queued after the surrounding transaction commits. `sms_text` is the SMS as the
-    caller wrote it (naming the community, within one segment, with the link); without
-    it the SMS is made from the title. `attachment` is (filename, mimetype, text
-    content), e.g. an .ics invitation. `community` is where the message belongs (by
-    default the target's). The notification's `channels` lists the outside channels its
-    deliveries take: for a user, those they chose, or `channels` when the sender chose
-    (a one-time password link goes where the admin sends it), each only with an address
-    to send to and SMS never to a person who withdrew their consent.
+    deliveries go as `notifications.routing.route` decides from their choice for the
+    kind of message (at once, in the daily digest, in the app only), the quiet hours and
+    the community's SMS budget. Or a person without an account (a `Resident` or an
+    `OrganizationContact`): one SMS to the number on record, held until 08:00 in quiet
+    hours. Deliveries are queued after the surrounding transaction commits. `sms_text` is
+    the SMS as the caller wrote it (naming the community, within one segment, with the
+    link); without it the SMS is made from the title. `attachment` is (filename,
+    mimetype, text content), e.g. an .ics invitation. `community` is where the message
+    belongs (by default the target's). `channels`, when the sender chose them (a one-time
+    password link goes where the admin sends it), replace the user's, each only with an
+    address to send to and SMS never to a person who withdrew their consent. `group` is
+    the heading a digest lists the message under.
     """
     person = is_person(recipient)
     # No mobile number, or the person withdrew their consent to SMS: nothing reaches them.
@@ -91,6 +94,29 @@ def notify(
         )
     else:
         community_id = community.pk
+    category = kinds.category_of(kind)
+    now = timezone.now()
+    if person:
+        plan = routing.Route(
+            channels=[Channel.SMS],
+            sms_not_before=routing.person_sms_not_before(
+                category,
+                now,
+                resident_id=recipient.pk if isinstance(recipient, Resident) else None,
+                contact_id=recipient.pk if isinstance(recipient, OrganizationContact) else None,
+            ),
+        )
+    elif channels is not None:
+        plan = routing.Route(
+            channels=[
+                c
+                for c in channels
+                if (c == Channel.EMAIL and recipient.email)
+                or (c == Channel.SMS and recipient.phone and not user_sms_withdrawn(recipient))
+            ]
+        )
+    else:
+        plan = _route_one(recipient, category, kind, step, community_id, now)
     fields = {
         **who,
         "kind": kind,
@@ -108,27 +134,42 @@ def notify(
                 url=url,
                 sms_text=sms_text,
                 secret=secret,
+                category=category,
+                held=plan.held,
+                group_label=group[:200],
                 attachment_name=attachment[0] if attachment else "",
                 attachment_mimetype=attachment[1] if attachment else "",
                 attachment_content=attachment[2] if attachment else "",
             )
     except IntegrityError:
         return None
-    if person:
-        notification.channels = [Channel.SMS]
-    elif channels is not None:
-        notification.channels = [
-            c
-            for c in channels
-            if (c == Channel.EMAIL and recipient.email)
-            or (c == Channel.SMS and recipient.phone and not user_sms_withdrawn(recipient))
-        ]
-    else:
-        notification.channels = channels_for(recipient)
+    notification.channels = plan.channels
     for channel in notification.channels:
-        delivery = Delivery.objects.create(notification=notification, channel=channel)
+        delivery = Delivery.objects.create(
+            notification=notification,
+            channel=channel,
+            not_before=plan.sms_not_before if channel == Channel.SMS else None,
+        )
         transaction.on_commit(lambda pk=delivery.pk: _enqueue_delivery(pk))
     return notification
+
+
+def _route_one(user, category, kind, step, community_id, now) -> "routing.Route":
+    reach = routing.reach_of_user(user)
+    mode = reach.mode(category)
+    urgent = kinds.is_urgent(kind, step)
+    return routing.route(
+        category=category,
+        mode=mode,
+        channels=reach.channels,
+        urgent=urgent,
+        digest_gone=urgent
+        and mode == kinds.Mode.DIGEST
+        and user.pk in routing.digests_gone([user.pk], category, now),
+        budget_spent=Channel.SMS in reach.channels
+        and community_id in routing.budgets_spent([community_id], now),
+        now=now,
+    )
 
 
 # Sweeps are processed in chunks so every query stays small.
@@ -137,35 +178,87 @@ CHUNK = 2000
 
 def notify_bulk(*, kind: str, messages) -> int:
     """Send many reminders of one kind at once, each once. `messages` is an iterable of
-    (recipient_id, target, step, title, body, url). Used by the sweeps, which may cover tens
-    of thousands of records: each chunk is one INSERT that skips the keys already sent (the
-    unique constraint) and returns the rows it created, then one INSERT of their email/SMS
-    deliveries, queued when the chunk commits. Returns how many notifications were
-    new."""
+    (recipient_id, target, step, title, body, url) or, with the heading a digest lists it
+    under, (recipient_id, target, step, title, body, url, group). Used by the sweeps,
+    which may cover tens of thousands of records: each chunk is one INSERT that skips the
+    keys already sent (the unique constraint) and returns the rows it created, then one
+    INSERT of the email/SMS deliveries of those that go at once (the others wait for the
+    recipient's digest, `notifications.routing`), queued when the chunk commits. Returns
+    how many notifications were new."""
     content_types = {}
     rows = {}
-    for recipient_id, target, step, title, body, url in messages:
+    for recipient_id, target, step, title, body, url, *rest in messages:
         model = type(target)
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model).pk
         key = (content_types[model], target.pk, recipient_id, step)
-        rows.setdefault(key, (title[:200], body, url))
+        rows.setdefault(key, (title[:200], body, url, (rest[0] if rest else "")[:200]))
     if not rows:
         return 0
+    models_of = {pk: model for model, pk in content_types.items()}
     items = list(rows.items())
     now = timezone.now()
+    category = kinds.category_of(kind)
     sent = 0
     # A chunk commits with its deliveries: a sweep killed midway keeps what it sent, and
     # the next run sends only the rest.
     for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        communities = _communities_of(models_of, [key for key, _value in chunk])
+        plans = _route_chunk(kind, category, chunk, communities, now)
         with transaction.atomic():
-            created = _insert_notifications(kind, items[start : start + CHUNK], now)
-            deliveries = _insert_deliveries(created, now)
+            created = _insert_notifications(kind, category, chunk, communities, plans, now)
+            deliveries = _insert_deliveries([(pk, plans[key]) for pk, key in created], now)
             # Raw inserts send no signal: each recipient's unread count moved.
-            versions.changed(*{versions.user(recipient) for _pk, recipient in created})
+            versions.changed(*{versions.user(key[2]) for _pk, key in created})
             transaction.on_commit(lambda ids=deliveries: _enqueue_batches(ids))
         sent += len(created)
     return sent
+
+
+def _communities_of(models_of, keys) -> dict[tuple, int | None]:
+    """The community of each message's record, one query per kind of record."""
+    by_type = {}
+    for content_type, object_id, *_rest in keys:
+        by_type.setdefault(content_type, set()).add(object_id)
+    found = {}
+    for content_type, pks in by_type.items():
+        model = models_of[content_type]
+        names = {f.name for f in model._meta.get_fields()}
+        if "community" not in names:
+            continue
+        for pk, community_id in model.objects.filter(pk__in=pks).values_list("pk", "community"):
+            found[(content_type, pk)] = community_id
+    return {key: found.get((key[0], key[1])) for key in keys}
+
+
+def _route_chunk(kind, category, chunk, communities, now) -> dict[tuple, "routing.Route"]:
+    """Each message's route, in at most four queries for the chunk: the recipients'
+    choices, the digests gone today (only for what is urgent), the budgets spent."""
+    reach = routing.reach_of({key[2] for key, _value in chunk})
+    urgent = {key: kinds.is_urgent(kind, key[3]) for key, _value in chunk}
+    gone = set()
+    if any(urgent.values()):
+        gone = routing.digests_gone({key[2] for key, _value in chunk if urgent[key]}, category, now)
+    spent = set()
+    if category not in (kinds.Category.INVITATIONS, kinds.Category.SYSTEM) and any(
+        Channel.SMS in r.channels for r in reach.values()
+    ):
+        spent = routing.budgets_spent(set(communities.values()), now)
+    nobody = routing.Reach(role="", channels=[])
+    plans = {}
+    for key, _value in chunk:
+        who = reach.get(key[2], nobody)
+        plans[key] = routing.route(
+            category=category,
+            mode=who.mode(category),
+            channels=who.channels,
+            urgent=urgent[key],
+            digest_gone=key[2] in gone,
+            budget_spent=communities[key] in spent,
+            now=now,
+        )
+    return plans
 
 
 def _insert(model, columns, rows, returning) -> list[tuple]:
@@ -201,6 +294,7 @@ NOTIFICATION_COLUMNS = (
     "object_id",
     "recipient",
     "step",
+    "community",
     "title",
     "body",
     "url",
@@ -209,49 +303,66 @@ NOTIFICATION_COLUMNS = (
     "attachment_content",
     "sms_text",
     "secret",
+    "category",
+    "held",
+    "group_label",
     "created_at",
 )
 
 
-def _insert_notifications(kind, items, now) -> list[tuple[int, int]]:
-    """(notification id, recipient id) of the rows created."""
+def _insert_notifications(kind, category, items, communities, plans, now) -> list:
+    """(notification id, key) of the rows created; the key is (content type, object id,
+    recipient id, step)."""
     now = _db_value(Notification, "created_at", now)
-    return _insert(
+    created = _insert(
         Notification,
         NOTIFICATION_COLUMNS,
         [
-            (kind, *key, title, body, url, "", "", "", "", False, now)
-            for key, (title, body, url) in items
+            (
+                kind,
+                *key,
+                communities.get(key),
+                title,
+                body,
+                url,
+                "",
+                "",
+                "",
+                "",
+                False,
+                category,
+                plans[key].held,
+                group,
+                now,
+            )
+            for key, (title, body, url, group) in items
         ],
-        returning=("id", "recipient"),
+        returning=("id", "content_type", "object_id", "recipient", "step"),
     )
+    return [
+        (pk, (content_type, object_id, recipient, step))
+        for pk, content_type, object_id, recipient, step in created
+    ]
 
 
-def _insert_deliveries(created, now) -> list[int]:
-    """The email/SMS deliveries of a chunk's new notifications, through each recipient's
-    channels."""
-    users = (
-        get_user_model()
-        .objects.filter(pk__in={recipient_id for _pk, recipient_id in created})
-        .values_list(
-            "pk",
-            "email",
-            "phone",
-            "notification_preference__email",
-            "notification_preference__sms",
-            "resident__sms_consent__consent",
-            "contact__sms_consent__consent",
-        )
-    )
-    wanted = {
-        pk: _channels(email, phone, wants_email, wants_sms, resident_consent or contact_consent)
-        for pk, email, phone, wants_email, wants_sms, resident_consent, contact_consent in users
-    }
-    now = _db_value(Delivery, "created_at", now)
+def _insert_deliveries(planned, now) -> list[int]:
+    """The email/SMS deliveries of new notifications: `planned` is (notification id,
+    Route) of each."""
+    created_at = _db_value(Delivery, "created_at", now)
     rows = [
-        (pk, str(channel), str(Delivery.Status.PENDING), 0, "", now)
-        for pk, recipient_id in created
-        for channel in wanted.get(recipient_id, ())
+        (
+            pk,
+            str(channel),
+            str(Delivery.Status.PENDING),
+            0,
+            "",
+            _db_value(Delivery, "not_before", plan.sms_not_before)
+            if channel == Channel.SMS
+            else None,
+            created_at,
+        )
+        for pk, plan in planned
+        for channel in plan.channels
     ]
     delivery_ids = []
     for start in range(0, len(rows), CHUNK):
@@ -259,7 +370,15 @@ def _insert_deliveries(created, now) -> list[int]:
             pk
             for (pk,) in _insert(
                 Delivery,
-                ("notification", "channel", "status", "attempts", "last_error", "created_at"),
+                (
+                    "notification",
+                    "channel",
+                    "status",
+                    "attempts",
+                    "last_error",
+                    "not_before",
+                    "created_at",
+                ),
                 rows[start : start + CHUNK],
                 returning=("id",),
             )
@@ -279,19 +398,8 @@ def _enqueue_batches(delivery_ids) -> None:
 
 
 def channels_for(user) -> list[str]:
-    try:
-        preference = user.notification_preference
-    except Preference.DoesNotExist:
-        preference = None
-    wants_sms = preference.sms if preference else None
-    if wants_sms and user_sms_withdrawn(user):
-        wants_sms = False
-    return _channels(
-        user.email,
-        user.phone,
-        preference.email if preference else None,
-        wants_sms,
-    )
+    """The outside channels a user chose, each with an address (SMS with consent)."""
+    return routing.reach_of_user(user).channels
 
 
 def user_sms_withdrawn(user) -> bool:
@@ -305,17 +413,6 @@ def user_sms_withdrawn(user) -> bool:
             contact_id=user.contact_id, consent=SmsConsent.Consent.WITHDRAWN
         ).exists()
     )
-
-
-def _channels(email, phone, wants_email, wants_sms, withdrawn=None) -> list[str]:
-    """Email unless declined, SMS when chosen (and the person's consent not withdrawn);
-    each only with an address to send to."""
-    channels = []
-    if wants_email is not False and email:
-        channels.append(Channel.EMAIL)
-    if wants_sms and phone and withdrawn != SmsConsent.Consent.WITHDRAWN:
-        channels.append(Channel.SMS)
-    return channels
 
 
 def _enqueue_delivery(delivery_id: int) -> None:
@@ -342,11 +439,18 @@ def notifications_mark_all_read(*, actor) -> int:
     return count
 
 
-def preference_set(*, user, email: bool, sms: bool) -> Preference:
-    """The outside channels a user wants notifications on; in-app ones are always kept."""
-    preference, _created = Preference.objects.update_or_create(
-        user=user, defaults={"email": email, "sms": sms}
-    )
+def preference_set(*, user, email: bool, sms: bool, modes: dict | None = None) -> Preference:
+    """The outside channels a user wants notifications on, and (`modes`) per kind of
+    message whether it comes at once, in the daily digest or in the app only; in-app
+    notifications are always kept. A mode not offered for its kind is refused."""
+    defaults = {"email": email, "sms": sms}
+    if modes is not None:
+        for category, mode in modes.items():
+            if mode not in kinds.MODES_OF.get(category, ()):
+                raise DomainError(_("Choose how this kind of message reaches you."), field=category)
+        current = Preference.objects.filter(user=user).values_list("modes", flat=True).first()
+        defaults["modes"] = {**(current or {}), **{str(c): str(m) for c, m in modes.items()}}
+    preference, _created = Preference.objects.update_or_create(user=user, defaults=defaults)
     if hasattr(user, "_state") and "notification_preference" in user._state.fields_cache:
         user._state.fields_cache["notification_preference"] = preference
     return preference
@@ -483,3 +587,51 @@ def preference_set_for(*, actor, user, email: bool, sms: bool) -> Preference:
             },
         )
     return preference
+
+
+def sms_budget_set(*, actor, community, monthly_limit, version=None):
+    """Set (or, with None, lift) a community's monthly SMS budget: its street's admins.
+    On the community's timeline with before and after. Raises DomainError for anyone
+    else or a negative number, StaleEdit for an old form."""
+    from access.administration import can_set_sms_budget
+    from core import audit
+    from core.models import AuditEntry
+    from lib.errors import StaleEdit
+
+    from .models import SmsBudget
+
+    if not can_set_sms_budget(actor, community.pk):
+        raise DomainError(_("You may not do this."))
+    if monthly_limit is not None and not 0 <= int(monthly_limit) <= 10_000_000:
+        raise DomainError(_("A number of messages from 0 to 10,000,000."), field="monthly_limit")
+    with transaction.atomic():
+        budget = SmsBudget.objects.select_for_update().filter(community=community).first()
+        if budget is not None and version is not None and int(version) != budget.version:
+            raise StaleEdit(_("Someone else changed this budget meanwhile. Reload and try again."))
+        before = budget.monthly_limit if budget else None
+        if before == monthly_limit:
+            return budget
+        label = str(SmsBudget._meta.get_field("monthly_limit").verbose_name)
+        none = str(_("no limit"))
+        if budget is None:
+            budget = SmsBudget.objects.create(
+                community=community, monthly_limit=monthly_limit, updated_by=actor
+            )
+        else:
+            budget.monthly_limit, budget.updated_by = monthly_limit, actor
+            budget.version += 1
+            budget.save()
+        audit.record(
+            actor=actor,
+            obj=community,
+            action=AuditEntry.Action.UPDATE,
+            community=community,
+            changes={
+                label: [
+                    none if before is None else before,
+                    none if monthly_limit is None else monthly_limit,
+                ]
+            },
+        )
+    versions.changed(versions.community(community.pk))
+    return budget

@@ -44,3 +44,12 @@ def redeliver_stuck() -> int:
     """Queue again the deliveries that never went out: pending ones older than a few
     minutes (the broker was down when they were queued) and claims left by a dead worker."""
     return delivery.requeue_stuck()
+
+
+@shared_task
+def send_digests() -> int:
+    """The daily digests: one email and one SMS per person and kind of duty, at most one a
+    day (notifications.digests)."""
+    from .digests import send_digests as send
+
+    return send()

@@ -1,7 +1,10 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,7 +21,9 @@ from lib.errors import DomainError
 from lib.pagecache import cached_page
 from lib.urls import local_next
 
+from . import digests, routing
 from .forms import ChannelsForm, SentFilterForm
+from .kinds import CHOOSABLE, DIGEST_KIND, Category, Mode
 from .models import Notification, Preference
 from .selectors import failed_deliveries, sent_deliveries
 from .services import (
@@ -39,8 +44,65 @@ def notification_list(request):
     return render(
         request,
         "notifications/list.html",
-        {"page_obj": page, "notifications": page.object_list},
+        {"page_obj": page, "notifications": page.object_list, "runs": runs(page.object_list)},
     )
+
+
+# Three reminders of one kind on one day are shown as one group in the bell's list.
+GROUP_FROM = 3
+
+
+def runs(notifications) -> list[tuple[str, list]]:
+    """The page's notifications as runs of one kind on one day: [(title of the kind, the
+    notifications)], a run shorter than GROUP_FROM as runs of one (title "")."""
+    result = []
+    for notification in notifications:
+        key = (notification.kind, notification.created_at.date())
+        if result and result[-1][0] == key and notification.kind != DIGEST_KIND:
+            result[-1][1].append(notification)
+        else:
+            result.append((key, [notification]))
+    grouped = []
+    for _key, items in result:
+        if len(items) >= GROUP_FROM:
+            grouped.append((items[0].title.partition("：")[0].partition(":")[0], items))
+        else:
+            grouped += [("", [n]) for n in items]
+    return grouped
+
+
+@login_required
+def digest(request, category, day):
+    """A daily digest as a page: what waited for it, by community and resolution, most
+    urgent first, each line opening its record. Only the reader's own."""
+    if category not in Category.values:
+        raise Http404
+    notification = get_object_or_404(
+        Notification,
+        kind=DIGEST_KIND,
+        recipient=request.user,
+        step=routing.digest_step(category, _day(day)),
+    )
+    notification_mark_read(notification=notification, actor=request.user)
+    lines = digests.digest_lines(notification)
+    return render(
+        request,
+        "notifications/digest.html",
+        {
+            "digest": notification,
+            "what": Category(category).label,
+            "day": _day(day),
+            "groups": digests.grouped(lines),
+            "figures": digests.counts(lines),
+        },
+    )
+
+
+def _day(text):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
 
 
 @login_required
@@ -65,24 +127,29 @@ def notification_read_all(request):
 
 @login_required
 def channels(request):
-    """Which outside channels the user wants, besides the in-app notification centre."""
+    """提醒方式: which outside channels the user wants, besides the in-app notification
+    centre, and per kind of message whether it comes at once, in the daily digest or in
+    the app only (unchosen: their role's default)."""
     preference = Preference.objects.filter(user=request.user).first()
-    initial = (
-        {"email": preference.email, "sms": preference.sms}
-        if preference
-        else {
-            "email": True,
-            "sms": False,
-        }
+    reach = routing.Reach(
+        role=request.user.role, channels=[], modes=preference.modes if preference else {}
     )
-    form = ChannelsForm(request.POST or None, user=request.user, initial=initial)
+    initial = {
+        "email": preference.email if preference else True,
+        "sms": preference.sms if preference else False,
+        **{f"mode_{c}": reach.mode(c) for c in CHOOSABLE},
+    }
+    form = ChannelsForm(request.POST or None, user=request.user, initial=initial, with_modes=True)
     if request.method == "POST" and form.is_valid():
         preference_set(
-            user=request.user, email=form.cleaned_data["email"], sms=form.cleaned_data["sms"]
+            user=request.user,
+            email=form.cleaned_data["email"],
+            sms=form.cleaned_data["sms"],
+            modes=form.modes,
         )
-        messages.success(request, _("Your notification channels are saved."))
+        messages.success(request, _("How reminders reach you is saved."))
         return redirect("notifications:channels")
-    return render(request, "notifications/channels.html", {"form": form})
+    return render(request, "notifications/channels.html", {"form": form, "modes": Mode.choices})
 
 
 # ---------------------------------------------------------------- messages sent (staff)

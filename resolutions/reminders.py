@@ -69,6 +69,21 @@ def item_recipients(rows) -> dict[int, set[int]]:
     return result
 
 
+# Work is binding once its resolution is agreed: no reminder about a draft's items, which
+# their parties cannot open yet (access.resolutions), nor a withdrawn or archived one's.
+NOT_BINDING = (
+    Resolution.Status.DRAFT,
+    Resolution.Status.AWAITING_REVIEW,
+    Resolution.Status.WITHDRAWN,
+)
+
+
+def _agreed(items):
+    return items.filter(resolution__archived_at__isnull=True).exclude(
+        resolution__status__in=NOT_BINDING
+    )
+
+
 def _targets(model, pks):
     # notify_bulk needs type(target) and target.pk; unsaved shells carry both cheaply.
     return {pk: model(pk=pk) for pk in pks}
@@ -76,7 +91,8 @@ def _targets(model, pks):
 
 def _to_each(rows, who, compose):
     """Each item's message, written once, to each of its recipients: `who` maps an item to
-    its user ids, `compose(row)` gives the reminder's step, title and body."""
+    its user ids, `compose(row)` gives the reminder's step, title and body. A digest lists
+    it under its resolution."""
     url_of = reverse_by_pk("resolutions:item_detail")
     for r in rows:
         users = who.get(r["pk"])
@@ -86,7 +102,7 @@ def _to_each(rows, who, compose):
         target = ActionItem(pk=r["pk"])  # notify_bulk reads only its type and pk
         url = url_of(r["pk"])
         for user_id in users:
-            yield (user_id, target, step, title, body, url)
+            yield (user_id, target, step, title, body, url, r["resolution__title"])
 
 
 def action_item_deadlines(*, today=None) -> int:
@@ -96,10 +112,10 @@ def action_item_deadlines(*, today=None) -> int:
     with override(settings.LANGUAGE_CODE):
         for days, step in ((3, "3d"), (1, "1d")):
             rows = _item_rows(
-                ActionItem.objects.filter(
-                    status__in=ITEM_OPEN_STATUSES,
-                    deadline=today + timedelta(days=days),
-                    resolution__archived_at__isnull=True,
+                _agreed(
+                    ActionItem.objects.filter(
+                        status__in=ITEM_OPEN_STATUSES, deadline=today + timedelta(days=days)
+                    )
                 )
             )
             title = _("Action item due in 3 days") if days == 3 else _("Action item due tomorrow")
@@ -128,9 +144,7 @@ def action_item_overdue(*, today=None) -> int:
     YISHI["ESCALATE_AFTER_DAYS_OVERDUE"] days, once to the community head."""
     today = today or timezone.localdate()
     escalate_after = settings.YISHI["ESCALATE_AFTER_DAYS_OVERDUE"]
-    rows = _item_rows(
-        action_items_overdue(today=today).filter(resolution__archived_at__isnull=True)
-    )
+    rows = _item_rows(_agreed(action_items_overdue(today=today)))
     with override(settings.LANGUAGE_CODE):
 
         def body(r):

@@ -254,6 +254,9 @@ SHORT_LINK_URL = env("SHORT_LINK_URL", default=SITE_URL).rstrip("/")
 
 # SMS goes through a pluggable backend (see notifications/sms.py).
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")
+# No SMS from 21:00 to 08:00 Beijing time (hours, start and end): what is due then waits
+# for the morning digest, an invitation's SMS for 08:00 (notifications.routing).
+SMS_QUIET_HOURS = (21, 8)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

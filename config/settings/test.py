@@ -19,6 +19,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SMS_BACKEND = "notifications.sms.LocmemSMSBackend"
+# Tests run at any hour of the day: the quiet hours' own tests switch them on and say when
+# it is (notifications/tests/test_digests.py).
+SMS_QUIET_HOURS = None
 
 # Each run (and each xdist worker) keys its cache apart: records of different test databases
 # share primary keys and frozen timestamps, and must not read each other's cached pages.

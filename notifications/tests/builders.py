@@ -31,6 +31,8 @@ def make_resolution(world, *, issue=None, **fields):
         issue=issue,
         community=issue.community,
         title=fields.pop("title", "清理楼道"),
+        # Items are tracked (and reminded of) once their resolution is agreed.
+        status=fields.pop("status", Resolution.Status.PUBLISHED),
         text="物业三日内清理",
         created_by=fields.pop("created_by", world.users["staff_a"]),
         **fields,

@@ -83,21 +83,23 @@ def test_each_reminder_sent_once_through_every_channel(world, smtp, worker):
     contact = world.users["org_contact"]
     contact.email, contact.phone = "wuye@example.com", "13800000001"
     contact.save()
-    Preference.objects.create(user=contact, email=True, sms=True)
+    # The contact wants their action items at once; the grid's worker keeps the role's
+    # default, the daily digest.
+    Preference.objects.create(user=contact, email=True, sms=True, modes={"items": "immediate"})
     item = make_item(world, deadline=timezone.localdate() + dt.timedelta(days=3))
 
     # Two beats firing at once and a rerun later: the key lets only one through.
     for _ in range(3):
         resolution_tasks.sweep_action_items.apply_async(queue=worker)
 
-    assert wait_for(lambda: Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3), (
+    assert wait_for(lambda: Delivery.objects.filter(status=Delivery.Status.SENT).count() == 2), (
         list(Delivery.objects.values("channel", "status", "last_error"))
     )
     time.sleep(1)  # anything sent twice would arrive now
     assert Notification.objects.filter(object_id=item.pk).count() == 2  # contact + worker
     assert [rcpt for rcpt, _ in smtp.messages].count(["wuye@example.com"]) == 1
-    worker_email = world.users["worker_a1"].email
-    assert [rcpt for rcpt, _ in smtp.messages].count([worker_email]) == (1 if worker_email else 0)
+    held = Notification.objects.get(object_id=item.pk, recipient=world.users["worker_a1"])
+    assert held.held and not held.deliveries.exists()
     assert sms.LocmemSMSBackend.outbox == [("13800000001", sms.LocmemSMSBackend.outbox[0][1])]
     assert "清理楼道杂物" in sms.LocmemSMSBackend.outbox[0][1]
 
@@ -119,7 +121,7 @@ def test_transient_failure_retried_with_backoff_and_recorded(world, smtp, worker
     contact = world.users["org_contact"]
     contact.phone, contact.email = "13800000002", ""
     contact.save()
-    Preference.objects.create(user=contact, email=False, sms=True)
+    Preference.objects.create(user=contact, email=False, sms=True, modes={"items": "immediate"})
     make_item(world, deadline=timezone.localdate() + dt.timedelta(days=1))
     resolution_tasks.sweep_action_items.apply_async(queue=worker)
 
@@ -222,3 +224,57 @@ def test_a_failed_sms_is_retried_with_backoff_listed_and_sent_again(
     client.post(reverse("notifications:retry", args=[failed.pk]))
     assert wait_for(lambda: Delivery.objects.filter(status=Delivery.Status.SENT).count() == 1)
     assert len(DownSMSBackend.outbox) == 1
+
+
+def test_a_mornings_sweep_reaches_each_person_once_a_kind_through_the_worker(world, smtp, worker):
+    """Forty people, each responsible for five overdue items, the grid's worker and the
+    property contact for all of them (by SMS too): the sweep and the digest on a real worker send one email per
+    person (one SMS to the contact), and running both again sends nothing."""
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+    from notifications import tasks
+    from notifications.kinds import DIGEST_KIND
+    from resolutions.models import ActionItem
+
+    from .builders import make_resolution
+
+    contact = world.users["org_contact"]
+    contact.email, contact.phone = "wuye@example.com", "13800000001"
+    contact.save()
+    Preference.objects.create(user=contact, email=True, sms=True)
+    resolution = make_resolution(world)
+    people = UserFactory.create_batch(40, role=Role.STAFF, communities=[world.community_a])
+    today = timezone.localdate()
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            resolution=resolution,
+            community=resolution.community,
+            responsible_user=person,
+            responsible_organization=world.organization,
+            measure=f"整改{n}",
+            starts_on=today - dt.timedelta(days=20),
+            deadline=today - dt.timedelta(days=1 + n % 2),
+        )
+        for person in people
+        for n in range(5)
+    )
+
+    def morning():
+        resolution_tasks.sweep_action_items.apply_async(queue=worker).get(timeout=60)
+        tasks.send_digests.apply_async(queue=worker).get(timeout=60)
+
+    morning()
+    # The people, the contact and the grid's worker (reminded of its items).
+    addressed = {p.email for p in [*people, world.users["worker_a1"]] if p.email}
+    addressed.add("wuye@example.com")
+    assert wait_for(lambda: len(smtp.messages) >= len(addressed) and sms.LocmemSMSBackend.outbox)
+    morning()  # a rerun, a second beat
+    time.sleep(2)  # anything sent twice would arrive now
+    received = [rcpt[0] for rcpt, _content in smtp.messages]
+    assert sorted(received) == sorted(addressed)  # one email each
+    assert len(sms.LocmemSMSBackend.outbox) == 1  # one SMS, the contact's digest
+    phone, text = sms.LocmemSMSBackend.outbox[0]
+    assert phone == "13800000001" and text.startswith("【议事】甲社区：") and len(text) <= 70
+    contact_digest = Notification.objects.get(kind=DIGEST_KIND, recipient=contact)
+    assert contact_digest.carried.count() == 200
+    assert Notification.objects.filter(held=True).count() == 0

@@ -177,7 +177,7 @@ def test_a_new_street_admin_runs_the_street_by_clicking(journey):
     open_menu(page, "管理")
     click_and_wait(page, page.get_by_role("link", name="提醒计划").last)
     page.get_by_role(
-        "cell", name=re.compile("每天 08:00（北京时间）提醒到期和逾期的整改事项")
+        "cell", name=re.compile("每天 07:00（北京时间）提醒到期和逾期的整改事项")
     ).wait_for()
     click_and_wait(
         page, page.get_by_role("link", name=re.compile("修改：提醒到期和逾期的整改事项"))

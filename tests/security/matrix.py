@@ -103,6 +103,11 @@ MATRIX: dict[str, Case] = {
         method="post",
     ),
     "notifications:read_all": Case(expect("redirect", anonymous="login"), method="post"),
+    # A daily digest exists only for its reader (notifications/tests/test_digests.py opens
+    # one); anyone else's, or a day without one, is not found.
+    "notifications:digest": Case(
+        expect(404, anonymous="login"), kwargs=lambda o: {"category": "items", "day": "2026-01-05"}
+    ),
     # Messages sent in a community's name: its staff and its street's admins; a failed one
     # is sent again by them (the second retry finds it queued already: a message, then back).
     "notifications:sent": Case(
@@ -1479,6 +1484,11 @@ MATRIX.update(
             method="post",
         ),
         "administration:schedules": Case(MANAGERS_ONLY),
+        # SMS budgets: the street's admins set them, the head sees her community's.
+        "administration:sms_budgets": Case(MANAGERS_ONLY),
+        "administration:sms_budget": Case(
+            COMMUNITY_RULES, kwargs=lambda o: {"pk": o["world"].community_a.pk}
+        ),
         "administration:schedule_edit": Case(
             MANAGERS_ONLY, kwargs=lambda o: {"pk": o["schedule"].pk}
         ),

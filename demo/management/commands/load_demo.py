@@ -10,6 +10,7 @@ STEPS = [
     "demo.stories",
     "demo.documents",
     "demo.rules",
+    "demo.morning",
 ]
 
 
