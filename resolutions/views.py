@@ -60,11 +60,12 @@ from access.scope import get_scope, page_versions
 from communities.models import Compound
 from core.attachments import attachments_context
 from issues.models import Category
+from lib import compiled
 from lib.errors import DomainError
 from lib.pagecache import cached_page
 from lib.pagination import CountedPaginator
 from lib.pdf import pdf_response, render_pdf
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, OpinionWindow
 
 from . import services
 from .forms import (
@@ -888,10 +889,28 @@ def _board_vary(request):
     """What the whole board page is kept under besides its viewer's versions: the cards'
     version, and which opinion-taking is public now (a window that closed by the clock
     changed no row; one whose issue became a dispute leaves the board)."""
-    windows = public_opinion_windows(now=timezone.now()).aggregate(
-        n=Count("pk"), last=Max("pk"), closed=Max("closed_at"), closes=Max("closes_at")
+    return [str(_board_version()), repr(_windows_signature(timezone.now()))]
+
+
+def _windows_signature(now) -> tuple | None:
+    """(count, last id, latest closed_at, latest closes_at) of the windows public at `now`:
+    compiled once (lib.compiled), asked on every request of the cached board."""
+    return compiled.row(
+        "board-windows",
+        lambda moment: (
+            public_opinion_windows(now=moment)
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(
+                n=Count("pk"), last=Max("pk"), closed=Max("closed_at"), closes=Max("closes_at")
+            )
+            .values_list("n", "last", "closed", "closes")
+        ),
+        OpinionWindow,
+        now,
+        field="closes_at",
     )
-    return [str(_board_version()), repr(sorted(windows.items()))]
 
 
 # The whole page, the same for every visitor who is not logged in (by language and text
