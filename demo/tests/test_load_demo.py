@@ -360,6 +360,7 @@ def test_load_demo_builds_the_stories_once_and_every_login_works(client):
     _check_presence_rules()
     _check_xihu_practice()
     _check_the_map()
+    _check_the_mornings_digests(client)
 
 
 def _check_the_map():
@@ -377,3 +378,20 @@ def _check_the_map():
         assert last.ended_at is not None, worker.username
         assert last.track.count() >= 4, worker.username
         assert last.findings.filter(latitude__isnull=False).exists(), worker.username
+
+
+def _check_the_mornings_digests(client):
+    """This morning's reminders reached staff, grid workers and contacts as one digest per
+    kind, each opening on its reader's page; nothing is left waiting; 枫林湾's SMS budget."""
+    from notifications.kinds import DIGEST_KIND
+    from notifications.models import Notification, SmsBudget
+
+    digests = Notification.objects.filter(kind=DIGEST_KIND).select_related("recipient")
+    roles = set(digests.values_list("recipient__role", flat=True))
+    assert {Role.STAFF, Role.GRID_WORKER, Role.ORG_CONTACT} <= roles, roles
+    assert not Notification.objects.filter(held=True).exists()
+    digest = digests.filter(recipient__role=Role.GRID_WORKER).first()
+    client.force_login(digest.recipient)
+    page = client.get(digest.url)
+    assert page.status_code == 200 and "每日汇总" in page.content.decode()
+    assert SmsBudget.objects.get(community__name="枫林湾社区").monthly_limit == 300
