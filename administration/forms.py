@@ -383,6 +383,11 @@ class SmsBudgetForm(VersionedForm):
         required=False,
         min_value=0,
         max_value=10_000_000,
+        error_messages={
+            "min_value": _("A number of messages from 0 to 10,000,000."),
+            "max_value": _("A number of messages from 0 to 10,000,000."),
+            "invalid": _("A number of messages from 0 to 10,000,000."),
+        },
         help_text=_(
             "Once the month's messages are spent, reminders that would go by SMS wait for "
             "the daily digest; invitations and changed meeting times still go. Leave empty "

@@ -157,7 +157,7 @@ def test_a_mornings_reminders_arrive_as_one_digest_and_each_chooses_how(journey)
     click_and_wait(page, row.get_by_role("link", name="设定"))
     page.get_by_label("每月短信条数").fill("-5")
     click_and_wait(page, page.get_by_role("button", name="保存"))
-    page.locator(".invalid-feedback", has_text=re.compile("0")).wait_for()
+    page.locator(".invalid-feedback", has_text="请填写 0 到 10,000,000 之间的条数").wait_for()
     assert page.get_by_label("每月短信条数").input_value() == "-5"  # kept as typed
     admin.step("budget-refused")
     page.get_by_label("每月短信条数").fill("200")
