@@ -133,7 +133,10 @@ def in_quiet_hours(moment: datetime | None = None) -> bool:
     if quiet is None:
         return False
     local = (moment or timezone.now()).astimezone(BEIJING).time()
-    return local >= quiet[0] or local < quiet[1]
+    start, end = quiet
+    if start <= end:  # within one day, e.g. 12–14
+        return start <= local < end
+    return local >= start or local < end  # across midnight, e.g. 21–08
 
 
 def quiet_hours_end(moment: datetime | None = None) -> datetime:

@@ -319,3 +319,14 @@ def test_a_person_without_an_account_gets_one_sms_of_a_kind_a_day(world):
         recipient=resident, kind="meeting_invitation", title="邀请", body="", target=first
     )
     assert invitation.deliveries.get().not_before is None
+
+
+def test_quiet_hours_across_midnight_and_within_a_day(settings):
+    from notifications.kinds import in_quiet_hours
+
+    settings.SMS_QUIET_HOURS = (21, 8)
+    assert in_quiet_hours(at(22)) and in_quiet_hours(at(7, 59)) and not in_quiet_hours(at(8))
+    assert not in_quiet_hours(at(20, 59))
+    settings.SMS_QUIET_HOURS = (12, 14)
+    assert in_quiet_hours(at(13)) and not in_quiet_hours(at(15)) and not in_quiet_hours(at(11))
+    assert quiet_hours_end(at(13)) == at(14)

@@ -278,3 +278,39 @@ def test_a_mornings_sweep_reaches_each_person_once_a_kind_through_the_worker(wor
     contact_digest = Notification.objects.get(kind=DIGEST_KIND, recipient=contact)
     assert contact_digest.carried.count() == 200
     assert Notification.objects.filter(held=True).count() == 0
+
+
+def test_in_quiet_hours_the_worker_holds_an_sms_until_they_end(world, worker, settings):
+    """An invitation's SMS due in quiet hours waits on the real worker; once the hours
+    have passed, the beat's redelivery sends it, once."""
+    from communities.tests.factories import ResidentFactory
+    from notifications import tasks
+    from notifications.kinds import BEIJING
+    from notifications.services import notify
+
+    hour = timezone.now().astimezone(BEIJING).hour
+    settings.SMS_QUIET_HOURS = (hour, (hour + 2) % 24)  # now is quiet
+    resident = ResidentFactory(household=world.household_a1, name="王大爷", phone="13800138000")
+    message = notify(
+        recipient=resident,
+        kind="meeting_invitation",
+        title="议事会邀请",
+        body="",
+        target=world.community_a,
+    )
+    delivery = message.deliveries.get()
+    assert delivery.not_before > timezone.now()
+    tasks.deliver.apply_async((delivery.pk,), queue=worker).get(timeout=30)
+    time.sleep(1)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.PENDING and sms.LocmemSMSBackend.outbox == []
+
+    # The morning: the hours are over.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        not_before=timezone.now() - dt.timedelta(minutes=1)
+    )
+    tasks.redeliver_stuck.apply_async(queue=worker).get(timeout=30)
+    assert wait_for(lambda: Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.SENT)
+    tasks.redeliver_stuck.apply_async(queue=worker).get(timeout=30)
+    time.sleep(1)
+    assert [phone for phone, _text in sms.LocmemSMSBackend.outbox] == ["13800138000"]
