@@ -44,8 +44,7 @@ from meetings.models import Form, FormRule
 from meetings.rules import presence_rule_save, rules_for_community
 from meetings.signin import qr_svg
 from notifications.models import Preference, SmsBudget, SmsConsent
-from notifications.routing import sms_used
-from notifications.selectors import failed_deliveries, sms_used_by_kind
+from notifications.selectors import failed_deliveries, sms_budget_rows, sms_used_by_kind
 from notifications.services import preference_set_for, sms_budget_set, sms_consent_record
 
 from .forms import (
@@ -102,7 +101,7 @@ def home(request):
         "failed": failed_deliveries(request.user).count()
         if can_see_sent_messages(request.user)
         else 0,
-        "budgets": _budget_rows(list(rules.sms_budget_communities_for(request.user))),
+        "budgets": sms_budget_rows(list(rules.sms_budget_communities_for(request.user))),
         "crumbs": [(pgettext("section", "Administration"), "")],
     }
     return render(request, "administration/home.html", context)
@@ -1114,30 +1113,6 @@ def schedule_edit(request, pk):
 # ---------------------------------------------------------------- SMS budget
 
 
-def _budget_rows(communities):
-    """Each community with its monthly limit, the SMS sent this month and the share spent:
-    two queries whatever their number."""
-    ids = [c.pk for c in communities]
-    limits = dict(
-        SmsBudget.objects.filter(community__in=ids).values_list("community", "monthly_limit")
-    )
-    used = sms_used(ids)
-    rows = []
-    for community in communities:
-        limit = limits.get(community.pk)
-        spent = used.get(community.pk, 0)
-        rows.append(
-            {
-                "community": community,
-                "limit": limit,
-                "used": spent,
-                "percent": min(100, round(spent * 100 / limit)) if limit else None,
-                "spent": limit is not None and spent >= limit,
-            }
-        )
-    return rows
-
-
 @login_required
 def sms_budgets(request):
     """短信额度: each community's SMS budget of the month and what it sent; a street admin
@@ -1149,7 +1124,7 @@ def sms_budgets(request):
         request,
         "administration/sms_budgets.html",
         {
-            "rows": _budget_rows(communities),
+            "rows": sms_budget_rows(communities),
             "may_set": rules.can_set_sms_budget(request.user, communities[0].pk),
             "month": timezone.localdate(),
             "crumbs": [
@@ -1200,7 +1175,7 @@ def sms_budget(request, pk):
         "administration/sms_budget.html",
         {
             "community": community,
-            "row": _budget_rows([community])[0],
+            "row": sms_budget_rows([community])[0],
             "budget": budget,
             "form": form,
             "by_kind": by_kind,

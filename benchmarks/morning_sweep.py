@@ -175,12 +175,17 @@ def main():
                 )
             total = time.perf_counter() - started_all
             if "daily digests" in [label for label, _t in steps]:
-                from notifications.kinds import DIGEST_KIND
+                from django.db.models import Count
 
-                for digest in Notification.objects.filter(kind=DIGEST_KIND).values("pk", "title"):
-                    size = Notification.objects.filter(digest_id=digest["pk"]).count()
-                    if size > largest[0]:
-                        largest = (size, digest["title"])
+                biggest = (
+                    Notification.objects.filter(digest__isnull=False)
+                    .values("digest", "digest__title")
+                    .annotate(n=Count("pk"))
+                    .order_by("-n")
+                    .first()
+                )
+                if biggest:
+                    largest = (biggest["n"], biggest["digest__title"])
             raise Rollback
     except Rollback:
         pass

@@ -4,7 +4,6 @@ SMS may go out (quiet hours). Kinds are the strings apps pass to `notify`; a kin
 from the table is ordinary work (`Category.WORK`)."""
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
+from lib import worktime
 
 
 class Category(models.TextChoices):
@@ -118,7 +118,7 @@ def mode_for(role: str, modes: dict | None, category: str) -> str:
 
 # ---------------------------------------------------------------- quiet hours
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = worktime.TZ
 
 
 def _quiet():

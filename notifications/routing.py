@@ -202,15 +202,19 @@ def month_start(now: datetime | None = None) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def sms_this_month(now: datetime | None = None):
+    """The text messages sent (or being sent) this month, failures left out: what a
+    community's budget counts."""
+    return Delivery.objects.filter(channel=Channel.SMS, created_at__gte=month_start(now)).exclude(
+        status=Delivery.Status.FAILED
+    )
+
+
 def sms_used(community_ids, now: datetime | None = None) -> dict[int, int]:
-    """Text messages each community sent (or is sending) this month, failures left out."""
+    """Text messages each community sent this month."""
     return dict(
-        Delivery.objects.filter(
-            channel=Channel.SMS,
-            created_at__gte=month_start(now),
-            notification__community__in=set(community_ids),
-        )
-        .exclude(status=Delivery.Status.FAILED)
+        sms_this_month(now)
+        .filter(notification__community__in=set(community_ids))
         .values("notification__community")
         .annotate(n=Count("pk"))
         .values_list("notification__community", "n")

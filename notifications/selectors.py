@@ -1,8 +1,13 @@
 """Reads of deliveries for the lists of messages sent (staff now, street admins later)."""
 
+from django.db.models import Count
+from django.utils.translation import gettext
+
 from access.notifications import deliveries_visible_to
 
-from .models import Delivery
+from .kinds import DIGEST_KIND, Category
+from .models import Delivery, SmsBudget
+from .routing import sms_this_month, sms_used
 
 
 def sent_deliveries(user):
@@ -28,19 +33,9 @@ def failed_deliveries(user):
 
 def sms_used_by_kind(community_id, now=None) -> list[tuple[str, int]]:
     """A community's SMS of this month by kind of message, most first: one query."""
-    from django.db.models import Count
-    from django.utils.translation import gettext
-
-    from .kinds import DIGEST_KIND, Category
-    from .routing import month_start
-
     rows = (
-        Delivery.objects.filter(
-            channel="sms",
-            created_at__gte=month_start(now),
-            notification__community=community_id,
-        )
-        .exclude(status=Delivery.Status.FAILED)
+        sms_this_month(now)
+        .filter(notification__community=community_id)
         .values("notification__category", "notification__kind")
         .annotate(n=Count("pk"))
     )
@@ -52,3 +47,29 @@ def sms_used_by_kind(community_id, now=None) -> list[tuple[str, int]]:
             label = gettext("Daily digest") + " · " + label
         totals[label] = totals.get(label, 0) + row["n"]
     return sorted(totals.items(), key=lambda pair: -pair[1])
+
+
+def sms_budget_rows(communities, now=None) -> list[dict]:
+    """Each community with its monthly limit (None: no limit), the SMS it sent this month,
+    the share spent and whether it is spent: two queries whatever their number."""
+    ids = [c.pk for c in communities]
+    limits = dict(
+        SmsBudget.objects.filter(community__in=ids).values_list("community", "monthly_limit")
+    )
+    used = sms_used(ids, now)
+    rows = []
+    for community in communities:
+        limit, sent = limits.get(community.pk), used.get(community.pk, 0)
+        spent = limit is not None and sent >= limit
+        rows.append(
+            {
+                "community": community,
+                "limit": limit,
+                "used": sent,
+                "percent": (100 if spent else round(sent * 100 / limit))
+                if limit is not None
+                else None,
+                "spent": spent,
+            }
+        )
+    return rows

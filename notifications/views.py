@@ -77,11 +77,12 @@ def digest(request, category, day):
     urgent first, each line opening its record. Only the reader's own."""
     if category not in Category.values:
         raise Http404
+    day = _day(day)
     notification = get_object_or_404(
         Notification,
         kind=DIGEST_KIND,
         recipient=request.user,
-        step=routing.digest_step(category, _day(day)),
+        step=routing.digest_step(category, day),
     )
     notification_mark_read(notification=notification, actor=request.user)
     lines = digests.digest_lines(notification)
@@ -91,7 +92,7 @@ def digest(request, category, day):
         {
             "digest": notification,
             "what": Category(category).label,
-            "day": _day(day),
+            "day": day,
             "groups": digests.grouped(lines),
             "figures": digests.counts(lines),
         },

@@ -43,14 +43,14 @@ def test_a_street_admin_sets_a_budget_and_the_head_sees_it_spent(client, world):
 
     # A form loaded before someone else saved is refused, not applied.
     stale = client.post(url, {"monthly_limit": "9", "version": "0"})
-    assert "刷新" in stale.content.decode() or "重新" in stale.content.decode()
+    assert "有人刚刚修改了这个额度，请刷新后重试。" in stale.content.decode()
     assert SmsBudget.objects.get().monthly_limit == 3
 
     sms_sent(world, 3)
     client.force_login(world.users["head_a"])
     page = client.get(url).content.decode()
     assert 'name="monthly_limit"' not in page
-    assert "3 / 3" in " ".join(page.split()) or "已用完" in page
+    assert "本月已发 3 条，额度 3 条" in page and "已用完" in page
     assert "会议邀请与改期" in page
     assert client.post(url, {"monthly_limit": "100"}).status_code == 403
     assert SmsBudget.objects.get().monthly_limit == 3
@@ -102,3 +102,14 @@ def test_the_list_of_budgets_reads_in_constant_queries(client, world):
     many = queries()
     assert few == many
     assert client.get(url).content.decode().count('class="progress"') >= 10
+
+
+def test_a_budget_of_nothing_reads_as_spent_in_full(world):
+    from notifications.selectors import sms_budget_rows
+
+    SmsBudget.objects.create(
+        community=world.community_a, monthly_limit=0, updated_by=world.street_admin
+    )
+    row_a, row_b = sms_budget_rows([world.community_a, world.community_b])
+    assert (row_a["limit"], row_a["used"], row_a["percent"], row_a["spent"]) == (0, 0, 100, True)
+    assert (row_b["limit"], row_b["percent"], row_b["spent"]) == (None, None, False)
